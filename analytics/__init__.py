@@ -1,0 +1,1 @@
+"""Analytics: aggregation, suppression of small groups, charts and exports."""

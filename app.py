@@ -1,0 +1,89 @@
+"""The application factory, and `app` for `gunicorn app:app` and `flask --app app`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_compress import Compress
+from flask_wtf.csrf import CSRFProtect
+
+from surveys import cli, database, errors, i18n, security
+from surveys.pages_views import bp as pages_bp
+from surveys.respondent_views import bp as respond_bp
+
+csrf = CSRFProtect()
+compress = Compress()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, overrides, extensions, blueprints, CLI commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(_defaults(app))
+    app.config.from_prefixed_env(prefix="SURVEY")
+    _from_environment(app)
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+
+    database.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    compress.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(respond_bp)
+
+    cli.init_app(app)
+    return app
+
+
+def _defaults(app: Flask) -> dict[str, Any]:
+    instance = Path(app.instance_path)
+    return {
+        "DATABASE_URL": f"sqlite:///{instance / 'survey.sqlite'}",
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(app.root_path) / "translations"),
+        "LANGUAGES": ("nb", "nn", "en"),
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        "MAX_FORM_PARTS": 400,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "image/svg+xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        "SMALL_GROUP_MIN": 5,
+    }
+
+
+def _from_environment(app: Flask) -> None:
+    """The documented variables without prefix: DATABASE_URL, SECRET_KEY, SECURE_COOKIES."""
+    for key in ("DATABASE_URL", "SECRET_KEY"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if os.environ.get("SECURE_COOKIES", "").lower() in {"1", "true", "yes"}:
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout secret for development; production sets SECRET_KEY."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+app = create_app()

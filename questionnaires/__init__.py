@@ -1,0 +1,1 @@
+"""Questionnaires: the definition schema, the loader, the form builder and scoring."""

@@ -1,0 +1,186 @@
+"""The item types: one class each, with one contract.
+
+An item type knows
+- which form fields it needs and how to validate their format (`fields`),
+- which answer rows a valid value becomes (`values`),
+- whether a posted value counts as answered (`is_answered`).
+Adding a type means adding one class here and one macro in `templates/respond/_items.html`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from questionnaires import schema as s
+
+DONT_KNOW = "dont_know"
+CHECKLIST_NUMBERS = {"done": 1.0, "not_done": 0.0, "not_relevant": None}
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """One value to store: `item` is the item id, or 'group.child' inside a group."""
+
+    item: str
+    position: int
+    value_num: float | None
+    value_text: str | None
+
+
+def clean_text(value: Any) -> Any:
+    """Drop control characters (PostgreSQL refuses NUL) and surrounding spaces."""
+    if not isinstance(value, str):
+        return value
+    kept = "".join(ch for ch in value if ch in "\n\t" or ord(ch) >= 32)
+    return kept.replace("\r\n", "\n").strip()
+
+
+class AllowedValues:
+    """The posted value(s) must be among the options shown."""
+
+    def __init__(self, allowed: set[str]) -> None:
+        self.allowed = allowed
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        values = field.data if isinstance(field.data, list) else [field.data]
+        if any(v not in self.allowed for v in values):
+            raise ValidationError(_l("Choose one of the options shown."))
+
+
+class MaxChars:
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        if field.data and len(field.data) > self.maximum:
+            raise ValidationError(
+                _l("Write at most %(max)d characters (you wrote %(count)d).",
+                   max=self.maximum, count=len(field.data))
+            )
+
+
+class WholeNumber:
+    def __init__(self, minimum: int, maximum: int) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        text = (field.data or "").strip()
+        try:
+            number = int(text, 10) if len(text) <= 9 else None
+        except ValueError:
+            number = None
+        if number is None or not self.minimum <= number <= self.maximum:
+            raise ValidationError(
+                _l("Write a whole number from %(min)d to %(max)d.",
+                   min=self.minimum, max=self.maximum)
+            )
+
+
+class ItemType:
+    """Base contract; subclasses set `name` and override what differs."""
+
+    name: ClassVar[str]
+
+    def fields(self, item: Any, definition: s.Definition, lang: str, name: str) -> Field:
+        raise NotImplementedError
+
+    def values(self, item: Any, raw: Any, item_key: str, position: int) -> list[AnswerValue]:
+        return [AnswerValue(item_key, position, None, raw)]
+
+    def is_answered(self, raw: Any) -> bool:
+        return bool(raw)
+
+
+class ScaleType(ItemType):
+    name = "scale"
+
+    def fields(self, item, definition, lang, name):
+        scale = definition.scale_of(item)
+        allowed = {str(step) for step in scale.steps} | ({DONT_KNOW} if item.dont_know else set())
+        return RadioField(
+            choices=sorted(allowed), validate_choice=False,
+            validators=[Optional(), AllowedValues(allowed)],
+        )
+
+    def values(self, item, raw, item_key, position):
+        if raw == DONT_KNOW:
+            return [AnswerValue(item_key, position, None, DONT_KNOW)]
+        return [AnswerValue(item_key, position, float(raw), None)]
+
+
+class SingleChoiceType(ItemType):
+    name = "single_choice"
+
+    def fields(self, item, definition, lang, name):
+        allowed = {o.value for o in item.options}
+        return RadioField(choices=sorted(allowed), validate_choice=False,
+                          validators=[Optional(), AllowedValues(allowed)])
+
+
+class MultipleChoiceType(ItemType):
+    name = "multiple_choice"
+
+    def fields(self, item, definition, lang, name):
+        allowed = {o.value for o in item.options}
+        return SelectMultipleField(choices=sorted(allowed), validate_choice=False,
+                                   validators=[Optional(), AllowedValues(allowed)])
+
+    def values(self, item, raw, item_key, position):
+        order = [o.value for o in item.options]
+        chosen = sorted(set(raw), key=order.index)
+        return [AnswerValue(item_key, position, None, value) for value in chosen]
+
+
+class TextType(ItemType):
+    name = "text"
+
+    def fields(self, item, definition, lang, name):
+        return StringField(filters=[clean_text], validators=[Optional(), MaxChars(item.max_length)])
+
+
+class LongTextType(TextType):
+    name = "long_text"
+
+    def fields(self, item, definition, lang, name):
+        return TextAreaField(filters=[clean_text],
+                             validators=[Optional(), MaxChars(item.max_length)])
+
+
+class IntegerType(ItemType):
+    name = "integer"
+
+    def fields(self, item, definition, lang, name):
+        return StringField(filters=[clean_text],
+                           validators=[Optional(), WholeNumber(item.min, item.max)])
+
+    def values(self, item, raw, item_key, position):
+        return [AnswerValue(item_key, position, float(int(raw, 10)), None)]
+
+
+class ChecklistType(ItemType):
+    name = "checklist"
+
+    def fields(self, item, definition, lang, name):
+        allowed = set(s.CHECKLIST_VALUES)
+        return RadioField(choices=sorted(allowed), validate_choice=False,
+                          validators=[Optional(), AllowedValues(allowed)])
+
+    def values(self, item, raw, item_key, position):
+        return [AnswerValue(item_key, position, CHECKLIST_NUMBERS[raw], raw)]
+
+
+REGISTRY: dict[str, ItemType] = {
+    t.name: t
+    for t in (ScaleType(), SingleChoiceType(), MultipleChoiceType(), TextType(),
+              LongTextType(), IntegerType(), ChecklistType())
+}
+
+
+def item_type(item: Any) -> ItemType:
+    """The type object for a (non-group) item."""
+    return REGISTRY[item.type]

@@ -1,0 +1,1 @@
+"""Surveys: organisations, surveys and their links, responses, and the answering flow."""

@@ -1,0 +1,141 @@
+"""Demo data: a network with two municipalities, a hospital, units, four gatherings, and one
+survey of every built-in questionnaire with generated answers.
+
+Answers are generated as form posts and go through the same form builder and validation as
+real answers, so the demo cannot hold data the app would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from questionnaires import forms as qforms
+from questionnaires import schema as s
+from questionnaires.queries import latest_version
+from surveys.models import (
+    Gathering,
+    Layout,
+    Network,
+    Organisation,
+    OrganisationKind,
+    Survey,
+    Unit,
+)
+from surveys.operations import submit_response
+
+DEMO_NETWORK = "Læringsnettverk Sør (demo)"
+RESPONSES_PER_SURVEY = 30
+ACTIVITIES = ["Komme meg hjem", "Gå tur med hunden", "Handle selv", "Lage middag",
+              "Gå i trappen", "Dusje selv", "Møte venner", "Bli sterkere i høyre fot"]
+
+# (questionnaire id, unit or gathering, layout)
+DEMO_SURVEYS = [
+    ("psfs", "Hjemmesykepleien Nordby", Layout.ONE_PAGE),
+    ("brukerundersokelse", "Hjemmesykepleien Nordby", Layout.PAGE_PER_SECTION),
+    ("parorende", "Korttidsavdelingen Nordby", Layout.ONE_PAGE),
+    ("samling", "gathering:1", Layout.PAGE_PER_SECTION),
+    ("sjekkliste", "Hjemmetjenesten Sørvik", Layout.ONE_PAGE),
+    ("samhandling", "Psykisk helse og rus Sørvik", Layout.ONE_PAGE),
+    ("oppfolging", "Medisinsk avdeling", Layout.ONE_PAGE),
+]
+
+
+def seed_demo(db: Session) -> list[tuple[str, str]]:
+    """Create the demo once; return (questionnaire id, public token) for each demo survey."""
+    network = db.scalars(sa.select(Network).filter_by(name=DEMO_NETWORK)).first()
+    if network is None:
+        network = _create_demo(db)
+        db.commit()
+    surveys = db.scalars(
+        sa.select(Survey).where(Survey.title.like("Demo: %")).order_by(Survey.id)
+    ).all()
+    return [(survey.questionnaire.slug, survey.public_token) for survey in surveys]
+
+
+def _create_demo(db: Session) -> Network:
+    rng = random.Random(2026)
+    network = Network(name=DEMO_NETWORK)
+    db.add(network)
+    places = ["Kristiansand", "Arendal", "Grimstad", "Mandal"]
+    gatherings = [
+        Gathering(network=network, number=n, held_on=dt.date(2026, 3 * n, 10),
+                  place=places[n - 1])
+        for n in range(1, 5)
+    ]
+    units = {}
+    for name, kind, unit_names in [
+        ("Nordby kommune", OrganisationKind.MUNICIPALITY,
+         ["Hjemmesykepleien Nordby", "Korttidsavdelingen Nordby"]),
+        ("Sørvik kommune", OrganisationKind.MUNICIPALITY,
+         ["Hjemmetjenesten Sørvik", "Psykisk helse og rus Sørvik"]),
+        ("Sørlandet sykehus (demo)", OrganisationKind.HOSPITAL, ["Medisinsk avdeling"]),
+    ]:
+        organisation = Organisation(network=network, name=name, kind=kind)
+        for unit_name in unit_names:
+            units[unit_name] = Unit(organisation=organisation, name=unit_name)
+    db.add_all(gatherings + list(units.values()))
+    db.flush()
+    for slug, target, layout in DEMO_SURVEYS:
+        version = latest_version(db, slug)
+        survey = Survey(
+            title=f"Demo: {version.definition.title.nb}", questionnaire=version, layout=layout,
+            period_label="2026", phase="baseline", invited=RESPONSES_PER_SURVEY * 2,
+            opens_on=dt.date(2026, 1, 1),
+        )
+        if target.startswith("gathering:"):
+            survey.gathering = gatherings[int(target.split(":")[1]) - 1]
+        else:
+            survey.unit = units[target]
+        db.add(survey)
+        db.flush()
+        for _ in range(RESPONSES_PER_SURVEY):
+            _answer(db, survey, version.definition, rng)
+    return network
+
+
+def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.Random) -> None:
+    """Submit one generated response through the form builder."""
+    data = MultiDict()
+    for item in definition.items():
+        if isinstance(item, s.GroupItem):
+            for row in range(rng.randint(max(item.min_repeat, 1), item.max_repeat)):
+                for child in item.items:
+                    data[qforms.row_field(item.id, row, child.id)] = _value(child, definition, rng)
+        elif item.show_if is None or rng.random() < 0.5:
+            value = _value(item, definition, rng)
+            if isinstance(value, list):
+                data.setlist(item.id, value)
+            elif value is not None:
+                data[item.id] = value
+    form = qforms.build_form_class(definition, "nb")(formdata=data, meta={"csrf": False})
+    if not qforms.validate_items(form, definition.items()):
+        return  # a condition made a generated answer unwanted: skip this one
+    answers = qforms.collect_answers(definition, form)
+    lang = rng.choice(["nb"] * 8 + ["nn", "en"])
+    day = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 60))
+    submit_response(db, survey, None, secrets.token_urlsafe(18), lang, answers, day)
+
+
+def _value(item: s.Item, definition: s.Definition, rng: random.Random):
+    if isinstance(item, s.ScaleItem):
+        scale = definition.scale_of(item)
+        best = scale.best
+        step = best - rng.choice([0, 0, 1, 1, 1, 2, 3]) * (1 if scale.good == "high" else -1)
+        return str(min(max(step, scale.min), scale.max))
+    if isinstance(item, s.SingleChoiceItem):
+        return rng.choice(item.options).value
+    if isinstance(item, s.MultipleChoiceItem):
+        return [o.value for o in rng.sample(item.options, rng.randint(1, 2))]
+    if isinstance(item, s.ChecklistItem):
+        return rng.choice(["done", "done", "done", "not_done", "not_relevant"])
+    if isinstance(item, s.IntegerItem):
+        return str(rng.randint(item.min, min(item.max, item.min + 10)))
+    if isinstance(item, s.TextItem):
+        return rng.choice(ACTIVITIES)
+    return None if rng.random() < 0.7 else "Takk for god hjelp."

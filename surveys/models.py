@@ -1,0 +1,216 @@
+"""Organisations, surveys, links and responses.
+
+Two rules are kept in the schema itself rather than in code alone:
+- a response stores answers, language, questionnaire version and a date, and nothing that
+  could identify the person (no IP, user agent, time of day or link);
+- the record that a single-use link was used has no key or timestamp joining it to the
+  response it produced (see `SingleUseLink`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from questionnaires.models import QuestionnaireVersion
+from surveys.database import Base
+
+TOKEN_BYTES = 24  # 192 random bits; the issue asks for at least 128
+
+
+def new_token() -> str:
+    """An unguessable URL-safe token for a public or single-use link."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class Network(Base):
+    """A learning network, such as «Helgeland 2021–2023»."""
+
+    __tablename__ = "networks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    gatherings: Mapped[list[Gathering]] = relationship(
+        back_populates="network", order_by="Gathering.number"
+    )
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="network")
+
+
+class Gathering(Base):
+    """A samling of a network: 1–4, and 5 for the erfaringssamling a year later."""
+
+    __tablename__ = "gatherings"
+    __table_args__ = (
+        sa.UniqueConstraint("network_id", "number", name="uq_gatherings_network_number"),
+        sa.CheckConstraint("number BETWEEN 1 AND 9", name="number_range"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("networks.id"))
+    number: Mapped[int]
+    held_on: Mapped[dt.date | None]
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    network: Mapped[Network] = relationship(back_populates="gatherings")
+
+
+class OrganisationKind(enum.StrEnum):
+    MUNICIPALITY = "kommune"
+    HOSPITAL = "helseforetak"
+
+
+class Organisation(Base):
+    """A member of a network: a municipality or a hospital trust."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("networks.id"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        sa.Enum(OrganisationKind, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e])
+    )
+    network: Mapped[Network] = relationship(back_populates="organisations")
+    units: Mapped[list[Unit]] = relationship(back_populates="organisation")
+
+
+class Unit(Base):
+    """A unit or service area, such as «Hjemmesykepleien Frogner distrikt»."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[Organisation] = relationship(back_populates="units")
+
+
+class Layout(enum.StrEnum):
+    ONE_PAGE = "one_page"
+    PAGE_PER_SECTION = "sections"
+
+
+class LinkMode(enum.StrEnum):
+    OPEN = "open"
+    SINGLE_USE = "single_use"
+
+
+def _enum(cls: type[enum.Enum]) -> sa.Enum:
+    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Survey(Base):
+    """One round of answers to one questionnaire version for one unit or gathering."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(unit_id IS NULL) <> (gathering_id IS NULL)", name="exactly_one_target"
+        ),
+        sa.CheckConstraint("closes_on IS NULL OR opens_on IS NULL OR closes_on >= opens_on",
+                           name="dates_in_order"),
+        sa.CheckConstraint("invited IS NULL OR invited >= 0", name="invited_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaire_versions.id")
+    )
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    gathering_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gatherings.id"))
+    period_label: Mapped[str | None] = mapped_column(sa.String(100))
+    phase: Mapped[str | None] = mapped_column(sa.String(20))  # baseline / follow_up
+    opens_on: Mapped[dt.date | None]
+    closes_on: Mapped[dt.date | None]
+    is_closed: Mapped[bool] = mapped_column(default=False)
+    invited: Mapped[int | None]
+    layout: Mapped[Layout] = mapped_column(_enum(Layout), default=Layout.ONE_PAGE)
+    link_mode: Mapped[LinkMode] = mapped_column(_enum(LinkMode), default=LinkMode.OPEN)
+    public_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+
+    questionnaire: Mapped[QuestionnaireVersion] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    gathering: Mapped[Gathering | None] = relationship()
+
+    def accepts_answers(self, today: dt.date) -> bool:
+        """Whether the survey is open on `today` (dates inclusive)."""
+        if self.is_closed:
+            return False
+        if self.opens_on is not None and today < self.opens_on:
+            return False
+        return self.closes_on is None or today <= self.closes_on
+
+
+class SingleUseLink(Base):
+    """A link that closes after one submission.
+
+    Deliberately no timestamp and no reference to a response: knowing which link a
+    person was handed must never lead to what they answered.
+    """
+
+    __tablename__ = "single_use_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class ResponseSource(enum.StrEnum):
+    WEB = "web"
+    PAPER = "paper"
+
+
+class Response(Base):
+    """One submitted questionnaire: its language, version and date, nothing about the person.
+
+    The id is random rather than sequential so that the order of responses cannot be
+    matched with the order in which links were handed out. `submission_key` is a random
+    value put into the form when it was first shown; its uniqueness makes a double tap or
+    a retried post store the response once.
+    """
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        sa.UniqueConstraint("survey_id", "submission_key", name="uq_responses_submission"),
+        sa.CheckConstraint("language IN ('nb', 'nn', 'en')", name="language_known"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaire_versions.id")
+    )
+    language: Mapped[str] = mapped_column(sa.String(2))
+    submitted_on: Mapped[dt.date]
+    source: Mapped[ResponseSource] = mapped_column(
+        _enum(ResponseSource), default=ResponseSource.WEB
+    )
+    submission_key: Mapped[str] = mapped_column(sa.String(64))
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """One answer value: a number for scales, integers and checklists, text otherwise.
+
+    One row per value lets SQL aggregate an item over many responses (AVG, COUNT, GROUP
+    BY) with the (survey_id, item) index. `position` numbers the rows of a repeating group.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.Index("ix_answers_survey_item", "survey_id", "item"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                    primary_key=True)
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"))
+    item: Mapped[str] = mapped_column(sa.String(81))
+    position: Mapped[int] = mapped_column(default=0)
+    value_num: Mapped[float | None]
+    value_text: Mapped[str | None] = mapped_column(sa.Text)
+    response: Mapped[Response] = relationship(back_populates="answers")

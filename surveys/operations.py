@@ -1,0 +1,78 @@
+"""Writes for surveys and responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from questionnaires.item_types import AnswerValue
+from surveys.models import Answer, Response, ResponseSource, SingleUseLink, Survey
+from surveys.queries import submission_exists
+
+
+class Outcome(enum.Enum):
+    STORED = "stored"
+    ALREADY_STORED = "already_stored"  # the same submission came again: not stored twice
+    LINK_USED = "link_used"
+
+
+def submit_response(
+    db: Session,
+    survey: Survey,
+    single_use: SingleUseLink | None,
+    submission_key: str,
+    language: str,
+    answers: Iterable[AnswerValue],
+    today: dt.date,
+    source: ResponseSource = ResponseSource.WEB,
+) -> Outcome:
+    """Store one response exactly once, and use up its single-use link in the same commit.
+
+    A double tap, a back-button resubmit or a retry after a lost connection carries the
+    same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
+    The single-use link is claimed with a conditional UPDATE, so two racing posts cannot
+    both use it.
+    """
+    if submission_exists(db, survey.id, submission_key):
+        return Outcome.ALREADY_STORED
+    if single_use is not None and not _claim_link(db, single_use.id):
+        db.rollback()
+        if submission_exists(db, survey.id, submission_key):
+            return Outcome.ALREADY_STORED
+        return Outcome.LINK_USED
+    response = Response(
+        survey_id=survey.id,
+        questionnaire_version_id=survey.questionnaire_version_id,
+        language=language,
+        submitted_on=today,
+        source=source,
+        submission_key=submission_key,
+    )
+    response.answers = [
+        Answer(survey_id=survey.id, item=a.item, position=a.position,
+               value_num=a.value_num, value_text=a.value_text)
+        for a in answers
+    ]
+    db.add(response)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        if submission_exists(db, survey.id, submission_key):
+            return Outcome.ALREADY_STORED
+        raise
+    return Outcome.STORED
+
+
+def _claim_link(db: Session, link_id: int) -> bool:
+    result = db.execute(
+        sa.update(SingleUseLink)
+        .where(SingleUseLink.id == link_id, SingleUseLink.used.is_(False))
+        .values(used=True)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,164 @@
+"""The anonymous answering flow: `/s/<token>`, page by page, then a thank-you.
+
+No answer is kept on the server before the final submit: answers to other pages travel
+as hidden fields in the form itself, so any app instance can serve any page, nothing
+is half-saved, and back navigation keeps what was answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from werkzeug.exceptions import HTTPException
+
+from questionnaires import forms as qforms
+from questionnaires.schema import Definition
+from surveys import database
+from surveys.i18n import current_language, remember_language
+from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
+from surveys.operations import Outcome, submit_response
+from surveys.pages import Page, pages_of
+from surveys.queries import LinkTarget, find_link
+
+bp = Blueprint("respond", __name__)
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return TEMPLATE_HELPERS
+
+
+class FriendlyError(HTTPException):
+    """An HTTP error whose description is written for the respondent."""
+
+    friendly = True
+
+    def __init__(self, code: int, description: str) -> None:
+        self.code = code
+        super().__init__(description=description)
+
+
+def _open_target(token: str) -> LinkTarget:
+    target = find_link(database.session(), token)
+    if target is None:
+        abort(404)
+    if not target.survey.accepts_answers(_today()) or (
+        target.single_use is not None and target.single_use.used
+    ):
+        abort(410)
+    return target
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).astimezone(_oslo()).date()
+
+
+def _oslo():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@bp.get("/s/<token>")
+def start(token: str):
+    """The first page of a survey, with a fresh submission key."""
+    target = _open_target(token)
+    definition = target.survey.questionnaire.definition
+    form_class = qforms.build_form_class(definition, current_language())
+    form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18), page="0")
+    return _render(target, definition, form, 0)
+
+
+@bp.post("/s/<token>")
+def submit(token: str):
+    """Move between pages, switch language, or submit; validate only what is needed."""
+    target = _open_target(token)
+    definition = target.survey.questionnaire.definition
+    lang = request.form.get("switch_lang")
+    if lang in current_app.config["LANGUAGES"]:
+        with force_locale(lang):
+            response = make_response(_rerender(target, definition, lang))
+        return remember_language(response, lang)
+    lang = current_language()
+    try:
+        qforms.check_known_fields(definition, request.form.keys(), lang)
+    except qforms.UnknownFieldError as exc:
+        raise FriendlyError(400, str(exc.message)) from None
+    form = qforms.build_form_class(definition, lang)()
+    if not form.submission_key.data or len(form.submission_key.data) > 64:
+        abort(400)
+    pages = pages_of(definition, target.survey.layout)
+    index = _page_index(form, len(pages))
+    nav = request.form.get("nav", "submit")
+    if nav == "back":
+        return _render(target, definition, form, max(index - 1, 0))
+    if not qforms.validate_items(form, pages[index].items):
+        return _render(target, definition, form, index, status=422)
+    if nav == "next" and index < len(pages) - 1:
+        return _render(target, definition, form, index + 1)
+    return _finish(target, definition, form, pages, lang)
+
+
+def _finish(target: LinkTarget, definition: Definition, form, pages: list[Page], lang: str):
+    for index, page in enumerate(pages):
+        if not qforms.validate_items(form, page.items):
+            return _render(target, definition, form, index, status=422)
+    answers = qforms.collect_answers(definition, form)
+    outcome = submit_response(
+        database.session(), target.survey, target.single_use, form.submission_key.data,
+        lang, answers, _today(),
+    )
+    if outcome is Outcome.LINK_USED:
+        abort(410)
+    return redirect(url_for(".thanks", token=request.view_args["token"]), code=303)
+
+
+def _rerender(target: LinkTarget, definition: Definition, lang: str):
+    """The same page in another language, with every answer kept and no validation."""
+    form = qforms.build_form_class(definition, lang)()
+    pages = pages_of(definition, target.survey.layout)
+    return _render(target, definition, form, _page_index(form, len(pages)))
+
+
+def _page_index(form, count: int) -> int:
+    try:
+        return min(max(int(form.page.data or 0), 0), count - 1)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _render(target: LinkTarget, definition: Definition, form, index: int, status: int = 200):
+    pages = pages_of(definition, target.survey.layout)
+    page = pages[index]
+    form.page.data = str(index)
+    on_page = set(qforms.field_names(page.items))
+    carried = [
+        (name, value)
+        for name in qforms.field_names(definition.items())
+        if name not in on_page
+        for value in (form[name].raw_data or [])
+    ]
+    errors = error_entries(definition, page.items, form, current_language())
+    on_page_ids = {item.id for item in page.items}
+    shown = {item.id for item in visible_items(page.items, form, on_page_ids)}
+    html = render_template(
+        "respond/page.html", survey=target.survey, definition=definition, form=form,
+        page=page, shown=shown, last_page=index == len(pages) - 1,
+        page_number=index + 1, page_count=len(pages), carried=carried,
+        errors=errors, lang=current_language(), token=request.view_args["token"],
+    )
+    return html, status
+
+
+@bp.get("/s/<token>/takk")
+def thanks(token: str):
+    """The thank-you page; shown for a used single-use link too, since that is the point."""
+    target = find_link(database.session(), token)
+    if target is None:
+        abort(404)
+    return render_template("respond/thanks.html", survey=target.survey,
+                           definition=target.survey.questionnaire.definition,
+                           lang=current_language())
