@@ -9,13 +9,11 @@ from typing import Any
 
 from flask import Flask
 from flask_compress import Compress
-from flask_wtf.csrf import CSRFProtect
 
 from surveys import cli, database, errors, i18n, security
 from surveys.pages_views import bp as pages_bp
 from surveys.respondent_views import bp as respond_bp
 
-csrf = CSRFProtect()
 compress = Compress()
 
 
@@ -32,7 +30,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     database.init_app(app)
     i18n.init_app(app)
-    csrf.init_app(app)
     compress.init_app(app)
     security.init_app(app)
     errors.init_app(app)

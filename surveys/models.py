@@ -56,6 +56,12 @@ class Gathering(Base):
     network: Mapped[Network] = relationship(back_populates="gatherings")
 
 
+def _enum(cls: type[enum.Enum]) -> sa.Enum:
+    """Enums stored as their values in a VARCHAR, the same on SQLite and PostgreSQL."""
+    return sa.Enum(cls, native_enum=False, length=20,
+                   values_callable=lambda e: [m.value for m in e])
+
+
 class OrganisationKind(enum.StrEnum):
     MUNICIPALITY = "kommune"
     HOSPITAL = "helseforetak"
@@ -68,10 +74,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("networks.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(
-        sa.Enum(OrganisationKind, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
     network: Mapped[Network] = relationship(back_populates="organisations")
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
 
@@ -94,10 +97,6 @@ class Layout(enum.StrEnum):
 class LinkMode(enum.StrEnum):
     OPEN = "open"
     SINGLE_USE = "single_use"
-
-
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Survey(Base):

@@ -10,7 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
@@ -22,8 +31,10 @@ from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
 from surveys.operations import Outcome, submit_response
 from surveys.pages import Page, pages_of
 from surveys.queries import LinkTarget, find_link
+from surveys.security import csrf
 
 bp = Blueprint("respond", __name__)
+csrf.exempt(bp)  # checked inside `submit`, once the link is known to be open
 
 
 @bp.app_context_processor
@@ -76,6 +87,7 @@ def start(token: str):
 def submit(token: str):
     """Move between pages, switch language, or submit; validate only what is needed."""
     target = _open_target(token)
+    csrf.protect()  # after the link check, so a closed link says so rather than "expired"
     definition = target.survey.questionnaire.definition
     lang = request.form.get("switch_lang")
     if lang in current_app.config["LANGUAGES"]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -28,4 +31,5 @@ def add_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    csrf.init_app(app)
     app.after_request(add_headers)

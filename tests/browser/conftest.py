@@ -1,0 +1,65 @@
+"""A live server on 127.0.0.1 with one survey of every built-in questionnaire, and
+Playwright driving Debian's Chromium (a test tool may not download its own browser)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from werkzeug.serving import make_server
+
+from questionnaires.loader import builtin_definitions
+from questionnaires.queries import latest_version
+from surveys import database
+from surveys.models import Layout, Network, Organisation, Survey, Unit
+from tests.conftest import make_app
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 360, "height": 740},
+            "locale": "nb-NO"}
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    tokens: dict[str, str]  # questionnaire id -> public token (one page per section)
+    one_page: dict[str, str]  # questionnaire id -> public token (all on one page)
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_template, tmp_path_factory) -> Iterator[LiveServer]:
+    path = tmp_path_factory.mktemp("live") / "live.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    tokens, one_page = {}, {}
+    with app.app_context():
+        db = database.session()
+        unit = Unit(name="Nettleserenheten", organisation=Organisation(
+            name="Nettleserkommunen", kind="kommune", network=Network(name="Nettlesernett")))
+        for slug in builtin_definitions():
+            for layout, target in ((Layout.PAGE_PER_SECTION, tokens), (Layout.ONE_PAGE, one_page)):
+                survey = Survey(title=slug, questionnaire=latest_version(db, slug), unit=unit,
+                                layout=layout)
+                db.add(survey)
+                db.flush()
+                target[slug] = survey.public_token
+        db.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", tokens, one_page)
+    server.shutdown()

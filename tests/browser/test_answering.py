@@ -1,0 +1,153 @@
+"""Every built-in questionnaire answered in Chromium at 360×740, in nb, nn and en, with and
+without JavaScript; axe-core (WCAG 2.1 A and AA) on every respondent page, errors included."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from questionnaires import schema as s
+from questionnaires.forms import row_field
+from questionnaires.loader import builtin_definitions
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ["nb", "nn", "en"]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+THANKS = {"nb": "Takk for svarene dine!", "nn": "Takk for svara dine!",
+          "en": "Thank you for your answers!"}
+axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    results = axe.run(page, options=WCAG)
+    violations = results.response["violations"]
+    assert not violations, [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+def fill_item(page: Page, name: str, item, definition: s.Definition) -> None:
+    """Answer one item the way a person would: tick the first option or type a word."""
+    if isinstance(item, s.ScaleItem):
+        page.check(f"#f-{name}-{definition.scale_of(item).min}")
+    elif isinstance(item, s.SingleChoiceItem | s.MultipleChoiceItem):
+        page.check(f"#f-{name}-{item.options[0].value}")
+    elif isinstance(item, s.ChecklistItem):
+        page.check(f"#f-{name}-done")
+    elif isinstance(item, s.IntegerItem):
+        page.fill(f"#f-{name}", str(item.min))
+    else:
+        page.fill(f"#f-{name}", "Komme meg hjem")
+
+
+def fill_page(page: Page, definition: s.Definition) -> None:
+    for item in definition.items():
+        if page.locator(f"[id^='f-{item.id}']").count() == 0 or item.show_if is not None:
+            continue  # on another page, or shown only after a particular answer
+        if isinstance(item, s.GroupItem):
+            for child in item.items:
+                fill_item(page, row_field(item.id, 0, child.id), child, definition)
+        elif item.required:
+            fill_item(page, item.id, item, definition)
+
+
+def choose_language(page: Page, url: str, lang: str) -> None:
+    page.goto(f"{url.split('/s/')[0]}/sprak/{lang}?next=/s/{url.split('/s/')[1]}")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+def complete(page: Page, url: str, lang: str, definition: s.Definition, check_axe: bool) -> None:
+    choose_language(page, url, lang)
+    if check_axe:
+        assert_accessible(page)
+    first_page = True
+    while True:
+        if first_page and any(i.required for i in definition.sections[0].items):
+            page.locator(".actions button").first.click()  # nothing filled in: errors
+            expect(page.locator(".ds-error-summary")).to_be_visible()
+            if check_axe:
+                assert_accessible(page)
+        first_page = False
+        fill_page(page, definition)
+        button = page.locator(".actions button[value=next], .actions button[value=submit]")
+        is_last = button.get_attribute("value") == "submit"
+        button.click()
+        if is_last:
+            break
+        expect(page.locator(".ds-error-summary")).to_have_count(0)
+        if check_axe:
+            assert_accessible(page)
+    expect(page.locator("h1")).to_have_text(THANKS[lang])
+    if check_axe:
+        assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("slug", sorted(builtin_definitions()))
+def test_complete_every_questionnaire(page: Page, live_server, slug, lang):
+    url = f"{live_server.url}/s/{live_server.tokens[slug]}"
+    complete(page, url, lang, builtin_definitions()[slug], check_axe=True)
+
+
+@pytest.mark.parametrize("slug", sorted(builtin_definitions()))
+def test_complete_without_javascript(browser: Browser, live_server, slug):
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for tokens in (live_server.tokens, live_server.one_page):
+        complete(page, f"{live_server.url}/s/{tokens[slug]}", "nb",
+                 builtin_definitions()[slug], check_axe=False)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_other_pages_are_accessible(page: Page, live_server, lang):
+    choose_language(page, f"{live_server.url}/s/{live_server.one_page['psfs']}", lang)
+    assert_accessible(page)
+    for path in ["/", "/personvern", "/tilgjengelighet", "/s/unknown-link-unknown-link"]:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+
+
+def test_error_summary_gets_focus_and_links_to_the_field(page: Page, live_server):
+    page.goto(f"{live_server.url}/s/{live_server.one_page['psfs']}")
+    page.fill("#f-activities-0-activity", "Gå i trappen")
+    page.click(".actions button")
+    summary = page.locator(".ds-error-summary")
+    expect(summary).to_be_focused()
+    summary.locator("a").first.click()
+    expect(page.locator("#f-activities-0-score-0")).to_be_focused()
+    expect(page.locator("#f-activities-0-activity")).to_have_value("Gå i trappen")
+
+
+def test_keyboard_only(page: Page, live_server):
+    """Tab to a scale, choose with the arrow keys, and send with Enter."""
+    page.goto(f"{live_server.url}/s/{live_server.one_page['psfs']}")
+    page.focus("#f-activities-0-activity")
+    page.keyboard.type("Handle selv")
+    page.keyboard.press("Tab")  # into the scale: focus on its first step
+    expect(page.locator("#f-activities-0-score-0")).to_be_focused()
+    page.keyboard.press("ArrowRight")  # the arrow keys move along the steps and choose
+    expect(page.locator("#f-activities-0-score-1")).to_be_checked()
+    page.focus("#f-activities-0-activity")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(THANKS["nb"])
+
+
+def test_condition_shows_item_only_after_the_answer(page: Page, live_server):
+    definition = builtin_definitions()["brukerundersokelse"]
+    item = next(i for i in definition.items() if i.show_if is not None)
+    page.goto(f"{live_server.url}/s/{live_server.one_page['brukerundersokelse']}")
+    wrapper = page.locator(f"[data-show-if='{item.show_if.item}']")
+    expect(wrapper).to_be_hidden()
+    page.check(f"#f-{item.show_if.item}-{item.show_if.equals}")
+    expect(wrapper).to_be_visible()
+
+
+def test_nothing_is_requested_from_another_host(page: Page, live_server):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(f"{live_server.url}/s/{live_server.one_page['brukerundersokelse']}")
+    page.click(".actions button")
+    assert hosts == {live_server.url.split("/")[2]}

@@ -1,0 +1,146 @@
+"""Fixtures in the flaskr pattern: `app` with its own throwaway database, `client`,
+`runner`, and helpers to make surveys and answer them.
+
+Every test that takes `app` runs on SQLite, and again on PostgreSQL when
+TEST_DATABASE_URL is set (CI sets it). Each database is migrated once per session with
+the real Alembic migrations; tests then start from a copy (SQLite) or from emptied
+tables (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from questionnaires.queries import latest_version
+from surveys import database
+from surveys.cli import upgrade_database
+from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+DATA_TABLES = ["answers", "responses", "single_use_links", "surveys", "units", "organisations",
+               "gatherings", "networks"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database to copy for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+                      "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade_database()
+    app.extensions["db_engine"].dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str | None:
+    """The PostgreSQL test database, migrated once (None when not configured)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return None
+    engine = database.make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade_database()
+    app.extensions["db_engine"].dispose()
+    return url
+
+
+def make_app(url: str, **extra) -> Flask:
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", **extra})
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path, sqlite_template, postgres_url) -> Iterator[Flask]:
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = postgres_url
+        engine = database.make_engine(url)
+        with engine.begin() as connection:
+            tables = ", ".join(DATA_TABLES)
+            connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    application = make_app(url)
+    yield application
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask):
+    with app.app_context():
+        yield database.session()
+
+
+@pytest.fixture
+def make_survey(app: Flask):
+    """Create a survey of a built-in questionnaire for a fresh unit; returns it detached."""
+    made = []
+
+    def make(slug: str = "psfs", **overrides) -> Survey:
+        with app.app_context():
+            db = database.session()
+            network = Network(name=f"Testnettverk {len(made) + 1}")
+            unit = Unit(name="Testenhet", organisation=Organisation(
+                name="Testkommune", kind="kommune", network=network))
+            values = {"title": f"Test {slug}", "questionnaire": latest_version(db, slug),
+                      "unit": unit, "layout": Layout.ONE_PAGE, "link_mode": LinkMode.OPEN}
+            values.update(overrides)
+            survey = Survey(**values)
+            db.add(survey)
+            db.commit()
+            made.append(survey)
+            return survey
+
+    return make
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def form_tokens(html: str) -> dict[str, str]:
+    """The CSRF token and submission key of a rendered survey page."""
+    return {"csrf_token": CSRF.search(html).group(1),
+            "submission_key": KEY.search(html).group(1)}
+
+
+def respond(client: FlaskClient, token: str, answers: dict, nav: str = "submit", page: int = 0):
+    """Open a survey link and post `answers` as one page; return the POST response."""
+    start = client.get(f"/s/{token}")
+    assert start.status_code == 200, start.status_code
+    data = {**form_tokens(start.get_data(as_text=True)), "page": str(page), "nav": nav, **answers}
+    return client.post(f"/s/{token}", data=data)
+
+
+def response_count(app: Flask, survey_id: int) -> int:
+    from surveys.queries import response_count as count
+
+    with app.app_context():
+        return count(database.session(), survey_id)

@@ -1,0 +1,48 @@
+"""Every user-visible string is translated in nb, nn and en; numbers follow the locale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, format_decimal
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_catalogue_is_complete(lang):
+    with open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        catalogue = read_po(f, locale=lang)
+    missing = [m.id for m in catalogue if m.id and (
+        not all(m.string) if isinstance(m.string, tuple) else not m.string)]
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert not missing, f"untranslated in {lang}: {missing}"
+    assert not fuzzy, f"fuzzy in {lang}: {fuzzy}"
+
+
+def test_catalogue_matches_the_source():
+    """A string added to the code but not extracted would show in English only."""
+    import subprocess
+    import sys
+
+    pot = subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+         "-o", "-", "--no-location", "--omit-header", "."],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    from io import BytesIO
+
+    source_ids = {m.id for m in read_po(BytesIO(pot.encode())) if m.id}
+    with open(ROOT / "translations" / "nn" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        catalogue_ids = {m.id for m in read_po(f) if m.id}
+    assert source_ids <= catalogue_ids, source_ids - catalogue_ids
+
+
+def test_numbers_use_a_decimal_comma_in_norwegian(app):
+    with app.test_request_context():
+        for lang in ("nb", "nn"):
+            with force_locale(lang):
+                assert format_decimal(1.55) == "1,55"
+        with force_locale("en"):
+            assert format_decimal(1.55) == "1.55"

@@ -1,0 +1,82 @@
+"""A response is stored exactly once, even when the same post arrives twice at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from questionnaires.item_types import AnswerValue
+from surveys import database
+from surveys.models import LinkMode, SingleUseLink, Survey
+from surveys.operations import Outcome, submit_response
+from tests.conftest import response_count
+
+ANSWERS = [AnswerValue("activities.activity", 0, None, "Gå"),
+           AnswerValue("activities.score", 0, 4.0, None)]
+TODAY = dt.date(2026, 11, 23)
+
+
+def _submit(app, survey_id: int, key: str, link_id: int | None = None) -> Outcome:
+    with app.app_context():
+        db = database.session()
+        survey = db.get(Survey, survey_id)
+        link = db.get(SingleUseLink, link_id) if link_id else None
+        return submit_response(db, survey, link, key, "nb", ANSWERS, TODAY)
+
+
+def _race(app, survey_id: int, keys: list[str], link_id: int | None = None) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    barrier = threading.Barrier(len(keys))
+
+    def run(key: str) -> None:
+        barrier.wait()
+        outcomes.append(_submit(app, survey_id, key, link_id))
+
+    threads = [threading.Thread(target=run, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_same_submission_twice_is_stored_once(app, make_survey):
+    survey = make_survey("psfs")
+    assert _submit(app, survey.id, "key-1") is Outcome.STORED
+    assert _submit(app, survey.id, "key-1") is Outcome.ALREADY_STORED
+    assert response_count(app, survey.id) == 1
+
+
+def test_simultaneous_double_tap_is_stored_once(app, make_survey):
+    survey = make_survey("psfs")
+    outcomes = _race(app, survey.id, ["same-key"] * 4)
+    assert sorted(o.value for o in outcomes) == ["already_stored"] * 3 + ["stored"]
+    assert response_count(app, survey.id) == 1
+
+
+def test_single_use_link_cannot_be_used_by_two_racing_posts(app, make_survey):
+    survey = make_survey("psfs", link_mode=LinkMode.SINGLE_USE)
+    with app.app_context():
+        db = database.session()
+        link = SingleUseLink(survey_id=survey.id)
+        db.add(link)
+        db.commit()
+        link_id = link.id
+    outcomes = _race(app, survey.id, ["a", "b", "c"], link_id)
+    assert sorted(o.value for o in outcomes) == ["link_used", "link_used", "stored"]
+    assert response_count(app, survey.id) == 1
+
+
+def test_answers_are_rows_that_sql_can_aggregate(app, make_survey):
+    import sqlalchemy as sa
+
+    from surveys.models import Answer
+
+    survey = make_survey("psfs")
+    for key in ("a", "b"):
+        _submit(app, survey.id, key)
+    with app.app_context():
+        mean = database.session().scalar(
+            sa.select(sa.func.avg(Answer.value_num)).where(
+                Answer.survey_id == survey.id, Answer.item == "activities.score"))
+    assert mean == 4.0
