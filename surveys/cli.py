@@ -8,6 +8,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask
+from flask.cli import with_appcontext
 
 from questionnaires.operations import sync_builtins
 from surveys import database
@@ -28,6 +29,7 @@ def upgrade_database() -> None:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command() -> None:
     """Create or upgrade the database, and store the built-in questionnaires."""
     upgrade_database()
@@ -35,6 +37,7 @@ def migrate_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
               help="Where the app is served, for the printed links.")
 def demo_command(base_url: str) -> None:
