@@ -39,7 +39,7 @@ def row_field(group_id: str, row: int, child_id: str) -> str:
     return f"{group_id}-{row}-{child_id}"
 
 
-def build_form_class(definition: s.Definition, lang: str) -> type[FlaskForm]:
+def build_form_class(definition: s.Definition) -> type[FlaskForm]:
     """A FlaskForm subclass with one field per item (per row and child for groups)."""
     attrs: dict[str, Any] = {
         "submission_key": HiddenField(),
@@ -47,7 +47,7 @@ def build_form_class(definition: s.Definition, lang: str) -> type[FlaskForm]:
     }
     for item in definition.items():
         for name, child in _field_slots(item):
-            attrs[name] = item_type(child).fields(child, definition, lang, name)
+            attrs[name] = item_type(child).field(child, definition)
     return type(f"{definition.id.title()}Form", (FlaskForm,), attrs)
 
 

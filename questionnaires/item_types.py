@@ -1,7 +1,7 @@
 """The item types: one class each, with one contract.
 
 An item type knows
-- which form fields it needs and how to validate their format (`fields`),
+- which form field it needs and how to validate its format (`field`),
 - which answer rows a valid value becomes (`values`),
 - whether a posted value counts as answered (`is_answered`).
 Adding a type means adding one class here and one macro in `templates/respond/_items.html`.
@@ -86,7 +86,8 @@ class ItemType:
 
     name: ClassVar[str]
 
-    def fields(self, item: Any, definition: s.Definition, lang: str, name: str) -> Field:
+    def field(self, item: Any, definition: s.Definition) -> Field:
+        """The (unbound) WTForms field for one item, with its format validators."""
         raise NotImplementedError
 
     def values(self, item: Any, raw: Any, item_key: str, position: int) -> list[AnswerValue]:
@@ -99,7 +100,7 @@ class ItemType:
 class ScaleType(ItemType):
     name = "scale"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         scale = definition.scale_of(item)
         allowed = {str(step) for step in scale.steps} | ({DONT_KNOW} if item.dont_know else set())
         return RadioField(
@@ -116,7 +117,7 @@ class ScaleType(ItemType):
 class SingleChoiceType(ItemType):
     name = "single_choice"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         allowed = {o.value for o in item.options}
         return RadioField(choices=sorted(allowed), validate_choice=False,
                           validators=[Optional(), AllowedValues(allowed)])
@@ -125,7 +126,7 @@ class SingleChoiceType(ItemType):
 class MultipleChoiceType(ItemType):
     name = "multiple_choice"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         allowed = {o.value for o in item.options}
         return SelectMultipleField(choices=sorted(allowed), validate_choice=False,
                                    validators=[Optional(), AllowedValues(allowed)])
@@ -139,14 +140,14 @@ class MultipleChoiceType(ItemType):
 class TextType(ItemType):
     name = "text"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         return StringField(filters=[clean_text], validators=[Optional(), MaxChars(item.max_length)])
 
 
 class LongTextType(TextType):
     name = "long_text"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         return TextAreaField(filters=[clean_text],
                              validators=[Optional(), MaxChars(item.max_length)])
 
@@ -154,7 +155,7 @@ class LongTextType(TextType):
 class IntegerType(ItemType):
     name = "integer"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         return StringField(filters=[clean_text],
                            validators=[Optional(), WholeNumber(item.min, item.max)])
 
@@ -165,7 +166,7 @@ class IntegerType(ItemType):
 class ChecklistType(ItemType):
     name = "checklist"
 
-    def fields(self, item, definition, lang, name):
+    def field(self, item, definition):
         allowed = set(s.CHECKLIST_VALUES)
         return RadioField(choices=sorted(allowed), validate_choice=False,
                           validators=[Optional(), AllowedValues(allowed)])

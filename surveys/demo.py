@@ -113,7 +113,7 @@ def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.R
                 data.setlist(item.id, value)
             elif value is not None:
                 data[item.id] = value
-    form = qforms.build_form_class(definition, "nb")(formdata=data, meta={"csrf": False})
+    form = qforms.build_form_class(definition)(formdata=data, meta={"csrf": False})
     if not qforms.validate_items(form, definition.items()):
         return  # a condition made a generated answer unwanted: skip this one
     answers = qforms.collect_answers(definition, form)

@@ -76,3 +76,16 @@ def _claim_link(db: Session, link_id: int) -> bool:
         .values(used=True)
     )
     return result.rowcount == 1
+
+
+MAX_SINGLE_USE_LINKS = 5000
+
+
+def issue_single_use_links(db: Session, survey: Survey, count: int) -> list[SingleUseLink]:
+    """Create `count` new single-use links for a survey (for slips or a CSV)."""
+    if not 1 <= count <= MAX_SINGLE_USE_LINKS:
+        raise ValueError(f"count must be between 1 and {MAX_SINGLE_USE_LINKS}")
+    links = [SingleUseLink(survey_id=survey.id) for _ in range(count)]
+    db.add_all(links)
+    db.commit()
+    return links

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -64,13 +65,9 @@ def _open_target(token: str) -> LinkTarget:
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).astimezone(_oslo()).date()
-
-
-def _oslo():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    """Today's date in Norway: the only time a response records."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return dt.datetime.now(dt.UTC).astimezone(zone).date()
 
 
 @bp.get("/s/<token>")
@@ -78,7 +75,7 @@ def start(token: str):
     """The first page of a survey, with a fresh submission key."""
     target = _open_target(token)
     definition = target.survey.questionnaire.definition
-    form_class = qforms.build_form_class(definition, current_language())
+    form_class = qforms.build_form_class(definition)
     form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18), page="0")
     return _render(target, definition, form, 0)
 
@@ -92,14 +89,14 @@ def submit(token: str):
     lang = request.form.get("switch_lang")
     if lang in current_app.config["LANGUAGES"]:
         with force_locale(lang):
-            response = make_response(_rerender(target, definition, lang))
+            response = make_response(_rerender(target, definition))
         return remember_language(response, lang)
     lang = current_language()
     try:
         qforms.check_known_fields(definition, request.form.keys(), lang)
     except qforms.UnknownFieldError as exc:
         raise FriendlyError(400, str(exc.message)) from None
-    form = qforms.build_form_class(definition, lang)()
+    form = qforms.build_form_class(definition)()
     if not form.submission_key.data or len(form.submission_key.data) > 64:
         abort(400)
     pages = pages_of(definition, target.survey.layout)
@@ -128,9 +125,9 @@ def _finish(target: LinkTarget, definition: Definition, form, pages: list[Page],
     return redirect(url_for(".thanks", token=request.view_args["token"]), code=303)
 
 
-def _rerender(target: LinkTarget, definition: Definition, lang: str):
+def _rerender(target: LinkTarget, definition: Definition):
     """The same page in another language, with every answer kept and no validation."""
-    form = qforms.build_form_class(definition, lang)()
+    form = qforms.build_form_class(definition)()
     pages = pages_of(definition, target.survey.layout)
     return _render(target, definition, form, _page_index(form, len(pages)))
 

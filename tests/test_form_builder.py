@@ -18,7 +18,7 @@ def ctx(app):
 
 def build(slug: str, data: dict | MultiDict):
     definition = builtin_definitions()[slug]
-    form = qforms.build_form_class(definition, "nb")(formdata=MultiDict(data),
+    form = qforms.build_form_class(definition)(formdata=MultiDict(data),
                                                       meta={"csrf": False})
     return definition, form
 
@@ -102,14 +102,14 @@ def _value(item, definition):
 @pytest.mark.parametrize("slug", sorted(builtin_definitions()))
 def test_every_builtin_accepts_a_complete_answer_and_refuses_an_empty_one(ctx, slug):
     definition = builtin_definitions()[slug]
-    form = qforms.build_form_class(definition, "nb")(formdata=_valid_post(definition),
+    form = qforms.build_form_class(definition)(formdata=_valid_post(definition),
                                                       meta={"csrf": False})
     assert qforms.validate_items(form, definition.items()), {
         f.name: f.errors for f in form if f.errors}
     assert qforms.collect_answers(definition, form)
     required = [i for i in definition.items() if i.required and i.show_if is None]
     if required:
-        empty = qforms.build_form_class(definition, "nb")(formdata=MultiDict({"x": "1"}),
+        empty = qforms.build_form_class(definition)(formdata=MultiDict({"x": "1"}),
                                                            meta={"csrf": False})
         assert not qforms.validate_items(empty, definition.items())
 
@@ -122,10 +122,10 @@ def test_condition_hides_and_discards_answer(ctx):
     data = _valid_post(definition)
     data[target.id] = other
     data[conditional.id] = conditional.options[0].value
-    form = qforms.build_form_class(definition, "nb")(formdata=data, meta={"csrf": False})
+    form = qforms.build_form_class(definition)(formdata=data, meta={"csrf": False})
     assert qforms.validate_items(form, definition.items())
     assert conditional.id not in {a.item for a in qforms.collect_answers(definition, form)}
     data[target.id] = str(conditional.show_if.equals)
-    form = qforms.build_form_class(definition, "nb")(formdata=data, meta={"csrf": False})
+    form = qforms.build_form_class(definition)(formdata=data, meta={"csrf": False})
     assert qforms.validate_items(form, definition.items())
     assert conditional.id in {a.item for a in qforms.collect_answers(definition, form)}

@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from surveys.models import Layout, LinkMode, SingleUseLink
+from surveys import database
+from surveys.models import Layout, LinkMode
+from surveys.operations import issue_single_use_links
 from tests.conftest import form_tokens, respond, response_count
 
 PSFS_OK = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5"}
@@ -94,14 +96,10 @@ def test_unknown_link_is_404_with_friendly_page(client):
 
 def test_single_use_link_closes_after_one_submission(app, client, make_survey):
     survey = make_survey("psfs", link_mode=LinkMode.SINGLE_USE)
-    from surveys import database
-
     with app.app_context():
-        db = database.session()
-        links = [SingleUseLink(survey_id=survey.id) for _ in range(2)]
-        db.add_all(links)
-        db.commit()
+        links = issue_single_use_links(database.session(), survey, 2)
         tokens = [link.token for link in links]
+    assert len(set(tokens)) == 2 and all(len(t) >= 22 for t in tokens)  # >= 128 bits
     assert client.get(f"/s/{survey.public_token}").status_code == 404  # no open link
     assert respond(client, tokens[0], PSFS_OK).status_code == 303
     assert client.get(f"/s/{tokens[0]}").status_code == 410
