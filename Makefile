@@ -6,8 +6,10 @@ DS := node_modules/@digdir/designsystemet-css/dist
 # Designsystemet components the pages use; one CSS file each, bundled with ours.
 DS_PARTS := theme/designsystemet.css src/base.css src/heading.css src/paragraph.css \
 	src/link.css src/list.css src/label.css src/fieldset.css src/field.css src/input.css \
-	src/button.css src/error-summary.css src/validation-message.css src/alert.css
+	src/button.css src/error-summary.css src/validation-message.css src/alert.css \
+	src/table.css
 CSS := static/build/app.css
+OWN_CSS := static/css/app.css $(filter-out static/css/app.css,$(wildcard static/css/*.css))
 MO := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test lint assets browser extract-messages clean
@@ -39,9 +41,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-$(CSS): node_modules/.installed static/css/app.css Makefile
+$(CSS): node_modules/.installed $(OWN_CSS) Makefile
 	mkdir -p static/build
-	cat $(addprefix $(DS)/,$(DS_PARTS)) static/css/app.css > $@
+	cat $(addprefix $(DS)/,$(DS_PARTS)) $(OWN_CSS) > $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile -f -d translations -l $* --use-fuzzy >/dev/null

@@ -9,12 +9,20 @@ from typing import Any
 
 from flask import Flask
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveys import cli, database, errors, i18n, security
+from surveys.admin_views import bp as admin_bp
 from surveys.pages_views import bp as pages_bp
 from surveys.respondent_views import bp as respond_bp
 
 compress = Compress()
+
+
+# Modules that add their routes to the staff blueprint (imported for that effect).
+import questionnaires.admin_views  # noqa: E402,F401
+import surveys.admin_org_views  # noqa: E402,F401
+import surveys.admin_survey_views  # noqa: E402,F401
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -36,8 +44,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(admin_bp)
 
     cli.init_app(app)
+    if app.config.get("BEHIND_PROXY"):
+        # Links we print (set-password links, QR codes) must carry the public host and https.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1)
     return app
 
 
@@ -66,12 +78,16 @@ def _defaults(app: Flask) -> dict[str, Any]:
 
 
 def _from_environment(app: Flask) -> None:
-    """The documented variables without prefix: DATABASE_URL, SECRET_KEY, SECURE_COOKIES."""
+    """The documented variables without prefix: DATABASE_URL, SECRET_KEY, SECURE_COOKIES,
+    BEHIND_PROXY."""
     for key in ("DATABASE_URL", "SECRET_KEY"):
         if os.environ.get(key):
             app.config[key] = os.environ[key]
-    if os.environ.get("SECURE_COOKIES", "").lower() in {"1", "true", "yes"}:
+    truthy = {"1", "true", "yes"}
+    if os.environ.get("SECURE_COOKIES", "").lower() in truthy:
         app.config["SESSION_COOKIE_SECURE"] = True
+    if os.environ.get("BEHIND_PROXY", "").lower() in truthy:
+        app.config["BEHIND_PROXY"] = True
 
 
 def _development_secret(instance: Path) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from alembic import context
 
 import questionnaires.models  # noqa: F401  (registers the tables)
+import surveys.account_models  # noqa: F401
 import surveys.models  # noqa: F401
 from surveys.database import Base, make_engine
 

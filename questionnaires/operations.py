@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from questionnaires.loader import builtin_definitions
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.queries import find_version, slug_in_use
 from questionnaires.schema import Definition
 
 
@@ -42,3 +44,49 @@ def store_version(db: Session, definition: Definition, origin: str) -> Questionn
 def sync_builtins(db: Session) -> list[QuestionnaireVersion]:
     """Make sure every built-in definition file is stored at its version."""
     return [store_version(db, d, "builtin") for d in builtin_definitions().values()]
+
+
+class ReservedId(ValueError):
+    """An upload uses the id of a built-in questionnaire.
+
+    Built-in versions come from the files shipped with the app and are stored again at every
+    `migrate`; an uploaded version under the same id could later collide with a newer
+    built-in file. Staff make their own variant by copying it under a new id instead.
+    """
+
+
+class SlugTaken(ValueError):
+    """A copy would get an id that some stored questionnaire already has."""
+
+
+def upload_definition(db: Session, definition: Definition) -> tuple[QuestionnaireVersion, bool]:
+    """Store an uploaded definition; return the row and whether it is new.
+
+    Uploading exactly what is stored already changes nothing, so a second click or a
+    re-upload of a downloaded file is harmless. Raises ReservedId or VersionConflict.
+    """
+    if definition.id in builtin_definitions():
+        raise ReservedId(definition.id)
+    existed = find_version(db, definition.id, definition.version) is not None
+    try:
+        row = store_version(db, definition, "upload")
+    except IntegrityError:
+        # Someone stored the same id and version a moment ago: compare with theirs.
+        db.rollback()
+        return store_version(db, definition, "upload"), False
+    return row, not existed
+
+
+def copy_version(db: Session, original: QuestionnaireVersion, slug: str) -> QuestionnaireVersion:
+    """Store `original` under a new id as version 1, the start of a questionnaire of one's own.
+
+    Raises SlugTaken when the id is already used, by any version of any questionnaire.
+    """
+    if slug_in_use(db, slug):
+        raise SlugTaken(slug)
+    definition = Definition.model_validate({**original.content, "id": slug, "version": 1})
+    try:
+        return store_version(db, definition, "copy")
+    except IntegrityError:
+        db.rollback()
+        raise SlugTaken(slug) from None

@@ -42,13 +42,49 @@ def migrate_command() -> None:
               help="Where the app is served, for the printed links.")
 def demo_command(base_url: str) -> None:
     """Seed the demo network once, then print each demo survey's id and public link."""
-    from surveys.demo import seed_demo
+    from surveys.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
     upgrade_database()
     for slug, token in seed_demo(database.session()):
         click.echo(f"{slug}\t{base_url.rstrip('/')}/s/{token}")
+    logins = ", ".join(email for email, _name, _role in DEMO_ACCOUNTS)
+    click.echo(f"Staff pages: {base_url.rstrip('/')}/admin/ — demo logins {logins}, "
+               f"password {DEMO_PASSWORD}", err=True)
+
+
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True, help="The administrator's e-mail address.")
+@click.option("--name", prompt=True, help="The administrator's name.")
+@click.password_option(help="At least 12 characters.")
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create the first administrator (or make an existing account one)."""
+    import sqlalchemy as sa
+
+    from surveys import access, auth
+    from surveys.account_models import Account
+
+    problem = auth.password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
+    upgrade_database()
+    db = database.session()
+    email = auth.normalise_email(email)
+    account = db.scalars(sa.select(Account).filter_by(email=email)).first()
+    if account is None:
+        account = Account(email=email, name=name)
+        db.add(account)
+    account.is_admin = True
+    account.password_hash = auth.hash_password(password)
+    db.flush()
+    access.audit(db, account, "account.create_admin", email)
+    db.commit()
+    click.echo(f"Administrator {email} is ready. Log in at /admin/login.")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(migrate_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(create_admin_command)

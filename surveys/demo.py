@@ -18,6 +18,8 @@ from werkzeug.datastructures import MultiDict
 from questionnaires import forms as qforms
 from questionnaires import schema as s
 from questionnaires.queries import latest_version
+from surveys.account_models import Account
+from surveys.auth import hash_password
 from surveys.models import (
     Gathering,
     Layout,
@@ -46,11 +48,20 @@ DEMO_SURVEYS = [
 ]
 
 
+DEMO_PASSWORD = "demo-passord-2026"
+DEMO_ACCOUNTS = [  # (e-mail, name, role)
+    ("admin@demo.no", "Ada Administrator", "admin"),
+    ("nettverk@demo.no", "Nina Nettverksleder", "network"),
+    ("enhet@demo.no", "Ulla Enhetsleder", "unit"),
+]
+
+
 def seed_demo(db: Session) -> list[tuple[str, str]]:
     """Create the demo once; return (questionnaire id, public token) for each demo survey."""
     network = db.scalars(sa.select(Network).filter_by(name=DEMO_NETWORK)).first()
     if network is None:
         network = _create_demo(db)
+        _create_accounts(db, network)
         db.commit()
     surveys = db.scalars(
         sa.select(Survey).where(Survey.title.like("Demo: %")).order_by(Survey.id)
@@ -97,6 +108,17 @@ def _create_demo(db: Session) -> Network:
         for _ in range(RESPONSES_PER_SURVEY):
             _answer(db, survey, version.definition, rng)
     return network
+
+
+def _create_accounts(db: Session, network: Network) -> None:
+    """Demo logins: an administrator, the network's lead, and the lead of the first unit."""
+    first_unit = network.organisations[0].units[0]
+    for email, name, role in DEMO_ACCOUNTS:
+        account = Account(email=email, name=name, password_hash=hash_password(DEMO_PASSWORD),
+                          is_admin=role == "admin")
+        account.networks = [network] if role == "network" else []
+        account.units = [first_unit] if role == "unit" else []
+        db.add(account)
 
 
 def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.Random) -> None:

@@ -34,6 +34,7 @@ class Network(Base):
     __tablename__ = "networks"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     gatherings: Mapped[list[Gathering]] = relationship(
         back_populates="network", order_by="Gathering.number"
     )
@@ -75,6 +76,7 @@ class Organisation(Base):
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("networks.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     network: Mapped[Network] = relationship(back_populates="organisations")
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
 
@@ -86,6 +88,7 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     organisation: Mapped[Organisation] = relationship(back_populates="units")
 
 
@@ -97,6 +100,12 @@ class Layout(enum.StrEnum):
 class LinkMode(enum.StrEnum):
     OPEN = "open"
     SINGLE_USE = "single_use"
+
+
+class SurveyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class Survey(Base):
@@ -133,13 +142,17 @@ class Survey(Base):
     unit: Mapped[Unit | None] = relationship()
     gathering: Mapped[Gathering | None] = relationship()
 
+    def status(self, today: dt.date) -> SurveyStatus:
+        """Draft before its opening date, closed after its closing date or when closed."""
+        if self.is_closed or (self.closes_on is not None and today > self.closes_on):
+            return SurveyStatus.CLOSED
+        if self.opens_on is not None and today < self.opens_on:
+            return SurveyStatus.DRAFT
+        return SurveyStatus.OPEN
+
     def accepts_answers(self, today: dt.date) -> bool:
         """Whether the survey is open on `today` (dates inclusive)."""
-        if self.is_closed:
-            return False
-        if self.opens_on is not None and today < self.opens_on:
-            return False
-        return self.closes_on is None or today <= self.closes_on
+        return self.status(today) is SurveyStatus.OPEN
 
 
 class SingleUseLink(Base):

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveys.models import Response, SingleUseLink, Survey
+from questionnaires import schema as s
+from questionnaires.models import QuestionnaireVersion
+from surveys.models import Answer, Response, ResponseSource, SingleUseLink, Survey
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,104 @@ def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
         sa.select(sa.func.count()).select_from(Response).filter_by(
             survey_id=survey_id, submission_key=submission_key)
     ) > 0
+
+
+def response_counts(db: Session, survey_ids: list[int]) -> dict[int, int]:
+    """Number of responses per survey, in one GROUP BY query."""
+    if not survey_ids:
+        return {}
+    rows = db.execute(
+        sa.select(Response.survey_id, sa.func.count())
+        .where(Response.survey_id.in_(survey_ids))
+        .group_by(Response.survey_id)
+    )
+    return {survey_id: count for survey_id, count in rows}
+
+
+# --- Reads for the staff survey pages -------------------------------------------------------
+
+def questionnaire_versions(db: Session) -> list[QuestionnaireVersion]:
+    """Every stored questionnaire version, each questionnaire's newest version first."""
+    return list(db.scalars(sa.select(QuestionnaireVersion).order_by(
+        QuestionnaireVersion.slug, QuestionnaireVersion.version.desc())))
+
+
+def paper_response_count(db: Session, survey_id: int) -> int:
+    """How many responses of a survey were typed in from paper forms."""
+    return db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
+        survey_id=survey_id, source=ResponseSource.PAPER)) or 0
+
+
+def unused_links(db: Session, survey_id: int) -> list[SingleUseLink]:
+    """The single-use links of a survey not used yet, in the order they were issued."""
+    return list(db.scalars(sa.select(SingleUseLink).filter_by(
+        survey_id=survey_id, used=False).order_by(SingleUseLink.id)))
+
+
+def link_counts(db: Session, survey_id: int) -> tuple[int, int]:
+    """(issued, used) single-use links of a survey, in one query."""
+    issued, used = db.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(SingleUseLink.used.is_(True)))
+        .where(SingleUseLink.survey_id == survey_id)).one()
+    return issued or 0, used or 0
+
+
+@dataclass(frozen=True)
+class Column:
+    """One item column of an export: its header and where its values are stored."""
+
+    header: str
+    key: str  # Answer.item: the item id, or 'group.child'
+    position: int
+    item: s.Item
+
+
+def export_columns(definition: s.Definition, include_free_text: bool) -> list[Column]:
+    """One column per item; a repeating group gives child_1, child_2 … per row."""
+    columns = []
+    for item in definition.items():
+        if isinstance(item, s.GroupItem):
+            columns += [Column(f"{child.id}_{row + 1}", f"{item.id}.{child.id}", row, child)
+                        for row in range(item.max_repeat) for child in item.items]
+        else:
+            columns.append(Column(item.id, item.id, 0, item))
+    return [c for c in columns if include_free_text or not is_free_text(c.item)]
+
+
+def is_free_text(item: s.Item) -> bool:
+    """Free text can name a person, so only the unit's own leads may read it."""
+    return isinstance(item, s.TextItem | s.LongTextItem)
+
+
+def response_table(db: Session, survey: Survey,
+                   include_free_text: bool) -> tuple[list[str], list[list[object]]]:
+    """Every response of a survey as one row: number, date, language, source, items.
+
+    Rows are numbered 1..n by date and then by the (random) response id, a stable order
+    that says nothing about who answered first on a day. The response id is not exported.
+    """
+    columns = export_columns(survey.questionnaire.definition, include_free_text)
+    responses = db.execute(
+        sa.select(Response.id, Response.submitted_on, Response.language, Response.source)
+        .where(Response.survey_id == survey.id)
+        .order_by(Response.submitted_on, Response.id)).all()
+    values: dict[tuple[object, str, int], list[object]] = {}
+    answers = db.execute(
+        sa.select(Answer.response_id, Answer.item, Answer.position, Answer.value_num,
+                  Answer.value_text)
+        .where(Answer.survey_id == survey.id).order_by(Answer.id))
+    for response_id, item, position, number, text in answers:
+        values.setdefault((response_id, item, position), []).append(
+            text if text is not None else number)
+    header = ["response", "date", "language", "source", *(c.header for c in columns)]
+    rows = [[number, r.submitted_on.isoformat(), r.language, str(r.source),
+             *(_joined(values.get((r.id, c.key, c.position), [])) for c in columns)]
+            for number, r in enumerate(responses, start=1)]
+    return header, rows
+
+
+def _joined(found: list[object]) -> object:
+    """One value as itself; the choices of a multiple-choice item joined with ' | '."""
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else " | ".join(str(v) for v in found)

@@ -7,9 +7,7 @@ is half-saved, and back navigation keeps what was answered.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -27,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from questionnaires import forms as qforms
 from questionnaires.schema import Definition
 from surveys import database
+from surveys.dates import today
 from surveys.i18n import current_language, remember_language
 from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
 from surveys.operations import Outcome, submit_response
@@ -57,17 +56,11 @@ def _open_target(token: str) -> LinkTarget:
     target = find_link(database.session(), token)
     if target is None:
         abort(404)
-    if not target.survey.accepts_answers(_today()) or (
+    if not target.survey.accepts_answers(today()) or (
         target.single_use is not None and target.single_use.used
     ):
         abort(410)
     return target
-
-
-def _today() -> dt.date:
-    """Today's date in Norway: the only time a response records."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return dt.datetime.now(dt.UTC).astimezone(zone).date()
 
 
 @bp.get("/s/<token>")
@@ -118,7 +111,7 @@ def _finish(target: LinkTarget, definition: Definition, form, pages: list[Page],
     answers = qforms.collect_answers(definition, form)
     outcome = submit_response(
         database.session(), target.survey, target.single_use, form.submission_key.data,
-        lang, answers, _today(),
+        lang, answers, today(),
     )
     if outcome is Outcome.LINK_USED:
         abort(410)

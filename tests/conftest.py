@@ -28,7 +28,8 @@ from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 DATA_TABLES = ["answers", "responses", "single_use_links", "surveys", "units", "organisations",
-               "gatherings", "networks"]
+               "gatherings", "networks", "audit_entries", "password_links", "login_failures",
+               "account_networks", "account_units", "accounts"]
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +77,8 @@ def app(request, tmp_path, sqlite_template, postgres_url) -> Iterator[Flask]:
         with engine.begin() as connection:
             tables = ", ".join(DATA_TABLES)
             connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            connection.execute(sa.text(
+                "DELETE FROM questionnaire_versions WHERE origin <> 'builtin'"))
         engine.dispose()
     application = make_app(url)
     yield application
@@ -144,3 +147,39 @@ def response_count(app: Flask, survey_id: int) -> int:
 
     with app.app_context():
         return count(database.session(), survey_id)
+
+
+PASSWORD = "en lang og god setning"
+
+
+@pytest.fixture
+def make_account(app: Flask):
+    """Create a staff account; pass networks=[...] / units=[...] (ids) for its scope."""
+
+    def make(email: str = "leder@kommune.no", password: str | None = PASSWORD,
+             networks: tuple[int, ...] = (), units: tuple[int, ...] = (), **kw):
+        from surveys.account_models import Account
+        from surveys.auth import hash_password
+
+        with app.app_context():
+            db = database.session()
+            account = Account(email=email, name=kw.pop("name", "Leder"),
+                              password_hash=hash_password(password) if password else None, **kw)
+            account.networks = [db.get(Network, n) for n in networks]
+            account.units = [db.get(Unit, u) for u in units]
+            db.add(account)
+            db.commit()
+            return account
+
+    return make
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of a rendered form (WTForms or a plain hidden input)."""
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', html).group(1)
+
+
+def log_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    page = client.get("/admin/login")
+    return client.post("/admin/login", data={"csrf_token": csrf_of(page.get_data(as_text=True)),
+                                             "email": email, "password": password})

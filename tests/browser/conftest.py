@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -58,8 +59,31 @@ def live_server(sqlite_template, tmp_path_factory) -> Iterator[LiveServer]:
                 db.flush()
                 target[slug] = survey.public_token
         db.commit()
+    with serve(app) as url:
+        yield LiveServer(url, tokens, one_page)
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve `app` on a free port of 127.0.0.1 in a thread; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", tokens, one_page)
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo_server(sqlite_template, tmp_path_factory) -> Iterator[str]:
+    """A live server with the demo network and its demo logins."""
+    from surveys.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        seed_demo(database.session())
+    with serve(app) as url:
+        yield url

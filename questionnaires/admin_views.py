@@ -1,0 +1,164 @@
+"""Staff pages for questionnaire definitions: list, download, upload, copy.
+
+Every logged-in member of staff may read the definitions (to choose one for a survey, or to
+print it); only administrators add to them. A definition is never edited in place: a change
+is a new version, so answers already given keep the meaning they had.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from typing import Any
+
+import yaml
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from questionnaires import operations, queries
+from questionnaires.admin_forms import CopyForm, UploadForm
+from questionnaires.loader import MAX_DEFINITION_BYTES
+from questionnaires.models import QuestionnaireVersion
+from surveys import access, auth, database, errors
+from surveys.admin_views import bp
+from surveys.i18n import current_language
+
+UPLOAD_ENDPOINT = "admin.questionnaire_upload"
+# Room for the multipart envelope and the CSRF token around the largest allowed file.
+UPLOAD_BODY_LIMIT = MAX_DEFINITION_BYTES + 64 * 1024
+
+ORIGINS = {"builtin": _l("Built in"), "upload": _l("Uploaded"), "copy": _l("Copy")}
+
+
+@bp.url_value_preprocessor
+def _allow_definition_files(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """Let the upload page receive a file up to the definition limit.
+
+    The app's body limit is sized for answers and is smaller than a definition may be.
+    This runs before any before-request hook (CSRF reads the body in one), so the raised
+    limit applies when the body is first read.
+    """
+    if endpoint == UPLOAD_ENDPOINT:
+        request.max_content_length = UPLOAD_BODY_LIMIT
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge):
+    """A file far above the limit: say so at the field rather than on an error page."""
+    if request.endpoint != UPLOAD_ENDPOINT:
+        return errors.render_error(413)
+    form = UploadForm(formdata=None)
+    form.file.errors = [_("The file is larger than %(size)d KB.",
+                          size=MAX_DEFINITION_BYTES // 1024)]
+    return render_template("admin/questionnaires/upload.html", form=form), 413
+
+
+def _get_version(slug: str, version: int) -> QuestionnaireVersion:
+    row = queries.find_version(database.session(), slug, version)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _summaries(rows: list[QuestionnaireVersion], lang: str) -> list[dict[str, Any]]:
+    """One entry per questionnaire: its id, title and source (from the newest version),
+    and all its versions."""
+    summaries = []
+    for slug, group in groupby(rows, key=lambda row: row.slug):
+        versions = list(group)
+        latest = versions[-1].definition
+        summaries.append({"slug": slug, "title": latest.title.get(lang),
+                          "source": latest.source.get(lang), "versions": versions})
+    # Sorted by title, ignoring leading quotation marks such as those of «Hva er viktig for deg?».
+    return sorted(summaries, key=lambda s: re.sub(r"^\W+", "", s["title"]).casefold())
+
+
+@bp.get("/questionnaires")
+@auth.login_required
+def questionnaires():
+    rows = queries.all_versions(database.session())
+    return render_template("admin/questionnaires/list.html",
+                           questionnaires=_summaries(rows, current_language()),
+                           origins=ORIGINS, account=auth.current_account())
+
+
+@bp.get("/questionnaires/<slug>/<int:version>")
+@auth.login_required
+def questionnaire_version(slug: str, version: int):
+    row = _get_version(slug, version)
+    definition = row.definition
+    return render_template(
+        "admin/questionnaires/version.html", row=row, definition=definition,
+        lang=current_language(), origins=ORIGINS, account=auth.current_account(),
+        item_count=sum(1 for _item in definition.items()))
+
+
+@bp.get("/questionnaires/<slug>/<int:version>.yaml")
+@auth.login_required
+def questionnaire_download(slug: str, version: int):
+    """The stored definition as a YAML file that can be edited and uploaded again."""
+    row = _get_version(slug, version)
+    text = yaml.safe_dump(row.content, allow_unicode=True, sort_keys=False)
+    return Response(text, content_type="application/yaml; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{row.slug}-{row.version}.yaml"'})
+
+
+@bp.route("/questionnaires/upload", methods=["GET", "POST"])
+@auth.admin_required
+def questionnaire_upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        definition = form.definition
+        db = database.session()
+        try:
+            row, created = operations.upload_definition(db, definition)
+        except operations.ReservedId:
+            form.file.errors.append(_(
+                "'%(id)s' is the id of a built-in questionnaire. To make your own variant, "
+                "copy it under a new id from the list of questionnaires.", id=definition.id))
+        except operations.VersionConflict:
+            form.file.errors.append(_(
+                "%(id)s version %(version)d is already stored with other content; give the "
+                "changed definition a new version number.",
+                id=definition.id, version=definition.version))
+        else:
+            if not created:
+                flash(_("%(id)s version %(version)d was already stored with the same content; "
+                        "nothing changed.", id=row.slug, version=row.version))
+                return redirect(url_for(".questionnaire_version", slug=row.slug,
+                                        version=row.version), code=303)
+            access.audit(db, auth.current_account(), "questionnaire.upload",
+                         f"{row.slug} version {row.version}")
+            db.commit()
+            flash(_("%(id)s version %(version)d is stored.", id=row.slug, version=row.version))
+            return redirect(url_for(".questionnaire_version", slug=row.slug,
+                                    version=row.version), code=303)
+    status = 422 if form.errors else 200
+    return render_template("admin/questionnaires/upload.html", form=form), status
+
+
+@bp.route("/questionnaires/<slug>/<int:version>/copy", methods=["GET", "POST"])
+@auth.admin_required
+def questionnaire_copy(slug: str, version: int):
+    original = _get_version(slug, version)
+    form = CopyForm()
+    if form.validate_on_submit():
+        db = database.session()
+        try:
+            row = operations.copy_version(db, original, form.slug.data)
+        except operations.SlugTaken:
+            form.slug.errors.append(_("The id '%(id)s' is already used. Choose another.",
+                                      id=form.slug.data))
+        else:
+            access.audit(db, auth.current_account(), "questionnaire.copy",
+                         f"{slug} version {version} as {row.slug} version {row.version}")
+            db.commit()
+            flash(_("The copy %(id)s is stored as version 1. Download it, edit it, and upload "
+                    "it again with version 2.", id=row.slug))
+            return redirect(url_for(".questionnaire_version", slug=row.slug,
+                                    version=row.version), code=303)
+    status = 422 if form.errors else 200
+    return render_template("admin/questionnaires/copy.html", form=form, original=original,
+                           title_text=original.definition.title.get(current_language())), status

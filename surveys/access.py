@@ -1,0 +1,97 @@
+"""Who may see what: administrators everything, network leads their networks, unit leads
+their units. Objects outside a person's scope answer 404, so their existence is not told."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import Session
+
+from surveys.account_models import Account
+from surveys.models import Gathering, Network, Organisation, Survey, Unit
+
+T = TypeVar("T")
+MAX_ID = 2**31 - 1
+
+
+def network_ids(account: Account) -> set[int]:
+    return {n.id for n in account.networks}
+
+
+def can_see_network(account: Account, network: Network) -> bool:
+    return account.is_admin or network.id in network_ids(account)
+
+
+def can_see_organisation(account: Account, organisation: Organisation) -> bool:
+    return account.is_admin or organisation.network_id in network_ids(account)
+
+
+def can_see_unit(account: Account, unit: Unit) -> bool:
+    return (account.is_admin or unit.id in {u.id for u in account.units}
+            or unit.organisation.network_id in network_ids(account))
+
+
+def can_see_gathering(account: Account, gathering: Gathering) -> bool:
+    return account.is_admin or gathering.network_id in network_ids(account)
+
+
+def can_see_survey(account: Account, survey: Survey) -> bool:
+    if survey.unit is not None:
+        return can_see_unit(account, survey.unit)
+    return can_see_gathering(account, survey.gathering)
+
+
+def may_read_free_text(account: Account, survey: Survey) -> bool:
+    """Free text can identify someone: only the unit's own leads (for a gathering, the
+    network's leads) read it, not network leads of a unit nor administrators."""
+    if survey.unit_id is not None:
+        return survey.unit_id in {u.id for u in account.units}
+    return survey.gathering.network_id in network_ids(account)
+
+
+CHECKS = {Network: can_see_network, Organisation: can_see_organisation, Unit: can_see_unit,
+          Gathering: can_see_gathering, Survey: can_see_survey}
+
+
+def get_visible(db: Session, account: Account, model: type[T], object_id: int) -> T:
+    """The object if it exists and is in the account's scope; otherwise 404."""
+    if not 0 < object_id <= MAX_ID:  # beyond INTEGER: the databases would raise, not miss
+        abort(404)
+    obj = db.get(model, object_id)
+    if obj is None or not CHECKS[model](account, obj):
+        abort(404)
+    return obj
+
+
+def visible_units(db: Session, account: Account) -> list[Unit]:
+    query = sa.select(Unit).join(Organisation).order_by(Organisation.name, Unit.name)
+    if not account.is_admin:
+        query = query.where(sa.or_(Unit.id.in_([u.id for u in account.units]),
+                                   Organisation.network_id.in_(network_ids(account))))
+    return list(db.scalars(query))
+
+
+def visible_networks(db: Session, account: Account) -> list[Network]:
+    query = sa.select(Network).order_by(Network.name)
+    if not account.is_admin:
+        query = query.where(Network.id.in_(network_ids(account)))
+    return list(db.scalars(query))
+
+
+def visible_surveys(db: Session, account: Account) -> list[Survey]:
+    query = sa.select(Survey).order_by(Survey.id.desc())
+    if not account.is_admin:
+        unit_ids = [u.id for u in visible_units(db, account)]
+        query = query.outerjoin(Gathering).where(sa.or_(
+            Survey.unit_id.in_(unit_ids), Gathering.network_id.in_(network_ids(account))))
+    return list(db.scalars(query))
+
+
+def audit(db: Session, account: Account | None, action: str, target: str) -> None:
+    """Record an administrative action (committed with the change it describes)."""
+    from surveys.account_models import AuditEntry
+
+    db.add(AuditEntry(account_id=account.id if account else None, action=action,
+                      target=target[:300]))

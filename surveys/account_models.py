@@ -1,0 +1,80 @@
+"""Staff accounts, their scopes, one-time password links, login throttling and the audit log.
+
+Respondents never have accounts; these tables are for administrators, network leads and
+unit leads only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveys.database import Base
+from surveys.models import Network, Unit
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+account_networks = sa.Table(
+    "account_networks", Base.metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("network_id", sa.ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+)
+account_units = sa.Table(
+    "account_units", Base.metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Account(Base):
+    """A member of staff. Administrators see everything; others only their scope."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    networks: Mapped[list[Network]] = relationship(secondary=account_networks)
+    units: Mapped[list[Unit]] = relationship(secondary=account_units)
+
+
+class PasswordLink(Base):
+    """A one-time, expiring link to set a password; only a hash of its token is stored."""
+
+    __tablename__ = "password_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[dt.datetime]
+    used: Mapped[bool] = mapped_column(default=False)
+    account: Mapped[Account] = relationship()
+
+
+class LoginFailure(Base):
+    """Failed logins per hashed e-mail address, kept in the database so every app instance
+    shares one count (no IP address is stored)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, when: administrative actions only, never respondents."""
+
+    __tablename__ = "audit_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id",
+                                                                  ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    target: Mapped[str] = mapped_column(sa.String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    account: Mapped[Account | None] = relationship()

@@ -1,0 +1,155 @@
+"""Logging staff in and out: argon2 password hashes, throttled failures, one-time links.
+
+The session cookie holds only the account id (signed by Flask). Failed attempts are
+counted in the database per hashed e-mail address, so every app instance shares the
+count and no IP address is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, g, redirect, request, session, url_for
+from sqlalchemy.orm import Session
+
+from surveys.account_models import Account, LoginFailure, PasswordLink, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+MAX_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+PASSWORD_LINK_LIFETIME = dt.timedelta(days=3)
+
+_hasher = PasswordHasher()
+# Verifying against a real hash when the account is unknown takes as long as for a known
+# one, so the response time does not tell which e-mail addresses have accounts.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class TooManyAttempts(Exception):
+    """Too many failed logins for this address recently."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(db: Session, email: str, password: str) -> Account | None:
+    """The account for these credentials, or None; raises TooManyAttempts when throttled."""
+    email = normalise_email(email)
+    key = _digest(email)
+    since = utcnow() - FAILURE_WINDOW
+    failures = db.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.email_hash == key, LoginFailure.failed_at >= since))
+    if failures >= MAX_FAILURES:
+        raise TooManyAttempts
+    account = db.scalars(sa.select(Account).filter_by(email=email, is_active=True)).first()
+    try:
+        _hasher.verify(account.password_hash if account and account.password_hash
+                       else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        account = None
+    if account is None:
+        db.add(LoginFailure(email_hash=key))
+        db.commit()
+        return None
+    db.execute(sa.delete(LoginFailure).where(LoginFailure.email_hash == key))
+    db.commit()
+    return account
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused (a translatable message), or None."""
+    from flask_babel import gettext as _
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
+    return None
+
+
+def check_password(account: Account, password: str) -> bool:
+    try:
+        return bool(account.password_hash) and _hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_password_link(db: Session, account: Account) -> str:
+    """A one-time token to set a password; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    db.add(PasswordLink(account_id=account.id, token_hash=_digest(token),
+                        expires_at=utcnow() + PASSWORD_LINK_LIFETIME))
+    db.flush()
+    return token
+
+
+def find_password_link(db: Session, token: str) -> PasswordLink | None:
+    """An unused, unexpired link for this token, or None."""
+    if not 20 <= len(token) <= 100:
+        return None
+    link = db.scalars(sa.select(PasswordLink).filter_by(token_hash=_digest(token))).first()
+    if link is None or link.used or link.expires_at < utcnow():
+        return None
+    return link
+
+
+def log_in(account: Account) -> None:
+    session.clear()
+    session["account_id"] = account.id
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def current_account() -> Account | None:
+    """The logged-in account of this request (cached on `g`)."""
+    if "account" not in g:
+        from surveys import database
+
+        account_id = session.get("account_id")
+        account = database.session().get(Account, account_id) if account_id else None
+        g.account = account if account is not None and account.is_active else None
+    return g.account
+
+
+def login_required(view: Callable) -> Callable:
+    """Send anonymous visitors to the login page, and back here afterwards."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_account() is None:
+            return redirect(url_for("admin.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view: Callable) -> Callable:
+    """Only administrators; others get 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_account().is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

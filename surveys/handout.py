@@ -1,0 +1,85 @@
+"""Handing a survey out: its links, QR codes, slips of single-use links, print languages.
+
+QR codes are made here with segno, on our own server, so no link token is ever sent to a
+QR service elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import segno
+from flask import url_for
+
+from surveys.models import SingleUseLink, Survey
+
+PRINT_LANGUAGES = ("nb", "nn", "en")
+SVG_SCALE = 10  # 41 modules → about 410 px; an SVG prints sharp at any size anyway
+PNG_SCALE = 20  # 41 modules → about 820 px: 7 cm at 300 dpi
+SLIP_SCALE = 4
+SLIPS_PER_SHEET = 10  # two columns of five on A4
+SLIPS_PER_PAGE = 100  # one web page = ten A4 sheets, so 5,000 links never make one huge page
+
+
+def link_url(token: str) -> str:
+    """The full address a respondent opens for this token."""
+    return url_for("respond.start", token=token, _external=True)
+
+
+def public_url(survey: Survey) -> str:
+    return link_url(survey.public_token)
+
+
+def _qr(url: str) -> segno.QRCode:
+    # Level M survives a crease or a smudge on a printed poster.
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url: str, title: str) -> bytes:
+    """The QR code of `url` as a standalone SVG document with a title for screen readers."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="svg", scale=SVG_SCALE, border=4, dark="#000", light="#fff",
+                  title=title, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of `url` as a PNG big enough to print."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="png", scale=PNG_SCALE, border=4, dark="#000", light="#fff")
+    return buffer.getvalue()
+
+
+def qr_data_uri(url: str) -> str:
+    """A small SVG QR code as a data: URI, for many slips on one page (no extra requests)."""
+    return _qr(url).svg_data_uri(scale=SLIP_SCALE, border=2, dark="#000", light="#fff")
+
+
+@dataclass(frozen=True)
+class Slip:
+    number: int
+    url: str
+    qr: str
+
+
+def slips(links: Sequence[SingleUseLink], page: int) -> tuple[list[list[Slip]], int]:
+    """The slips of one web page, in A4 sheets, and how many web pages there are.
+
+    `page` counts from 1 and is clamped to the pages that exist.
+    """
+    pages = max(1, -(-len(links) // SLIPS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * SLIPS_PER_PAGE
+    chosen = [Slip(start + i + 1, link_url(link.token), qr_data_uri(link_url(link.token)))
+              for i, link in enumerate(links[start:start + SLIPS_PER_PAGE])]
+    sheets = [chosen[i:i + SLIPS_PER_SHEET] for i in range(0, len(chosen), SLIPS_PER_SHEET)]
+    return sheets, pages
+
+
+def print_language(value: str | None, default: str) -> str | None:
+    """The language asked for in `?lang=`; the default when absent, None when unknown."""
+    if value is None or value == "":
+        return default if default in PRINT_LANGUAGES else PRINT_LANGUAGES[0]
+    return value if value in PRINT_LANGUAGES else None

@@ -1,0 +1,252 @@
+"""WTForms for the organisation pages and accounts.
+
+Every rule a person can break is checked here, with a message at the field, so a view only
+asks `validate_on_submit()`. Checks that need the database (a name already taken, a gathering
+number already used) get what they compare against from the view, never the session itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from surveys.auth import normalise_email
+from surveys.models import OrganisationKind
+
+MAX_NAME = 200
+ERFARINGSSAMLING = 5
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+KIND_LABELS = {OrganisationKind.MUNICIPALITY: _l("Municipality (kommune)"),
+               OrganisationKind.HOSPITAL: _l("Hospital trust (helseforetak)")}
+ROLE_LABELS = {"admin": _l("Administrator: manages everything"),
+               "network_lead": _l("Network lead: the networks chosen below"),
+               "unit_lead": _l("Unit lead: the units chosen below")}
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(value: str | None) -> str | None:
+    """One line of plain text: control characters dropped (PostgreSQL refuses NUL), runs of
+    white space made one space, the ends trimmed."""
+    if value is None:
+        return None
+    kept = "".join(" " if c.isspace() else c for c in value
+                   if c.isspace() or unicodedata.category(c)[0] != "C")
+    return _SPACES.sub(" ", kept).strip()
+
+
+def name_field(label: str, description: str | None = None) -> StringField:
+    return StringField(label, description=description, filters=[clean_text], validators=[
+        DataRequired(message=_l("Fill this in.")),
+        Length(max=MAX_NAME, message=_l("Write at most %(max)d characters."))])
+
+
+def gathering_label(number: int) -> str:
+    """«Gathering 3», or «Experience gathering» for number 5 (the erfaringssamling)."""
+    if number == ERFARINGSSAMLING:
+        return _("Experience gathering (erfaringssamling)")
+    return _("Gathering %(number)d", number=number)
+
+
+def _known_values(field: SelectField) -> set[str]:
+    return {str(value) for value, *_rest in field.iter_choices()}
+
+
+class ChoiceField(SelectField):
+    """A select whose values stay strings and whose unknown-value message is ours.
+    (Choices are set after construction: WTForms 3.3 warns about tuples given to it.)"""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data not in _known_values(self):
+            raise ValidationError(_("Choose one of the options."))
+
+
+class ChoiceRadioField(RadioField):
+    """Radio buttons with the same rules and message as `ChoiceField`."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data not in _known_values(self):
+            raise ValidationError(_("Choose one of the options."))
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (fieldset and legend in the template); values stay strings."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        known = _known_values(self)
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_("Choose among the options shown."))
+
+
+class LenientDateField(DateField):
+    """A date in ISO form (what <input type=date> sends), with our message when it is not."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(_("Write the date as year-month-day, for example 2026-03-31.")) \
+                from exc
+
+
+class NameForm(FlaskForm):
+    """Create or rename a network or a unit. `taken` says whether a name is already used."""
+
+    name = name_field(_l("Name"))
+
+    def __init__(self, *args, taken: Callable[[str], bool] = lambda _name: False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = taken
+
+    def validate_name(self, field: StringField) -> None:
+        if field.data and self._taken(field.data):
+            raise ValidationError(_("This name is already used. Choose another."))
+
+
+class OrganisationForm(NameForm):
+    kind = ChoiceRadioField(_l("Kind"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k.value, str(label)) for k, label in KIND_LABELS.items()]
+
+
+class GatheringForm(FlaskForm):
+    """A samling. `dates` maps the network's other gatherings' numbers to their dates, so
+    the dates can be checked to follow the numbers (Samling 2 is not before Samling 1)."""
+
+    number = ChoiceField(_l("Which gathering"))
+    held_on = LenientDateField(_l("Date"), validators=[Optional()],
+                               description=_l("Year-month-day. Leave empty if not decided."))
+    place = StringField(_l("Place"), filters=[clean_text], validators=[
+        Optional(), Length(max=MAX_NAME, message=_l("Write at most %(max)d characters."))])
+
+    def __init__(self, *args, others: dict[int, dt.date | None] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._others = others or {}
+        self.number.choices = [("", _("Choose"))] + [
+            (str(n), gathering_label(n)) for n in range(1, ERFARINGSSAMLING + 1)]
+
+    def validate_number(self, field: ChoiceField) -> None:
+        if field.errors:  # not one of the choices; already said
+            return
+        if not field.data:
+            raise ValidationError(_("Choose one of the options."))
+        if int(field.data) in self._others:
+            raise ValidationError(_("This network already has %(gathering)s.",
+                                    gathering=gathering_label(int(field.data))))
+
+    def validate_held_on(self, field: LenientDateField) -> None:
+        if field.data is None:
+            return
+        if not EARLIEST_DATE <= field.data <= LATEST_DATE:
+            raise ValidationError(_("Write a date between %(first)s and %(last)s.",
+                                    first=EARLIEST_DATE.isoformat(),
+                                    last=LATEST_DATE.isoformat()))
+        if self.number.errors or not self.number.data:
+            return
+        number = int(self.number.data)
+        for other, held_on in sorted(self._others.items()):
+            if held_on is None:
+                continue
+            if (other < number and held_on > field.data) or (
+                    other > number and held_on < field.data):
+                raise ValidationError(_(
+                    "%(gathering)s is on %(date)s; the gatherings' dates must follow their "
+                    "numbers.", gathering=gathering_label(other), date=held_on.isoformat()))
+
+
+class DeleteForm(FlaskForm):
+    """Confirm a deletion. When something is stored underneath, the box must be ticked and
+    the numbers shown (`seen`) must still be true, so nothing more is lost than was shown."""
+
+    confirm = BooleanField(_l("Yes, delete it and everything listed above"))
+    seen = HiddenField()
+
+    def __init__(self, *args, current: str = "", has_data: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._current = current
+        self._has_data = has_data
+
+    def validate_confirm(self, field: BooleanField) -> None:
+        if not self._has_data:
+            return
+        if self.seen.data != self._current:
+            raise ValidationError(_("The numbers changed since the page was shown. Check "
+                                    "them again."))
+        if not field.data:
+            raise ValidationError(_("Tick the box to confirm that this may be deleted."))
+
+
+def _clean_email(value: str | None) -> str | None:
+    return normalise_email(value) if value else value
+
+
+class NewAccountForm(FlaskForm):
+    """A new staff account: who, and which role over which networks or units. The address
+    is stored as `auth.normalise_email` makes it, so logging in finds it whatever the case."""
+
+    name = name_field(_l("Name"))
+    email = EmailField(_l("E-mail"), filters=[_clean_email], validators=[
+        DataRequired(message=_l("Fill this in.")),
+        Length(max=254, message=_l("Write at most %(max)d characters.")),
+        Email(message=_l("Write a valid e-mail address."))])
+    role = ChoiceRadioField(_l("Role"))
+    networks = CheckboxesField(_l("Networks (for a network lead)"))
+    units = CheckboxesField(_l("Units (for a unit lead)"))
+
+    def __init__(self, *args, network_choices: Iterable[tuple[int, str]] = (),
+                 unit_choices: Iterable[tuple[int, str]] = (),
+                 email_taken: Callable[[str], bool] = lambda _email: False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(key, str(label)) for key, label in ROLE_LABELS.items()]
+        self.networks.choices = [(str(i), label) for i, label in network_choices]
+        self.units.choices = [(str(i), label) for i, label in unit_choices]
+        self._email_taken = email_taken
+
+    def validate_email(self, field: StringField) -> None:
+        if field.data and self._email_taken(field.data):
+            raise ValidationError(_("An account with this e-mail address already exists."))
+
+    def validate_networks(self, field: CheckboxesField) -> None:
+        if self.role.data == "network_lead" and not field.data:
+            raise ValidationError(_("Choose at least one network for a network lead."))
+
+    def validate_units(self, field: CheckboxesField) -> None:
+        if self.role.data == "unit_lead" and not field.data:
+            raise ValidationError(_("Choose at least one unit for a unit lead."))
+
+    def scope(self) -> tuple[list[int], list[int]]:
+        """The network and unit ids that go with the chosen role (the others are ignored)."""
+        networks = [int(v) for v in self.networks.data or ()]
+        units = [int(v) for v in self.units.data or ()]
+        return (networks if self.role.data == "network_lead" else [],
+                units if self.role.data == "unit_lead" else [])
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (archive, deactivate, new link): the CSRF token only."""

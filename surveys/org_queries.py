@@ -1,0 +1,275 @@
+"""Reads for the organisation pages: the tree a person may see, what lies under an object
+that is about to be deleted, accounts, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from surveys import access
+from surveys.account_models import Account, AuditEntry
+from surveys.models import Gathering, Network, Organisation, Response, Survey, Unit
+
+AUDIT_PAGE_SIZE = 50
+
+
+def may_manage(account: Account, network_id: int) -> bool:
+    """Whether the account may change the structure of this network (gatherings,
+    organisations, units): administrators, and the network's own leads."""
+    return account.is_admin or network_id in access.network_ids(account)
+
+
+def network_of(obj: Network | Gathering | Organisation | Unit) -> int:
+    """The id of the network an object belongs to."""
+    if isinstance(obj, Network):
+        return obj.id
+    if isinstance(obj, Unit):
+        return obj.organisation.network_id
+    return obj.network_id
+
+
+# --- The organisation page -------------------------------------------------------------
+
+
+@dataclass
+class OrganisationNode:
+    organisation: Organisation
+    units: list[Unit]
+    archived_units: list[Unit]
+
+
+@dataclass
+class NetworkNode:
+    network: Network
+    gatherings: list[Gathering]
+    organisations: list[OrganisationNode]
+    archived_organisations: list[OrganisationNode]
+    may_manage: bool
+
+
+@dataclass
+class OrganisationTree:
+    """What the organisation page shows. `own_units` are units seen through a unit lead's
+    own scope, outside any network the account sees as a whole."""
+
+    networks: list[NetworkNode] = field(default_factory=list)
+    archived_networks: list[NetworkNode] = field(default_factory=list)
+    own_units: list[Unit] = field(default_factory=list)
+
+
+def _by_name(items):
+    return sorted(items, key=lambda item: item.name.casefold())
+
+
+def _organisation_node(organisation: Organisation) -> OrganisationNode:
+    units = _by_name(organisation.units)
+    return OrganisationNode(organisation, [u for u in units if not u.archived],
+                            [u for u in units if u.archived])
+
+
+def _network_node(account: Account, network: Network) -> NetworkNode:
+    nodes = [_organisation_node(o) for o in _by_name(network.organisations)]
+    return NetworkNode(network, list(network.gatherings),
+                       [n for n in nodes if not n.organisation.archived],
+                       [n for n in nodes if n.organisation.archived],
+                       may_manage(account, network.id))
+
+
+def organisation_tree(db: Session, account: Account) -> OrganisationTree:
+    """The networks, gatherings, organisations and units this account may see, archived
+    ones apart."""
+    networks = access.visible_networks(db, account)
+    if networks:  # load the whole tree in three queries instead of one per object
+        db.scalars(sa.select(Network).where(Network.id.in_([n.id for n in networks])).options(
+            selectinload(Network.gatherings),
+            selectinload(Network.organisations).selectinload(Organisation.units))).all()
+    tree = OrganisationTree()
+    for network in networks:
+        node = _network_node(account, network)
+        (tree.archived_networks if network.archived else tree.networks).append(node)
+    seen = {n.id for n in networks}
+    tree.own_units = [u for u in access.visible_units(db, account)
+                      if u.organisation.network_id not in seen]
+    return tree
+
+
+# --- Names and numbers already taken ------------------------------------------------------
+
+
+def _name_taken(db: Session, column, name: str, scope=None, except_id=None, id_column=None):
+    query = sa.select(sa.func.count()).where(sa.func.lower(column) == name.lower())
+    if scope is not None:
+        query = query.where(scope)
+    if except_id is not None:
+        query = query.where(id_column != except_id)
+    return bool(db.scalar(query))
+
+
+def network_name_taken(db: Session, name: str, except_id: int | None = None) -> bool:
+    return _name_taken(db, Network.name, name, None, except_id, Network.id)
+
+
+def organisation_name_taken(db: Session, network_id: int, name: str,
+                            except_id: int | None = None) -> bool:
+    """Two organisations of one network with one name could not be told apart."""
+    return _name_taken(db, Organisation.name, name, Organisation.network_id == network_id,
+                       except_id, Organisation.id)
+
+
+def unit_name_taken(db: Session, organisation_id: int, name: str,
+                    except_id: int | None = None) -> bool:
+    return _name_taken(db, Unit.name, name, Unit.organisation_id == organisation_id,
+                       except_id, Unit.id)
+
+
+def other_gatherings(db: Session, network_id: int,
+                     except_id: int | None = None) -> dict[int, dt.date | None]:
+    """The network's other gatherings: number → date (for uniqueness and date order)."""
+    query = sa.select(Gathering.number, Gathering.held_on).where(
+        Gathering.network_id == network_id)
+    if except_id is not None:
+        query = query.where(Gathering.id != except_id)
+    return {number: held_on for number, held_on in db.execute(query)}
+
+
+# --- What a deletion takes with it ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What lies under an object: deleting it deletes all of this."""
+
+    organisations: int = 0
+    units: int = 0
+    gatherings: int = 0
+    surveys: int = 0
+    responses: int = 0
+
+    @property
+    def has_data(self) -> bool:
+        """Surveys (and so perhaps responses) would be lost: ask for a real confirmation."""
+        return self.surveys > 0
+
+    @property
+    def fingerprint(self) -> str:
+        """The numbers as shown, to check they are still true when the deletion is posted."""
+        return f"{self.organisations}-{self.units}-{self.gatherings}-{self.surveys}-" \
+               f"{self.responses}"
+
+
+def unit_ids_under(obj: Network | Organisation | Unit) -> sa.Select:
+    if isinstance(obj, Unit):
+        return sa.select(Unit.id).where(Unit.id == obj.id)
+    if isinstance(obj, Organisation):
+        return sa.select(Unit.id).where(Unit.organisation_id == obj.id)
+    return sa.select(Unit.id).join(Organisation).where(Organisation.network_id == obj.id)
+
+
+def survey_ids_under(obj: Network | Gathering | Organisation | Unit) -> sa.Select:
+    """The ids of every survey of the object or of anything under it."""
+    if isinstance(obj, Gathering):
+        return sa.select(Survey.id).where(Survey.gathering_id == obj.id)
+    by_unit = Survey.unit_id.in_(unit_ids_under(obj))
+    if isinstance(obj, Network):
+        gatherings = sa.select(Gathering.id).where(Gathering.network_id == obj.id)
+        return sa.select(Survey.id).where(sa.or_(by_unit, Survey.gathering_id.in_(gatherings)))
+    return sa.select(Survey.id).where(by_unit)
+
+
+def _count(db: Session, model, *conditions) -> int:
+    return db.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions)) or 0
+
+
+def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> Contents:
+    """Count what deleting `obj` would delete, in a handful of COUNT queries."""
+    surveys = survey_ids_under(obj)
+    counts = {"surveys": _count(db, Survey, Survey.id.in_(surveys)),
+              "responses": _count(db, Response, Response.survey_id.in_(surveys))}
+    if isinstance(obj, Network):
+        counts["organisations"] = _count(db, Organisation, Organisation.network_id == obj.id)
+        counts["gatherings"] = _count(db, Gathering, Gathering.network_id == obj.id)
+    if isinstance(obj, Network | Organisation):
+        counts["units"] = _count(db, Unit, Unit.id.in_(unit_ids_under(obj)))
+    return Contents(**counts)
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+def all_accounts(db: Session) -> list[Account]:
+    return list(db.scalars(sa.select(Account).order_by(Account.name, Account.email).options(
+        selectinload(Account.networks),
+        selectinload(Account.units).selectinload(Unit.organisation))))
+
+
+def email_taken(db: Session, email: str) -> bool:
+    return bool(_count(db, Account, Account.email == email))
+
+
+def network_choices(db: Session) -> list[tuple[int, str]]:
+    """Networks a new network lead can be given: those not archived."""
+    return [(n.id, n.name) for n in db.scalars(
+        sa.select(Network).where(Network.archived.is_(False)).order_by(Network.name))]
+
+
+def unit_choices(db: Session) -> list[tuple[int, str]]:
+    """Units a new unit lead can be given, labelled with their organisation and network."""
+    rows = db.execute(
+        sa.select(Unit.id, Unit.name, Organisation.name, Network.name)
+        .join(Organisation, Unit.organisation_id == Organisation.id)
+        .join(Network, Organisation.network_id == Network.id)
+        .where(Unit.archived.is_(False), Organisation.archived.is_(False),
+               Network.archived.is_(False))
+        .order_by(Network.name, Organisation.name, Unit.name))
+    return [(unit_id, f"{unit} ({organisation}, {network})")
+            for unit_id, unit, organisation, network in rows]
+
+
+# --- The audit log ------------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "create": _l("Added"), "rename": _l("Renamed"), "edit": _l("Changed"),
+    "archive": _l("Archived"), "unarchive": _l("Brought back"), "delete": _l("Deleted"),
+    "password_link": _l("New set-password link"), "deactivate": _l("Deactivated"),
+    "reactivate": _l("Reactivated"), "change": _l("Changed"), "set": _l("Set"),
+}
+SUBJECT_LABELS = {
+    "network": _l("network"), "gathering": _l("gathering"), "organisation": _l("organisation"),
+    "unit": _l("unit"), "account": _l("account"), "password": _l("password"),
+}
+
+
+def action_label(action: str) -> str:
+    """«Deleted: unit» for unit.delete; an action of another module is shown as stored."""
+    subject, _dot, verb = action.partition(".")
+    if subject in SUBJECT_LABELS and verb in ACTION_LABELS:
+        return _("%(verb)s: %(subject)s", verb=ACTION_LABELS[verb],
+                 subject=SUBJECT_LABELS[subject])
+    return action
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    page: int
+    pages: int
+    total: int
+
+
+def audit_page(db: Session, page: int) -> AuditPage | None:
+    """One page of the audit log, newest first; None when the page does not exist."""
+    total = _count(db, AuditEntry)
+    pages = max(1, math.ceil(total / AUDIT_PAGE_SIZE))
+    if not 1 <= page <= pages:
+        return None
+    entries = db.scalars(
+        sa.select(AuditEntry).options(selectinload(AuditEntry.account))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE))
+    return AuditPage(list(entries), page, pages, total)

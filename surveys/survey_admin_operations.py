@@ -1,0 +1,108 @@
+"""Writes from the staff survey pages: create, close, reopen, more links, export, delete.
+
+Each function records itself in the audit log and commits once, so the action and its
+record are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveys import access
+from surveys.account_models import Account
+from surveys.models import Answer, Layout, LinkMode, Response, Survey
+from surveys.operations import issue_single_use_links
+from surveys.queries import response_count
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    """What a member of staff chose for a new survey (already validated and in scope)."""
+
+    title: str
+    questionnaire_version_id: int
+    unit_id: int | None
+    gathering_id: int | None
+    period_label: str | None
+    phase: str | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    invited: int | None
+    layout: Layout
+    link_mode: LinkMode
+    link_count: int | None
+
+
+def describe(survey: Survey) -> str:
+    """How a survey is named in the audit log."""
+    return f"survey {survey.id}: {survey.title}"
+
+
+def create_survey(db: Session, account: Account, settings: SurveySettings) -> Survey:
+    """Store a new survey, with its single-use links when asked for, in one commit."""
+    survey = Survey(
+        title=settings.title, questionnaire_version_id=settings.questionnaire_version_id,
+        unit_id=settings.unit_id, gathering_id=settings.gathering_id,
+        period_label=settings.period_label or None, phase=settings.phase,
+        opens_on=settings.opens_on, closes_on=settings.closes_on, invited=settings.invited,
+        layout=settings.layout, link_mode=settings.link_mode,
+    )
+    db.add(survey)
+    db.flush()
+    access.audit(db, account, "survey.create", describe(survey))
+    if settings.link_mode is LinkMode.SINGLE_USE:
+        issue_single_use_links(db, survey, settings.link_count or 0)  # commits
+    else:
+        db.commit()
+    return survey
+
+
+def add_links(db: Session, account: Account, survey: Survey, count: int) -> None:
+    """More single-use links for a survey that uses them."""
+    access.audit(db, account, "links.issue", f"{describe(survey)}: {count}")
+    issue_single_use_links(db, survey, count)  # commits
+
+
+def close_survey(db: Session, account: Account, survey: Survey) -> None:
+    """Close now: the links stop accepting answers (paper forms can still be entered)."""
+    survey.is_closed = True
+    access.audit(db, account, "survey.close", describe(survey))
+    db.commit()
+
+
+def reopen_survey(db: Session, account: Account, survey: Survey, today: dt.date) -> bool:
+    """Open again; a closing date already passed is removed, else the survey stays closed.
+
+    Returns whether the closing date was removed, so the page can say so.
+    """
+    survey.is_closed = False
+    removed = survey.closes_on is not None and survey.closes_on < today
+    if removed:
+        survey.closes_on = None
+    access.audit(db, account, "survey.reopen", describe(survey))
+    db.commit()
+    return removed
+
+
+def record_export(db: Session, account: Account, survey: Survey) -> None:
+    """Exports are logged too: they take answers out of the platform."""
+    access.audit(db, account, "responses.export", describe(survey))
+    db.commit()
+
+
+def delete_responses(db: Session, account: Account, survey: Survey) -> int:
+    """Delete every response of a survey and its answers; returns how many responses.
+
+    Answers are deleted explicitly as well as by the foreign key's cascade, so no answer
+    row is left whatever the database enforces. Used single-use links stay used.
+    """
+    count = response_count(db, survey.id)
+    db.execute(sa.delete(Answer).where(Answer.survey_id == survey.id))
+    db.execute(sa.delete(Response).where(Response.survey_id == survey.id))
+    access.audit(db, account, "responses.delete", f"{describe(survey)}: {count}")
+    db.commit()
+    return count

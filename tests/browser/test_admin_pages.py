@@ -1,0 +1,64 @@
+"""Every staff page, found by following the links from the overview, passes axe-core
+(WCAG 2.1 A and AA) at phone width and at desk width, for an administrator and a unit lead."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from surveys.demo import DEMO_PASSWORD
+from tests.browser.test_answering import assert_accessible
+
+pytestmark = pytest.mark.browser
+SKIP = (".csv", ".svg", ".png", ".yaml", ".xlsx", ".json", "/logout")
+MAX_PAGES = 80
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/admin/login")
+    assert_accessible(page)
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page.locator("h1")).to_have_text(["Oversikt"])
+
+
+def staff_pages(page: Page, base: str) -> list[str]:
+    """Breadth-first over same-site links under /admin, GET only."""
+    seen, queue = [], [f"{base}/admin/"]
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.append(url)
+        page.goto(url)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            target = urljoin(url, href).split("#")[0]
+            parsed = urlparse(target)
+            if (parsed.netloc == urlparse(base).netloc and parsed.path.startswith("/admin")
+                    and not parsed.path.endswith(SKIP) and target not in seen):
+                queue.append(target)
+    return seen
+
+
+@pytest.mark.parametrize("email", ["admin@demo.no", "enhet@demo.no"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_every_staff_page_is_accessible(page: Page, demo_server, email, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, demo_server, email)
+    pages = staff_pages(page, demo_server)
+    assert len(pages) >= 3
+    for url in pages:
+        response = page.goto(url)
+        assert response.status < 400, url
+        assert_accessible(page)
+
+
+def test_login_error_state_is_accessible(page: Page, demo_server):
+    page.goto(f"{demo_server}/admin/login")
+    page.click("form button[type=submit]")
+    summary = page.locator(".ds-error-summary")
+    expect(summary).to_be_visible()
+    assert_accessible(page)

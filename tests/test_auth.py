@@ -1,0 +1,79 @@
+"""Logging in and out, passwords, throttling, and the one-time set-password link."""
+
+from __future__ import annotations
+
+from surveys import auth, database
+from surveys.account_models import Account, LoginFailure
+from tests.conftest import PASSWORD, csrf_of, log_in
+
+
+def test_login_overview_logout(client, make_account):
+    make_account()
+    assert client.get("/admin/").status_code == 302
+    response = log_in(client, "Leder@Kommune.no ", PASSWORD)
+    assert response.status_code == 303
+    overview = client.get("/admin/")
+    assert overview.status_code == 200
+    assert "Logget inn som Leder" in overview.get_data(as_text=True)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    token = csrf_of(overview.get_data(as_text=True))
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    assert client.get("/admin/").status_code == 302
+
+
+def test_wrong_password_gets_message_and_no_session(client, make_account):
+    make_account()
+    response = log_in(client, "leder@kommune.no", "feil passord her")
+    assert response.status_code == 422
+    assert "E-postadressen eller passordet er feil" in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_failed_logins_are_throttled_per_address(app, client, make_account):
+    make_account()
+    for _ in range(auth.MAX_FAILURES):
+        assert log_in(client, "leder@kommune.no", "feil passord her").status_code == 422
+    blocked = log_in(client, "leder@kommune.no", PASSWORD)
+    assert blocked.status_code == 429
+    assert "For mange mislykkede forsøk" in blocked.get_data(as_text=True)
+    with app.app_context():
+        import sqlalchemy as sa
+
+        stored = database.session().scalars(sa.select(LoginFailure)).all()
+        assert all("@" not in f.email_hash for f in stored)
+
+
+def test_set_password_link_works_once(app, client, make_account):
+    account = make_account(password=None)
+    with app.app_context():
+        db = database.session()
+        token = auth.create_password_link(db, db.get(Account, account.id))
+        db.commit()
+    page = client.get(f"/admin/set-password/{token}")
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_of(page.get_data(as_text=True))}
+    short = client.post(f"/admin/set-password/{token}",
+                        data={**data, "password": "kort", "confirm": "kort"})
+    assert short.status_code == 422
+    assert "Bruk 12 til 200 tegn" in short.get_data(as_text=True)
+    done = client.post(f"/admin/set-password/{token}",
+                       data={**data, "password": PASSWORD, "confirm": PASSWORD})
+    assert done.status_code == 303
+    assert client.get(f"/admin/set-password/{token}").status_code == 410
+    client.post("/admin/logout", data=data)
+    assert log_in(client, "leder@kommune.no", PASSWORD).status_code == 303
+
+
+def test_create_admin_command(app, runner):
+    result = runner.invoke(args=["create-admin", "--email", "Admin@Kommune.no", "--name", "Ada",
+                                 "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    short = runner.invoke(args=["create-admin", "--email", "b@kommune.no", "--name", "B",
+                                "--password", "kort"])
+    assert short.exit_code != 0
+    with app.app_context():
+        import sqlalchemy as sa
+
+        accounts = database.session().scalars(sa.select(Account)).all()
+        assert [(a.email, a.is_admin) for a in accounts] == [("admin@kommune.no", True)]

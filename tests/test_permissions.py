@@ -1,0 +1,198 @@
+"""The permission matrix: every role × every staff route × every kind of object, GET and POST.
+
+The world: network X (organisation X1 with units A and B, gathering X1) and network Y
+(unit C, gathering Y1); a survey for units A, B, C and for gathering X1. The roles: an
+administrator, the lead of network X, the lead of unit A, and an anonymous visitor.
+
+A forbidden pair must answer 403 or 404 and change nothing; an allowed pair must not answer
+401, 403, 404 or 5xx; an anonymous visitor is sent to the login page. A staff route that
+is missing from POLICY fails the test, so a new route cannot skip the matrix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from surveys import database
+from surveys.account_models import Account
+from surveys.auth import hash_password
+from tests.conftest import PASSWORD, csrf_of, log_in
+
+# endpoint -> who may use it: "public" (no login), "any" (any account), "admin",
+# "structure" (admin, or lead of the object's network), "survey" (whoever sees the survey)
+POLICY = {
+    "admin.login": "public", "admin.logout": "public", "admin.set_password": "public",
+    "admin.overview": "any", "admin.change_password": "any", "admin.organisation": "any",
+    "admin.surveys": "any", "admin.new_survey": "any",
+    "admin.questionnaires": "any", "admin.questionnaire_version": "any",
+    "admin.questionnaire_download": "any",
+    "admin.questionnaire_upload": "admin", "admin.questionnaire_copy": "admin",
+    "admin.accounts": "admin", "admin.account_password_link": "admin",
+    "admin.account_deactivate": "admin", "admin.account_reactivate": "admin",
+    "admin.audit_log": "admin",
+    "admin.network_create": "admin", "admin.network_edit": "admin",
+    "admin.network_archive": "admin", "admin.network_unarchive": "admin",
+    "admin.network_delete": "admin",
+    "admin.gathering_create": "structure", "admin.gathering_edit": "structure",
+    "admin.gathering_delete": "structure",
+    "admin.organisation_create": "structure", "admin.organisation_edit": "structure",
+    "admin.organisation_archive": "structure", "admin.organisation_unarchive": "structure",
+    "admin.organisation_delete": "structure",
+    "admin.unit_create": "structure", "admin.unit_edit": "structure",
+    "admin.unit_archive": "structure", "admin.unit_unarchive": "structure",
+    "admin.unit_delete": "structure",
+    "admin.survey": "survey", "admin.close_survey": "survey", "admin.reopen_survey": "survey",
+    "admin.add_links": "survey", "admin.survey_qr_svg": "survey",
+    "admin.survey_qr_png": "survey", "admin.survey_poster": "survey",
+    "admin.survey_links_csv": "survey", "admin.survey_slips": "survey",
+    "admin.survey_paper": "survey", "admin.paper_entry": "survey",
+    "admin.export_responses": "survey", "admin.delete_survey_responses": "survey",
+}
+ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
+# Routes that only exist for surveys handed out as single-use links.
+SINGLE_USE_ONLY = {"admin.survey_links_csv", "admin.survey_slips", "admin.add_links"}
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+    emails: dict[str, str]
+
+
+def build_world(app) -> World:
+    from questionnaires.queries import latest_version
+    from surveys.models import Gathering, LinkMode, Network, Organisation, Survey, Unit
+
+    with app.app_context():
+        db = database.session()
+        x, y = Network(name="Nettverk X"), Network(name="Nettverk Y")
+        x1 = Organisation(name="Kommune X1", kind="kommune", network=x)
+        y1 = Organisation(name="Kommune Y1", kind="kommune", network=y)
+        a, b, c = Unit(name="A", organisation=x1), Unit(name="B", organisation=x1), Unit(
+            name="C", organisation=y1)
+        gx, gy = Gathering(network=x, number=1), Gathering(network=y, number=1)
+        psfs = latest_version(db, "psfs")
+        targets = {"A": {"unit": a}, "B": {"unit": b}, "C": {"unit": c},
+                   "GX": {"gathering": gx}, "GY": {"gathering": gy}}
+        surveys = {f"{prefix}{key}": Survey(title=key, questionnaire=psfs, link_mode=mode, **target)
+                   for key, target in targets.items()
+                   for prefix, mode in (("s", LinkMode.OPEN), ("u", LinkMode.SINGLE_USE))}
+        accounts = {
+            "admin": Account(email="admin@x.no", name="Admin", is_admin=True),
+            "network_lead": Account(email="nett@x.no", name="Nett", networks=[x]),
+            "unit_lead": Account(email="enhet@x.no", name="Enhet", units=[a]),
+            "other": Account(email="annen@y.no", name="Annen", networks=[y]),
+        }
+        for account in accounts.values():
+            account.password_hash = hash_password(PASSWORD)
+        db.add_all([x, y, x1, y1, a, b, c, gx, gy, *surveys.values(), *accounts.values()])
+        db.commit()
+        ids = {"X": x.id, "Y": y.id, "X1": x1.id, "Y1": y1.id, "A": a.id, "B": b.id, "C": c.id,
+               "GX": gx.id, "GY": gy.id, **{k: s.id for k, s in surveys.items()},
+               "account": accounts["other"].id}
+        return World(ids, {k: v.email for k, v in accounts.items()})
+
+
+# Which object each path parameter takes in each case: (case name, object key, network)
+CASES = {
+    "network_id": [("X", "X"), ("Y", "Y")],
+    "organisation_id": [("X1", "X"), ("Y1", "Y")],
+    "unit_id": [("A", "X"), ("B", "X"), ("C", "Y")],
+    "gathering_id": [("GX", "X"), ("GY", "Y")],
+    "survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y"), ("sGX", "X"), ("sGY", "Y")],
+    "single_use_survey_id": [("uA", "X"), ("uB", "X"), ("uC", "Y"), ("uGX", "X"),
+                             ("uGY", "Y")],
+    "account_id": [("account", "Y")],
+}
+
+
+def allowed(role: str, policy: str, obj: str | None, network: str | None) -> bool:
+    if policy == "public" or role == "admin":
+        return True
+    if role == "anonymous":
+        return False
+    if policy == "any":
+        return True
+    if policy == "admin":
+        return False
+    if policy == "structure":
+        return role == "network_lead" and network == "X"
+    if role == "network_lead":  # survey
+        return network == "X"
+    return obj in ("sA", "uA")  # the unit lead sees only unit A's surveys
+
+
+def staff_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
+
+
+def test_every_staff_route_is_in_the_matrix(app):
+    missing = sorted({r.endpoint for r in staff_rules(app)} - set(POLICY))
+    assert not missing, f"add these endpoints to POLICY: {missing}"
+
+
+def fingerprint(app) -> str:
+    """Every row of every table but the login throttle, as text: what a request changed."""
+    with app.app_context():
+        engine = database.engine()
+        metadata = sa.MetaData()
+        metadata.reflect(bind=engine)
+        with engine.connect() as connection:
+            return "\n".join(
+                f"{table.name}:{sorted(map(str, connection.execute(sa.select(table))))}"
+                for table in metadata.sorted_tables if table.name != "login_failures")
+
+
+def urls_for(rule, world: World):
+    """(url, object key, network) for each object the rule's parameter can take."""
+    params = [p for p in rule.arguments]
+    if not params:
+        return [(rule.rule, None, None)]
+    if set(params) == {"slug", "version"}:
+        return [(rule.rule.replace("<slug>", "psfs").replace("<int:version>", "1"), None, None)]
+    if params == ["token"]:
+        return [(rule.rule.replace("<token>", "x" * 43), None, None)]
+    (param,) = params
+    if rule.endpoint in SINGLE_USE_ONLY:
+        return [(re.sub(r"<[^>]+>", str(world.ids[key]), rule.rule), key, network)
+                for key, network in CASES["single_use_survey_id"]]
+    assert param in CASES, f"{rule.rule}: add '{param}' to CASES"
+    return [(re.sub(r"<[^>]+>", str(world.ids[key]), rule.rule), key, network)
+            for key, network in CASES[param]]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(app, client, role):
+    world = build_world(app)
+    if role != "anonymous":
+        assert log_in(client, world.emails[role]).status_code == 303
+    token = csrf_of(client.get("/admin/login").get_data(as_text=True))
+    checks = []
+    for rule in staff_rules(app):
+        policy = POLICY[rule.endpoint]
+        for url, obj, network in urls_for(rule, world):
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                checks.append((allowed(role, policy, obj, network), method, url, rule.endpoint))
+    # Forbidden first (they must change nothing), then allowed GETs, then allowed POSTs.
+    checks.sort(key=lambda c: (c[0], c[1] == "POST", "delete" in c[2], c[2]))
+    failures = []
+    for is_allowed, method, url, endpoint in checks:
+        if endpoint == "admin.logout" and role != "anonymous":
+            continue  # would end the session the rest of the matrix needs
+        before = None if is_allowed or method == "GET" else fingerprint(app)
+        response = client.open(url, method=method, data={"csrf_token": token})
+        status = response.status_code
+        if role == "anonymous" and not is_allowed:
+            ok = status == 302 and "/admin/login" in response.headers["Location"]
+        elif is_allowed:
+            ok = status not in (401, 403, 404) and status < 500
+        else:
+            ok = status in (403, 404) and (before is None or fingerprint(app) == before)
+        if not ok:
+            failures.append(f"{role} {method} {url} ({endpoint}) -> {status}, "
+                            f"expected {'allowed' if is_allowed else 'forbidden'}")
+    assert not failures, "\n".join(failures)
