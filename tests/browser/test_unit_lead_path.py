@@ -1,0 +1,85 @@
+"""The unit lead's whole path in Chromium: log in, create a survey, hand it out (QR poster,
+paper form), type in paper answers, see the count, close the survey. axe-core on each page.
+
+With UPDATE_SCREENSHOTS=1 the test also saves the screenshots the README's guide shows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from surveys.demo import DEMO_PASSWORD
+from tests.browser.test_answering import assert_accessible
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(page: Page, name: str) -> None:
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_unit_lead_creates_hands_out_enters_paper_and_closes(page: Page, demo_server):
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(f"{demo_server}/admin/login")
+    page.fill("#email", "enhet@demo.no")
+    page.fill("#password", DEMO_PASSWORD)
+    shot(page, "1-login")
+    page.click("form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Oversikt")
+
+    page.click(".admin-nav a:has-text('Undersøkelser')")
+    page.click("a:has-text('Ny undersøkelse')")
+    assert_accessible(page)
+    create = page.locator(".actions button[type=submit]")
+    create.click()  # nothing filled in: errors at the top
+    expect(page.locator(".ds-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.select_option("#questionnaire_version", label="Brukerundersøkelse, versjon 1")
+    page.select_option("#unit", label="Hjemmesykepleien Nordby (Nordby kommune)")
+    page.fill("#title", "Brukerundersøkelse hjemmesykepleien, nullpunktsmåling 2026")
+    page.fill("#period_label", "Våren 2026")
+    page.check("input[name=phase][value=baseline]")
+    page.fill("#invited", "40")
+    shot(page, "2-new-survey")
+    create.click()
+    expect(page.locator("h1")).to_contain_text("nullpunktsmåling 2026")
+    assert_accessible(page)
+    shot(page, "3-survey-page")
+    survey_url = page.url
+
+    page.click("a[href*='/poster'][lang=nb]")
+    expect(page.locator("img[src*='qr.svg']")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "4-poster")
+    page.goto(survey_url)
+    page.click("a[href*='/paper?'][lang=nb]")
+    assert_accessible(page)
+    page.goto(survey_url)
+
+    page.click("a:has-text('Registrer svar fra papirskjema')")
+    assert_accessible(page)
+    for _ in range(2):
+        for radio in page.locator("input[type=radio][value='6']").all():
+            radio.check()
+        page.check("input[name=who_answered][value=alone]")
+        page.click("button[name=nav][value=submit]:visible")
+        expect(page.locator(".ds-alert")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "5-paper-entry")
+
+    page.goto(survey_url)
+    counts = page.locator("dd").filter(has_text="fra papir")
+    expect(counts).to_have_text("2 (2 fra papir), 40 inviterte")
+    page.click("button:has-text('Avslutt undersøkelsen nå')")
+    expect(page.locator("body")).to_contain_text("Avsluttet")
+    assert_accessible(page)
+    public = page.locator("input[readonly]").first.input_value()
+    page.goto(public)
+    expect(page.locator("h1")).to_have_text("Denne lenken er ikke lenger åpen")
