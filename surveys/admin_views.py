@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from surveys import access, auth, database
 from surveys.admin_forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from surveys.dates import today
+from surveys.i18n import current_language
 from surveys.models import Survey, SurveyStatus
 from surveys.queries import response_counts
 
@@ -112,5 +113,5 @@ def overview():
     surveys = access.visible_surveys(db, account)
     return render_template(
         "admin/overview.html", account=account, networks=access.visible_networks(db, account),
-        units=access.visible_units(db, account), surveys=surveys,
-        counts=response_counts(db, [s.id for s in surveys]))
+        units=access.visible_units(db, account), surveys=surveys, today=today(),
+        lang=current_language(), counts=response_counts(db, [s.id for s in surveys]))
