@@ -91,7 +91,7 @@ def _create_demo(db: Session) -> Network:
         for unit_name in unit_names:
             units[unit_name] = Unit(organisation=organisation, name=unit_name)
     db.add_all(gatherings + list(units.values()))
-    db.flush()
+    db.commit()  # each response below is stored in a transaction of its own
     for slug, target, layout in DEMO_SURVEYS:
         version = latest_version(db, slug)
         survey = Survey(
@@ -104,7 +104,7 @@ def _create_demo(db: Session) -> Network:
         else:
             survey.unit = units[target]
         db.add(survey)
-        db.flush()
+        db.commit()
         for _ in range(RESPONSES_PER_SURVEY):
             _answer(db, survey, version.definition, rng)
     return network

@@ -36,25 +36,28 @@ def submit_response(
     A double tap, a back-button resubmit or a retry after a lost connection carries the
     same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
     The single-use link is claimed with a conditional UPDATE, so two racing posts cannot
-    both use it.
+    both use it. The request's reads are ended first and the transaction starts with a
+    write: SQLite then waits for its write lock instead of failing to upgrade a read
+    snapshot that another submission has made stale.
     """
-    if submission_exists(db, survey.id, submission_key):
-        return Outcome.ALREADY_STORED
-    if single_use is not None and not _claim_link(db, single_use.id):
+    survey_id, version_id = survey.id, survey.questionnaire_version_id
+    link_id = single_use.id if single_use is not None else None
+    db.rollback()
+    if link_id is not None and not _claim_link(db, link_id):
         db.rollback()
-        if submission_exists(db, survey.id, submission_key):
+        if submission_exists(db, survey_id, submission_key):
             return Outcome.ALREADY_STORED
         return Outcome.LINK_USED
     response = Response(
-        survey_id=survey.id,
-        questionnaire_version_id=survey.questionnaire_version_id,
+        survey_id=survey_id,
+        questionnaire_version_id=version_id,
         language=language,
         submitted_on=today,
         source=source,
         submission_key=submission_key,
     )
     response.answers = [
-        Answer(survey_id=survey.id, item=a.item, position=a.position,
+        Answer(survey_id=survey_id, item=a.item, position=a.position,
                value_num=a.value_num, value_text=a.value_text)
         for a in answers
     ]
@@ -63,7 +66,7 @@ def submit_response(
         db.commit()
     except IntegrityError:
         db.rollback()
-        if submission_exists(db, survey.id, submission_key):
+        if submission_exists(db, survey_id, submission_key):
             return Outcome.ALREADY_STORED
         raise
     return Outcome.STORED
