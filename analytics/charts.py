@@ -1,0 +1,138 @@
+"""Charts drawn on the server: Altair specs rendered to SVG (pages) and PNG (posters).
+
+Why on the server: pages load no external scripts and must work without JavaScript, and a
+unit prints its results on an A3 poster for the ward. vl-convert renders Vega-Lite in-process
+with no network access, so a chart is a plain `<svg>` in the page or a PNG download.
+
+Charts only draw what they are given: callers pass data that has already been through the
+small-group rule (`PairedSummary.pairs` and `.distribution` are empty when suppressed).
+
+Numbers follow the page's locale through the chart's own Vega-Lite `config.locale`, so
+Norwegian charts read 1,5 with a decimal comma. d3-format has no Norwegian locale, hence the
+dictionaries below.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from analytics.paired import Pair
+
+WIDTH = 600
+HEIGHT = 360
+FONT = "sans-serif"
+# Contrast against white (WCAG 2.1 relative luminance): blue 6.6:1, grey 4.5:1, text 12.6:1,
+# all above the 3:1 that graphic objects need.
+BLUE = "#1e5bb0"
+GREY = "#767676"
+TEXT = "#333333"
+
+_NORWEGIAN_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                      "currency": ["", " kr"]}
+NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "nb": _NORWEGIAN_NUMBERS,
+    "nn": _NORWEGIAN_NUMBERS,
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]},
+}
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as an SVG string; data must be inline, nothing is fetched.
+
+    The root is one image named by the chart's description (its title), so a screen reader
+    announces the title once instead of Vega's English mark descriptions; the page gives the
+    numbers as text next to the chart.
+    """
+    spec = chart.to_dict()
+    svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
+    label = html.escape(spec.get("description", ""), quote=True)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 4.0) -> bytes:
+    """The chart as PNG bytes; scale 4 on a 600 px chart gives 2,400 px, enough for A3."""
+    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale, allowed_base_urls=[])
+
+
+def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
+                follow_up_label: str, axis_title: str, locale: str) -> alt.LayerChart:
+    """One thin grey line per user from baseline mean to follow-up mean, and a thick blue
+    line with labelled values for the mean over all pairs, on a 0–10 axis."""
+    rows = [row for index, pair in enumerate(pairs) for row in (
+        {"user": index, "order": 0, "when": baseline_label, "score": pair.baseline_mean},
+        {"user": index, "order": 1, "when": follow_up_label, "score": pair.follow_up_mean},
+    )]
+    x = alt.X("when:N", sort=[baseline_label, follow_up_label], title=None,
+              scale=alt.Scale(domain=[baseline_label, follow_up_label], padding=0.6),
+              axis=alt.Axis(labelAngle=0, labelFontSize=13))
+    scale = alt.Scale(domain=[0, 10])
+    axis = alt.Axis(values=list(range(11)), format="d")
+    y = alt.Y("score:Q", title=axis_title, scale=scale, axis=axis)
+    mean_y = alt.Y("mean(score):Q", title=axis_title, scale=scale, axis=axis)
+    users = alt.Chart().mark_line(color=GREY, strokeWidth=1.2, aria=False).encode(
+        x=x, y=y, detail="user:N", order="order:Q")
+    mean = alt.Chart().mark_line(color=BLUE, strokeWidth=5, point=alt.OverlayMarkDef(
+        color=BLUE, size=120, filled=True)).encode(x=x, y=mean_y)
+    layers = [users, mean,
+              _mean_label(x, mean_y, order=0, align="right", dx=-12),
+              _mean_label(x, mean_y, order=1, align="left", dx=12)]
+    return _finish(alt.layer(*layers, data=alt.Data(values=rows)), title, locale)
+
+
+def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: str, dx: int) -> alt.Chart:
+    """The mean at one end of the slope, one decimal, in the chart's locale."""
+    return alt.Chart().transform_filter(alt.datum.order == order).mark_text(
+        align=align, dx=dx, fontSize=15, fontWeight="bold", color=BLUE,
+    ).encode(x=x, y=y, text=alt.Text("mean(score):Q", format=".1f"))
+
+
+def change_histogram(distribution: Sequence[tuple[int, int]], *, title: str, x_title: str,
+                     y_title: str, locale: str) -> alt.LayerChart:
+    """Bars of users per whole-point change, −10 to 10 always on the axis, counts on top."""
+    rows = [{"change": change, "users": users} for change, users in distribution]
+    x = alt.X("change:O", title=x_title, scale=alt.Scale(domain=list(range(-10, 11))),
+              axis=alt.Axis(labelAngle=0, format="d", formatType="number"))
+    ticks = count_ticks(max((users for _, users in distribution), default=0))
+    y = alt.Y("users:Q", title=y_title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+              axis=alt.Axis(values=ticks, format="d"))
+    bars = alt.Chart().mark_bar(color=BLUE).encode(x=x, y=y)
+    counts = alt.Chart().mark_text(dy=-6, baseline="bottom", color=TEXT, fontSize=12).encode(
+        x=x, y=y, text=alt.Text("users:Q", format="d"))
+    return _finish(alt.layer(bars, counts, data=alt.Data(values=rows)), title, locale)
+
+
+def count_ticks(top: int, most: int = 8) -> list[int]:
+    """Whole-number ticks from 0 to just past `top` (room for the tallest bar's label), at a
+    step of 1, 2 or 5 times a power of ten, with at most `most` steps.
+
+    Vega's own tickMinStep still gives 0.5 steps for small counts, labelled "0 1 1 2 2".
+    """
+    for power in itertools.count():
+        for factor in (1, 2, 5):
+            step = factor * 10**power
+            steps = top // step + 1
+            if steps <= most:
+                return list(range(0, steps * step + 1, step))
+    raise AssertionError("unreachable")
+
+
+def _finish(chart: alt.LayerChart, title: str, locale: str) -> alt.LayerChart:
+    """Size, title, font, colours and number locale shared by every chart."""
+    if locale not in NUMBER_LOCALES:
+        raise ValueError(f"unknown chart locale {locale!r}")
+    return chart.properties(
+        width=WIDTH, height=HEIGHT, description=title,
+        title=alt.TitleParams(title, anchor="start", fontSize=16, color=TEXT),
+    ).configure(
+        font=FONT, locale=alt.Locale(number=NUMBER_LOCALES[locale]), background="white",
+        aria=False,
+    ).configure_axis(
+        labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=13,
+        domainColor=GREY, tickColor=GREY,
+    ).configure_view(stroke=None)

@@ -1,0 +1,59 @@
+"""Small, general statistics that every results page (and later the dashboards) shares.
+
+Why one module: a mean is always reported with its n and a 95 % confidence interval, and a
+figure built on too few answers is never shown (the small-group rule). If each
+page did its own arithmetic, one page would forget the rule. Everything here is a pure
+function on plain numbers, so it can be tested by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scipy.stats import t as student_t
+
+
+@dataclass(frozen=True)
+class MeanCI:
+    """A mean with its n and confidence interval (low/high are None when n < 2)."""
+
+    n: int
+    mean: float
+    low: float | None
+    high: float | None
+
+
+def mean_ci(values: Sequence[float], level: float = 0.95) -> MeanCI | None:
+    """Mean of `values` with a two-sided t interval (df = n − 1, sample sd with ddof = 1).
+
+    None for no values. One value has no interval (low = high = None); values that are all
+    equal have sd 0, so low = high = mean.
+    """
+    n = len(values)
+    if n == 0:
+        return None
+    mean = statistics.fmean(values)
+    if n == 1:
+        return MeanCI(n=1, mean=mean, low=None, high=None)
+    half_width = t_quantile(level, n - 1) * statistics.stdev(values) / math.sqrt(n)
+    return MeanCI(n=n, mean=mean, low=mean - half_width, high=mean + half_width)
+
+
+def t_quantile(level: float, df: int) -> float:
+    """The t quantile for a two-sided interval at `level` (2.776 for 95 % and df = 4)."""
+    if not 0 < level < 1:
+        raise ValueError(f"confidence level must lie between 0 and 1, not {level!r}")
+    return float(student_t.ppf((1 + level) / 2, df))
+
+
+def at_least(count: int, minimum: int) -> int | None:
+    """The count, or None when it is below `minimum` (the small-group rule)."""
+    return count if count >= minimum else None
+
+
+def share(part: int, whole: int) -> float | None:
+    """part ÷ whole, or None when there is nothing to divide by."""
+    return part / whole if whole else None
