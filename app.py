@@ -21,8 +21,12 @@ compress = Compress()
 
 # Modules that add their routes to the staff blueprint (imported for that effect).
 import questionnaires.admin_views  # noqa: E402,F401
+import surveys.admin_change_views  # noqa: E402,F401
 import surveys.admin_org_views  # noqa: E402,F401
 import surveys.admin_survey_views  # noqa: E402,F401
+
+# Adds the follow-up routes to the respondent blueprint.
+import surveys.follow_up_views  # noqa: E402,F401
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -48,8 +52,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     if app.config.get("BEHIND_PROXY"):
-        # Links we print (set-password links, QR codes) must carry the public host and https.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1)
+        # Links we print (set-password links, QR codes) must carry the public host and https,
+        # and the limit on guessing follow-up codes counts per client, not per proxy. The
+        # address is only ever used as a keyed digest for that count, never stored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
 
 

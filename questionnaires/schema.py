@@ -173,6 +173,19 @@ class Category(Strict):
     text: Text
 
 
+class FollowUp(Strict):
+    """A later measurement of the same rows: the user scores the rows of `group` again.
+
+    PSFS asks the user to name activities at baseline and to score the same activities
+    about four weeks later; the rows' `label` item names each row on the follow-up form
+    and `score` is the scale item scored again. Only the scores are asked for again.
+    """
+
+    group: Slug
+    label: Slug
+    score: Slug
+
+
 class Definition(Strict):
     """A whole questionnaire at one version."""
 
@@ -184,10 +197,13 @@ class Definition(Strict):
     scales: dict[Slug, Scale] = Field(default_factory=dict)
     categories: list[Category] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1, max_length=30)
+    follow_up: FollowUp | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> Definition:
         problems = list(_reference_problems(self))
+        if self.follow_up is not None:
+            problems.extend(_follow_up_problems(self, self.follow_up))
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -206,6 +222,14 @@ class Definition(Strict):
 
     def scale_of(self, item: ScaleItem) -> Scale:
         return self.scales[item.scale]
+
+    def follow_up_items(self) -> tuple[GroupItem, TextItem, ScaleItem] | None:
+        """The group, label item and score item of the follow-up, if there is one."""
+        if self.follow_up is None:
+            return None
+        group = self.item(self.follow_up.group)
+        children = {child.id: child for child in group.items}
+        return group, children[self.follow_up.label], children[self.follow_up.score]
 
 
 def condition_values(item: Item, definition: Definition) -> set[str] | None:
@@ -278,3 +302,15 @@ def _condition_problems(
         yield f"{path}.item: '{condition.item}' is a {target.type} item and cannot be tested"
     elif str(condition.equals) not in allowed:
         yield f"{path}.equals: '{condition.equals}' is not a value of '{condition.item}'"
+
+
+def _follow_up_problems(definition: Definition, follow_up: FollowUp) -> Iterator[str]:
+    group = next((i for i in definition.items() if i.id == follow_up.group), None)
+    if not isinstance(group, GroupItem):
+        yield f"follow_up.group: '{follow_up.group}' is not a repeating group of this questionnaire"
+        return
+    children = {child.id: child for child in group.items}
+    if not isinstance(children.get(follow_up.label), TextItem):
+        yield f"follow_up.label: '{follow_up.label}' is not a text item in '{group.id}'"
+    if not isinstance(children.get(follow_up.score), ScaleItem):
+        yield f"follow_up.score: '{follow_up.score}' is not a scale item in '{group.id}'"

@@ -21,6 +21,11 @@ from questionnaires.models import QuestionnaireVersion
 from surveys import access, auth, database, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
+from surveys.admin_follow_up_views import (
+    flash_baseline_code,
+    follow_up_settings_form,
+    paper_baseline_plan,
+)
 from surveys.admin_views import bp
 from surveys.dates import today
 from surveys.errors import render_error
@@ -111,7 +116,9 @@ def _settings(form: SurveyForm) -> ops.SurveySettings:
         phase=None if form.phase.data == PHASE_NONE else form.phase.data,
         opens_on=form.opens_on.data, closes_on=form.closes_on.data, invited=form.invited.data,
         layout=Layout(form.layout.data), link_mode=LinkMode(form.link_mode.data),
-        link_count=form.link_count.data if single_use else None)
+        link_count=form.link_count.data if single_use else None,
+        follow_up_weeks=form.follow_up_weeks.data,
+        show_baseline_score=form.show_baseline_score.data)
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
@@ -142,7 +149,7 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         count=response_count(db, survey.id), paper_count=paper_response_count(db, survey.id),
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),
-        more_links_form=more_links_form,
+        more_links_form=more_links_form, follow_up_form=follow_up_settings_form(survey),
         free_text=access.may_read_free_text(auth.current_account(), survey))
     return html, status
 
@@ -271,7 +278,11 @@ def survey_paper(survey_id: int):
 @bp.route("/surveys/<int:survey_id>/paper-entry", methods=["GET", "POST"])
 @auth.login_required
 def paper_entry(survey_id: int):
-    """Type in one paper form after another; validated exactly like an online answer."""
+    """Type in one paper form after another; validated exactly like an online answer.
+
+    A baseline of a questionnaire with a follow-up gets its code, as online, shown after
+    saving so it can be written on the paper form and in the journal.
+    """
     survey = _visible_survey(survey_id)
     definition = survey.questionnaire.definition
     form_class = qforms.build_form_class(definition)
@@ -292,15 +303,17 @@ def paper_entry(survey_id: int):
     items_ok = qforms.validate_items(form, list(definition.items()))
     if not (language.validate() & items_ok):
         return _paper_entry_page(survey, form, language, status=422)
-    db = database.session()
+    db, plan = database.session(), paper_baseline_plan(survey)
     outcome = submit_response(db, survey, None, key, language.language.data,
                               qforms.collect_answers(definition, form), today(),
-                              source=ResponseSource.PAPER)
+                              source=ResponseSource.PAPER, follow_up=plan)
     count = paper_response_count(db, survey.id)
     if outcome is Outcome.ALREADY_STORED:
         flash(_("This form was already saved, so it was not saved twice."))
     flash(ngettext("Saved. %(num)d paper form entered so far.",
                    "Saved. %(num)d paper forms entered so far.", count))
+    if plan is not None:
+        flash_baseline_code(survey, key)
     return redirect(url_for(".paper_entry", survey_id=survey.id,
                             lang=language.language.data), code=303)
 

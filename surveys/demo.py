@@ -1,5 +1,6 @@
 """Demo data: a network with two municipalities, a hospital, units, four gatherings, and one
-survey of every built-in questionnaire with generated answers.
+survey of every built-in questionnaire with generated answers. Most PSFS baselines have a
+follow-up four to five weeks later, mostly with better scores, so the change page has pairs.
 
 Answers are generated as form posts and go through the same form builder and validation as
 real answers, so the demo cannot hold data the app would refuse.
@@ -12,14 +13,17 @@ import random
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from questionnaires import forms as qforms
 from questionnaires import schema as s
+from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
 from surveys.account_models import Account
 from surveys.auth import hash_password
+from surveys.follow_up_queries import baseline_activities, baseline_code
 from surveys.models import (
     Gathering,
     Layout,
@@ -29,10 +33,11 @@ from surveys.models import (
     Survey,
     Unit,
 )
-from surveys.operations import submit_response
+from surveys.operations import follow_up_plan, submit_follow_up, submit_response
 
 DEMO_NETWORK = "Læringsnettverk Sør (demo)"
 RESPONSES_PER_SURVEY = 30
+FOLLOW_UP_SHARE = 0.7  # the source documents: about half the units got as far as follow-up
 ACTIVITIES = ["Komme meg hjem", "Gå tur med hunden", "Handle selv", "Lage middag",
               "Gå i trappen", "Dusje selv", "Møte venner", "Bli sterkere i høyre fot"]
 
@@ -128,7 +133,8 @@ def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.R
         if isinstance(item, s.GroupItem):
             for row in range(rng.randint(max(item.min_repeat, 1), item.max_repeat)):
                 for child in item.items:
-                    data[qforms.row_field(item.id, row, child.id)] = _value(child, definition, rng)
+                    data[qforms.row_field(item.id, row, child.id)] = _row_value(
+                        child, definition, rng)
         elif item.show_if is None or rng.random() < 0.5:
             value = _value(item, definition, rng)
             if isinstance(value, list):
@@ -141,7 +147,33 @@ def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.R
     answers = qforms.collect_answers(definition, form)
     lang = rng.choice(["nb"] * 8 + ["nn", "en"])
     day = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 60))
-    submit_response(db, survey, None, secrets.token_urlsafe(18), lang, answers, day)
+    key, plan = secrets.token_urlsafe(18), follow_up_plan(survey, current_app.secret_key, day)
+    submit_response(db, survey, None, key, lang, answers, day, follow_up=plan)
+    if plan is not None and rng.random() < FOLLOW_UP_SHARE:
+        _follow_up(db, survey, definition, key, rng, day + dt.timedelta(days=rng.randint(28, 35)))
+
+
+def _follow_up(db: Session, survey: Survey, definition: s.Definition, baseline_key: str,
+               rng: random.Random, day: dt.date) -> None:
+    """The follow-up of one generated baseline: the same activities, scored again."""
+    found = baseline_code(db, current_app.secret_key, survey.id, baseline_key)
+    if found is None:
+        return
+    _code, row = found
+    group, _label, score = definition.follow_up_items()
+    key = f"{group.id}.{score.id}"
+    answers = [AnswerValue(key, activity.position, float(min(10, max(0, (
+        activity.score or 0) + rng.choice([-1, 0, 1, 2, 2, 3, 3, 4, 5])))), None)
+        for activity in baseline_activities(db, definition, row.baseline_id)]
+    submit_follow_up(db, survey, row.id, secrets.token_urlsafe(18), "nb", answers, day)
+
+
+def _row_value(item: s.Item, definition: s.Definition, rng: random.Random):
+    """A value in a repeating group: PSFS activities start low, so they can improve."""
+    if isinstance(item, s.ScaleItem):
+        scale = definition.scale_of(item)
+        return str(rng.randint(scale.min + 1, (scale.min + scale.max) // 2 + 1))
+    return _value(item, definition, rng)
 
 
 def _value(item: s.Item, definition: s.Definition, rng: random.Random):

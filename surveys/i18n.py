@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -34,4 +34,10 @@ def remember_language(response, lang: str):
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language)
-    app.jinja_env.filters.update(decimal=format_decimal, date=format_date)
+    app.jinja_env.filters.update(decimal=format_decimal, date=format_date,
+                                 percent=format_percent, one_decimal=one_decimal)
+
+
+def one_decimal(value: float) -> str:
+    """A mean or a change as staff read it: one decimal, in the page's locale (1,5)."""
+    return format_decimal(value, format="#,##0.0")

@@ -119,6 +119,7 @@ class Survey(Base):
         sa.CheckConstraint("closes_on IS NULL OR opens_on IS NULL OR closes_on >= opens_on",
                            name="dates_in_order"),
         sa.CheckConstraint("invited IS NULL OR invited >= 0", name="invited_not_negative"),
+        sa.CheckConstraint("follow_up_weeks BETWEEN 1 AND 26", name="follow_up_weeks_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +138,10 @@ class Survey(Base):
     layout: Mapped[Layout] = mapped_column(_enum(Layout), default=Layout.ONE_PAGE)
     link_mode: Mapped[LinkMode] = mapped_column(_enum(LinkMode), default=LinkMode.OPEN)
     public_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    # For questionnaires with a follow-up (PSFS): weeks from baseline to the suggested
+    # follow-up date, and whether the follow-up form shows the baseline scores.
+    follow_up_weeks: Mapped[int] = mapped_column(default=4, server_default="4")
+    show_baseline_score: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -153,6 +158,21 @@ class Survey(Base):
     def accepts_answers(self, today: dt.date) -> bool:
         """Whether the survey is open on `today` (dates inclusive)."""
         return self.status(today) is SurveyStatus.OPEN
+
+    def follow_ups_close_on(self) -> dt.date | None:
+        """The last day a follow-up is accepted online: twice the follow-up interval after
+        the closing date, so a user who gave a baseline on the last day can still answer.
+        None when the survey has no closing date."""
+        if self.closes_on is None:
+            return None
+        return self.closes_on + dt.timedelta(weeks=2 * self.follow_up_weeks)
+
+    def accepts_follow_ups(self, today: dt.date) -> bool:
+        """Follow-ups are accepted after the closing date (see `follow_ups_close_on`), but
+        not once the survey is closed by hand: closing by hand stops everything."""
+        last_day = self.follow_ups_close_on()
+        return not self.is_closed and (last_day is None or today <= last_day) and (
+            self.opens_on is None or today >= self.opens_on)
 
 
 class SingleUseLink(Base):
@@ -200,6 +220,7 @@ class Response(Base):
         _enum(ResponseSource), default=ResponseSource.WEB
     )
     submission_key: Mapped[str] = mapped_column(sa.String(64))
+    is_follow_up: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
@@ -226,3 +247,38 @@ class Answer(Base):
     value_num: Mapped[float | None]
     value_text: Mapped[str | None] = mapped_column(sa.Text)
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class FollowUpCode(Base):
+    """The link between a baseline and its follow-up, reached by a code the user keeps.
+
+    Only a keyed digest of the code is stored (see `surveys.follow_up_codes`): the table
+    alone does not tell which code, written in a journal, belongs to which answers. The
+    pair id is random and is what exports show, never the code. A code serves exactly
+    one follow-up: `follow_up_id` is set once, by a conditional UPDATE.
+    """
+
+    __tablename__ = "follow_up_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
+    code_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    pair_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True, default=uuid.uuid4)
+    baseline_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    follow_up_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="SET NULL"), unique=True)
+    due_on: Mapped[dt.date]
+
+
+class GuessFailure(Base):
+    """A wrong follow-up code, counted per survey and per client so guessing is slowed down.
+
+    Kept in the database so every app instance shares the count. The client is a keyed
+    digest of its address, never the address, and the rows are deleted once they are older
+    than the window they count in; nothing here joins to a response.
+    """
+
+    __tablename__ = "guess_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(80), index=True)
+    failed_at: Mapped[dt.datetime]

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from questionnaires.item_types import AnswerValue
-from surveys.models import Answer, Response, ResponseSource, SingleUseLink, Survey
+from surveys import follow_up_codes
+from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, code_digest_taken
+from surveys.models import (
+    Answer,
+    FollowUpCode,
+    Response,
+    ResponseSource,
+    SingleUseLink,
+    Survey,
+)
 from surveys.queries import submission_exists
 
 
@@ -19,6 +30,24 @@ class Outcome(enum.Enum):
     STORED = "stored"
     ALREADY_STORED = "already_stored"  # the same submission came again: not stored twice
     LINK_USED = "link_used"
+    CODE_USED = "code_used"  # the follow-up code has served its one follow-up already
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """A baseline gets a follow-up code, derived with `secret`, suggested for `due_on`."""
+
+    secret: str
+    due_on: dt.date
+
+
+def follow_up_plan(survey: Survey, secret: str, today: dt.date) -> FollowUpPlan | None:
+    """The follow-up plan of a new baseline, on paper as online: a code derived with
+    `secret`, suggested `survey.follow_up_weeks` weeks on. None when the survey's
+    questionnaire has no follow-up."""
+    if survey.questionnaire.definition.follow_up is None:
+        return None
+    return FollowUpPlan(secret, today + dt.timedelta(weeks=survey.follow_up_weeks))
 
 
 def submit_response(
@@ -30,8 +59,12 @@ def submit_response(
     answers: Iterable[AnswerValue],
     today: dt.date,
     source: ResponseSource = ResponseSource.WEB,
+    follow_up: FollowUpPlan | None = None,
 ) -> Outcome:
     """Store one response exactly once, and use up its single-use link in the same commit.
+
+    With a `follow_up` plan the response is a baseline and gets its follow-up code in the
+    same commit (`surveys.queries.baseline_code` finds the code again afterwards).
 
     A double tap, a back-button resubmit or a retry after a lost connection carries the
     same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
@@ -48,27 +81,96 @@ def submit_response(
         if submission_exists(db, survey_id, submission_key):
             return Outcome.ALREADY_STORED
         return Outcome.LINK_USED
+    response = _new_response(survey_id, version_id, submission_key, language, answers, today,
+                             source, is_follow_up=False)
+    db.add(response)
+    try:
+        if follow_up is not None:
+            db.flush()  # the response first: a write starts the transaction (see above)
+            db.add(_new_code(db, survey_id, response.id, submission_key, follow_up))
+        db.commit()
+    except IntegrityError as error:
+        return _after_conflict(db, survey_id, submission_key, error)
+    return Outcome.STORED
+
+
+def _new_response(survey_id: int, version_id: int, submission_key: str, language: str,
+                  answers: Iterable[AnswerValue], today: dt.date, source: ResponseSource,
+                  is_follow_up: bool) -> Response:
     response = Response(
+        id=uuid.uuid4(),
         survey_id=survey_id,
         questionnaire_version_id=version_id,
         language=language,
         submitted_on=today,
         source=source,
         submission_key=submission_key,
+        is_follow_up=is_follow_up,
     )
     response.answers = [
         Answer(survey_id=survey_id, item=a.item, position=a.position,
                value_num=a.value_num, value_text=a.value_text)
         for a in answers
     ]
+    return response
+
+
+def _after_conflict(db: Session, survey_id: int, submission_key: str,
+                    error: IntegrityError) -> Outcome:
+    """A unique constraint refused the commit: the same submission came again, or a real
+    error that must not be hidden."""
+    db.rollback()
+    if submission_exists(db, survey_id, submission_key):
+        return Outcome.ALREADY_STORED
+    raise error
+
+
+def _new_code(db: Session, survey_id: int, baseline_id: uuid.UUID, submission_key: str,
+              plan: FollowUpPlan) -> FollowUpCode:
+    """The follow-up code row of a new baseline: the first derived code not yet taken."""
+    for attempt in range(MAX_CODE_ATTEMPTS):
+        code = follow_up_codes.derive(plan.secret, survey_id, submission_key, attempt)
+        digest = follow_up_codes.digest(plan.secret, survey_id, code)
+        if not code_digest_taken(db, digest):
+            return FollowUpCode(survey_id=survey_id, code_digest=digest,
+                                baseline_id=baseline_id, due_on=plan.due_on)
+    raise RuntimeError("no free follow-up code; the survey holds implausibly many")
+
+
+def submit_follow_up(
+    db: Session,
+    survey: Survey,
+    code_id: int,
+    submission_key: str,
+    language: str,
+    answers: Iterable[AnswerValue],
+    today: dt.date,
+    source: ResponseSource = ResponseSource.WEB,
+) -> Outcome:
+    """Store a follow-up and tie it to its baseline's code, once.
+
+    The code is claimed with a conditional UPDATE in the same transaction as the response,
+    so two devices posting the same code store one follow-up; the other gets CODE_USED.
+    The same submission arriving twice gives ALREADY_STORED, as for any response.
+    """
+    survey_id, version_id = survey.id, survey.questionnaire_version_id
+    db.rollback()
+    response = _new_response(survey_id, version_id, submission_key, language, answers, today,
+                             source, is_follow_up=True)
     db.add(response)
     try:
+        db.flush()
+        claimed = db.execute(
+            sa.update(FollowUpCode)
+            .where(FollowUpCode.id == code_id, FollowUpCode.follow_up_id.is_(None))
+            .values(follow_up_id=response.id)
+        ).rowcount == 1
+        if not claimed:
+            db.rollback()
+            return Outcome.CODE_USED
         db.commit()
-    except IntegrityError:
-        db.rollback()
-        if submission_exists(db, survey_id, submission_key):
-            return Outcome.ALREADY_STORED
-        raise
+    except IntegrityError as error:
+        return _after_conflict(db, survey_id, submission_key, error)
     return Outcome.STORED
 
 

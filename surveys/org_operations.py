@@ -21,6 +21,7 @@ from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import (
     Answer,
+    FollowUpCode,
     Gathering,
     Network,
     Organisation,
@@ -167,7 +168,8 @@ def _delete_surveys(db: Session, surveys: sa.Select) -> None:
     ids = list(db.scalars(surveys))
     if not ids:
         return
-    for model, column in ((Answer, Answer.survey_id), (Response, Response.survey_id),
+    for model, column in ((FollowUpCode, FollowUpCode.survey_id), (Answer, Answer.survey_id),
+                          (Response, Response.survey_id),
                           (SingleUseLink, SingleUseLink.survey_id), (Survey, Survey.id)):
         db.execute(sa.delete(model).where(column.in_(ids)), execution_options={
             "synchronize_session": False})

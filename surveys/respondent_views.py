@@ -8,6 +8,8 @@ is half-saved, and back navigation keeps what was answered.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -24,11 +26,13 @@ from werkzeug.exceptions import HTTPException
 
 from questionnaires import forms as qforms
 from questionnaires.schema import Definition
-from surveys import database
+from surveys import database, follow_up_codes
 from surveys.dates import today
+from surveys.follow_up_queries import baseline_code, survey_for_token
 from surveys.i18n import current_language, remember_language
 from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
-from surveys.operations import Outcome, submit_response
+from surveys.models import Survey
+from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import Page, pages_of
 from surveys.queries import LinkTarget, find_link
 from surveys.security import csrf
@@ -79,19 +83,11 @@ def submit(token: str):
     target = _open_target(token)
     csrf.protect()  # after the link check, so a closed link says so rather than "expired"
     definition = target.survey.questionnaire.definition
-    lang = request.form.get("switch_lang")
-    if lang in current_app.config["LANGUAGES"]:
-        with force_locale(lang):
-            response = make_response(_rerender(target, definition))
-        return remember_language(response, lang)
+    switched = switched_language(lambda: _rerender(target, definition))
+    if switched is not None:
+        return switched
     lang = current_language()
-    try:
-        qforms.check_known_fields(definition, request.form.keys(), lang)
-    except qforms.UnknownFieldError as exc:
-        raise FriendlyError(400, str(exc.message)) from None
-    form = qforms.build_form_class(definition)()
-    if not form.submission_key.data or len(form.submission_key.data) > 64:
-        abort(400)
+    form = posted_form(definition)
     pages = pages_of(definition, target.survey.layout)
     index = _page_index(form, len(pages))
     nav = request.form.get("nav", "submit")
@@ -104,18 +100,54 @@ def submit(token: str):
     return _finish(target, definition, form, pages, lang)
 
 
+def switched_language(render: Callable[[], Any]):
+    """When the post asks for another language: the page `render` gives, in that language,
+    with the choice remembered; otherwise None."""
+    lang = request.form.get("switch_lang")
+    if lang not in current_app.config["LANGUAGES"]:
+        return None
+    with force_locale(lang):
+        response = make_response(render())
+    return remember_language(response, lang)
+
+
+def posted_form(definition: Definition):
+    """The posted form of `definition`; 400 for a field the questionnaire does not have (a
+    tampered or stale form) or a missing or overlong submission key."""
+    try:
+        qforms.check_known_fields(definition, request.form.keys(), current_language())
+    except qforms.UnknownFieldError as exc:
+        raise FriendlyError(400, str(exc.message)) from None
+    form = qforms.build_form_class(definition)()
+    if not form.submission_key.data or len(form.submission_key.data) > 64:
+        abort(400)
+    return form
+
+
 def _finish(target: LinkTarget, definition: Definition, form, pages: list[Page], lang: str):
     for index, page in enumerate(pages):
         if not qforms.validate_items(form, page.items):
             return _render(target, definition, form, index, status=422)
     answers = qforms.collect_answers(definition, form)
-    outcome = submit_response(
-        database.session(), target.survey, target.single_use, form.submission_key.data,
-        lang, answers, today(),
-    )
+    survey, key = target.survey, form.submission_key.data
+    plan = follow_up_plan(survey, current_app.secret_key, today())
+    outcome = submit_response(database.session(), survey, target.single_use, key, lang,
+                              answers, today(), follow_up=plan)
     if outcome is Outcome.LINK_USED:
         abort(410)
+    if plan is not None:
+        return _to_code_page(survey, key)
     return redirect(url_for(".thanks", token=request.view_args["token"]), code=303)
+
+
+def _to_code_page(survey: Survey, submission_key: str):
+    """After a baseline (or the same baseline sent again): the page with its code."""
+    found = baseline_code(database.session(), current_app.secret_key, survey.id,
+                          submission_key)
+    if found is None:  # cannot happen after STORED or ALREADY_STORED
+        raise RuntimeError("a stored baseline has no follow-up code")
+    return redirect(follow_up_codes.code_url("respond.follow_up_code", survey, found[0]),
+                    code=303)
 
 
 def _rerender(target: LinkTarget, definition: Definition):
@@ -133,7 +165,15 @@ def _page_index(form, count: int) -> int:
 
 
 def _render(target: LinkTarget, definition: Definition, form, index: int, status: int = 200):
-    pages = pages_of(definition, target.survey.layout)
+    html = render_page(target.survey, definition, form, index,
+                       url_for(".submit", token=request.view_args["token"]))
+    return html, status
+
+
+def render_page(survey: Survey, definition: Definition, form, index: int, action: str) -> str:
+    """One page of a questionnaire's form, posting to `action`; the other pages' answers
+    ride along in hidden fields."""
+    pages = pages_of(definition, survey.layout)
     page = pages[index]
     form.page.data = str(index)
     on_page = set(qforms.field_names(page.items))
@@ -146,21 +186,23 @@ def _render(target: LinkTarget, definition: Definition, form, index: int, status
     errors = error_entries(definition, page.items, form, current_language())
     on_page_ids = {item.id for item in page.items}
     shown = {item.id for item in visible_items(page.items, form, on_page_ids)}
-    html = render_template(
-        "respond/page.html", survey=target.survey, definition=definition, form=form,
+    return render_template(
+        "respond/page.html", survey=survey, definition=definition, form=form,
         page=page, shown=shown, last_page=index == len(pages) - 1,
         page_number=index + 1, page_count=len(pages), carried=carried,
-        errors=errors, lang=current_language(), token=request.view_args["token"],
+        errors=errors, lang=current_language(), action=action,
+        follow_up_url=url_for("respond.follow_up_start", token=survey.public_token)
+        if definition.follow_up is not None else None,
     )
-    return html, status
 
 
 @bp.get("/s/<token>/takk")
 def thanks(token: str):
-    """The thank-you page; shown for a used single-use link too, since that is the point."""
-    target = find_link(database.session(), token)
-    if target is None:
+    """The thank-you page; shown for a used single-use link too, since that is the point,
+    and after a follow-up (whose address carries the survey's own token)."""
+    survey = survey_for_token(database.session(), token)
+    if survey is None:
         abort(404)
-    return render_template("respond/thanks.html", survey=target.survey,
-                           definition=target.survey.questionnaire.definition,
+    return render_template("respond/thanks.html", survey=survey,
+                           definition=survey.questionnaire.definition,
                            lang=current_language())

@@ -1,4 +1,5 @@
-"""Writes from the staff survey pages: create, close, reopen, more links, export, delete.
+"""Writes from the staff survey pages: create, follow-up settings, close, reopen, more links,
+export, delete, and the follow-up plan of a paper baseline.
 
 Each function records itself in the audit log and commits once, so the action and its
 record are stored together or not at all.
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from surveys import access
 from surveys.account_models import Account
-from surveys.models import Answer, Layout, LinkMode, Response, Survey
+from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Response, Survey
 from surveys.operations import issue_single_use_links
 from surveys.queries import response_count
 
@@ -35,6 +36,8 @@ class SurveySettings:
     layout: Layout
     link_mode: LinkMode
     link_count: int | None
+    follow_up_weeks: int = 4
+    show_baseline_score: bool = False
 
 
 def describe(survey: Survey) -> str:
@@ -50,6 +53,8 @@ def create_survey(db: Session, account: Account, settings: SurveySettings) -> Su
         period_label=settings.period_label or None, phase=settings.phase,
         opens_on=settings.opens_on, closes_on=settings.closes_on, invited=settings.invited,
         layout=settings.layout, link_mode=settings.link_mode,
+        follow_up_weeks=settings.follow_up_weeks,
+        show_baseline_score=settings.show_baseline_score,
     )
     db.add(survey)
     db.flush()
@@ -59,6 +64,18 @@ def create_survey(db: Session, account: Account, settings: SurveySettings) -> Su
     else:
         db.commit()
     return survey
+
+
+def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
+                              show_baseline_score: bool) -> None:
+    """Weeks to the suggested follow-up date and whether the follow-up form shows the first
+    score. Codes already given keep the date they were given with."""
+    survey.follow_up_weeks = weeks
+    survey.show_baseline_score = show_baseline_score
+    shown = "shown" if show_baseline_score else "hidden"
+    access.audit(db, account, "survey.follow_up_settings",
+                 f"{describe(survey)}: {weeks} weeks, first score {shown}")
+    db.commit()
 
 
 def add_links(db: Session, account: Account, survey: Survey, count: int) -> None:
@@ -95,12 +112,14 @@ def record_export(db: Session, account: Account, survey: Survey) -> None:
 
 
 def delete_responses(db: Session, account: Account, survey: Survey) -> int:
-    """Delete every response of a survey and its answers; returns how many responses.
+    """Delete every response of a survey, its answers and its follow-up codes; returns how
+    many responses.
 
-    Answers are deleted explicitly as well as by the foreign key's cascade, so no answer
+    Answers and codes are deleted explicitly as well as by the foreign keys' cascade, so no
     row is left whatever the database enforces. Used single-use links stay used.
     """
     count = response_count(db, survey.id)
+    db.execute(sa.delete(FollowUpCode).where(FollowUpCode.survey_id == survey.id))
     db.execute(sa.delete(Answer).where(Answer.survey_id == survey.id))
     db.execute(sa.delete(Response).where(Response.survey_id == survey.id))
     access.audit(db, account, "responses.delete", f"{describe(survey)}: {count}")

@@ -1,5 +1,6 @@
-"""WTForms for the staff survey pages: create a survey, more links, delete responses, and the
-language of a paper form. Messages are lazy so they follow the user's language.
+"""WTForms for the staff survey pages: create a survey, its follow-up settings, more links,
+delete responses, and the language and follow-up code of a paper form. Messages are lazy so
+they follow the user's language.
 
 The choices (questionnaire versions, units, gatherings) are set per request from what the
 account may see, and a posted id outside them is refused at the field: that is the scope
@@ -22,9 +23,17 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from questionnaires.item_types import AllowedValues, clean_text
+from surveys import follow_up_codes
 from surveys.admin_forms import short_text
 from surveys.models import Layout, LinkMode
 from surveys.operations import MAX_SINGLE_USE_LINKS
@@ -34,6 +43,7 @@ PHASE_NONE = "none"
 PHASES = ("baseline", "follow_up")
 LANGUAGES = ("nb", "nn", "en")
 LANGUAGE_NAMES = (("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English"))
+MIN_FOLLOW_UP_WEEKS, MAX_FOLLOW_UP_WEEKS, DEFAULT_FOLLOW_UP_WEEKS = 1, 26, 4
 
 
 def choice_id(value: Any) -> int | None:
@@ -61,6 +71,41 @@ def whole_number(label: Any, description: Any = "", minimum: int = 0,
                         validators=[Optional(), NumberRange(
                             min=minimum, max=maximum,
                             message=_l("Write a whole number from %(min)s to %(max)s."))])
+
+
+class Filled:
+    """A number field posted empty is refused; a field not posted at all keeps its default
+    only when `missing_ok` (a client that predates the field). A number that could not be
+    read already has its error, so the chain stops there."""
+
+    def __init__(self, missing_ok: bool = False) -> None:
+        self.missing_ok = missing_ok
+
+    def __call__(self, _form: Any, field: IntegerField) -> None:
+        blank = bool(field.raw_data) and not str(field.raw_data[0]).strip()
+        if blank or (not field.raw_data and not self.missing_ok):
+            field.errors[:] = []  # not "Write a whole number." for an empty field
+            raise StopValidation(_l("Fill this in."))
+        if field.process_errors:
+            raise StopValidation()
+
+
+def follow_up_weeks_field(missing_ok: bool = False) -> IntegerField:
+    return IntegerField(
+        _l("Weeks to the follow-up"), default=DEFAULT_FOLLOW_UP_WEEKS,
+        description=_l("For questionnaires with a follow-up, such as «Hva er viktig for "
+                       "deg?»: weeks from the first answer to the suggested follow-up date."),
+        invalid_value_message=_l("Write a whole number."),
+        validators=[Filled(missing_ok), NumberRange(
+            min=MIN_FOLLOW_UP_WEEKS, max=MAX_FOLLOW_UP_WEEKS,
+            message=_l("Write a whole number from %(min)s to %(max)s."))])
+
+
+def show_baseline_score_field() -> BooleanField:
+    return BooleanField(
+        _l("Show the first score on the follow-up form"), default=False,
+        description=_l("Usually left off: the user should score how things are now, without "
+                       "being steered by the first score."))
 
 
 def _strip(value: Any) -> Any:
@@ -115,6 +160,8 @@ class SurveyForm(FlaskForm):
                               _l("Only for single-use links: 1 to %(max)d.",
                                  max=MAX_SINGLE_USE_LINKS),
                               minimum=1, maximum=MAX_SINGLE_USE_LINKS)
+    follow_up_weeks = follow_up_weeks_field(missing_ok=True)
+    show_baseline_score = show_baseline_score_field()
 
     def set_choices(self, versions: Iterable[tuple[int, str]], units: Iterable[tuple[int, str]],
                     gatherings: Iterable[tuple[int, str]]) -> None:
@@ -181,3 +228,40 @@ class PaperLanguageForm(FlaskForm):
                           default="nb", validate_choice=False,
                           choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES],
                           validators=[AllowedValues(set(LANGUAGES))])
+
+
+class FollowUpSettingsForm(FlaskForm):
+    """A survey's follow-up settings, changed after it was created."""
+
+    follow_up_weeks = follow_up_weeks_field()
+    show_baseline_score = show_baseline_score_field()
+
+
+class CodeFormat:
+    """What is typed must be able to be a follow-up code (case, spaces and hyphens forgiven)."""
+
+    def __call__(self, _form: Any, field: StringField) -> None:
+        if follow_up_codes.normalise(field.data or "") is None:
+            raise ValidationError(_l("Write the 8 letters and digits of the code, for example "
+                                     "K7QM-3XTD."))
+
+
+class PaperCodeForm(FlaskForm):
+    """The follow-up code written on a paper follow-up form or in the journal.
+
+    Its field name has a hyphen, which no item id can have, so in the second step it rides
+    along beside the follow-up form's own fields without clashing with them.
+    """
+
+    class Meta:
+        csrf = False  # posted with the language or the follow-up form; CSRFProtect checks it
+
+    code = StringField(
+        _l("Follow-up code"), name="follow-up-code", filters=[_strip],
+        description=_l("As written on the paper form or in the journal, for example "
+                       "K7QM-3XTD. Small letters, spaces and hyphens are fine."),
+        validators=[DataRequired(message=_l("Fill this in.")), CodeFormat()])
+
+    def normalised(self) -> str:
+        """The code without separators, in capitals (only after `validate`)."""
+        return follow_up_codes.normalise(self.code.data or "") or ""

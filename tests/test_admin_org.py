@@ -157,7 +157,7 @@ def test_archived_items_are_shown_apart_and_marked(app, client, world):
     active = page[page.index("<h1"):page.index('id="archived-networks"')]
     assert "Nettverk Sør" not in active
     kad = page[page.index(f'id="unit-{world.kad}"'):]
-    assert re.match(r'id="unit-\d+">\s*<span class="org-name">KAD</span> '
+    assert re.match(r'id="unit-\d+">\s*<a class="ds-link org-name" href="/admin/units/\d+">KAD</a> '
                     r'<span class="org-tag">Archived</span>', kad)
     assert post(client, f"/admin/units/{world.kad}/unarchive").status_code == 303
     with app.app_context():

@@ -106,7 +106,7 @@ def test_list_shows_every_builtin_with_title_source_and_origin(lead):
 def test_admin_list_offers_upload_and_copy(admin):
     text = text_of(admin.get("/admin/questionnaires"))
     assert "/admin/questionnaires/upload" in text
-    assert "/admin/questionnaires/psfs/1/copy" in text
+    assert "/admin/questionnaires/psfs/2/copy" in text
 
 
 @pytest.mark.parametrize("slug", sorted(builtin_definitions()))
@@ -247,8 +247,8 @@ def test_same_content_again_changes_nothing(app, admin):
 
 def test_builtin_ids_are_reserved_for_the_builtin_files(app, admin):
     before = stored(app)
-    downloaded = admin.get("/admin/questionnaires/psfs/1.yaml").get_data()
-    changed = downloaded.decode().replace("version: 1", "version: 2", 1).encode()
+    downloaded = admin.get("/admin/questionnaires/psfs/2.yaml").get_data()
+    changed = downloaded.decode().replace("version: 2", "version: 3", 1).encode()
     response = upload(admin, changed, "psfs.yaml")
     assert response.status_code == 422
     assert "'psfs' is the id of a built-in questionnaire" in text_of(response)
@@ -256,7 +256,7 @@ def test_builtin_ids_are_reserved_for_the_builtin_files(app, admin):
 
 
 def test_copy_builtin_then_edit_and_upload_it_again(app, admin):
-    response = copy(admin, "psfs", 1, "psfs_frogner")
+    response = copy(admin, "psfs", 2, "psfs_frogner")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/admin/questionnaires/psfs_frogner/1")
     page = text_of(admin.get(response.headers["Location"]))
@@ -264,7 +264,7 @@ def test_copy_builtin_then_edit_and_upload_it_again(app, admin):
     assert "/admin/questionnaires/psfs_frogner/1.yaml" in page
     assert ("psfs_frogner", 1, "copy") in stored(app)
     assert audit_actions(app) == [("questionnaire.copy",
-                                   "psfs version 1 as psfs_frogner version 1")]
+                                   "psfs version 2 as psfs_frogner version 1")]
     with app.app_context():
         rows = {r.slug: r.content for r in database.session().scalars(
             sa.select(QuestionnaireVersion).where(
@@ -291,7 +291,7 @@ def test_copy_builtin_then_edit_and_upload_it_again(app, admin):
 ])
 def test_copy_with_bad_new_id_is_refused(app, admin, new_slug, message):
     before = stored(app)
-    response = copy(admin, "psfs", 1, new_slug)
+    response = copy(admin, "psfs", 2, new_slug)
     assert response.status_code == 422
     assert message in text_of(response)
     assert stored(app) == before
@@ -300,7 +300,7 @@ def test_copy_with_bad_new_id_is_refused(app, admin, new_slug, message):
 
 def test_copy_onto_an_uploaded_id_is_refused(app, admin):
     assert upload(admin, MINE.encode()).status_code == 303
-    response = copy(admin, "psfs", 1, "min_undersokelse")
+    response = copy(admin, "psfs", 2, "min_undersokelse")
     assert response.status_code == 422
     assert "The id 'min_undersokelse' is already used." in text_of(response)
 
@@ -309,9 +309,9 @@ def test_copy_of_unknown_version_is_404(admin):
     assert admin.get("/admin/questionnaires/psfs/99/copy").status_code == 404
 
 
-ADMIN_ONLY = ["/admin/questionnaires/upload", "/admin/questionnaires/psfs/1/copy"]
-ANY_STAFF = ["/admin/questionnaires", "/admin/questionnaires/psfs/1",
-             "/admin/questionnaires/psfs/1.yaml"]
+ADMIN_ONLY = ["/admin/questionnaires/upload", "/admin/questionnaires/psfs/2/copy"]
+ANY_STAFF = ["/admin/questionnaires", "/admin/questionnaires/psfs/2",
+             "/admin/questionnaires/psfs/2.yaml"]
 
 
 @pytest.mark.parametrize("url", ADMIN_ONLY)

@@ -106,7 +106,7 @@ def create_form(app, survey: Survey, **changes) -> dict:
 def test_create_survey(app, client, lead):
     page = client.get("/admin/surveys/new")
     assert page.status_code == 200
-    assert "«What matters to you?», version 1" in text_of(page)
+    assert "«What matters to you?», version 2" in text_of(page)
     data = {"csrf_token": csrf_of(text_of(page)), **create_form(app, lead)}
     created = client.post("/admin/surveys/new", data=data)
     assert created.status_code == 303
@@ -222,7 +222,7 @@ def test_list_shows_status_and_live_counts(app, client, lead, make_survey, make_
     assert other.title not in html
     mine = rows["Brukerundersøkelse hjemmesykepleien"]
     assert 'data-status="open"' in mine and re.search(r'class="num">2<', mine)
-    assert "«What matters to you?» (version 1)" in mine
+    assert "«What matters to you?» (version 2)" in mine
     assert "Testenhet (Testkommune)" in mine and "Nullpunktsmåling 2026, Baseline" in mine
     assert 'data-status="closed"' in rows["Lukket undersøkelse"]
     assert re.search(r'class="num">0<', rows["Lukket undersøkelse"])

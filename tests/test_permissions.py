@@ -17,13 +17,15 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+from questionnaires.loader import builtin_definitions
 from surveys import database
 from surveys.account_models import Account
 from surveys.auth import hash_password
 from tests.conftest import PASSWORD, csrf_of, log_in
 
 # endpoint -> who may use it: "public" (no login), "any" (any account), "admin",
-# "structure" (admin, or lead of the object's network), "survey" (whoever sees the survey)
+# "structure" (admin, or lead of the object's network), "survey" (whoever sees the survey),
+# "unit" (admin, the lead of the unit's network, the unit's own lead)
 POLICY = {
     "admin.login": "public", "admin.logout": "public", "admin.set_password": "public",
     "admin.overview": "any", "admin.change_password": "any", "admin.organisation": "any",
@@ -51,6 +53,9 @@ POLICY = {
     "admin.survey_links_csv": "survey", "admin.survey_slips": "survey",
     "admin.survey_paper": "survey", "admin.paper_entry": "survey",
     "admin.export_responses": "survey", "admin.delete_survey_responses": "survey",
+    "admin.survey_change": "survey", "admin.survey_change_chart": "survey",
+    "admin.survey_pairs_csv": "survey", "admin.unit_page": "unit",
+    "admin.follow_up_settings": "survey", "admin.follow_up_entry": "survey",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
@@ -121,8 +126,10 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return False
     if policy == "structure":
         return role == "network_lead" and network == "X"
-    if role == "network_lead":  # survey
+    if role == "network_lead":  # survey or unit
         return network == "X"
+    if policy == "unit":
+        return obj == "A"
     return obj in ("sA", "uA")  # the unit lead sees only unit A's surveys
 
 
@@ -153,7 +160,9 @@ def urls_for(rule, world: World):
     if not params:
         return [(rule.rule, None, None)]
     if set(params) == {"slug", "version"}:
-        return [(rule.rule.replace("<slug>", "psfs").replace("<int:version>", "1"), None, None)]
+        version = str(builtin_definitions()["psfs"].version)
+        return [(rule.rule.replace("<slug>", "psfs").replace("<int:version>", version),
+                 None, None)]
     if params == ["token"]:
         return [(rule.rule.replace("<token>", "x" * 43), None, None)]
     (param,) = params

@@ -15,7 +15,7 @@ PUBLIC_PAGES = ["/", "/personvern", "/tilgjengelighet"]
 def test_a_response_stores_only_answers_language_version_and_date():
     columns = {c.name for c in Response.__table__.columns}
     assert columns == {"id", "survey_id", "questionnaire_version_id", "language",
-                       "submitted_on", "source", "submission_key"}
+                       "submitted_on", "source", "submission_key", "is_follow_up"}
     assert isinstance(Response.__table__.c.submitted_on.type, sa.Date)
     assert not isinstance(Response.__table__.c.submitted_on.type, sa.DateTime)
 

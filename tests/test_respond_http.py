@@ -19,16 +19,35 @@ def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_psfs_answer_is_stored_once_and_thanks(app, client, make_survey):
+def test_an_answer_is_stored_once_and_thanks(app, client, make_survey):
+    survey = make_survey("samling")
+    first = client.get(f"/s/{survey.public_token}")
+    data = {**form_tokens(text_of(first)), "page": "0", "nav": "submit",
+            "balanse": "2", "nytte_totalt": "1"}
+    posted = client.post(f"/s/{survey.public_token}", data=data)
+    for _ in range(2):  # a double tap and a back-button resubmit
+        assert posted.status_code == 303
+        assert posted.headers["Location"].endswith(f"/s/{survey.public_token}/takk")
+        posted = client.post(f"/s/{survey.public_token}", data=data)
+    assert response_count(app, survey.id) == 1
+    thanks = client.get(posted.headers["Location"])
+    assert thanks.status_code == 200
+    assert "Takk for svarene dine" in text_of(thanks)
+
+
+def test_psfs_answer_is_stored_once_and_shows_its_code(app, client, make_survey):
     survey = make_survey("psfs")
     first = client.get(f"/s/{survey.public_token}")
     data = {**form_tokens(text_of(first)), "page": "0", "nav": "submit", **PSFS_OK}
+    locations = set()
     for _ in range(3):  # a double tap and a back-button resubmit
         posted = client.post(f"/s/{survey.public_token}", data=data)
         assert posted.status_code == 303
-        assert posted.headers["Location"].endswith(f"/s/{survey.public_token}/takk")
+        locations.add(posted.headers["Location"])
     assert response_count(app, survey.id) == 1
-    thanks = client.get(posted.headers["Location"])
+    (location,) = locations
+    assert f"/s/{survey.public_token}/kode/" in location
+    thanks = client.get(location)
     assert thanks.status_code == 200
     assert "Takk for svarene dine" in text_of(thanks)
 

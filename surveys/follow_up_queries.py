@@ -1,0 +1,160 @@
+"""Reads for follow-ups: finding a code, the activities it brings back, and the pairs."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from analytics.paired import Pair
+from questionnaires import schema as s
+from surveys import follow_up_codes
+from surveys.models import Answer, FollowUpCode, Response, SingleUseLink, Survey
+
+MAX_CODE_ATTEMPTS = 5  # how many derived codes a baseline may have tried (see operations)
+
+
+def survey_for_token(db: Session, token: str) -> Survey | None:
+    """The survey of a public or single-use token, whatever its link mode or use.
+
+    Follow-up pages and thank-you pages belong to the survey rather than to one link: a
+    single-use link is used up by the baseline, yet its follow-up must still open.
+    """
+    if not 20 <= len(token) <= 64:
+        return None
+    survey = db.scalars(sa.select(Survey).filter_by(public_token=token)).first()
+    if survey is not None:
+        return survey
+    return db.scalars(sa.select(Survey).join(SingleUseLink).where(
+        SingleUseLink.token == token)).first()
+
+
+def code_digest_taken(db: Session, digest: str) -> bool:
+    return db.scalar(sa.select(sa.func.count()).select_from(FollowUpCode).filter_by(
+        code_digest=digest)) > 0
+
+
+def find_code(db: Session, secret: str, survey_id: int, code: str) -> FollowUpCode | None:
+    """The code's row in this survey, or None (a code of another survey is unknown here)."""
+    digest = follow_up_codes.digest(secret, survey_id, code)
+    return db.scalars(sa.select(FollowUpCode).filter_by(code_digest=digest)).first()
+
+
+def baseline_code(db: Session, secret: str, survey_id: int,
+                  submission_key: str) -> tuple[str, FollowUpCode] | None:
+    """The code (and its row) given to the baseline stored with this submission key.
+
+    Derived again from the key, as when it was stored; a derived code that belongs to
+    another baseline (a collision skipped at the time) is passed over.
+    """
+    baseline_id = db.scalar(sa.select(Response.id).filter_by(
+        survey_id=survey_id, submission_key=submission_key, is_follow_up=False))
+    if baseline_id is None:
+        return None
+    for attempt in range(MAX_CODE_ATTEMPTS):
+        code = follow_up_codes.derive(secret, survey_id, submission_key, attempt)
+        row = find_code(db, secret, survey_id, code)
+        if row is not None and row.baseline_id == baseline_id:
+            return code, row
+    return None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One row of a baseline: its position, what the user named, and the score then."""
+
+    position: int
+    label: str
+    score: float | None
+
+
+def baseline_activities(db: Session, definition: s.Definition,
+                        baseline_id: uuid.UUID) -> list[Activity]:
+    """The activities a baseline named, in their order, with their baseline scores."""
+    group, label, score = definition.follow_up_items()
+    label_key, score_key = f"{group.id}.{label.id}", f"{group.id}.{score.id}"
+    rows = db.execute(sa.select(Answer.item, Answer.position, Answer.value_num,
+                                Answer.value_text)
+                      .where(Answer.response_id == baseline_id,
+                             Answer.item.in_([label_key, score_key])))
+    labels: dict[int, str] = {}
+    scores: dict[int, float | None] = {}
+    for item, position, number, text in rows:
+        if item == label_key:
+            labels[position] = text or ""
+        else:
+            scores[position] = number
+    return [Activity(position, labels[position], scores.get(position))
+            for position in sorted(labels)]
+
+
+def baseline_count(db: Session, survey_id: int) -> int:
+    return db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
+        survey_id=survey_id, is_follow_up=False)) or 0
+
+
+def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
+    """Every baseline with its follow-up in a survey, scores by activity position.
+
+    Two queries whatever the number of pairs: the pairs with their dates, then the scores
+    of every response in them.
+    """
+    group, _label, score = definition.follow_up_items()
+    score_key = f"{group.id}.{score.id}"
+    base, follow = aliased(Response), aliased(Response)
+    linked = db.execute(
+        sa.select(FollowUpCode.pair_id, base.id, base.submitted_on, follow.id,
+                  follow.submitted_on)
+        .join(base, base.id == FollowUpCode.baseline_id)
+        .join(follow, follow.id == FollowUpCode.follow_up_id)
+        .where(FollowUpCode.survey_id == survey_id)
+        .order_by(base.submitted_on, FollowUpCode.pair_id)
+    ).all()
+    scores: dict[uuid.UUID, dict[int, float]] = {}
+    score_rows = db.execute(
+        sa.select(Answer.response_id, Answer.position, Answer.value_num)
+        .join(FollowUpCode, sa.or_(Answer.response_id == FollowUpCode.baseline_id,
+                                   Answer.response_id == FollowUpCode.follow_up_id))
+        .where(FollowUpCode.survey_id == survey_id, Answer.survey_id == survey_id,
+               Answer.item == score_key, Answer.value_num.is_not(None)))
+    for response_id, position, value in score_rows:
+        scores.setdefault(response_id, {})[position] = value
+    found = [Pair(pair_id=_pair_label(pair_id), baseline_on=base_on, follow_up_on=follow_on,
+                  baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}))
+             for pair_id, base_id, base_on, follow_id, follow_on in linked
+             if scores.get(base_id, {}).keys() & scores.get(follow_id, {}).keys()]
+    return found
+
+
+def _pair_label(pair_id: uuid.UUID) -> str:
+    """The pair id as exports show it: random, short enough for a spreadsheet."""
+    return pair_id.hex[:12]
+
+
+def pair_activity_labels(db: Session, definition: s.Definition,
+                         survey_id: int) -> dict[tuple[str, int], str]:
+    """(pair id, position) → the activity the user named, for the unit's own export."""
+    group, label, _score = definition.follow_up_items()
+    rows = db.execute(
+        sa.select(FollowUpCode.pair_id, Answer.position, Answer.value_text)
+        .join(Answer, Answer.response_id == FollowUpCode.baseline_id)
+        .where(FollowUpCode.survey_id == survey_id, FollowUpCode.follow_up_id.is_not(None),
+               Answer.item == f"{group.id}.{label.id}"))
+    return {(_pair_label(pair_id), position): text or "" for pair_id, position, text in rows}
+
+
+def named_activities(db: Session, definition: s.Definition, survey_id: int) -> list[list[str]]:
+    """What each baseline of a survey named, one list per baseline (free text)."""
+    group, label, _score = definition.follow_up_items()
+    rows = db.execute(
+        sa.select(Answer.response_id, Answer.value_text)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Answer.survey_id == survey_id, Answer.item == f"{group.id}.{label.id}",
+               Response.is_follow_up.is_(False))
+        .order_by(Answer.response_id, Answer.position))
+    named: dict[uuid.UUID, list[str]] = {}
+    for response_id, text in rows:
+        named.setdefault(response_id, []).append(text or "")
+    return list(named.values())

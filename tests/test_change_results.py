@@ -1,0 +1,201 @@
+"""The change page of a PSFS survey on a fixed dataset: every number computed by hand, the
+small-group rule at 4 and 5 pairs, free text for the unit's own leads only, the export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import pytest
+import sqlalchemy as sa
+
+from questionnaires.item_types import AnswerValue
+from surveys import database, follow_up_codes
+from surveys.follow_up_queries import baseline_code
+from surveys.models import FollowUpCode, Survey
+from surveys.operations import FollowUpPlan, submit_follow_up, submit_response
+from tests.conftest import csrf_of, log_in
+
+# (activities with baseline scores, follow-up scores or None). Users' means and changes:
+#   1: (3+5)/2 = 4   → (6+8)/2 = 7     change 3
+#   2: 2             → 4               change 2
+#   3: 5             → 5               change 0
+#   4: (4+6)/2 = 5   → (5+6)/2 = 5.5   change 0.5
+#   5: 1             → 5               change 4
+#   6: 7             → no follow-up
+# Over the 5 pairs: baseline mean 17/5 = 3.4, follow-up mean 26.5/5 = 5.3, change 9.5/5 = 1.9.
+# Deviations of the changes from 1.9: 1.1, 0.1, −1.9, −1.4, 2.1; squares sum to 11.2;
+# sd = √(11.2/4) = 1.6733; se = 1.6733/√5 = 0.7483; t(0.975, 4) = 2.7764;
+# CI = 1.9 ± 2.0777 = −0.18 … 3.98 → "−0.2 to 4.0". Improved by ≥ 2: users 1, 2, 5 → 3 of 5 (60%).
+# Share with a follow-up: 5/6 = 83%.
+USERS = [
+    ([("Komme meg hjem", 3), ("Gå tur med hunden", 5)], [6, 8]),
+    ([("Handle selv", 2)], [4]),
+    ([("komme  meg HJEM", 5)], [5]),
+    ([("Lage middag", 4), ("Komme meg hjem", 6)], [5, 6]),
+    ([("Komme meg hjem", 1)], [5]),
+    ([(" KOMME meg hjem ", 7)], None),
+]
+
+
+def store_user(app, survey_id: int, activities, follow_up, day=dt.date(2026, 2, 2)) -> None:
+    with app.app_context():
+        db = database.session()
+        survey = db.get(Survey, survey_id)
+        answers = [value for position, (text, score) in enumerate(activities)
+                   for value in (AnswerValue("activities.activity", position, None, text),
+                                 AnswerValue("activities.score", position, float(score), None))]
+        key = secrets.token_urlsafe(18)
+        plan = FollowUpPlan(app.secret_key, day + dt.timedelta(weeks=4))
+        submit_response(db, survey, None, key, "nb", answers, day, follow_up=plan)
+        if follow_up is None:
+            return
+        _code, row = baseline_code(db, app.secret_key, survey_id, key)
+        scores = [AnswerValue("activities.score", position, float(score), None)
+                  for position, score in enumerate(follow_up)]
+        submit_follow_up(db, survey, row.id, secrets.token_urlsafe(18), "nb", scores,
+                         day + dt.timedelta(days=30))
+
+
+@pytest.fixture
+def dataset(app, make_survey, make_account):
+    """The six users above in a survey of unit A; returns (survey, unit lead, network lead)."""
+    survey = make_survey("psfs")
+    for activities, follow_up in USERS:
+        store_user(app, survey.id, activities, follow_up)
+    with app.app_context():
+        survey = database.session().get(Survey, survey.id)
+        unit_id, network_id = survey.unit_id, survey.unit.organisation.network_id
+    make_account("enhet@a.no", units=(unit_id,))
+    make_account("nett@a.no", networks=(network_id,))
+    return survey, "enhet@a.no", "nett@a.no"
+
+
+def page_of(client, email: str, url: str) -> str:
+    client.set_cookie("lang", "en")
+    log_in(client, email)
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_hand_computed_figures(client, dataset):
+    survey, unit_lead, _ = dataset
+    html = page_of(client, unit_lead, f"/admin/surveys/{survey.id}/change")
+    assert "<dt>Baselines</dt><dd>6</dd>" in html
+    assert "<dt>Follow-ups</dt><dd>5</dd>" in html
+    assert "<dt>Share with a follow-up</dt><dd>83%</dd>" in html
+    assert "<dt>Mean score at baseline</dt><dd>3.4" in html
+    assert "<dt>Mean score at follow-up</dt><dd>5.3" in html
+    assert "<dt>Mean change</dt><dd>+1.9 <span class=\"ci\">(95% CI -0.2 to 4.0)</span>" in html
+    assert "<dd>60% (3 of 5)</dd>" in html
+    assert "Stratford et al. 1995" in html
+
+
+def test_activities_counted_after_normalising_for_the_units_own_lead(client, dataset):
+    survey, unit_lead, _ = dataset
+    html = page_of(client, unit_lead, f"/admin/surveys/{survey.id}/change")
+    # «Komme meg hjem» ×3, «komme  meg HJEM» and « KOMME meg hjem »: five users, so counted,
+    # shown in the spelling most used; the rest (one user each) listed without a count.
+    assert '<tr><th scope="row">Komme meg hjem</th><td class="num">5</td></tr>' in html
+    assert "<li>Gå tur med hunden</li>" in html and "<li>Handle selv</li>" in html
+
+
+def test_a_network_lead_sees_figures_but_not_the_users_words(client, dataset):
+    survey, _, network_lead = dataset
+    html = page_of(client, network_lead, f"/admin/surveys/{survey.id}/change")
+    assert "<dt>Mean score at baseline</dt><dd>3.4" in html
+    assert "Komme meg hjem" not in html and "Handle selv" not in html
+    export = client.get(f"/admin/surveys/{survey.id}/pairs.csv").get_data(as_text=True)
+    assert "activity;" not in export and "Komme meg hjem" not in export
+    assert len(export.strip().splitlines()) == 1 + 7  # header + one row per paired activity
+
+
+def test_the_export_has_random_pair_ids_never_codes(client, dataset, app):
+    survey, unit_lead, _ = dataset
+    client.set_cookie("lang", "en")
+    log_in(client, unit_lead)
+    response = client.get(f"/admin/surveys/{survey.id}/pairs.csv")
+    text = response.get_data(as_text=True)
+    lines = text.lstrip("\ufeff").strip().splitlines()
+    assert lines[0] == ("pair_id;baseline_date;follow_up_date;activity_number;activity;"
+                        "baseline_score;follow_up_score")
+    assert "Komme meg hjem;3;6" in text and "Gå tur med hunden;5;8" in text
+    assert len({line.split(";")[0] for line in lines[1:]}) == 5
+    with app.app_context():
+        db = database.session()
+        pair_ids = {row.pair_id.hex[:12] for row in db.scalars(sa.select(FollowUpCode))}
+    assert {line.split(";")[0] for line in lines[1:]} <= pair_ids
+    for line in lines[1:]:
+        assert follow_up_codes.normalise(line.split(";")[0]) is None  # not a code
+
+
+def test_four_pairs_show_nothing_paired_and_five_do(client, app, make_survey, make_account):
+    survey = make_survey("psfs")
+    for activities, follow_up in USERS[:4]:
+        store_user(app, survey.id, activities, follow_up)
+    with app.app_context():
+        unit_id = database.session().get(Survey, survey.id).unit_id
+    make_account("enhet@a.no", units=(unit_id,))
+    url = f"/admin/surveys/{survey.id}/change"
+    html = page_of(client, "enhet@a.no", url)
+    assert "<dt>Follow-ups</dt><dd>fewer than 5</dd>" in html
+    assert "<dt>Baselines</dt><dd>fewer than 5</dd>" in html
+    assert "Mean score at baseline" not in html and "Mean change" not in html
+    assert "Komme meg hjem" not in html  # activities wait for 5 baselines too
+    export = client.get(f"/admin/surveys/{survey.id}/pairs.csv").get_data(as_text=True)
+    assert len(export.strip().splitlines()) == 1
+    chart = client.get(f"/admin/surveys/{survey.id}/change/chart?name=slope&fmt=svg")
+    assert chart.status_code == 200 and "<svg" in chart.get_data(as_text=True)
+    # The fifth pair makes every figure appear.
+    store_user(app, survey.id, *USERS[4])
+    html = client.get(url).get_data(as_text=True)
+    assert "<dt>Follow-ups</dt><dd>5</dd>" in html and "Mean change" in html
+
+
+def test_charts_render_as_svg_and_png_for_download(client, dataset):
+    survey, unit_lead, _ = dataset
+    client.set_cookie("lang", "en")
+    log_in(client, unit_lead)
+    base = f"/admin/surveys/{survey.id}/change/chart"
+    svg = client.get(f"{base}?name=distribution&fmt=svg")
+    assert svg.status_code == 200 and svg.headers["Content-Type"].startswith("image/svg+xml")
+    assert "Change in mean score" in svg.get_data(as_text=True)
+    png = client.get(f"{base}?name=slope&fmt=png&download=1")
+    assert png.data.startswith(b"\x89PNG")
+    assert png.headers["Content-Disposition"].startswith("attachment")
+    assert client.get(f"{base}?name=pie&fmt=svg").status_code == 404
+    assert client.get(f"{base}?name=slope&fmt=gif").status_code == 404
+
+
+def test_the_unit_page_shows_the_change(client, dataset):
+    survey, unit_lead, _ = dataset
+    html = page_of(client, unit_lead, f"/admin/units/{survey.unit_id}")
+    assert survey.title in html
+    assert "<dt>Mean change</dt><dd>+1.9" in html
+    assert f'href="/admin/surveys/{survey.id}/change"' in html
+
+
+def test_other_questionnaires_have_no_change_page(client, make_survey, make_account, app):
+    survey = make_survey("brukerundersokelse")
+    with app.app_context():
+        unit_id = database.session().get(Survey, survey.id).unit_id
+    make_account("enhet@a.no", units=(unit_id,))
+    client.set_cookie("lang", "en")
+    log_in(client, "enhet@a.no")
+    assert client.get(f"/admin/surveys/{survey.id}/change").status_code == 404
+    assert client.get(f"/admin/surveys/{survey.id}/pairs.csv").status_code == 404
+
+
+def test_deleting_a_surveys_responses_deletes_its_pairs(client, dataset, app):
+    survey, unit_lead, _ = dataset
+    client.set_cookie("lang", "en")
+    log_in(client, unit_lead)
+    url = f"/admin/surveys/{survey.id}/responses/delete"
+    token = csrf_of(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={"csrf_token": token, "confirm": "y"}).status_code == 303
+    with app.app_context():
+        db = database.session()
+        assert db.scalar(sa.select(sa.func.count()).select_from(FollowUpCode)) == 0
+    html = client.get(f"/admin/surveys/{survey.id}/change").get_data(as_text=True)
+    assert "<dt>Baselines</dt><dd>fewer than 5</dd>" in html

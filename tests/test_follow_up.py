@@ -1,0 +1,281 @@
+"""PSFS baseline → follow-up code → follow-up, over HTTP: the code, its one use, wrong codes,
+codes of other surveys, guessing limits, and nothing stored when something is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+
+from surveys import database, follow_up_codes, guess_limits
+from surveys.dates import today
+from surveys.models import Answer, FollowUpCode, GuessFailure, Response
+from tests.conftest import csrf_of, form_tokens, respond
+
+BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
+            "activities-1-activity": "Gå tur med hunden", "activities-1-score": "3"}
+CODE_IN_URL = re.compile(r"/kode/([2-9A-Z]{8})\?s=[0-9a-f]{16}$")
+
+
+def give_baseline(client, survey, answers=BASELINE) -> str:
+    """Answer a baseline; return its follow-up code from the page it leads to."""
+    response = respond(client, survey.public_token, answers)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return CODE_IN_URL.search(response.headers["Location"]).group(1)
+
+
+def open_follow_up(client, survey, code: str):
+    return client.get(f"/s/{survey.public_token}/oppfolging/{code}")
+
+
+def post_follow_up(client, survey, code: str, scores: dict[int, str], page=None):
+    page = page or open_follow_up(client, survey, code)
+    assert page.status_code == 200, page.status_code
+    data = {**form_tokens(page.get_data(as_text=True)), "page": "0", "nav": "submit",
+            **{f"score_{position}": value for position, value in scores.items()}}
+    return client.post(f"/s/{survey.public_token}/oppfolging/{code}", data=data)
+
+
+def counts(app) -> tuple[int, int, int]:
+    """(responses, follow-up responses, codes used)."""
+    with app.app_context():
+        db = database.session()
+        return (db.scalar(sa.select(sa.func.count()).select_from(Response)),
+                db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
+                    is_follow_up=True)),
+                db.scalar(sa.select(sa.func.count()).select_from(FollowUpCode).where(
+                    FollowUpCode.follow_up_id.is_not(None))))
+
+
+def test_code_alphabet_and_format():
+    code = follow_up_codes.derive("secret", 1, "key")
+    assert len(code) == 8 and set(code) <= set(follow_up_codes.ALPHABET)
+    assert not set("01OI") & set(follow_up_codes.ALPHABET)
+    assert len(follow_up_codes.ALPHABET) ** follow_up_codes.LENGTH >= 2**40
+    assert follow_up_codes.derive("secret", 1, "key", attempt=1) != code
+    assert follow_up_codes.normalise(" k7qm-3xtd ") == "K7QM3XTD"
+    assert follow_up_codes.normalise("K7QM 3XTD") == "K7QM3XTD"
+    assert follow_up_codes.normalise("K7QM-3XT0") is None  # 0 is not in the alphabet
+    assert follow_up_codes.normalise("K7QM3XT") is None
+    assert follow_up_codes.display("K7QM3XTD") == "K7QM-3XTD"
+
+
+def test_baseline_shows_a_code_with_qr_link_and_due_date(client, make_survey, app):
+    survey = make_survey("psfs", follow_up_weeks=6)
+    client.set_cookie("lang", "en")
+    code = give_baseline(client, survey)
+    page = client.get(f"/s/{survey.public_token}/kode/{code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert follow_up_codes.display(code) in html
+    assert f"/s/{survey.public_token}/oppfolging/{code}" in html  # the link, also in the QR
+    assert 'src="data:image/svg+xml' in html
+    with app.app_context():
+        due = today() + dt.timedelta(weeks=6)
+    assert f"on or about <strong>{due:%B} {due.day}, {due.year}</strong>" in html
+    slip = client.get(f"/s/{survey.public_token}/kode/{code}/lapp")
+    assert slip.status_code == 200 and follow_up_codes.display(code) in slip.get_data(as_text=True)
+
+
+def test_the_same_baseline_sent_twice_keeps_one_code(client, make_survey, app):
+    survey = make_survey("psfs")
+    start = client.get(f"/s/{survey.public_token}")
+    data = {**form_tokens(start.get_data(as_text=True)), "page": "0", "nav": "submit",
+            **BASELINE}
+    first = client.post(f"/s/{survey.public_token}", data=data)
+    again = client.post(f"/s/{survey.public_token}", data=data)
+    assert first.headers["Location"] == again.headers["Location"]
+    assert counts(app)[0] == 1
+
+
+def test_follow_up_shows_own_activities_and_stores_paired_scores(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    page = open_follow_up(client, survey, code)
+    html = page.get_data(as_text=True)
+    assert "Komme meg hjem" in html and "Gå tur med hunden" in html
+    assert "Last time you gave" not in html  # the baseline score is hidden by default
+    done = post_follow_up(client, survey, code, {0: "8", 1: "6"}, page)
+    assert done.status_code == 303 and done.headers["Location"].endswith("/takk")
+    assert counts(app) == (2, 1, 1)
+    with app.app_context():
+        db = database.session()
+        row = db.scalars(sa.select(FollowUpCode)).one()
+        follow = db.scalars(sa.select(Answer).filter_by(response_id=row.follow_up_id)
+                            .order_by(Answer.position)).all()
+        assert [(a.item, a.position, a.value_num) for a in follow] == [
+            ("activities.score", 0, 8.0), ("activities.score", 1, 6.0)]
+        # the follow-up keeps no activity text of its own: its baseline holds it
+        assert all(a.value_text is None for a in follow)
+
+
+def test_follow_up_can_show_the_baseline_score(client, make_survey):
+    survey = make_survey("psfs", show_baseline_score=True)
+    code = give_baseline(client, survey)
+    client.set_cookie("lang", "en")
+    html = open_follow_up(client, survey, code).get_data(as_text=True)
+    assert "Last time you gave 5." in html and "Last time you gave 3." in html
+
+
+def test_every_activity_must_be_scored_again(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    response = post_follow_up(client, survey, code, {0: "8"})
+    assert response.status_code == 422
+    assert counts(app) == (1, 0, 0)
+
+
+def test_a_used_code_is_refused_and_nothing_stored(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    first_page = open_follow_up(client, survey, code)
+    second_page = open_follow_up(client, survey, code)  # a second device, same code
+    assert post_follow_up(client, survey, code, {0: "8", 1: "6"}, first_page).status_code == 303
+    again = post_follow_up(client, survey, code, {0: "2", 1: "2"}, second_page)
+    assert again.status_code == 410
+    assert open_follow_up(client, survey, code).status_code == 410
+    assert counts(app) == (2, 1, 1)
+
+
+def test_the_same_follow_up_sent_twice_is_stored_once(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    page = open_follow_up(client, survey, code)
+    data = {**form_tokens(page.get_data(as_text=True)), "page": "0", "nav": "submit",
+            "score_0": "8", "score_1": "6"}
+    url = f"/s/{survey.public_token}/oppfolging/{code}"
+    assert client.post(url, data=data).status_code == 303
+    assert client.post(url, data=data).status_code == 303
+    assert counts(app) == (2, 1, 1)
+
+
+def test_wrong_code_and_code_of_another_survey(client, make_survey, app):
+    survey, other = make_survey("psfs"), make_survey("psfs")
+    code = give_baseline(client, other)
+    wrong = "ABCDEFGH" if code != "ABCDEFGH" else "HGFEDCBA"
+    assert open_follow_up(client, survey, wrong).status_code == 404
+    foreign = open_follow_up(client, survey, code)
+    assert foreign.status_code == 404
+    client.set_cookie("lang", "en")
+    assert "We found no follow-up with this code" in open_follow_up(
+        client, survey, wrong).get_data(as_text=True)
+    assert counts(app) == (1, 0, 0)
+
+
+def enter_code(client, survey, typed: str):
+    page = client.get(f"/s/{survey.public_token}/oppfolging")
+    return client.post(f"/s/{survey.public_token}/oppfolging",
+                       data={"csrf_token": csrf_of(page.get_data(as_text=True)), "code": typed})
+
+
+def test_typing_the_code_opens_the_follow_up(client, make_survey):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    typed = f"{code[:4].lower()} - {code[4:].lower()}"
+    response = enter_code(client, survey, typed)
+    assert response.status_code == 303
+    assert re.search(rf"/oppfolging/{code}\?s=[0-9a-f]{{16}}$", response.headers["Location"])
+
+
+def test_a_typed_wrong_code_is_shown_on_the_form(client, make_survey):
+    survey = make_survey("psfs")
+    client.set_cookie("lang", "en")
+    response = enter_code(client, survey, "ZZZZ-ZZZZ")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "We found no follow-up with this code" in html and 'aria-invalid="true"' in html
+    short = enter_code(client, survey, "abc")
+    assert short.status_code == 404
+
+
+def test_a_burst_of_guesses_is_stopped_per_client(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    for number in range(guess_limits.CLIENT_LIMIT):
+        guess = follow_up_codes.derive("guess", survey.id, str(number))
+        assert open_follow_up(client, survey, guess).status_code == 404
+    # Even the right code now waits: a guesser cannot tell a hit from a miss.
+    limited = open_follow_up(client, survey, code)
+    assert limited.status_code == 429
+    assert enter_code(client, survey, code).status_code == 429
+    # The addresses the app handed out for the code are signed, and still open.
+    with app.test_request_context():
+        app.preprocess_request()
+        signed = follow_up_codes.code_url("respond.follow_up", survey, code)
+        slip = follow_up_codes.code_url("respond.follow_up_slip", survey, code)
+    assert client.get(signed).status_code == 200
+    assert client.get(slip).status_code == 200
+    forged = signed[:-4] + ("0000" if not signed.endswith("0000") else "1111")
+    assert client.get(forged).status_code == 429
+    # Another client is not stopped by this one's guesses.
+    other = app.test_client()
+    assert other.get(f"/s/{survey.public_token}/oppfolging/{code}",
+                     environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+    with app.app_context():
+        scopes = database.session().scalars(sa.select(GuessFailure.scope)).all()
+    assert all("127.0.0.1" not in scope and "10.0.0" not in scope for scope in scopes)
+    assert counts(app) == (1, 0, 0)
+
+
+def test_guesses_at_one_survey_from_many_clients_are_stopped(client, make_survey, app):
+    survey = make_survey("psfs")
+    with app.app_context():
+        db = database.session()
+        limits = {f"survey:{survey.id}": guess_limits.SURVEY_LIMIT}
+        db.add_all(GuessFailure(scope=f"survey:{survey.id}", failed_at=guess_limits.utcnow())
+                   for _ in range(guess_limits.SURVEY_LIMIT))
+        db.commit()
+        assert guess_limits.too_many(db, limits)
+        later = guess_limits.utcnow() + guess_limits.WINDOW + dt.timedelta(seconds=1)
+        assert not guess_limits.too_many(db, limits, now=later)
+    assert open_follow_up(client, survey, "ABCDEFGH").status_code == 429
+
+
+def test_follow_up_of_a_survey_closed_by_hand_is_refused(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    with app.app_context():
+        db = database.session()
+        db.execute(sa.text("UPDATE surveys SET is_closed = :t WHERE id = :id"),
+                   {"t": True, "id": survey.id})
+        db.commit()
+    assert open_follow_up(client, survey, code).status_code == 410
+
+
+def test_follow_ups_outlive_the_closing_date_by_twice_the_interval(make_survey):
+    survey = make_survey("psfs", opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2026, 3, 1),
+                         follow_up_weeks=4)
+    assert survey.follow_ups_close_on() == dt.date(2026, 4, 26)
+    assert survey.accepts_follow_ups(dt.date(2026, 4, 26))
+    assert not survey.accepts_follow_ups(dt.date(2026, 4, 27))
+    assert not survey.accepts_answers(dt.date(2026, 3, 2))
+
+
+def test_other_questionnaires_have_no_follow_up(client, make_survey):
+    survey = make_survey("brukerundersokelse")
+    assert client.get(f"/s/{survey.public_token}/oppfolging").status_code == 404
+    assert client.get(f"/s/{survey.public_token}/oppfolging/ABCDEFGH").status_code == 404
+
+
+def test_the_survey_page_points_to_the_follow_up(client, make_survey):
+    survey = make_survey("psfs")
+    client.set_cookie("lang", "en")
+    html = client.get(f"/s/{survey.public_token}").get_data(as_text=True)
+    assert f'href="/s/{survey.public_token}/oppfolging"' in html
+
+
+def test_neither_the_code_nor_the_guesser_is_stored_in_clear(client, make_survey, app):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    open_follow_up(client, survey, "ABCDEFGH" if code != "ABCDEFGH" else "HGFEDCBA")
+    assert {c.name for c in FollowUpCode.__table__.columns} == {
+        "id", "survey_id", "code_digest", "pair_id", "baseline_id", "follow_up_id", "due_on"}
+    with app.extensions["db_engine"].connect() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(bind=connection)
+        dump = "\n".join(str(row) for table in metadata.sorted_tables
+                         for row in connection.execute(sa.select(table)))
+    assert "Komme meg hjem" in dump and "client:" in dump
+    assert code not in dump and follow_up_codes.display(code) not in dump
+    assert "127.0.0.1" not in dump
