@@ -21,8 +21,10 @@ from typing import Any
 
 import altair as alt
 import vl_convert
+from flask import Response
 
 from analytics.paired import Pair
+from questionnaires import schema as s
 
 WIDTH = 600
 HEIGHT = 360
@@ -32,6 +34,14 @@ FONT = "sans-serif"
 BLUE = "#1e5bb0"
 GREY = "#767676"
 TEXT = "#333333"
+
+BAR_HEIGHT = 70
+# ColorBrewer RdBu (11 classes), which stays distinguishable in the common forms of colour
+# blindness: red is the worst end, blue the best. Its light middle colours have little
+# contrast with white, so every segment gets an outline in the text colour (12.6:1).
+RDBU = ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7",
+        "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061")
+FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 
 _NORWEGIAN_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
                       "currency": ["", " kr"]}
@@ -136,3 +146,46 @@ def _finish(chart: alt.LayerChart, title: str, locale: str) -> alt.LayerChart:
         labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=13,
         domainColor=GREY, tickColor=GREY,
     ).configure_view(stroke=None)
+
+
+def step_label(scale: s.Scale, step: int, lang: str) -> str:
+    """«1 = Very good» for a labelled step, «2» for one without a label."""
+    label = scale.labels.get(step)
+    return f"{step} = {label.get(lang)}" if label is not None else str(step)
+
+
+def stacked_bar(steps: Sequence[tuple[int, int]], scale: s.Scale, *, title: str,
+                x_title: str, legend_title: str, lang: str) -> Any:
+    """One horizontal bar of answers per step, worst step on the left, best on the right."""
+    order = sorted(scale.steps, key=lambda step: abs(step - scale.worst))
+    labels = [step_label(scale, step, lang) for step in order]
+    rows = [{"label": step_label(scale, step, lang), "rank": order.index(step),
+             "answers": count} for step, count in steps if count]
+    colour = alt.Color("label:N", title=legend_title,
+                       scale=alt.Scale(domain=labels, range=_palette(len(order))),
+                       legend=alt.Legend(orient="bottom", direction="horizontal",
+                                         columns=min(len(order), 4), symbolStrokeColor=TEXT,
+                                         labelFontSize=12, titleFontSize=13, labelLimit=0))
+    bar = alt.Chart().mark_bar(stroke=TEXT, strokeWidth=1).encode(
+        x=alt.X("sum(answers):Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1)),
+        color=colour, order=alt.Order("rank:Q"))
+    chart = _finish(alt.layer(bar, data=alt.Data(values=rows)), title, lang)
+    return chart.properties(height=BAR_HEIGHT)
+
+
+def _palette(count: int) -> list[str]:
+    """`count` colours spread evenly over RdBu, from the red (worst) to the blue (best) end."""
+    if count == 1:
+        return [RDBU[-2]]
+    return [RDBU[round(index * (len(RDBU) - 1) / (count - 1))] for index in range(count)]
+
+
+def chart_response(chart: alt.TopLevelMixin, fmt: str, name: str, *,
+                   download: bool = False) -> Response:
+    """A chart as an SVG (for a page's <img>) or a PNG (for a poster), saved as `name.fmt`
+    when `download` is asked for."""
+    body = to_svg(chart) if fmt == "svg" else to_png(chart)
+    response = Response(body, content_type=FORMATS[fmt])
+    if download:
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

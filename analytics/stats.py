@@ -57,3 +57,21 @@ def at_least(count: int, minimum: int) -> int | None:
 def share(part: int, whole: int) -> float | None:
     """part ÷ whole, or None when there is nothing to divide by."""
     return part / whole if whole else None
+
+
+def mean_ci_from_counts(counts: dict[float, int], level: float = 0.95) -> MeanCI | None:
+    """`mean_ci` of the values that `counts` ({value: how many}) stands for.
+
+    The database counts answers per scale step (GROUP BY), so a mean never needs the rows
+    themselves; the result equals `mean_ci` of the expanded list.
+    """
+    counts = {value: count for value, count in counts.items() if count > 0}
+    n = sum(counts.values())
+    if n == 0:
+        return None
+    mean = sum(value * count for value, count in counts.items()) / n
+    if n == 1:
+        return MeanCI(n=1, mean=mean, low=None, high=None)
+    variance = sum(count * (value - mean) ** 2 for value, count in counts.items()) / (n - 1)
+    half_width = t_quantile(level, n - 1) * math.sqrt(variance) / math.sqrt(n)
+    return MeanCI(n=n, mean=mean, low=mean - half_width, high=mean + half_width)

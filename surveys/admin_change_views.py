@@ -41,7 +41,6 @@ from surveys.queries import response_counts
 from surveys.survey_admin_operations import record_export
 
 CHARTS = ("slope", "distribution")
-FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 
 
 @dataclass(frozen=True)
@@ -99,15 +98,12 @@ def survey_change_chart(survey_id: int):
     """`?name=slope|distribution&fmt=svg|png`: a chart as SVG (for the page) or PNG (for a
     poster); `&download=1` saves it. Below the small-group limit the chart has no data."""
     name, fmt = request.args.get("name", "slope"), request.args.get("fmt", "svg")
-    if name not in CHARTS or fmt not in FORMATS:
+    if name not in CHARTS or fmt not in charts.FORMATS:
         abort(404)
     survey = follow_up_survey(survey_id)
     chart = _chart(name, summary_of(survey), current_language())
-    body = charts.to_svg(chart) if fmt == "svg" else charts.to_png(chart)
-    headers = {"Content-Type": FORMATS[fmt]}
-    if request.args.get("download"):
-        headers["Content-Disposition"] = f'attachment; filename="survey-{survey.id}-{name}.{fmt}"'
-    return body, 200, headers
+    return charts.chart_response(chart, fmt, f"survey-{survey.id}-{name}",
+                                 download=bool(request.args.get("download")))
 
 
 @bp.get("/surveys/<int:survey_id>/pairs.csv")

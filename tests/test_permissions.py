@@ -54,8 +54,10 @@ POLICY = {
     "admin.survey_paper": "survey", "admin.paper_entry": "survey",
     "admin.export_responses": "survey", "admin.delete_survey_responses": "survey",
     "admin.survey_change": "survey", "admin.survey_change_chart": "survey",
+    "admin.survey_results": "survey", "admin.survey_results_chart": "survey",
     "admin.survey_pairs_csv": "survey", "admin.unit_page": "unit",
     "admin.follow_up_settings": "survey", "admin.follow_up_entry": "survey",
+    "admin.network_evaluations": "structure", "admin.network_evaluations_csv": "structure",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
