@@ -22,7 +22,9 @@ compress = Compress()
 # Modules that add their routes to the staff blueprint (imported for that effect).
 import questionnaires.admin_views  # noqa: E402,F401
 import surveys.admin_change_views  # noqa: E402,F401
+import surveys.admin_comparison_views  # noqa: E402,F401
 import surveys.admin_gathering_views  # noqa: E402,F401
+import surveys.admin_network_views  # noqa: E402,F401
 import surveys.admin_org_views  # noqa: E402,F401
 import surveys.admin_results_views  # noqa: E402,F401
 import surveys.admin_survey_views  # noqa: E402,F401

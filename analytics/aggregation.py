@@ -13,7 +13,7 @@ Nothing here applies the small-group rule; `analytics.item_results` does, on the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -77,27 +77,36 @@ def response_means(db: Session, survey_id: int,
                    categories: dict[str, Collection[str]]) -> dict[str, list[float]]:
     """Per category: each response's mean of its numeric answers to the category's items.
 
-    One row per (category, response) with at least one number; "don't know" (no number)
+    One value per (category, response) with at least one number; "don't know" (no number)
     does not count. `categories` maps a category id to its item ids.
     """
-    result: dict[str, list[float]] = {category: [] for category in categories}
+    return response_means_by_survey(db, [survey_id], categories)[survey_id]
+
+
+def per_response_means(survey_ids: Collection[int],
+                       categories: Mapping[str, Collection[str]]) -> sa.Subquery | None:
+    """A subquery of (survey_id, category, response_id, mean): each response's mean of its
+    numeric answers to each category's items, follow-ups left out; None when there are no
+    items or surveys to ask about.
+
+    The CASE that names the category sits in an inner subquery so that GROUP BY names a
+    column: PostgreSQL with server-side parameters would not see two CASEs with their own
+    parameters as equal.
+    """
     owner = {item: category for category, items in categories.items() for item in items}
-    if not owner:
-        return result
-    # The CASE sits in a subquery so that GROUP BY names a column: PostgreSQL with
-    # server-side parameters would not see two CASEs with their own parameters as equal.
+    if not owner or not survey_ids:
+        return None
     numbers = (
-        sa.select(Answer.response_id, Answer.value_num,
+        sa.select(Answer.survey_id, Answer.response_id, Answer.value_num,
                   sa.case(owner, value=Answer.item).label("category"))
         .join(Response, Response.id == Answer.response_id)
-        .where(*_survey_answers(survey_id, owner), Answer.value_num.is_not(None))
+        .where(Answer.survey_id.in_(list(survey_ids)), Answer.item.in_(list(owner)),
+               Response.is_follow_up.is_(False), Answer.value_num.is_not(None))
         .subquery())
-    rows = db.execute(
-        sa.select(numbers.c.category, sa.func.avg(numbers.c.value_num))
-        .group_by(numbers.c.category, numbers.c.response_id))
-    for category_id, mean in rows:
-        result[category_id].append(float(mean))
-    return result
+    return (sa.select(numbers.c.survey_id, numbers.c.category, numbers.c.response_id,
+                      sa.func.avg(numbers.c.value_num).label("mean"))
+            .group_by(numbers.c.survey_id, numbers.c.category, numbers.c.response_id)
+            .subquery())
 
 
 def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, list[str]]:
@@ -115,3 +124,23 @@ def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str,
     for item, text in rows:
         result[item].append(text)
     return dict(result)
+
+
+def response_means_by_survey(db: Session, survey_ids: Collection[int],
+                             categories: dict[str, Collection[str]]
+                             ) -> dict[int, dict[str, list[float]]]:
+    """`response_means` for several surveys in one query: survey id → category → each
+    response's mean of its numeric answers to the category's items (follow-ups left out).
+
+    Used when surveys are compared or pooled (an organisation's units together); every
+    asked survey and category is in the result, empty if nobody answered.
+    """
+    result: dict[int, dict[str, list[float]]] = {
+        survey_id: {category: [] for category in categories} for survey_id in survey_ids}
+    means = per_response_means(survey_ids, categories)
+    if means is None:
+        return result
+    for survey_id, category_id, mean in db.execute(
+            sa.select(means.c.survey_id, means.c.category, means.c.mean)):
+        result[survey_id][category_id].append(float(mean))
+    return result

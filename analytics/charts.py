@@ -189,3 +189,31 @@ def chart_response(chart: alt.TopLevelMixin, fmt: str, name: str, *,
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def difference_chart(rows: Sequence[dict[str, Any]], *, title: str, first_label: str,
+                     second_label: str, axis_title: str, legend_title: str,
+                     locale: str) -> alt.LayerChart:
+    """Per category the two means on 0–100 as dots with their 95 % CI as bars: baseline a
+    grey circle, follow-up a blue square (shape as well as colour tells them apart).
+
+    `rows`: {"category", "group" (first_label or second_label), "mean", "low", "high"},
+    already through the small-group rule (an empty list draws an empty chart).
+    """
+    groups = [first_label, second_label]
+    y = alt.Y("category:N", title=None, sort=None,
+              axis=alt.Axis(labelLimit=220, labelFontSize=12))
+    y_offset = alt.YOffset("group:N", sort=groups, scale=alt.Scale(domain=groups))
+    x_scale = alt.Scale(domain=[0, 100])
+    colour = alt.Color("group:N", title=legend_title,
+                       scale=alt.Scale(domain=groups, range=[GREY, BLUE]),
+                       legend=alt.Legend(orient="bottom", labelFontSize=12, titleFontSize=13))
+    shape = alt.Shape("group:N", scale=alt.Scale(domain=groups, range=["circle", "square"]),
+                      legend=None)
+    bars = alt.Chart().mark_rule(strokeWidth=2).encode(
+        x=alt.X("low:Q", title=axis_title, scale=x_scale,
+                axis=alt.Axis(values=list(range(0, 101, 10)), format="d")),
+        x2="high:Q", y=y, yOffset=y_offset, color=colour)
+    dots = alt.Chart().mark_point(size=110, filled=True, opacity=1).encode(
+        x=alt.X("mean:Q", scale=x_scale), y=y, yOffset=y_offset, color=colour, shape=shape)
+    return _finish(alt.layer(bars, dots, data=alt.Data(values=list(rows))), title, locale)

@@ -56,8 +56,11 @@ POLICY = {
     "admin.survey_change": "survey", "admin.survey_change_chart": "survey",
     "admin.survey_results": "survey", "admin.survey_results_chart": "survey",
     "admin.survey_pairs_csv": "survey", "admin.unit_page": "unit",
+    "admin.survey_compare": "survey", "admin.survey_compare_chart": "survey",
+    "admin.organisation_compare": "structure", "admin.organisation_compare_chart": "structure",
     "admin.follow_up_settings": "survey", "admin.follow_up_entry": "survey",
     "admin.network_evaluations": "structure", "admin.network_evaluations_csv": "structure",
+    "admin.network_overview": "structure",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.

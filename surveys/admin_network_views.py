@@ -1,0 +1,99 @@
+"""Staff page: the network at a glance (heat map of units × categories, baseline and
+follow-up, the teams' improvement areas).
+
+Who may see it: administrators and the network's own leads (`access.get_visible` on the
+network; unit leads and other networks' leads get 404). What is shown and why it may be
+shown (the small-group rule, and why team statuses are not suppressed) is in
+`analytics.network_overview`. The page has no free text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+
+from analytics import network_overview as no
+from questionnaires import schema as s
+from questionnaires.queries import latest_version
+from surveys import access, auth, database
+from surveys.admin_views import bp
+from surveys.i18n import current_language
+from surveys.models import Network
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    slug: str
+    definition: s.Definition
+    categories: list[s.Category]
+    scale: s.Scale | None  # the scale for the legend when all categories share one
+    groups: tuple[no.Group, ...]
+    bands: list[tuple[int, float, float]]  # (band, low, high) in scale values
+
+
+@dataclass(frozen=True)
+class Improvement:
+    items: list[s.SingleChoiceItem]
+    groups: tuple[no.Group, ...]
+
+
+def _minimum() -> int:
+    return current_app.config["SMALL_GROUP_MIN"]
+
+
+def heat_map(slug: str, definition: s.Definition, units: list[no.UnitRow]) -> HeatMap:
+    db, minimum = database.session(), _minimum()
+    surveys = no.newest_surveys(db, [u.id for u in units], slug)
+    ids = list(surveys.values())
+    figures = no.category_figures(db, ids, no.category_items(definition))
+    groups = no.heat_rows(definition, units, surveys, no.response_counts(db, ids), figures,
+                          minimum)
+    scale = no.shared_scale(definition)
+    bands = ([(k, low, high) for k, (low, high) in enumerate(no.band_limits(scale))]
+             if scale is not None else [])
+    return HeatMap(slug, definition, no.shown_categories(definition), scale, groups, bands)
+
+
+def improvement(units: list[no.UnitRow]) -> Improvement | None:
+    db = database.session()
+    version = latest_version(db, no.IMPROVEMENT_SLUG)
+    if version is None:
+        return None
+    items = no.improvement_items(version.definition)
+    surveys = no.newest_surveys(db, [u.id for u in units], no.IMPROVEMENT_SLUG)
+    ids = list(surveys.values())
+    counts = no.status_counts(db, ids, [item.id for item in items])
+    return Improvement(items, no.status_rows(items, units, surveys,
+                                             no.response_counts(db, ids), counts))
+
+
+def _chosen(choices: dict[str, s.Definition]) -> tuple[str | None, str | None]:
+    """The questionnaire asked for, or the default; and an error message for a bad choice."""
+    wanted = request.args.get("questionnaire", "")
+    if wanted in choices:
+        return wanted, None
+    default = no.DEFAULT_SLUG if no.DEFAULT_SLUG in choices else next(iter(choices), None)
+    if wanted == "":
+        return default, None
+    return default, _("Choose one of the questionnaires in the list.")
+
+
+@bp.get("/networks/<int:network_id>/overview")
+@auth.login_required
+def network_overview(network_id: int):
+    """Heat map, baseline/follow-up table and improvement areas of one network's units."""
+    account, db = auth.current_account(), database.session()
+    network = access.get_visible(db, account, Network, network_id)
+    units = no.network_units(db, network.id)
+    choices = no.category_questionnaires(db)
+    slug, error = _chosen(choices)
+    heat = heat_map(slug, choices[slug], units) if slug is not None else None
+    phases = (no.phase_rows(units, no.phase_counts(db, [u.id for u in units], slug),
+                            _minimum()) if slug is not None else ())
+    page = render_template(
+        "admin/network/overview.html", network=network, units=units, choices=choices,
+        heat=heat, phases=phases, improvement=improvement(units), error=error,
+        minimum=_minimum(), lang=current_language())
+    return page, 400 if error else 200
