@@ -184,3 +184,23 @@ def log_in(client: FlaskClient, email: str, password: str = PASSWORD):
     page = client.get("/admin/login")
     return client.post("/admin/login", data={"csrf_token": csrf_of(page.get_data(as_text=True)),
                                              "email": email, "password": password})
+
+
+def leads(app: Flask, make_account, survey_id: int) -> tuple[str, str]:
+    """Accounts for the survey's unit lead and its network's lead; returns their e-mails."""
+    with app.app_context():
+        survey = database.session().get(Survey, survey_id)
+        unit_id, network_id = survey.unit_id, survey.unit.organisation.network_id
+    make_account("enhet@a.no", units=(unit_id,))
+    make_account("nett@a.no", networks=(network_id,))
+    return "enhet@a.no", "nett@a.no"
+
+
+def page_of(client: FlaskClient, email: str, url: str) -> str:
+    """A staff page in English as `email` sees it (which must answer 200)."""
+    client.set_cookie("lang", "en")
+    log_in(client, email)
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+

@@ -14,7 +14,7 @@ from surveys import database, follow_up_codes
 from surveys.follow_up_queries import baseline_code
 from surveys.models import FollowUpCode, Survey
 from surveys.operations import FollowUpPlan, submit_follow_up, submit_response
-from tests.conftest import csrf_of, log_in
+from tests.conftest import csrf_of, leads, log_in, page_of
 
 # (activities with baseline scores, follow-up scores or None). Users' means and changes:
 #   1: (3+5)/2 = 4   → (6+8)/2 = 7     change 3
@@ -63,20 +63,10 @@ def dataset(app, make_survey, make_account):
     survey = make_survey("psfs")
     for activities, follow_up in USERS:
         store_user(app, survey.id, activities, follow_up)
+    unit_lead, network_lead = leads(app, make_account, survey.id)
     with app.app_context():
         survey = database.session().get(Survey, survey.id)
-        unit_id, network_id = survey.unit_id, survey.unit.organisation.network_id
-    make_account("enhet@a.no", units=(unit_id,))
-    make_account("nett@a.no", networks=(network_id,))
-    return survey, "enhet@a.no", "nett@a.no"
-
-
-def page_of(client, email: str, url: str) -> str:
-    client.set_cookie("lang", "en")
-    log_in(client, email)
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
+    return survey, unit_lead, network_lead
 
 
 def test_hand_computed_figures(client, dataset):
@@ -134,11 +124,9 @@ def test_four_pairs_show_nothing_paired_and_five_do(client, app, make_survey, ma
     survey = make_survey("psfs")
     for activities, follow_up in USERS[:4]:
         store_user(app, survey.id, activities, follow_up)
-    with app.app_context():
-        unit_id = database.session().get(Survey, survey.id).unit_id
-    make_account("enhet@a.no", units=(unit_id,))
+    unit_lead, _ = leads(app, make_account, survey.id)
     url = f"/admin/surveys/{survey.id}/change"
-    html = page_of(client, "enhet@a.no", url)
+    html = page_of(client, unit_lead, url)
     assert "<dt>Follow-ups</dt><dd>fewer than 5</dd>" in html
     assert "<dt>Baselines</dt><dd>fewer than 5</dd>" in html
     assert "Mean score at baseline" not in html and "Mean change" not in html
@@ -178,11 +166,9 @@ def test_the_unit_page_shows_the_change(client, dataset):
 
 def test_other_questionnaires_have_no_change_page(client, make_survey, make_account, app):
     survey = make_survey("brukerundersokelse")
-    with app.app_context():
-        unit_id = database.session().get(Survey, survey.id).unit_id
-    make_account("enhet@a.no", units=(unit_id,))
+    unit_lead, _ = leads(app, make_account, survey.id)
     client.set_cookie("lang", "en")
-    log_in(client, "enhet@a.no")
+    log_in(client, unit_lead)
     assert client.get(f"/admin/surveys/{survey.id}/change").status_code == 404
     assert client.get(f"/admin/surveys/{survey.id}/pairs.csv").status_code == 404
 

@@ -17,7 +17,7 @@ from questionnaires.loader import builtin_definitions
 from surveys import database
 from surveys.models import Response, Survey
 from surveys.operations import Outcome, submit_response
-from tests.conftest import log_in
+from tests.conftest import leads, log_in, page_of
 
 # The gathering evaluation (scale samling5: 1 = very good is best, 5 = very poor is worst).
 # nytte_totalt: 1, 1, 2, 2, 3 and one "don't know" → n 5, mean 1.8; deviations −0.8, −0.8,
@@ -54,16 +54,6 @@ def store(app, survey_id: int, answers: dict) -> None:
         assert outcome == Outcome.STORED
 
 
-def leads(app, make_account, survey_id: int) -> tuple[str, str]:
-    """The survey's unit lead and its network lead (their e-mails)."""
-    with app.app_context():
-        survey = database.session().get(Survey, survey_id)
-        unit_id, network_id = survey.unit_id, survey.unit.organisation.network_id
-    make_account("enhet@a.no", units=(unit_id,))
-    make_account("nett@a.no", networks=(network_id,))
-    return "enhet@a.no", "nett@a.no"
-
-
 @pytest.fixture
 def samling(app, make_survey, make_account):
     survey = make_survey("samling", invited=8)
@@ -71,14 +61,6 @@ def samling(app, make_survey, make_account):
         store(app, survey.id, answers)
     unit_lead, network_lead = leads(app, make_account, survey.id)
     return survey, unit_lead, network_lead
-
-
-def page_of(client, email: str, url: str) -> str:
-    client.set_cookie("lang", "en")
-    log_in(client, email)
-    response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True)
 
 
 def item_block(html: str, item_id: str) -> str:
