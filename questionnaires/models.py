@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +33,9 @@ class QuestionnaireVersion(Base):
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_on: Mapped[dt.date] = mapped_column(default=dt.date.today)
 
-    @property
+    @cached_property
     def definition(self) -> Definition:
-        """The validated definition (parsed again from the stored JSON)."""
+        """The validated definition, parsed once per loaded row: a stored version never
+        changes (see `questionnaires.operations.store_version`), and one request asks for
+        it from several places."""
         return Definition.model_validate(self.content)
