@@ -55,20 +55,22 @@ def _minimum() -> int:
     return current_app.config["SMALL_GROUP_MIN"]
 
 
-def summary_of(survey: Survey) -> PairedSummary:
+def summary_of(survey: Survey, baselines: int | None = None) -> PairedSummary:
+    """The paired figures of a survey; `baselines` when the caller has counted them already."""
     db, definition = database.session(), survey.questionnaire.definition
-    return paired_summary(baseline_count(db, survey.id), pairs(db, definition, survey.id),
-                          _minimum())
+    if baselines is None:
+        baselines = baseline_count(db, survey.id)
+    return paired_summary(baselines, pairs(db, definition, survey.id), _minimum())
 
 
 def results_of(survey: Survey) -> ChangeResults:
-    summary = summary_of(survey)
+    db, definition = database.session(), survey.questionnaire.definition
+    baselines = baseline_count(db, survey.id)
     activities = None
     if access.may_read_free_text(auth.current_account(), survey):
-        db, definition = database.session(), survey.questionnaire.definition
-        activities = activity_counts(named_activities(db, definition, survey.id),
-                                     baseline_count(db, survey.id), _minimum())
-    return ChangeResults(summary, activities)
+        activities = activity_counts(named_activities(db, definition, survey.id), baselines,
+                                     _minimum())
+    return ChangeResults(summary_of(survey, baselines), activities)
 
 
 @bp.get("/surveys/<int:survey_id>/change")
