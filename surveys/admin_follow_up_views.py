@@ -29,7 +29,7 @@ from surveys.admin_views import bp
 from surveys.dates import today
 from surveys.errors import render_error
 from surveys.follow_up_codes import CodeProblem
-from surveys.follow_up_queries import baseline_code, find_code
+from surveys.follow_up_queries import find_code, stored_baseline_code
 from surveys.follow_up_views import USED_CODE, follow_up_form
 from surveys.i18n import current_language
 from surveys.item_display import error_entries
@@ -93,11 +93,8 @@ def flash_baseline_code(survey: Survey, submission_key: str) -> None:
     The message is built as Markup from escaped text, so the link survives the session's
     flash storage; only the session (never the audit log) holds the code.
     """
-    found = baseline_code(database.session(), current_app.secret_key, survey.id,
-                          submission_key)
-    if found is None:  # cannot happen after STORED or ALREADY_STORED
-        raise RuntimeError("a stored baseline has no follow-up code")
-    code, row = found
+    code, row = stored_baseline_code(database.session(), current_app.secret_key, survey.id,
+                                     submission_key)
     text = escape(_("Follow-up code: %(code)s, suggested follow-up on or about %(date)s. "
                     "Write it on the paper form and in the journal."))
     slip = follow_up_codes.code_url("respond.follow_up_slip", survey, code)

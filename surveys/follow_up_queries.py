@@ -61,6 +61,16 @@ def baseline_code(db: Session, secret: str, survey_id: int,
     return None
 
 
+def stored_baseline_code(db: Session, secret: str, survey_id: int,
+                         submission_key: str) -> tuple[str, FollowUpCode]:
+    """`baseline_code` right after the baseline was stored (STORED or ALREADY_STORED),
+    when a missing code can only be a bug."""
+    found = baseline_code(db, secret, survey_id, submission_key)
+    if found is None:
+        raise RuntimeError("a stored baseline has no follow-up code")
+    return found
+
+
 @dataclass(frozen=True)
 class Activity:
     """One row of a baseline: its position, what the user named, and the score then."""

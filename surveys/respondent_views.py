@@ -28,7 +28,7 @@ from questionnaires import forms as qforms
 from questionnaires.schema import Definition
 from surveys import database, follow_up_codes
 from surveys.dates import today
-from surveys.follow_up_queries import baseline_code, survey_for_token
+from surveys.follow_up_queries import stored_baseline_code, survey_for_token
 from surveys.i18n import current_language, remember_language
 from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
 from surveys.models import Survey
@@ -142,11 +142,9 @@ def _finish(target: LinkTarget, definition: Definition, form, pages: list[Page],
 
 def _to_code_page(survey: Survey, submission_key: str):
     """After a baseline (or the same baseline sent again): the page with its code."""
-    found = baseline_code(database.session(), current_app.secret_key, survey.id,
-                          submission_key)
-    if found is None:  # cannot happen after STORED or ALREADY_STORED
-        raise RuntimeError("a stored baseline has no follow-up code")
-    return redirect(follow_up_codes.code_url("respond.follow_up_code", survey, found[0]),
+    code, _row = stored_baseline_code(database.session(), current_app.secret_key, survey.id,
+                                      submission_key)
+    return redirect(follow_up_codes.code_url("respond.follow_up_code", survey, code),
                     code=303)
 
 
