@@ -1,11 +1,15 @@
-"""Reads for a survey's results: counts made by the database, handed on as plain dataclasses.
+"""Reads for a survey's results: counts kept by the database, handed on as plain dataclasses.
 
-Why GROUP BY and not Python loops: a survey can hold thousands of answers, and the
-`answers` table has an index on (survey_id, item), so the database counts each value of
-each item in one pass and only the counts travel. Everything here leaves follow-up
-responses (`Response.is_follow_up`) out: they answer the follow-up form of a baseline and
-are not responses of the survey. Only top-level items are read (group rows, 'group.child',
-are summarised on the change page).
+Why tallies and not a GROUP BY over the answers at every page view: a survey can hold
+100,000 responses and a network 400 units, and `analytics.tallies` keeps the counts up to
+date as each response is stored, so a page reads a few hundred rows whatever the size.
+Follow-up responses (`Response.is_follow_up`) are not in the tallies: they answer the
+follow-up form of a baseline and are not responses of the survey. Only top-level items are
+counted (group rows, 'group.child', are summarised on the change page).
+
+A category score is a response's mean of its numeric answers in the category; the scores
+of a survey come as a histogram {score: how many responses}, which is all a mean, a
+confidence interval or a Welch difference needs (`analytics.stats.moments`).
 
 Nothing here applies the small-group rule; `analytics.item_results` does, on these counts.
 """
@@ -13,13 +17,16 @@ Nothing here applies the small-group rule; `analytics.item_results` does, on the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveys.models import Answer, Response
+from analytics.tallies import NUMBER, RESPONSES, SURVEY, TEXT
+from surveys.models import Answer, AnswerTally, Response, ScoreTally
+
+Scores = dict[float, int]  # a category's scores: {score: how many responses}
 
 
 @dataclass
@@ -32,115 +39,91 @@ class ItemCounts:
     responses: int = 0
 
 
-def response_total(db: Session, survey_id: int) -> int:
-    """Responses of the survey, follow-ups not counted."""
-    return db.scalar(sa.select(sa.func.count()).select_from(Response).where(
-        Response.survey_id == survey_id, Response.is_follow_up.is_(False))) or 0
-
-
-def _survey_answers(survey_id: int, items: Collection[str]) -> list[sa.ColumnElement[bool]]:
-    """The WHERE clause of a survey's answers to `items`, follow-ups left out."""
-    return [Answer.survey_id == survey_id, Answer.item.in_(list(items)),
-            Response.is_follow_up.is_(False)]
-
-
-def item_counts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, ItemCounts]:
-    """Per item: answers per value (value_num, else value_text), and responses answering.
-
-    A checklist answer carries both a number and its text; it is counted under the text.
-    Every asked item is in the result, empty if nobody answered it.
-    """
-    result = {item: ItemCounts() for item in items}
-    if not items:
-        return result
-    rows = db.execute(
-        sa.select(Answer.item, Answer.value_num, Answer.value_text, sa.func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .where(*_survey_answers(survey_id, items))
-        .group_by(Answer.item, Answer.value_num, Answer.value_text))
-    for item, number, text, count in rows:
-        if text is not None:
-            result[item].texts[text] = result[item].texts.get(text, 0) + count
-        elif number is not None:
-            result[item].numbers[float(number)] = count
-    answering = db.execute(
-        sa.select(Answer.item, sa.func.count(sa.distinct(Answer.response_id)))
-        .join(Response, Response.id == Answer.response_id)
-        .where(*_survey_answers(survey_id, items))
-        .group_by(Answer.item))
-    for item, count in answering:
-        result[item].responses = count
+def response_totals(db: Session, survey_ids: Collection[int]) -> dict[int, int]:
+    """survey id → its responses, follow-ups not counted; every asked survey is there."""
+    result = dict.fromkeys(survey_ids, 0)
+    if survey_ids:
+        result.update(db.execute(
+            sa.select(AnswerTally.survey_id, AnswerTally.count)
+            .where(AnswerTally.survey_id.in_(list(survey_ids)), AnswerTally.item == SURVEY,
+                   AnswerTally.kind == RESPONSES)).all())
     return result
 
 
-def response_means(db: Session, survey_id: int,
-                   categories: dict[str, Collection[str]]) -> dict[str, list[float]]:
-    """Per category: each response's mean of its numeric answers to the category's items.
+def response_total(db: Session, survey_id: int) -> int:
+    """Responses of the survey, follow-ups not counted."""
+    return response_totals(db, [survey_id])[survey_id]
 
-    One value per (category, response) with at least one number; "don't know" (no number)
-    does not count. `categories` maps a category id to its item ids.
+
+def item_counts_by_survey(db: Session, survey_ids: Collection[int], items: Collection[str]
+                          ) -> dict[int, dict[str, ItemCounts]]:
+    """survey id → item → its counts; every asked survey and item is there, empty if
+    nobody answered it."""
+    result = {survey_id: {item: ItemCounts() for item in items} for survey_id in survey_ids}
+    if not survey_ids or not items:
+        return result
+    rows = db.execute(
+        sa.select(AnswerTally.survey_id, AnswerTally.item, AnswerTally.kind,
+                  AnswerTally.value, AnswerTally.count)
+        .where(AnswerTally.survey_id.in_(list(survey_ids)), AnswerTally.item.in_(list(items))))
+    for survey_id, item, kind, value, count in rows:
+        counts = result[survey_id][item]
+        if kind == TEXT:
+            counts.texts[value] = count
+        elif kind == NUMBER:
+            counts.numbers[float(value)] = count
+        else:
+            counts.responses = count
+    return result
+
+
+def item_counts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, ItemCounts]:
+    """Per item: answers per value (a text value before a number), and responses answering.
+
+    A checklist answer carries both a number and its text; it is counted under the text.
     """
-    return response_means_by_survey(db, [survey_id], categories)[survey_id]
+    return item_counts_by_survey(db, [survey_id], items)[survey_id]
 
 
-def per_response_means(survey_ids: Collection[int],
-                       categories: Mapping[str, Collection[str]]) -> sa.Subquery | None:
-    """A subquery of (survey_id, category, response_id, mean): each response's mean of its
-    numeric answers to each category's items, follow-ups left out; None when there are no
-    items or surveys to ask about.
+def scores_by_survey(db: Session, survey_ids: Collection[int], categories: Collection[str]
+                     ) -> dict[int, dict[str, Scores]]:
+    """survey id → category → its responses' scores as {score: responses}; every asked
+    survey and category is there, empty if no response has a number in it."""
+    result: dict[int, dict[str, Scores]] = {
+        survey_id: {category: {} for category in categories} for survey_id in survey_ids}
+    if not survey_ids or not categories:
+        return result
+    rows = db.execute(
+        sa.select(ScoreTally.survey_id, ScoreTally.category, ScoreTally.total,
+                  ScoreTally.answered, ScoreTally.count)
+        .where(ScoreTally.survey_id.in_(list(survey_ids)),
+               ScoreTally.category.in_(list(categories))))
+    for survey_id, category, total, answered, count in rows:
+        scores = result[survey_id][category]
+        score = float(total) / answered
+        scores[score] = scores.get(score, 0) + count
+    return result
 
-    The CASE that names the category sits in an inner subquery so that GROUP BY names a
-    column: PostgreSQL with server-side parameters would not see two CASEs with their own
-    parameters as equal.
-    """
-    owner = {item: category for category, items in categories.items() for item in items}
-    if not owner or not survey_ids:
-        return None
-    numbers = (
-        sa.select(Answer.survey_id, Answer.response_id, Answer.value_num,
-                  sa.case(owner, value=Answer.item).label("category"))
-        .join(Response, Response.id == Answer.response_id)
-        .where(Answer.survey_id.in_(list(survey_ids)), Answer.item.in_(list(owner)),
-               Response.is_follow_up.is_(False), Answer.value_num.is_not(None))
-        .subquery())
-    return (sa.select(numbers.c.survey_id, numbers.c.category, numbers.c.response_id,
-                      sa.func.avg(numbers.c.value_num).label("mean"))
-            .group_by(numbers.c.survey_id, numbers.c.category, numbers.c.response_id)
-            .subquery())
+
+def scores(db: Session, survey_id: int, categories: Collection[str]) -> dict[str, Scores]:
+    """`scores_by_survey` of one survey."""
+    return scores_by_survey(db, [survey_id], categories)[survey_id]
 
 
 def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, list[str]]:
     """Per item, the non-empty texts written: by date, then alphabetically within a day, so
-    the order does not tell in which order people answered."""
+    the order does not tell in which order people answered. Read from the answers (free
+    text is never tallied); follow-ups left out."""
     result: dict[str, list[str]] = defaultdict(list)
     if not items:
         return result
     rows = db.execute(
         sa.select(Answer.item, Answer.value_text)
         .join(Response, Response.id == Answer.response_id)
-        .where(*_survey_answers(survey_id, items), Answer.value_text.is_not(None),
+        .where(Answer.survey_id == survey_id, Answer.item.in_(list(items)),
+               Response.is_follow_up.is_(False), Answer.value_text.is_not(None),
                Answer.value_text != "")
         .order_by(Response.submitted_on, Answer.value_text))
     for item, text in rows:
         result[item].append(text)
     return dict(result)
-
-
-def response_means_by_survey(db: Session, survey_ids: Collection[int],
-                             categories: dict[str, Collection[str]]
-                             ) -> dict[int, dict[str, list[float]]]:
-    """`response_means` for several surveys in one query: survey id → category → each
-    response's mean of its numeric answers to the category's items (follow-ups left out).
-
-    Used when surveys are compared or pooled (an organisation's units together); every
-    asked survey and category is in the result, empty if nobody answered.
-    """
-    result: dict[int, dict[str, list[float]]] = {
-        survey_id: {category: [] for category in categories} for survey_id in survey_ids}
-    means = per_response_means(survey_ids, categories)
-    if means is None:
-        return result
-    for survey_id, category_id, mean in db.execute(
-            sa.select(means.c.survey_id, means.c.category, means.c.mean)):
-        result[survey_id][category_id].append(float(mean))
-    return result

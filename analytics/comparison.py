@@ -20,13 +20,14 @@ pooled one. Everything here is pure arithmetic on plain numbers.
 from __future__ import annotations
 
 import math
-import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analytics.aggregation import Scores
 from analytics.item_results import shown
-from analytics.stats import MeanCI, mean_ci, t_quantile
+from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile
 from questionnaires import schema as s
 from questionnaires.scoring import to_0_100
 
@@ -43,14 +44,15 @@ class Difference:
     df: float | None
 
 
-def welch_difference(first: Sequence[float], second: Sequence[float],
-                     level: float = 0.95) -> Difference | None:
-    """mean(second) − mean(first) with a Welch interval; None unless each has 2+ values."""
-    n1, n2 = len(first), len(second)
-    if n1 < 2 or n2 < 2:
+def welch_difference(first: Scores, second: Scores, level: float = 0.95) -> Difference | None:
+    """mean(second) − mean(first) with a Welch interval; None unless each has 2+ values.
+    Each group is a histogram {score: how many} (`analytics.aggregation.Scores`)."""
+    one, two = moments(first), moments(second)
+    if one is None or two is None or one.variance is None or two.variance is None:
         return None
-    diff = statistics.fmean(second) - statistics.fmean(first)
-    v1, v2 = statistics.variance(first) / n1, statistics.variance(second) / n2
+    n1, n2 = one.n, two.n
+    diff = two.mean - one.mean
+    v1, v2 = one.variance / n1, two.variance / n2
     if v1 + v2 == 0:
         return Difference(diff=diff, low=diff, high=diff, df=None)
     df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
@@ -93,13 +95,13 @@ class CategoryComparison:
     direction: str | None = None
 
 
-def compare_category(category: Any, first: Sequence[float], second: Sequence[float],
+def compare_category(category: Any, first: Scores, second: Scores,
                      scale: s.Scale | None, minimum: int) -> CategoryComparison:
     """Both means with CIs and their difference, if both groups reach `minimum`."""
-    if not (shown(len(first), minimum) and shown(len(second), minimum)):
+    if not (shown(sum(first.values()), minimum) and shown(sum(second.values()), minimum)):
         return CategoryComparison(category=category, suppressed=True, scale=scale)
     difference = welch_difference(first, second)
-    first_ci, second_ci = mean_ci(first), mean_ci(second)
+    first_ci, second_ci = mean_ci_from_counts(first), mean_ci_from_counts(second)
     if scale is None or difference is None:
         return CategoryComparison(category=category, suppressed=False, first=first_ci,
                                   second=second_ci, difference=difference)
@@ -112,27 +114,28 @@ def compare_category(category: Any, first: Sequence[float], second: Sequence[flo
 
 
 def compare(categories: Sequence[tuple[Any, s.Scale | None]],
-            first: Mapping[str, Sequence[float]], second: Mapping[str, Sequence[float]],
+            first: Mapping[str, Scores], second: Mapping[str, Scores],
             minimum: int) -> tuple[CategoryComparison, ...]:
     """One row per category (objects with an `id`), in the order given."""
-    return tuple(compare_category(category, first.get(category.id, []),
-                                  second.get(category.id, []), scale, minimum)
+    return tuple(compare_category(category, first.get(category.id, {}),
+                                  second.get(category.id, {}), scale, minimum)
                  for category, scale in categories)
 
 
-def pool(by_survey: Mapping[int, Mapping[str, Sequence[float]]],
-         minimum: int) -> tuple[dict[str, list[float]], dict[str, int]]:
+def pool(by_survey: Mapping[int, Mapping[str, Scores]],
+         minimum: int) -> tuple[dict[str, Scores], dict[str, int]]:
     """Several surveys' category scores together, leaving out, per category, each survey
     with 1 to `minimum` − 1 scores in it. Returns the pooled scores and, per category, how
     many surveys were left out."""
-    pooled: dict[str, list[float]] = {}
+    pooled: dict[str, Counter[float]] = {}
     left_out: dict[str, int] = {}
     for scores in by_survey.values():
         for category_id, values in scores.items():
-            pooled.setdefault(category_id, [])
+            pooled.setdefault(category_id, Counter())
             left_out.setdefault(category_id, 0)
-            if values and not shown(len(values), minimum):
+            n = sum(values.values())
+            if n and not shown(n, minimum):
                 left_out[category_id] += 1
             else:
-                pooled[category_id].extend(values)
-    return pooled, left_out
+                pooled[category_id].update(values)
+    return {key: dict(values) for key, values in pooled.items()}, left_out

@@ -4,7 +4,7 @@ After every samling the participants answer the built-in questionnaire «samling
 «Meget bra» … 5 = «Meget dårlig», so lower is better). The network has always reported it as
 one table: a row per item, a column per gathering, the mean in each cell, and below it the
 number of responses, the number invited and the response rate. This module builds that table:
-the counting happens in the database (GROUP BY on `answers`, never a loop over responses), and
+the counts come from the tallies kept as responses arrive (`analytics.tallies`), and
 `build_table` is a pure function from those sums to what the page and the CSV show, so the
 small-group rule is applied once, here, for both.
 
@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from analytics.tallies import NUMBER, RESPONSES, SURVEY
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import latest_version
-from surveys.models import Answer, Gathering, Response, Survey
+from surveys.models import Answer, AnswerTally, Gathering, Survey
 
 SLUG = "samling"
 DONT_KNOW = "dont_know"
@@ -72,25 +73,24 @@ def evaluation_definition(db: Session, network_id: int) -> s.Definition | None:
 def gathering_figures(db: Session, network_id: int,
                       item_ids: Sequence[str]) -> list[GatheringFigures]:
     """Responses, invited and per-item sums for each gathering that has an evaluation survey,
-    in gathering order; three GROUP BY queries."""
+    in gathering order; three small queries on the surveys and their tallies."""
     surveys = _network_surveys(network_id).subquery()
     invited = db.execute(
         sa.select(surveys.c.number, sa.func.sum(Survey.invited), sa.func.count(Survey.invited),
                   sa.func.count(Survey.id))
         .join(Survey, Survey.id == surveys.c.survey_id).group_by(surveys.c.number))
-    responses = dict(db.execute(
-        sa.select(surveys.c.number, sa.func.count(Response.id))
-        .join(Response, Response.survey_id == surveys.c.survey_id).group_by(surveys.c.number)
-    ).all())
+    responses: dict[int, int] = dict(db.execute(
+        sa.select(surveys.c.number, sa.func.sum(AnswerTally.count))
+        .join(AnswerTally, AnswerTally.survey_id == surveys.c.survey_id)
+        .where(AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES)
+        .group_by(surveys.c.number)).all())
     sums: dict[int, dict[str, tuple[float, int]]] = {}
-    for number, item, total, n in db.execute(
-            sa.select(surveys.c.number, Answer.item, sa.func.sum(Answer.value_num),
-                      sa.func.count(Answer.value_num))
-            .join(Answer, Answer.survey_id == surveys.c.survey_id)
-            .where(Answer.item.in_(list(item_ids)), Answer.value_num.is_not(None),
-                   sa.or_(Answer.value_text.is_(None), Answer.value_text != DONT_KNOW))
-            .group_by(surveys.c.number, Answer.item)):
-        sums.setdefault(number, {})[item] = (float(total), int(n))
+    for number, item, value, count in db.execute(
+            sa.select(surveys.c.number, AnswerTally.item, AnswerTally.value, AnswerTally.count)
+            .join(AnswerTally, AnswerTally.survey_id == surveys.c.survey_id)
+            .where(AnswerTally.item.in_(list(item_ids)), AnswerTally.kind == NUMBER)):
+        total, n = sums.setdefault(number, {}).get(item, (0.0, 0))
+        sums[number][item] = (total + float(value) * count, n + count)
     return [GatheringFigures(number, responses.get(number, 0),
                              int(known_sum) if known == count and count else None,
                              sums.get(number, {}))

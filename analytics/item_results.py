@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analytics.aggregation import ItemCounts
-from analytics.stats import MeanCI, at_least, mean_ci, mean_ci_from_counts, share
+from analytics.aggregation import ItemCounts, Scores
+from analytics.stats import MeanCI, at_least, mean_ci_from_counts, share
 from questionnaires import schema as s
 from questionnaires.item_types import DONT_KNOW
 from questionnaires.scoring import to_0_100, top_box_steps
@@ -104,16 +104,16 @@ def scale_summary(numbers: Mapping[float, int], dont_know: int, scale: s.Scale,
         dont_know=dont_know)
 
 
-def category_summary(response_means: Sequence[float], scale: s.Scale | None,
-                     minimum: int) -> CategorySummary:
-    """n, mean with CI and 0–100 of a category score over responses.
+def category_summary(scores: Scores, scale: s.Scale | None, minimum: int) -> CategorySummary:
+    """n, mean with CI and 0–100 of a category score over responses; `scores` is
+    {score: how many responses}.
 
     `scale` is None when the category's items use different scales: then there is no
     common 0–100 axis to place the mean on.
     """
-    if not shown(len(response_means), minimum):
+    if not shown(sum(scores.values()), minimum):
         return CategorySummary(suppressed=True)
-    ci = mean_ci(response_means)
+    ci = mean_ci_from_counts(scores)
     on_100 = to_0_100(ci.mean, scale) if scale is not None else None
     return CategorySummary(suppressed=False, ci=ci, on_100=on_100)
 
@@ -197,14 +197,14 @@ def item_result(item: Any, definition: s.Definition, counts: ItemCounts, minimum
 
 
 def survey_results(definition: s.Definition, responses: int, invited: int | None,
-                   counts: Mapping[str, ItemCounts], means: Mapping[str, Sequence[float]],
+                   counts: Mapping[str, ItemCounts], scores: Mapping[str, Scores],
                    texts: Mapping[str, list[str]] | None, minimum: int) -> SurveyResults:
     """Put the counts read from the database together into the page's results."""
     if not shown(responses, minimum):
         return SurveyResults(responses=responses, suppressed=True)
     members = category_items(definition)
     categories = tuple(
-        (category, category_summary(means.get(category.id, []),
+        (category, category_summary(scores.get(category.id, {}),
                                     category_scale(definition, members[category.id]), minimum))
         for category in definition.categories if members[category.id])
     sections = tuple(

@@ -1,7 +1,7 @@
 """The network at a glance: units × categories, baseline and follow-up, improvement areas.
 
 A network lead compares units across the network. This module reads what the overview page
-needs with GROUP BY queries (only sums and counts travel, never single answers) and builds
+needs from the tallies (`analytics.tallies`: only counts travel, never single answers) and builds
 the page's three tables with pure functions, so the small-group rule is applied here, once.
 
 1. Heat map. For each unit the *newest* survey of the chosen questionnaire that has at least
@@ -37,13 +37,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from analytics.aggregation import per_response_means
+from analytics.aggregation import item_counts_by_survey, response_totals, scores_by_survey
 from analytics.item_results import category_items, category_scale
+from analytics.stats import moments
+from analytics.tallies import RESPONSES, SURVEY
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import all_versions
 from questionnaires.scoring import to_0_100
-from surveys.models import Answer, Organisation, Response, Survey, Unit
+from surveys.models import AnswerTally, Organisation, Survey, Unit
 
 DEFAULT_SLUG = "brukerundersokelse"
 IMPROVEMENT_SLUG = "oppfolging"
@@ -115,47 +117,41 @@ def category_questionnaires(db: Session) -> dict[str, s.Definition]:
             if version.definition.categories}
 
 
-def _counted_responses() -> list[sa.ColumnElement[bool]]:
-    return [Response.survey_id == Survey.id, Response.is_follow_up.is_(False)]
+def _answered() -> sa.ColumnElement[bool]:
+    """The survey has at least one response (follow-ups not counted): its tally row."""
+    return sa.exists().where(AnswerTally.survey_id == Survey.id, AnswerTally.item == SURVEY,
+                             AnswerTally.kind == RESPONSES)
 
 
 def newest_surveys(db: Session, unit_ids: Collection[int], slug: str) -> dict[int, int]:
     """unit id → id of its newest survey of questionnaire `slug` with at least one response."""
     if not unit_ids:
         return {}
-    answered = sa.exists().where(*_counted_responses())
     rows = db.execute(
         sa.select(Survey.unit_id, sa.func.max(Survey.id))
         .join(QuestionnaireVersion, Survey.questionnaire_version_id == QuestionnaireVersion.id)
-        .where(Survey.unit_id.in_(list(unit_ids)), QuestionnaireVersion.slug == slug, answered)
+        .where(Survey.unit_id.in_(list(unit_ids)), QuestionnaireVersion.slug == slug,
+               _answered())
         .group_by(Survey.unit_id))
     return {unit_id: survey_id for unit_id, survey_id in rows}
 
 
 def response_counts(db: Session, survey_ids: Collection[int]) -> dict[int, int]:
     """survey id → responses (follow-ups of PSFS not counted)."""
-    if not survey_ids:
-        return {}
-    rows = db.execute(
-        sa.select(Response.survey_id, sa.func.count(Response.id))
-        .where(Response.survey_id.in_(list(survey_ids)), Response.is_follow_up.is_(False))
-        .group_by(Response.survey_id))
-    return dict(rows.all())
+    return response_totals(db, survey_ids)
 
 
-def category_figures(db: Session, survey_ids: Collection[int],
-                     categories: Mapping[str, Collection[str]]
+def category_figures(db: Session, survey_ids: Collection[int], categories: Collection[str]
                      ) -> dict[tuple[int, str], tuple[float, int]]:
-    """(survey id, category) → (mean over responses of each response's mean, responses)."""
-    per_response = per_response_means(survey_ids, categories)
-    if per_response is None:
-        return {}
-    rows = db.execute(
-        sa.select(per_response.c.survey_id, per_response.c.category,
-                  sa.func.avg(per_response.c.mean), sa.func.count())
-        .group_by(per_response.c.survey_id, per_response.c.category))
-    return {(survey_id, category): (float(mean), int(n))
-            for survey_id, category, mean, n in rows}
+    """(survey id, category) → (mean over responses of each response's mean, responses),
+    for the categories with at least one score."""
+    result = {}
+    for survey_id, by_category in scores_by_survey(db, survey_ids, categories).items():
+        for category, scores in by_category.items():
+            found = moments(scores)
+            if found is not None:
+                result[(survey_id, category)] = (found.mean, found.n)
+    return result
 
 
 def phase_counts(db: Session, unit_ids: Collection[int], slug: str
@@ -164,27 +160,22 @@ def phase_counts(db: Session, unit_ids: Collection[int], slug: str
     if not unit_ids:
         return {}
     rows = db.execute(
-        sa.select(Survey.unit_id, Survey.phase, sa.func.count(Response.id))
+        sa.select(Survey.unit_id, Survey.phase, sa.func.sum(AnswerTally.count))
         .join(QuestionnaireVersion, Survey.questionnaire_version_id == QuestionnaireVersion.id)
-        .join(Response, sa.and_(*_counted_responses()))
+        .join(AnswerTally, sa.and_(AnswerTally.survey_id == Survey.id,
+                                   AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES))
         .where(Survey.unit_id.in_(list(unit_ids)), QuestionnaireVersion.slug == slug,
                Survey.phase.in_(PHASES))
         .group_by(Survey.unit_id, Survey.phase))
-    return {(unit_id, phase): count for unit_id, phase, count in rows}
+    return {(unit_id, phase): int(count) for unit_id, phase, count in rows}
 
 
 def status_counts(db: Session, survey_ids: Collection[int], items: Collection[str]
                   ) -> dict[tuple[int, str, str], int]:
     """(survey id, item, option value) → answers, for single-choice items."""
-    if not survey_ids or not items:
-        return {}
-    rows = db.execute(
-        sa.select(Answer.survey_id, Answer.item, Answer.value_text, sa.func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .where(Answer.survey_id.in_(list(survey_ids)), Answer.item.in_(list(items)),
-               Answer.value_text.is_not(None), Response.is_follow_up.is_(False))
-        .group_by(Answer.survey_id, Answer.item, Answer.value_text))
-    return {(survey_id, item, value): count for survey_id, item, value, count in rows}
+    return {(survey_id, item, value): count
+            for survey_id, by_item in item_counts_by_survey(db, survey_ids, items).items()
+            for item, counts in by_item.items() for value, count in counts.texts.items()}
 
 
 # --- Tables ---------------------------------------------------------------------------------

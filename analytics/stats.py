@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy.stats import t as student_t
@@ -59,19 +59,37 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def mean_ci_from_counts(counts: dict[float, int], level: float = 0.95) -> MeanCI | None:
-    """`mean_ci` of the values that `counts` ({value: how many}) stands for.
+@dataclass(frozen=True)
+class Moments:
+    """n, mean and sample variance (ddof = 1; None when n < 2) of a group of values."""
 
-    The database counts answers per scale step (GROUP BY), so a mean never needs the rows
-    themselves; the result equals `mean_ci` of the expanded list.
-    """
+    n: int
+    mean: float
+    variance: float | None
+
+
+def moments(counts: Mapping[float, int]) -> Moments | None:
+    """The moments of the values that `counts` ({value: how many}) stands for; None for
+    none. The tallies keep scores as such counts, so no figure needs the rows themselves."""
     counts = {value: count for value, count in counts.items() if count > 0}
     n = sum(counts.values())
     if n == 0:
         return None
     mean = sum(value * count for value, count in counts.items()) / n
     if n == 1:
-        return MeanCI(n=1, mean=mean, low=None, high=None)
+        return Moments(n=1, mean=mean, variance=None)
     variance = sum(count * (value - mean) ** 2 for value, count in counts.items()) / (n - 1)
-    half_width = t_quantile(level, n - 1) * math.sqrt(variance) / math.sqrt(n)
-    return MeanCI(n=n, mean=mean, low=mean - half_width, high=mean + half_width)
+    return Moments(n=n, mean=mean, variance=variance)
+
+
+def mean_ci_from_counts(counts: Mapping[float, int], level: float = 0.95) -> MeanCI | None:
+    """`mean_ci` of the values that `counts` ({value: how many}) stands for: it equals
+    `mean_ci` of the expanded list."""
+    found = moments(counts)
+    if found is None:
+        return None
+    if found.variance is None:
+        return MeanCI(n=1, mean=found.mean, low=None, high=None)
+    half_width = t_quantile(level, found.n - 1) * math.sqrt(found.variance / found.n)
+    return MeanCI(n=found.n, mean=found.mean, low=found.mean - half_width,
+                  high=found.mean + half_width)

@@ -8,7 +8,9 @@ in under 150 MB of memory.
 
 How: the database is filled in bulk (raw `executemany` on SQLite, COPY on PostgreSQL, the
 answer indexes built after the load), never through the form builder, so a million
-responses take minutes rather than hours. One network of `--units` units in organisations of
+responses take minutes rather than hours; the tallies that the pages read
+(`analytics.tallies`) are then recounted from the answers, as `flask migrate` does for a
+database from before them. One network of `--units` units in organisations of
 ten and four gatherings; per unit a baseline and a follow-up «brukerundersokelse» and an
 «oppfolging»; a «samling» survey per gathering. One unit survey gets a tenth of the responses
 (the export figure), the rest share the others evenly. `--responses` scales everything
@@ -46,6 +48,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
+from analytics import tallies  # noqa: E402
 from app import create_app  # noqa: E402
 from questionnaires import schema as s  # noqa: E402
 from questionnaires.queries import latest_version  # noqa: E402
@@ -256,12 +259,17 @@ def fill(app: Flask, backend: str, responses: int, units: int) -> Plan:
                 "CREATE INDEX ix_answers_response_id ON answers (response_id)"))
             connection.execute(sa.text(
                 "CREATE INDEX ix_answers_survey_item ON answers (survey_id, item)"))
+        counting = time.perf_counter()
+        db = database.session()
+        recounted = tallies.recount_missing(db)
+        db.commit()
         if backend == "postgresql":  # autovacuum would do it soon; SQLite is left as is
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
                 c.execute(sa.text("VACUUM ANALYZE"))
         done = time.perf_counter()
     print(f"  filled in {done - started:.1f} s ({loaded - started:.1f} s of setup, "
-          f"{indexed - loaded:.1f} s of loading, {done - indexed:.1f} s of indexing"
+          f"{indexed - loaded:.1f} s of loading, {counting - indexed:.1f} s of indexing, "
+          f"{done - counting:.1f} s of counting {recounted} surveys' tallies"
           f"{' and VACUUM ANALYZE' if backend == 'postgresql' else ''})")
     print(f"  rows: {len(plan.surveys)} surveys, {response_rows:,} responses, "
           f"{answer_rows:,} answers")

@@ -64,7 +64,7 @@ def compare_groups(first: Sequence[Survey], second: Sequence[Survey]) -> Compari
     """Compare the pooled category scores of two groups of surveys of one questionnaire."""
     definitions = [survey.questionnaire.definition for survey in (*first, *second)]
     categories, members = _categories(definitions)
-    scores = aggregation.response_means_by_survey(
+    scores = aggregation.scores_by_survey(
         database.session(), [survey.id for survey in (*first, *second)], members)
     minimum = _minimum()
     first_pool, first_out = comparison.pool({i.id: scores[i.id] for i in first}, minimum)

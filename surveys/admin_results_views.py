@@ -43,8 +43,19 @@ def results_of(survey: Survey) -> SurveyResults:
     return item_results.survey_results(
         definition, aggregation.response_total(db, survey.id), survey.invited,
         aggregation.item_counts(db, survey.id, [item.id for item in items]),
-        aggregation.response_means(db, survey.id, item_results.category_items(definition)),
+        aggregation.scores(db, survey.id, item_results.category_items(definition)),
         texts, _minimum())
+
+
+def category_overview(survey: Survey) -> SurveyResults:
+    """The survey's responses, response rate and category scores, without its items: the
+    unit page's view of each survey (its tallies only, so a unit with many surveys stays
+    quick)."""
+    db, definition = database.session(), survey.questionnaire.definition
+    return item_results.survey_results(
+        definition, aggregation.response_total(db, survey.id), survey.invited, {},
+        aggregation.scores(db, survey.id, item_results.category_items(definition)), None,
+        _minimum())
 
 
 @bp.get("/surveys/<int:survey_id>/results")

@@ -10,6 +10,7 @@ from alembic.config import Config
 from flask import Flask
 from flask.cli import with_appcontext
 
+from analytics import tallies
 from questionnaires.operations import sync_builtins
 from surveys import database
 
@@ -17,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def upgrade_database() -> None:
-    """Bring the schema to the newest migration and store the built-in questionnaires."""
+    """Bring the schema to the newest migration, store the built-in questionnaires and
+    count the responses of any survey the tallies do not count yet."""
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     with database.engine().begin() as connection:
@@ -25,6 +27,7 @@ def upgrade_database() -> None:
         command.upgrade(config, "head")
     db = database.session()
     sync_builtins(db)
+    tallies.recount_missing(db)
     db.commit()
 
 

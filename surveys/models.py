@@ -282,3 +282,41 @@ class GuessFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(sa.String(80), index=True)
     failed_at: Mapped[dt.datetime]
+
+
+class AnswerTally(Base):
+    """How many of a survey's responses gave each value of each counted item.
+
+    Kept up to date in the transaction that stores a response (`analytics.tallies`), so a
+    results page reads a few hundred rows instead of counting every answer of a survey of
+    100,000 responses. Counts only: no response id, no free text, no date, so the table
+    tells nothing the results pages do not already show. Follow-up responses are not
+    counted, as nowhere in the results.
+
+    `kind` is 'n' (a number; `value` is its repr), 't' (a text value of a fixed choice or
+    «vet ikke») or 'r' (responses: per item, those answering it at all; for the item ''
+    the survey's responses).
+    """
+
+    __tablename__ = "answer_tallies"
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), primary_key=True)
+    item: Mapped[str] = mapped_column(sa.String(81), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    count: Mapped[int]
+
+
+class ScoreTally(Base):
+    """How many of a survey's responses had each category score, kept like `AnswerTally`.
+
+    A response's score in a category is the mean of its numeric answers there; it is kept
+    as the exact pair (sum, how many) rather than a rounded mean, so equal scores are
+    counted together and the mean and spread over responses come out exact.
+    """
+
+    __tablename__ = "score_tallies"
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    total: Mapped[float] = mapped_column(primary_key=True)
+    answered: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int]

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from analytics import tallies
 from questionnaires.item_types import AnswerValue
 from surveys import follow_up_codes
 from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, code_digest_taken
@@ -64,7 +65,9 @@ def submit_response(
     """Store one response exactly once, and use up its single-use link in the same commit.
 
     With a `follow_up` plan the response is a baseline and gets its follow-up code in the
-    same commit (`surveys.queries.baseline_code` finds the code again afterwards).
+    same commit (`surveys.queries.baseline_code` finds the code again afterwards). The
+    survey's tallies (`analytics.tallies`) count the response in the same commit too, so
+    the results never count a response that was not stored, nor miss one that was.
 
     A double tap, a back-button resubmit or a retry after a lost connection carries the
     same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
@@ -74,6 +77,7 @@ def submit_response(
     snapshot that another submission has made stale.
     """
     survey_id, version_id = survey.id, survey.questionnaire_version_id
+    definition, answers = survey.questionnaire.definition, list(answers)
     link_id = single_use.id if single_use is not None else None
     db.rollback()
     if link_id is not None and not _claim_link(db, link_id):
@@ -85,9 +89,10 @@ def submit_response(
                              source, is_follow_up=False)
     db.add(response)
     try:
+        db.flush()  # the response first: a write starts the transaction (see above)
         if follow_up is not None:
-            db.flush()  # the response first: a write starts the transaction (see above)
             db.add(_new_code(db, survey_id, response.id, submission_key, follow_up))
+        tallies.count_response(db, survey_id, definition, answers)
         db.commit()
     except IntegrityError as error:
         return _after_conflict(db, survey_id, submission_key, error)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from analytics import tallies
 from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import (
@@ -168,6 +169,7 @@ def _delete_surveys(db: Session, surveys: sa.Select) -> None:
     ids = list(db.scalars(surveys))
     if not ids:
         return
+    tallies.forget(db, ids)
     for model, column in ((FollowUpCode, FollowUpCode.survey_id), (Answer, Answer.survey_id),
                           (Response, Response.survey_id),
                           (SingleUseLink, SingleUseLink.survey_id), (Survey, Survey.id)):

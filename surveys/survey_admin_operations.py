@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from analytics import tallies
 from surveys import access
 from surveys.account_models import Account
 from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Response, Survey
@@ -122,6 +123,7 @@ def delete_responses(db: Session, account: Account, survey: Survey) -> int:
     db.execute(sa.delete(FollowUpCode).where(FollowUpCode.survey_id == survey.id))
     db.execute(sa.delete(Answer).where(Answer.survey_id == survey.id))
     db.execute(sa.delete(Response).where(Response.survey_id == survey.id))
+    tallies.forget(db, [survey.id])
     access.audit(db, account, "responses.delete", f"{describe(survey)}: {count}")
     db.commit()
     return count

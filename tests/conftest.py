@@ -27,9 +27,9 @@ from surveys.cli import upgrade_database
 from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-DATA_TABLES = ["follow_up_codes", "guess_failures", "answers", "responses", "single_use_links",
-               "surveys", "units", "organisations", "gatherings", "networks", "audit_entries",
-               "password_links", "login_failures",
+DATA_TABLES = ["answer_tallies", "score_tallies", "follow_up_codes", "guess_failures", "answers",
+               "responses", "single_use_links", "surveys", "units", "organisations", "gatherings",
+               "networks", "audit_entries", "password_links", "login_failures",
                "account_networks", "account_units", "accounts"]
 
 

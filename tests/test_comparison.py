@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 
 import pytest
 from scipy import stats
@@ -146,34 +147,40 @@ def row_of(html: str, label: str) -> str:
 
 # --- The arithmetic -------------------------------------------------------------------------
 
+def h(values: list[float]) -> dict[float, int]:
+    """A group of scores as the tallies give it: {score: how many}."""
+    return dict(Counter(float(v) for v in values))
+
+
 def test_welch_interval_by_hand_and_against_scipy():
     first, second = [2, 3, 3, 4, 5], [4, 5, 5, 6, 6, 7]
-    d = welch_difference(first, second)
+    d = welch_difference(h(first), h(second))
     assert round(d.diff, 4) == 2.1
     assert round(d.df, 4) == 8.3203
     assert (round(d.low, 4), round(d.high, 4)) == (0.5748, 3.6252)
     check = stats.ttest_ind(second, first, equal_var=False).confidence_interval(0.95)
     assert (d.low, d.high) == pytest.approx((check.low, check.high))
-    assert welch_difference([1], second) is None
-    same = welch_difference([3, 3], [4, 4])
+    assert welch_difference(h([1]), h(second)) is None
+    same = welch_difference(h([3, 3]), h([4, 4]))
     assert (same.diff, same.low, same.high, same.df) == (1, 1, 1, None)
 
 
 def test_direction_follows_the_scale():
     high, low = AGREE7, builtin_definitions()["samling"].scales["samling5"]
-    falling = welch_difference([3, 3, 4, 4, 4], [1, 1, 2, 2, 1])
+    falling = welch_difference(h([3, 3, 4, 4, 4]), h([1, 1, 2, 2, 1]))
     assert direction(falling, low) == BETTER
     assert direction(falling, high) == WORSE
-    assert direction(welch_difference([4, 4, 5, 5, 6], [4, 5, 5, 5, 6]), high) == UNCLEAR
+    assert direction(welch_difference(h([4, 4, 5, 5, 6]), h([4, 5, 5, 5, 6])), high) == UNCLEAR
 
 
 def test_small_groups_and_pooling():
-    assert compare_category("c", [1, 2, 3, 4], [1, 2, 3, 4, 5], AGREE7, 5).suppressed
-    shown = compare_category("c", [1, 2, 3, 4, 5], [1, 2, 3, 4, 5], AGREE7, 5)
+    assert compare_category("c", h([1, 2, 3, 4]), h([1, 2, 3, 4, 5]), AGREE7, 5).suppressed
+    shown = compare_category("c", h([1, 2, 3, 4, 5]), h([1, 2, 3, 4, 5]), AGREE7, 5)
     assert not shown.suppressed and shown.first.n == 5
-    pooled, left_out = pool({1: {"r": [1.0, 2.0, 3.0, 4.0, 5.0]}, 2: {"r": [6.0, 7.0]},
-                             3: {"r": []}}, 5)
-    assert pooled == {"r": [1.0, 2.0, 3.0, 4.0, 5.0]} and left_out == {"r": 1}
+    pooled, left_out = pool({1: {"r": h([1, 2, 3, 4, 5])}, 2: {"r": h([6, 7])},
+                             3: {"r": {}}, 4: {"r": h([1, 1, 1, 1, 9])}}, 5)
+    assert pooled == {"r": {1.0: 5, 2.0: 1, 3.0: 1, 4.0: 1, 5.0: 1, 9.0: 1}}
+    assert left_out == {"r": 1}
 
 
 # --- The survey page ------------------------------------------------------------------------
