@@ -92,7 +92,7 @@ def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
     layers = [users, mean,
               _mean_label(x, mean_y, order=0, align="right", dx=-12),
               _mean_label(x, mean_y, order=1, align="left", dx=12)]
-    return _finish(alt.layer(*layers, data=alt.Data(values=rows)), title, locale)
+    return finish(alt.layer(*layers, data=alt.Data(values=rows)), title, locale)
 
 
 def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: str, dx: int) -> alt.Chart:
@@ -114,7 +114,7 @@ def change_histogram(distribution: Sequence[tuple[int, int]], *, title: str, x_t
     bars = alt.Chart().mark_bar(color=BLUE).encode(x=x, y=y)
     counts = alt.Chart().mark_text(dy=-6, baseline="bottom", color=TEXT, fontSize=12).encode(
         x=x, y=y, text=alt.Text("users:Q", format="d"))
-    return _finish(alt.layer(bars, counts, data=alt.Data(values=rows)), title, locale)
+    return finish(alt.layer(bars, counts, data=alt.Data(values=rows)), title, locale)
 
 
 def count_ticks(top: int, most: int = 8) -> list[int]:
@@ -132,7 +132,7 @@ def count_ticks(top: int, most: int = 8) -> list[int]:
     raise AssertionError("unreachable")
 
 
-def _finish(chart: alt.LayerChart, title: str, locale: str) -> alt.LayerChart:
+def finish(chart: alt.LayerChart, title: str, locale: str) -> alt.LayerChart:
     """Size, title, font, colours and number locale shared by every chart."""
     if locale not in NUMBER_LOCALES:
         raise ValueError(f"unknown chart locale {locale!r}")
@@ -169,7 +169,7 @@ def stacked_bar(steps: Sequence[tuple[int, int]], scale: s.Scale, *, title: str,
     bar = alt.Chart().mark_bar(stroke=TEXT, strokeWidth=1).encode(
         x=alt.X("sum(answers):Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1)),
         color=colour, order=alt.Order("rank:Q"))
-    chart = _finish(alt.layer(bar, data=alt.Data(values=rows)), title, lang)
+    chart = finish(alt.layer(bar, data=alt.Data(values=rows)), title, lang)
     return chart.properties(height=BAR_HEIGHT)
 
 
@@ -216,4 +216,4 @@ def difference_chart(rows: Sequence[dict[str, Any]], *, title: str, first_label:
         x2="high:Q", y=y, yOffset=y_offset, color=colour)
     dots = alt.Chart().mark_point(size=110, filled=True, opacity=1).encode(
         x=alt.X("mean:Q", scale=x_scale), y=y, yOffset=y_offset, color=colour, shape=shape)
-    return _finish(alt.layer(bars, dots, data=alt.Data(values=list(rows))), title, locale)
+    return finish(alt.layer(bars, dots, data=alt.Data(values=list(rows))), title, locale)

@@ -37,9 +37,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from analytics.aggregation import item_counts_by_survey, response_totals, scores_by_survey
+from analytics.aggregation import item_counts_by_survey, response_totals, score_means
 from analytics.item_results import category_items, category_scale
-from analytics.stats import moments
 from analytics.tallies import RESPONSES, SURVEY
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
@@ -145,13 +144,7 @@ def category_figures(db: Session, survey_ids: Collection[int], categories: Colle
                      ) -> dict[tuple[int, str], tuple[float, int]]:
     """(survey id, category) → (mean over responses of each response's mean, responses),
     for the categories with at least one score."""
-    result = {}
-    for survey_id, by_category in scores_by_survey(db, survey_ids, categories).items():
-        for category, scores in by_category.items():
-            found = moments(scores)
-            if found is not None:
-                result[(survey_id, category)] = (found.mean, found.n)
-    return result
+    return score_means(db, survey_ids, categories)
 
 
 def phase_counts(db: Session, unit_ids: Collection[int], slug: str
