@@ -23,6 +23,7 @@ compress = Compress()
 import questionnaires.admin_views  # noqa: E402,F401
 import surveys.admin_change_views  # noqa: E402,F401
 import surveys.admin_comparison_views  # noqa: E402,F401
+import surveys.admin_export_views  # noqa: E402,F401
 import surveys.admin_gathering_views  # noqa: E402,F401
 import surveys.admin_network_views  # noqa: E402,F401
 import surveys.admin_org_views  # noqa: E402,F401

@@ -26,7 +26,9 @@ from analytics.paired import (
     paired_summary,
 )
 from surveys import access, auth, database
+from surveys.admin_comparison_views import candidates
 from surveys.admin_follow_up_views import follow_up_survey
+from surveys.admin_results_views import category_overview
 from surveys.admin_views import bp
 from surveys.dates import today
 from surveys.follow_up_queries import (
@@ -116,11 +118,24 @@ def survey_pairs_csv(survey_id: int):
     Suppressed below the small-group limit like everything else. The activity's text is
     free text, so only the unit's own leads get it.
     """
+    return _pairs_export(survey_id, "csv")
+
+
+@bp.get("/surveys/<int:survey_id>/pairs.xlsx")
+@auth.login_required
+def survey_pairs_xlsx(survey_id: int):
+    """The same pairs as an Excel workbook."""
+    return _pairs_export(survey_id, "xlsx")
+
+
+def _pairs_export(survey_id: int, fmt: str):
     survey = follow_up_survey(survey_id)
-    try:
-        delimiter = exports.delimiter_from(request.args.get("sep"))
-    except ValueError:
-        abort(400)
+    delimiter = exports.DEFAULT_DELIMITER
+    if fmt == "csv":
+        try:
+            delimiter = exports.delimiter_from(request.args.get("sep"))
+        except ValueError:
+            abort(400)
     account, db = auth.current_account(), database.session()
     summary = summary_of(survey)
     with_text = access.may_read_free_text(account, survey)
@@ -135,7 +150,8 @@ def survey_pairs_csv(survey_id: int):
         for number, position in enumerate(pair.positions, 1)
     ]
     record_export(db, account, survey)
-    return exports.csv_response(f"survey-{survey.id}-pairs.csv", header, rows, delimiter)
+    return exports.table_response(fmt, f"survey-{survey.id}-pairs",
+                                  [exports.Table("pairs", header, rows)], delimiter)
 
 
 def _activity_labels(survey: Survey) -> dict[tuple[str, int], str]:
@@ -147,14 +163,19 @@ def _activity_labels(survey: Survey) -> dict[tuple[str, int], str]:
 @bp.get("/units/<int:unit_id>")
 @auth.login_required
 def unit_page(unit_id: int):
-    """A unit's surveys and, for those with a follow-up, the change at a glance."""
+    """A unit's surveys; for each survey with categories its responses, response rate and
+    category scores, with a choice of another survey to compare it with; for those with a
+    follow-up, the change at a glance."""
     db = database.session()
     unit = access.get_visible(db, auth.current_account(), Unit, unit_id)
     listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == unit.id)
                              .order_by(Survey.id.desc())))
     changes = {s.id: summary_of(s) for s in listed
                if s.questionnaire.definition.follow_up is not None}
+    scored = [s for s in listed if s.questionnaire.definition.categories]
     return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
                            counts=response_counts(db, [s.id for s in listed]),
                            changes=changes, lang=current_language(), minimum=_minimum(),
-                           threshold=IMPROVEMENT_THRESHOLD)
+                           threshold=IMPROVEMENT_THRESHOLD,
+                           overviews={s.id: category_overview(s) for s in scored},
+                           comparable={s.id: candidates(s) for s in scored})

@@ -112,12 +112,25 @@ def network_evaluations(network_id: int):
 @auth.login_required
 def network_evaluations_csv(network_id: int):
     """The same table as a CSV (`?sep=,` for commas), through the same small-group rule."""
+    return _evaluations_export(network_id, "csv")
+
+
+@bp.get("/networks/<int:network_id>/evaluations.xlsx")
+@auth.login_required
+def network_evaluations_xlsx(network_id: int):
+    """The same table as an Excel workbook."""
+    return _evaluations_export(network_id, "xlsx")
+
+
+def _evaluations_export(network_id: int, fmt: str):
     account, db = auth.current_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
-    try:
-        delimiter = exports.delimiter_from(request.args.get("sep"))
-    except ValueError:
-        abort(400)
+    delimiter = exports.DEFAULT_DELIMITER
+    if fmt == "csv":
+        try:
+            delimiter = exports.delimiter_from(request.args.get("sep"))
+        except ValueError:
+            abort(400)
     table = table_of(network)
     if table is None:
         abort(404)
@@ -128,5 +141,5 @@ def network_evaluations_csv(network_id: int):
     header, rows = csv_rows(table, labels)
     access.audit(db, account, "evaluations.export", f"network {network.id} {network.name}")
     db.commit()
-    return exports.csv_response(f"network-{network.id}-evaluations.csv", header, rows,
-                                delimiter)
+    return exports.table_response(fmt, f"network-{network.id}-evaluations",
+                                  [exports.Table("evaluations", header, rows)], delimiter)

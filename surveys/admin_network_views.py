@@ -37,6 +37,7 @@ class HeatMap:
 class Improvement:
     items: list[s.SingleChoiceItem]
     groups: tuple[no.Group, ...]
+    labels: dict[str, dict[str, str]]  # item id → option value → its text in the page's language
 
 
 def _minimum() -> int:
@@ -65,8 +66,11 @@ def improvement(units: list[no.UnitRow]) -> Improvement | None:
     surveys = no.newest_surveys(db, [u.id for u in units], no.IMPROVEMENT_SLUG)
     ids = list(surveys.values())
     counts = no.status_counts(db, ids, [item.id for item in items])
+    lang = current_language()
+    labels = {item.id: {option.value: option.text.get(lang) for option in item.options}
+              for item in items}
     return Improvement(items, no.status_rows(items, units, surveys,
-                                             no.response_counts(db, ids), counts))
+                                             no.response_counts(db, ids), counts), labels)
 
 
 def _chosen(choices: dict[str, s.Definition]) -> tuple[str | None, str | None]:

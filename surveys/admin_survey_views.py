@@ -344,12 +344,27 @@ def _delimiter() -> str:
 @bp.get("/surveys/<int:survey_id>/export.csv")
 @auth.login_required
 def export_responses(survey_id: int):
+    """Every response as a row, streamed (`?sep=,` for commas)."""
+    return _raw_export(survey_id, "csv")
+
+
+@bp.get("/surveys/<int:survey_id>/export.xlsx")
+@auth.login_required
+def export_responses_xlsx(survey_id: int):
+    """The same rows as an Excel workbook."""
+    return _raw_export(survey_id, "xlsx")
+
+
+def _raw_export(survey_id: int, fmt: str):
+    """The raw export: free text only for those who may read it, and every export audited.
+    The rows are read in batches as they are written, so memory stays flat."""
     survey = _visible_survey(survey_id)
-    delimiter = _delimiter()
+    delimiter = _delimiter() if fmt == "csv" else exports.DEFAULT_DELIMITER
     account, db = auth.current_account(), database.session()
     header, rows = response_table(db, survey, access.may_read_free_text(account, survey))
     ops.record_export(db, account, survey)
-    return exports.csv_response(f"survey-{survey.id}-responses.csv", header, rows, delimiter)
+    return exports.table_response(fmt, f"survey-{survey.id}-responses",
+                                  [exports.Table("responses", header, rows)], delimiter)
 
 
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"])

@@ -47,3 +47,23 @@ def test_numbers_use_a_decimal_comma_in_norwegian(app):
                 assert format_decimal(1.55) == "1,55"
         with force_locale("en"):
             assert format_decimal(1.55) == "1.55"
+
+
+NUMBERS = [0.15, 0.25, 2.25, 2.35, -0.04, -0.05, -1.25, 1234.55, 999999.95, 0.0, -0.0, 1e-9,
+           3.3333333, 12345678.9, 5.0, -2.5, 64.58333, 100.0]
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_quick_number_filters_write_what_babel_writes(app, lang):
+    """The pages' `one_decimal` and `decimal` filters skip Babel's pattern parsing for
+    speed; they must not change a single character of what Babel would print."""
+    from surveys.i18n import decimal, one_decimal
+
+    with app.test_request_context(), force_locale(lang):
+        for value in NUMBERS:
+            assert one_decimal(value) == format_decimal(value, format="#,##0.0"), value
+        for value in (0, 5, 1113, -42, 1234567):
+            assert decimal(value) == format_decimal(value), value
+        assert decimal(1.55) == format_decimal(1.55)
+    with app.test_request_context(), force_locale("nb"):
+        assert one_decimal(1234.55) == "1\xa0234,6"  # half to even from "1234.55"

@@ -61,6 +61,13 @@ POLICY = {
     "admin.follow_up_settings": "survey", "admin.follow_up_entry": "survey",
     "admin.network_evaluations": "structure", "admin.network_evaluations_csv": "structure",
     "admin.network_overview": "structure",
+    "admin.export_responses_xlsx": "survey", "admin.survey_pairs_xlsx": "survey",
+    "admin.network_evaluations_xlsx": "structure",
+    "admin.survey_results_csv": "survey", "admin.survey_results_xlsx": "survey",
+    "admin.survey_compare_csv": "survey", "admin.survey_compare_xlsx": "survey",
+    "admin.organisation_compare_csv": "structure",
+    "admin.organisation_compare_xlsx": "structure",
+    "admin.network_overview_csv": "structure", "admin.network_overview_xlsx": "structure",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.

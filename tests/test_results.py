@@ -121,6 +121,34 @@ def test_category_scores_over_responses(client, samling):
     assert "<dt>Answers</dt><dd>fewer than 5</dd>" in item_block(html, "info_forkant")
 
 
+def test_the_unit_page_shows_each_surveys_category_scores(client, samling, app):
+    survey, unit_lead, _ = samling
+    with app.app_context():
+        db = database.session()
+        first = db.get(Survey, survey.id)
+        other = Survey(title="Samling 2", questionnaire=first.questionnaire, unit=first.unit)
+        db.add(other)
+        db.commit()
+        unit_id = first.unit_id
+    html = page_of(client, unit_lead, f"/admin/units/{unit_id}")
+    def block_of(survey_id: int) -> str:
+        start = html.index(f'id="results-{survey_id}"')
+        return html[start:html.index("</section>", start)]
+
+    block = block_of(survey.id)
+    assert "<dt>Responses</dt><dd>6</dd>" in block
+    assert "<dt>Response rate</dt><dd>75%</dd>" in block  # 6 of 8 invited
+    assert ('<tr><th scope="row">The gathering</th>\n    <td class="num">6</td>'
+            '<td class="num">2.4 <span class="ci">(95% CI 1.4 to 3.4)</span></td>'
+            '<td class="num">64.6</td></tr>') in block
+    assert f'action="/admin/surveys/{survey.id}/compare"' in block
+    assert f'<option value="{other.id}">Samling 2</option>' in block
+    # The other survey has no responses: nothing but the rule.
+    rest = block_of(other.id)
+    assert "<dt>Responses</dt><dd>fewer than 5</dd>" in rest
+    assert "The gathering</th>" not in rest
+
+
 def test_free_text_for_the_units_own_lead_only(client, samling):
     survey, unit_lead, network_lead = samling
     html = page_of(client, unit_lead, f"/admin/surveys/{survey.id}/results")
