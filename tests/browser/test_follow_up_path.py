@@ -40,7 +40,7 @@ def follow_ups_on_unit_page(page: Page, survey_url: str) -> int:
     page.goto(survey_url)
     page.click("a[href*='/admin/units/']")
     assert_accessible(page)
-    return int(page.locator("dl.change-figures dd").nth(1).inner_text())
+    return int(page.locator(".unit-change dl.change-figures dd").nth(1).inner_text())
 
 
 def give_baseline(page: Page, link: str, lang: str) -> str:
