@@ -143,8 +143,10 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
                  delimiter: str = DEFAULT_DELIMITER) -> Response:
     """A streamed download of the CSV, never cached (it may hold answers).
 
-    `rows` may read the database lazily: inside a request the stream keeps the request's
-    context (and so its database session) until the last row is sent.
+    `rows` may be read lazily, as the chunks are sent. The request's database session is
+    closed when the view returns, so rows that read the database hold a connection of
+    their own (`surveys.queries.response_table`); inside a request the stream keeps the
+    request's context, for anything else the rows need from it.
     """
     chunks = csv_chunks(header, rows, delimiter)
     if has_request_context():

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from analytics.aggregation import item_counts_by_survey, response_totals, score_means
+from analytics.aggregation import item_counts_by_survey
 from analytics.item_results import category_items, category_scale
 from analytics.tallies import RESPONSES, SURVEY
 from questionnaires import schema as s
@@ -133,18 +133,6 @@ def newest_surveys(db: Session, unit_ids: Collection[int], slug: str) -> dict[in
                _answered())
         .group_by(Survey.unit_id))
     return {unit_id: survey_id for unit_id, survey_id in rows}
-
-
-def response_counts(db: Session, survey_ids: Collection[int]) -> dict[int, int]:
-    """survey id → responses (follow-ups of PSFS not counted)."""
-    return response_totals(db, survey_ids)
-
-
-def category_figures(db: Session, survey_ids: Collection[int], categories: Collection[str]
-                     ) -> dict[tuple[int, str], tuple[float, int]]:
-    """(survey id, category) → (mean over responses of each response's mean, responses),
-    for the categories with at least one score."""
-    return score_means(db, survey_ids, categories)
 
 
 def phase_counts(db: Session, unit_ids: Collection[int], slug: str

@@ -29,7 +29,7 @@ from surveys import access, auth, database
 from surveys.admin_comparison_views import candidates
 from surveys.admin_follow_up_views import follow_up_survey
 from surveys.admin_results_views import category_overview
-from surveys.admin_views import bp
+from surveys.admin_views import bp, export_delimiter
 from surveys.dates import today
 from surveys.follow_up_queries import (
     baseline_count,
@@ -130,12 +130,7 @@ def survey_pairs_xlsx(survey_id: int):
 
 def _pairs_export(survey_id: int, fmt: str):
     survey = follow_up_survey(survey_id)
-    delimiter = exports.DEFAULT_DELIMITER
-    if fmt == "csv":
-        try:
-            delimiter = exports.delimiter_from(request.args.get("sep"))
-        except ValueError:
-            abort(400)
+    delimiter = export_delimiter(fmt)
     account, db = auth.current_account(), database.session()
     summary = summary_of(survey)
     with_text = access.may_read_free_text(account, survey)

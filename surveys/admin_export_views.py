@@ -36,16 +36,12 @@ from surveys.admin_comparison_views import (
 )
 from surveys.admin_network_views import _chosen, heat_map, improvement
 from surveys.admin_results_views import results_of
-from surveys.admin_views import bp
-from surveys.errors import render_error
+from surveys.admin_views import bp, export_delimiter
+from surveys.errors import FriendlyError
 from surveys.i18n import current_language
 from surveys.models import Network, Organisation, Survey
 
 NETWORK_TABLES = ("heat", "phases", "status")
-
-
-class BadChoice(Exception):
-    """What the reader asked for cannot be exported; the message says why (400)."""
 
 
 def _minimum() -> int:
@@ -59,24 +55,11 @@ def _words() -> Words:
                              UNCLEAR: _("no clear change")})
 
 
-def _delimiter(fmt: str) -> str:
-    if fmt != "csv":
-        return exports.DEFAULT_DELIMITER
-    try:
-        return exports.delimiter_from(request.args.get("sep"))
-    except ValueError:
-        raise BadChoice(_("The separator must be ; or ,.")) from None
-
-
-def _send(fmt: str, stem: str, build) -> Response | tuple[str, int]:
-    """Check the separator, build the tables and send them; a BadChoice becomes a 400 page
-    with its message."""
-    try:
-        delimiter = _delimiter(fmt)
-        tables = build()
-    except BadChoice as problem:
-        return render_error(400, str(problem))
-    return exports.table_response(fmt, stem, tables, delimiter)
+def _send(fmt: str, stem: str, build) -> Response:
+    """Check the separator, build the tables and send them. What cannot be exported raises
+    a FriendlyError, which the error page shows as a 400 with its message."""
+    delimiter = export_delimiter(fmt)
+    return exports.table_response(fmt, stem, build(), delimiter)
 
 
 # --- A survey's results ---------------------------------------------------------------------
@@ -113,10 +96,10 @@ def _survey_compare_export(survey_id: int, fmt: str):
 
     def build() -> list[Table]:
         if other is None:
-            raise BadChoice(_("Choose a survey to compare with."))
+            raise FriendlyError(400, _("Choose a survey to compare with."))
         problem = _mismatch(survey, other)
         if problem is not None:
-            raise BadChoice(problem)
+            raise FriendlyError(400, problem)
         first, second = in_order(survey, other)
         result = compare_groups([first], [second])
         return [export_tables.comparison_table(result.rows, result.left_out,
@@ -151,9 +134,9 @@ def _organisation_compare_export(organisation_id: int, fmt: str):
         surveys = organisation_surveys(organisation)
         choice = period_choice(period_labels(surveys))
         if not choice.complete:
-            raise BadChoice(_("Choose a questionnaire and two periods to compare."))
+            raise FriendlyError(400, _("Choose a questionnaire and two periods to compare."))
         if choice.problem is not None:
-            raise BadChoice(choice.problem)
+            raise FriendlyError(400, choice.problem)
         result = compare_groups(*period_groups(surveys, choice))
         return [export_tables.comparison_table(result.rows, result.left_out,
                                                current_language(), _words())]
@@ -183,7 +166,7 @@ def network_tables(network: Network) -> dict[str, Table]:
     choices = no.category_questionnaires(db)
     slug, error = _chosen(choices)
     if error is not None:
-        raise BadChoice(error)
+        raise FriendlyError(400, error)
     if slug is None:
         heat = export_tables.heat_table([], [], words)
         phases = export_tables.phases_table([], words)
@@ -206,7 +189,7 @@ def _network_export(network_id: int, fmt: str):
 
     def build() -> list[Table]:
         if wanted is not None and wanted not in NETWORK_TABLES:
-            raise BadChoice(_("Choose the table to download: heat, phases or status."))
+            raise FriendlyError(400, _("Choose the table to download: heat, phases or status."))
         tables = network_tables(network)
         return [tables[wanted]] if wanted is not None else list(tables.values())
 

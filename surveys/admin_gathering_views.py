@@ -30,7 +30,7 @@ from analytics.gathering_table import (
 )
 from surveys import access, auth, database
 from surveys.account_models import Account
-from surveys.admin_views import bp
+from surveys.admin_views import bp, export_delimiter
 from surveys.i18n import current_language
 from surveys.models import Network
 from surveys.org_forms import gathering_label
@@ -125,12 +125,7 @@ def network_evaluations_xlsx(network_id: int):
 def _evaluations_export(network_id: int, fmt: str):
     account, db = auth.current_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
-    delimiter = exports.DEFAULT_DELIMITER
-    if fmt == "csv":
-        try:
-            delimiter = exports.delimiter_from(request.args.get("sep"))
-        except ValueError:
-            abort(400)
+    delimiter = export_delimiter(fmt)
     table = table_of(network)
     if table is None:
         abort(404)

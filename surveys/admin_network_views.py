@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
+from analytics import aggregation
 from analytics import network_overview as no
 from questionnaires import schema as s
 from questionnaires.queries import latest_version
@@ -48,9 +49,9 @@ def heat_map(slug: str, definition: s.Definition, units: list[no.UnitRow]) -> He
     db, minimum = database.session(), _minimum()
     surveys = no.newest_surveys(db, [u.id for u in units], slug)
     ids = list(surveys.values())
-    figures = no.category_figures(db, ids, no.category_items(definition))
-    groups = no.heat_rows(definition, units, surveys, no.response_counts(db, ids), figures,
-                          minimum)
+    figures = aggregation.score_means(db, ids, no.category_items(definition))
+    groups = no.heat_rows(definition, units, surveys, aggregation.response_totals(db, ids),
+                          figures, minimum)
     scale = no.shared_scale(definition)
     bands = ([(k, low, high) for k, (low, high) in enumerate(no.band_limits(scale))]
              if scale is not None else [])
@@ -70,7 +71,8 @@ def improvement(units: list[no.UnitRow]) -> Improvement | None:
     labels = {item.id: {option.value: option.text.get(lang) for option in item.options}
               for item in items}
     return Improvement(items, no.status_rows(items, units, surveys,
-                                             no.response_counts(db, ids), counts), labels)
+                                             aggregation.response_totals(db, ids), counts),
+                       labels)
 
 
 def _chosen(choices: dict[str, s.Definition]) -> tuple[str | None, str | None]:

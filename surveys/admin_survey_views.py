@@ -26,7 +26,7 @@ from surveys.admin_follow_up_views import (
     follow_up_settings_form,
     paper_baseline_plan,
 )
-from surveys.admin_views import bp
+from surveys.admin_views import bp, export_delimiter
 from surveys.dates import today
 from surveys.errors import render_error
 from surveys.i18n import current_language
@@ -246,7 +246,7 @@ def survey_links_csv(survey_id: int):
     links = unused_links(database.session(), survey.id)
     rows = [(number, handout.link_url(link.token)) for number, link in enumerate(links, 1)]
     return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
-                                _delimiter())
+                                export_delimiter("csv"))
 
 
 @bp.get("/surveys/<int:survey_id>/slips")
@@ -334,13 +334,6 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
 
 # --- Data rights --------------------------------------------------------------------------
 
-def _delimiter() -> str:
-    try:
-        return exports.delimiter_from(request.args.get("sep"))
-    except ValueError:
-        abort(400)
-
-
 @bp.get("/surveys/<int:survey_id>/export.csv")
 @auth.login_required
 def export_responses(survey_id: int):
@@ -359,7 +352,7 @@ def _raw_export(survey_id: int, fmt: str):
     """The raw export: free text only for those who may read it, and every export audited.
     The rows are read in batches as they are written, so memory stays flat."""
     survey = _visible_survey(survey_id)
-    delimiter = _delimiter() if fmt == "csv" else exports.DEFAULT_DELIMITER
+    delimiter = export_delimiter(fmt)
     account, db = auth.current_account(), database.session()
     header, rows = response_table(db, survey, access.may_read_free_text(account, survey))
     ops.record_export(db, account, survey)

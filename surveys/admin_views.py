@@ -10,9 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from analytics import exports
 from surveys import access, auth, database
 from surveys.admin_forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from surveys.dates import today
+from surveys.errors import FriendlyError
 from surveys.i18n import current_language
 from surveys.models import Survey, SurveyStatus
 from surveys.queries import response_counts
@@ -30,6 +32,17 @@ def survey_status(survey: Survey) -> str:
 @bp.app_context_processor
 def _helpers() -> dict:
     return {"current_account": auth.current_account, "survey_status": survey_status}
+
+
+def export_delimiter(fmt: str) -> str:
+    """The CSV delimiter the reader asked for with `?sep=` (an XLSX has none: the default);
+    anything but ; or , is a 400 that says what is allowed."""
+    if fmt != "csv":
+        return exports.DEFAULT_DELIMITER
+    try:
+        return exports.delimiter_from(request.args.get("sep"))
+    except ValueError:
+        raise FriendlyError(400, _("The separator must be ; or ,.")) from None
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -31,6 +31,17 @@ MESSAGES = {
 }
 
 
+class FriendlyError(HTTPException):
+    """An HTTP error whose description is written for the reader (a respondent or staff):
+    the error page shows it instead of the general advice for the status."""
+
+    friendly = True
+
+    def __init__(self, code: int, description: str) -> None:
+        self.code = code
+        super().__init__(description=description)
+
+
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
     html = render_template("pages/error.html", title=title, advice=detail or advice,

@@ -26,6 +26,7 @@ from questionnaires.follow_up import Translate
 from questionnaires.schema import Definition
 from surveys import database, follow_up_codes, guess_limits, handout
 from surveys.dates import today
+from surveys.errors import FriendlyError
 from surveys.follow_up_codes import CodeProblem
 from surveys.follow_up_queries import baseline_activities, find_code, survey_for_token
 from surveys.i18n import current_language
@@ -33,7 +34,6 @@ from surveys.models import FollowUpCode, Response, Survey
 from surveys.operations import Outcome, submit_follow_up
 from surveys.queries import submission_exists
 from surveys.respondent_views import (
-    FriendlyError,
     bp,
     posted_form,
     render_page,

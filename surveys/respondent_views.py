@@ -22,12 +22,12 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from werkzeug.exceptions import HTTPException
 
 from questionnaires import forms as qforms
 from questionnaires.schema import Definition
 from surveys import database, follow_up_codes
 from surveys.dates import today
+from surveys.errors import FriendlyError
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
 from surveys.i18n import current_language, remember_language
 from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
@@ -44,16 +44,6 @@ csrf.exempt(bp)  # checked inside `submit`, once the link is known to be open
 @bp.app_context_processor
 def _helpers() -> dict:
     return TEMPLATE_HELPERS
-
-
-class FriendlyError(HTTPException):
-    """An HTTP error whose description is written for the respondent."""
-
-    friendly = True
-
-    def __init__(self, code: int, description: str) -> None:
-        self.code = code
-        super().__init__(description=description)
 
 
 def _open_target(token: str) -> LinkTarget:
