@@ -22,6 +22,7 @@ compress = Compress()
 # Modules that add their routes to the staff blueprint (imported for that effect).
 import questionnaires.admin_views  # noqa: E402,F401
 import surveys.admin_change_views  # noqa: E402,F401
+import surveys.admin_checklist_views  # noqa: E402,F401
 import surveys.admin_comparison_views  # noqa: E402,F401
 import surveys.admin_export_views  # noqa: E402,F401
 import surveys.admin_gathering_views  # noqa: E402,F401

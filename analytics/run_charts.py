@@ -78,14 +78,18 @@ def phases_of(analysis: RunsAnalysis | PhaseSplit) -> tuple[RunsAnalysis, ...]:
 
 
 def run_chart_rows(observations: Sequence[Observation],
-                   analysis: RunsAnalysis | PhaseSplit) -> list[RunChartRow]:
-    """The chart's points as table rows, in time order."""
+                   analysis: RunsAnalysis | PhaseSplit,
+                   carried: RunsAnalysis | None = None) -> list[RunChartRow]:
+    """The chart's points as table rows, in time order. With `carried` (the points after a
+    change held against the median from before it), a point in one of its signalling runs
+    is a signal too."""
     phases = phases_of(analysis)
     if sum(phase.n for phase in phases) != len(observations):
         raise ValueError("the analysis does not belong to these observations")
+    also = carried.signal_points() if carried is not None else frozenset()
     rows = []
     for number, phase in enumerate(phases):
-        marked = phase.signal_points()
+        marked = phase.signal_points() | also
         for index in range(phase.offset, phase.offset + phase.n):
             observation = observations[index]
             rows.append(RunChartRow(
@@ -106,16 +110,20 @@ def p_chart_rows(chart: PChart) -> list[PChartRow]:
 def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | PhaseSplit, *,
               title: str, x_title: str, y_title: str, median_label: str, point_label: str,
               signal_label: str, legend_title: str, change_label: str | None = None,
+              carried: RunsAnalysis | None = None, carried_label: str = "",
               locale: str) -> alt.LayerChart:
     """Compliance pathway by pathway on a 0–100 % axis, with the median of each phase.
 
     `analysis` is `spc.analyse_runs` of the values (one median) or `spc.split_at` (a median
     per phase and a dashed vertical rule between the last pathway before the change and the
-    first after it, labelled `change_label`). The median is labelled "`median_label` 85%";
+    first after it, labelled `change_label`). `carried` is the phase after the change held
+    against the median from before (`SeriesAnalysis.against_before`): that median is carried
+    on over the later points as a thin dashed line labelled `carried_label`, and the points
+    of its signalling runs are marked. The median is labelled "`median_label` 85%";
     `point_label`/`signal_label` name ordinary points and points of a signalling run in the
     legend, whose title is `legend_title`.
     """
-    rows = run_chart_rows(observations, analysis)
+    rows = run_chart_rows(observations, analysis, carried)
     count = len(rows)
     x_scale = alt.Scale(domain=[0.5, max(count, 1) + 0.5], nice=False, zero=False)
     x = alt.X("position:Q", title=x_title, scale=x_scale,
@@ -132,6 +140,8 @@ def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | Phas
     layers += _median_layers(phases_of(analysis), x_scale, y_scale, median_label)
     if isinstance(analysis, PhaseSplit):
         layers += _change_layers(analysis.change_index + 0.5, change_label, x_scale)
+    if carried is not None and carried.n:
+        layers += _carried_layers(carried, carried_label, x_scale, y_scale)
     layers.append(_points(data, x, y, kinds, legend_title))
     return finish(alt.layer(*layers), title, locale)
 
@@ -164,6 +174,22 @@ def _median_layers(phases: Sequence[RunsAnalysis], x_scale: alt.Scale, y_scale: 
     ).mark_text(align="left", baseline="middle", dx=8, fontSize=12, color=TEXT).encode(
         x=alt.X("end:Q", scale=x_scale), y=y, text="text:N")
     return [line, last, earlier] if len(segments) > 1 else [line, last]
+
+
+def _carried_layers(carried: RunsAnalysis, label: str, x_scale: alt.Scale,
+                    y_scale: alt.Scale) -> list[alt.Chart]:
+    """The median from before a change, carried on over the points after it: thin, grey
+    and dashed, so it reads as a reference rather than as the phase's own median."""
+    data = alt.Data(values=[{"start": carried.offset + 0.6,
+                             "end": carried.offset + carried.n + 0.4,
+                             "median": carried.centre, "label": label}])
+    x, y = alt.X("start:Q", scale=x_scale), alt.Y("median:Q", scale=y_scale)
+    line = alt.Chart(data).mark_rule(color=TEXT, strokeDash=[3, 3], strokeWidth=1.5).encode(
+        x=x, x2="end:Q", y=y)
+    text = alt.Chart(data).mark_text(align="right", baseline="top", dy=5, fontSize=12,
+                                     color=TEXT).encode(
+        x=alt.X("end:Q", scale=x_scale), y=y, text="label:N")
+    return [line, text]
 
 
 def _change_layers(at: float, label: str | None, x_scale: alt.Scale) -> list[alt.Chart]:

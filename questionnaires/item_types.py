@@ -9,6 +9,8 @@ Adding a type means adding one class here and one macro in `templates/respond/_i
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -17,6 +19,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.validators import Optional, ValidationError
 
 from questionnaires import schema as s
+from surveys.dates import today
 
 DONT_KNOW = "dont_know"
 CHECKLIST_NUMBERS = {"done": 1.0, "not_done": 0.0, "not_relevant": None}
@@ -64,6 +67,21 @@ class MaxChars:
             )
 
 
+_IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .-]?\d{5}(?!\d)")
+
+
+class NoIdentityNumber:
+    """Refuse what looks like a Norwegian national identity number (11 digits, 6 + 5).
+
+    Answers and pathway labels must never identify a patient; a name cannot be detected,
+    but a fødselsnummer can, so it is stopped before it is stored.
+    """
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        if field.data and _IDENTITY_NUMBER.search(field.data):
+            raise ValidationError(_l("Do not write a national identity number here."))
+
+
 class WholeNumber:
     def __init__(self, minimum: int, maximum: int) -> None:
         self.minimum, self.maximum = minimum, maximum
@@ -78,6 +96,51 @@ class WholeNumber:
             raise ValidationError(
                 _l("Write a whole number from %(min)d to %(max)d.",
                    min=self.minimum, max=self.maximum)
+            )
+
+
+_NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as 2026-11-23 (what a date picker sends) or 23.11.2026 (what a person
+    writes where the browser has no picker); None for anything else."""
+    text = (text or "").strip()
+    try:
+        match = _NORWEGIAN_DATE.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
+
+
+def date_bounds(item: s.DateItem) -> tuple[dt.date, dt.date]:
+    """The first and last day `item` accepts: `years_back` years ago, and today."""
+    last = today()
+    try:
+        first = last.replace(year=last.year - item.years_back)
+    except ValueError:  # 29 February
+        first = last.replace(year=last.year - item.years_back, day=28)
+    return first, last
+
+
+class DateInRange:
+    def __init__(self, item: s.DateItem) -> None:
+        self.item = item
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        date = parse_date(field.data)
+        if date is None:
+            raise ValidationError(_l("Write the date as dd.mm.yyyy, for example 23.11.2026."))
+        first, last = date_bounds(self.item)
+        if not first <= date <= last:
+            raise ValidationError(
+                _l("The date must be between %(first)s and today.",
+                   first=first.strftime("%d.%m.%Y"))
             )
 
 
@@ -141,15 +204,16 @@ class TextType(ItemType):
     name = "text"
 
     def field(self, item, definition):
-        return StringField(filters=[clean_text], validators=[Optional(), MaxChars(item.max_length)])
+        return StringField(filters=[clean_text],
+                           validators=[Optional(), MaxChars(item.max_length), NoIdentityNumber()])
 
 
 class LongTextType(TextType):
     name = "long_text"
 
     def field(self, item, definition):
-        return TextAreaField(filters=[clean_text],
-                             validators=[Optional(), MaxChars(item.max_length)])
+        return TextAreaField(filters=[clean_text], validators=[
+            Optional(), MaxChars(item.max_length), NoIdentityNumber()])
 
 
 class IntegerType(ItemType):
@@ -175,10 +239,20 @@ class ChecklistType(ItemType):
         return [AnswerValue(item_key, position, CHECKLIST_NUMBERS[raw], raw)]
 
 
+class DateType(ItemType):
+    name = "date"
+
+    def field(self, item, definition):
+        return StringField(filters=[clean_text], validators=[Optional(), DateInRange(item)])
+
+    def values(self, item, raw, item_key, position):
+        return [AnswerValue(item_key, position, None, parse_date(raw).isoformat())]
+
+
 REGISTRY: dict[str, ItemType] = {
     t.name: t
     for t in (ScaleType(), SingleChoiceType(), MultipleChoiceType(), TextType(),
-              LongTextType(), IntegerType(), ChecklistType())
+              LongTextType(), IntegerType(), ChecklistType(), DateType())
 }
 
 

@@ -130,8 +130,20 @@ class ChecklistItem(ItemBase):
     type: Literal["checklist"]
 
 
+class DateItem(ItemBase):
+    """A calendar date, such as the day a patient pathway started; stored as ISO text.
+
+    Only dates up to today, and at most `years_back` years before it, are accepted: a
+    checklist is filled in after the fact, and a typo in the year should be caught.
+    """
+
+    type: Literal["date"]
+    years_back: int = Field(default=5, ge=1, le=100)
+
+
 ChildItem = Annotated[
-    ScaleItem | SingleChoiceItem | TextItem | LongTextItem | IntegerItem | ChecklistItem,
+    ScaleItem | SingleChoiceItem | TextItem | LongTextItem | IntegerItem | ChecklistItem
+    | DateItem,
     Field(discriminator="type"),
 ]
 
@@ -154,6 +166,7 @@ Item = Annotated[
     | LongTextItem
     | IntegerItem
     | ChecklistItem
+    | DateItem
     | GroupItem,
     Field(discriminator="type"),
 ]
@@ -186,6 +199,18 @@ class FollowUp(Strict):
     score: Slug
 
 
+class Pathway(Strict):
+    """Which items describe the patient pathway a process checklist was filled in for.
+
+    `start` (a date item) orders the pathways on the run chart; `label` (an optional text
+    item) is the unit's own short reference to a pathway, never a name. Both are top-level
+    items of the definition.
+    """
+
+    start: Slug
+    label: Slug | None = None
+
+
 class Definition(Strict):
     """A whole questionnaire at one version."""
 
@@ -198,12 +223,15 @@ class Definition(Strict):
     categories: list[Category] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1, max_length=30)
     follow_up: FollowUp | None = None
+    pathway: Pathway | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> Definition:
         problems = list(_reference_problems(self))
         if self.follow_up is not None:
             problems.extend(_follow_up_problems(self, self.follow_up))
+        if self.pathway is not None:
+            problems.extend(_pathway_problems(self, self.pathway))
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -222,6 +250,10 @@ class Definition(Strict):
 
     def scale_of(self, item: ScaleItem) -> Scale:
         return self.scales[item.scale]
+
+    def checklist_items(self) -> list[ChecklistItem]:
+        """The top-level checklist steps, in order: what a pathway's compliance counts."""
+        return [item for item in self.items() if isinstance(item, ChecklistItem)]
 
     def follow_up_items(self) -> tuple[GroupItem, TextItem, ScaleItem] | None:
         """The group, label item and score item of the follow-up, if there is one."""
@@ -314,3 +346,13 @@ def _follow_up_problems(definition: Definition, follow_up: FollowUp) -> Iterator
         yield f"follow_up.label: '{follow_up.label}' is not a text item in '{group.id}'"
     if not isinstance(children.get(follow_up.score), ScaleItem):
         yield f"follow_up.score: '{follow_up.score}' is not a scale item in '{group.id}'"
+
+
+def _pathway_problems(definition: Definition, pathway: Pathway) -> Iterator[str]:
+    items = {item.id: item for item in definition.items()}
+    if not isinstance(items.get(pathway.start), DateItem):
+        yield f"pathway.start: '{pathway.start}' is not a date item of this questionnaire"
+    if pathway.label is not None and not isinstance(items.get(pathway.label), TextItem):
+        yield f"pathway.label: '{pathway.label}' is not a text item of this questionnaire"
+    if not definition.checklist_items():
+        yield "pathway: a questionnaire with a pathway needs at least one checklist item"

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from analytics import charts, exports
+from analytics import charts, checklist, exports
 from analytics.paired import (
     IMPROVEMENT_SOURCE,
     IMPROVEMENT_THRESHOLD,
@@ -26,6 +26,7 @@ from analytics.paired import (
     paired_summary,
 )
 from surveys import access, auth, database
+from surveys.admin_checklist_views import checklist_summary
 from surveys.admin_comparison_views import candidates
 from surveys.admin_follow_up_views import follow_up_survey
 from surveys.admin_results_views import category_overview
@@ -168,7 +169,10 @@ def unit_page(unit_id: int):
     changes = {s.id: summary_of(s) for s in listed
                if s.questionnaire.definition.follow_up is not None}
     scored = [s for s in listed if s.questionnaire.definition.categories]
+    checklists = {s.id: checklist_summary(s) for s in listed
+                  if checklist.is_checklist(s.questionnaire.definition)}
     return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
+                           checklists=checklists,
                            counts=response_counts(db, [s.id for s in listed]),
                            changes=changes, lang=current_language(), minimum=_minimum(),
                            threshold=IMPROVEMENT_THRESHOLD,

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
-from analytics import aggregation
+from analytics import aggregation, checklist
 from analytics import network_overview as no
 from questionnaires import schema as s
 from questionnaires.queries import latest_version
 from surveys import access, auth, database
+from surveys.admin_checklist_views import ChecklistSummary, checklist_summary
 from surveys.admin_views import bp
 from surveys.i18n import current_language
-from surveys.models import Network
+from surveys.models import Network, Survey
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,29 @@ def network_overview(network_id: int):
         heat=heat, phases=phases, improvement=improvement(units), error=error,
         minimum=_minimum(), lang=current_language())
     return page, 400 if error else 200
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    unit: no.UnitRow
+    survey: Survey
+    summary: ChecklistSummary
+
+
+@bp.get("/networks/<int:network_id>/checklists")
+@auth.login_required
+def network_checklists(network_id: int):
+    """Every unit's checklist side by side: pathways, the current median and the signals.
+    Only figures of a unit's whole series leave its page, and only from the small-group
+    limit on (see `analytics.checklist`)."""
+    account, db = auth.current_account(), database.session()
+    network = access.get_visible(db, account, Network, network_id)
+    units = {unit.id: unit for unit in no.network_units(db, network.id)}
+    surveys = db.scalars(sa.select(Survey).where(Survey.unit_id.in_(list(units)))
+                         .order_by(Survey.id.desc())) if units else []
+    rows = [ChecklistRow(units[survey.unit_id], survey, checklist_summary(survey, _minimum()))
+            for survey in surveys if checklist.is_checklist(survey.questionnaire.definition)]
+    order = {unit_id: index for index, unit_id in enumerate(units)}
+    rows.sort(key=lambda row: order[row.unit.id])
+    return render_template("admin/network/checklists.html", network=network,
+                           groups=no.grouped(rows), minimum=_minimum())

@@ -28,7 +28,6 @@ from surveys.admin_follow_up_views import (
 )
 from surveys.admin_views import bp, export_delimiter
 from surveys.dates import today
-from surveys.errors import render_error
 from surveys.i18n import current_language
 from surveys.item_display import error_entries
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
@@ -42,6 +41,7 @@ from surveys.queries import (
     response_table,
     unused_links,
 )
+from surveys.respondent_views import posted_form
 from surveys.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
@@ -291,15 +291,8 @@ def paper_entry(survey_id: int):
         language = PaperLanguageForm(formdata=None, language=_print_language("nb"))
         form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18))
         return _paper_entry_page(survey, form, language)
-    posted = [name for name in request.form if name != "paper-language"]
-    try:
-        qforms.check_known_fields(definition, posted, current_language())
-    except qforms.UnknownFieldError as exc:
-        return render_error(400, str(exc.message))
-    form, language = form_class(), PaperLanguageForm()
+    form, language = posted_form(definition, ignore={"paper-language"}), PaperLanguageForm()
     key = form.submission_key.data
-    if not key or len(key) > 64:
-        abort(400)
     items_ok = qforms.validate_items(form, list(definition.items()))
     if not (language.validate() & items_ok):
         return _paper_entry_page(survey, form, language, status=422)

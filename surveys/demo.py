@@ -23,6 +23,7 @@ from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
 from surveys.account_models import Account
 from surveys.auth import hash_password
+from surveys.dates import today
 from surveys.follow_up_queries import baseline_activities, baseline_code
 from surveys.models import (
     Gathering,
@@ -37,6 +38,8 @@ from surveys.operations import follow_up_plan, submit_follow_up, submit_response
 
 DEMO_NETWORK = "Læringsnettverk Sør (demo)"
 RESPONSES_PER_SURVEY = 30
+CHECKLIST_PATHWAYS = 48
+CHECKLIST_DAYS = 280
 FOLLOW_UP_SHARE = 0.7  # the source documents: about half the units got as far as follow-up
 ACTIVITIES = ["Komme meg hjem", "Gå tur med hunden", "Handle selv", "Lage middag",
               "Gå i trappen", "Dusje selv", "Møte venner", "Bli sterkere i høyre fot"]
@@ -110,9 +113,36 @@ def _create_demo(db: Session) -> Network:
             survey.unit = units[target]
         db.add(survey)
         db.commit()
+        if version.definition.pathway is not None:
+            _checklist_series(db, survey, version.definition, rng)
+            continue
         for _ in range(RESPONSES_PER_SURVEY):
             _answer(db, survey, version.definition, rng)
     return network
+
+
+def _checklist_series(db: Session, survey: Survey, definition: s.Definition,
+                      rng: random.Random) -> None:
+    """A unit's checklist over the last ten months with a real improvement: from the marked
+    change on (the checklist gone through at the morning meeting), steps are done far more
+    often, so the run chart shows a shift above the median from before the change."""
+    last = today() - dt.timedelta(days=30)
+    first = last - dt.timedelta(days=CHECKLIST_DAYS)
+    change = first + dt.timedelta(days=CHECKLIST_DAYS // 2)
+    starts = sorted(first + dt.timedelta(days=rng.randint(0, CHECKLIST_DAYS))
+                    for _ in range(CHECKLIST_PATHWAYS))
+    for number, start in enumerate(starts, start=1):
+        done_share = 0.9 if start >= change else 0.6
+        data = MultiDict({definition.pathway.start: start.isoformat(),
+                          definition.pathway.label: f"{start.year}-{number:03d}"})
+        for step in definition.checklist_items():
+            mark = rng.random()
+            data[step.id] = ("not_relevant" if mark < 0.08 else
+                             "done" if rng.random() < done_share else "not_done")
+        _submit(db, survey, definition, data, "nb", min(start + dt.timedelta(days=28), today()))
+    survey.change_on = change
+    survey.change_note = "Sjekklisten gjennomgås på morgenmøtet"
+    db.commit()
 
 
 def _create_accounts(db: Session, network: Network) -> None:
@@ -141,16 +171,24 @@ def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.R
                 data.setlist(item.id, value)
             elif value is not None:
                 data[item.id] = value
-    form = qforms.build_form_class(definition)(formdata=data, meta={"csrf": False})
-    if not qforms.validate_items(form, definition.items()):
-        return  # a condition made a generated answer unwanted: skip this one
-    answers = qforms.collect_answers(definition, form)
     lang = rng.choice(["nb"] * 8 + ["nn", "en"])
     day = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 60))
+    key = _submit(db, survey, definition, data, lang, day)
+    if key is not None and definition.follow_up is not None and rng.random() < FOLLOW_UP_SHARE:
+        _follow_up(db, survey, definition, key, rng, day + dt.timedelta(days=rng.randint(28, 35)))
+
+
+def _submit(db: Session, survey: Survey, definition: s.Definition, data: MultiDict, lang: str,
+            day: dt.date) -> str | None:
+    """Validate generated form data like a real post and store it; its submission key, or
+    None when a condition made the generated answer unwanted (then nothing is stored)."""
+    form = qforms.build_form_class(definition)(formdata=data, meta={"csrf": False})
+    if not qforms.validate_items(form, definition.items()):
+        return None
+    answers = qforms.collect_answers(definition, form)
     key, plan = secrets.token_urlsafe(18), follow_up_plan(survey, current_app.secret_key, day)
     submit_response(db, survey, None, key, lang, answers, day, follow_up=plan)
-    if plan is not None and rng.random() < FOLLOW_UP_SHARE:
-        _follow_up(db, survey, definition, key, rng, day + dt.timedelta(days=rng.randint(28, 35)))
+    return key
 
 
 def _follow_up(db: Session, survey: Survey, definition: s.Definition, baseline_key: str,

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from questionnaires import schema as s
 from questionnaires.forms import is_shown, row_field
+from questionnaires.item_types import date_bounds, parse_date
 
 
 def choice_options(item: s.SingleChoiceItem, lang: str) -> list[tuple[str, str]]:
@@ -23,6 +24,13 @@ def answer_text(item: s.Item, value: str, definition: s.Definition, lang: str) -
     if isinstance(item, s.ChecklistItem):
         return dict(checklist_options()).get(value, value)
     return value
+
+
+def date_value(data: str | None) -> str:
+    """A date field's value as a date input wants it (ISO), or as typed when it is not a
+    date, so the reader sees what to correct."""
+    date = parse_date(data or "")
+    return date.isoformat() if date is not None else (data or "")
 
 
 def condition_note(item: s.Item, definition: s.Definition, lang: str) -> str | None:
@@ -48,6 +56,8 @@ TEMPLATE_HELPERS = {
     "choice_options": choice_options,
     "checklist_options": checklist_options,
     "condition_note": condition_note,
+    "date_bounds": date_bounds,
+    "date_value": date_value,
     "row_field": row_field,
 }
 

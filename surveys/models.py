@@ -142,6 +142,10 @@ class Survey(Base):
     # follow-up date, and whether the follow-up form shows the baseline scores.
     follow_up_weeks: Mapped[int] = mapped_column(default=4, server_default="4")
     show_baseline_score: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # For a process checklist: the day the unit introduced a change, and what it was, so
+    # its run chart is split into before and after (`analytics.spc.split_at`).
+    change_on: Mapped[dt.date | None]
+    change_note: Mapped[str | None] = mapped_column(sa.String(200))
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()

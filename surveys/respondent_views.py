@@ -8,7 +8,7 @@ is half-saved, and back navigation keeps what was answered.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from flask import (
@@ -101,11 +101,13 @@ def switched_language(render: Callable[[], Any]):
     return remember_language(response, lang)
 
 
-def posted_form(definition: Definition):
+def posted_form(definition: Definition, ignore: Collection[str] = ()):
     """The posted form of `definition`; 400 for a field the questionnaire does not have (a
-    tampered or stale form) or a missing or overlong submission key."""
+    tampered or stale form) or a missing or overlong submission key. Fields in `ignore`
+    belong to the page around the form (staff pages add their own)."""
+    posted = [name for name in request.form if name not in ignore]
     try:
-        qforms.check_known_fields(definition, request.form.keys(), current_language())
+        qforms.check_known_fields(definition, posted, current_language())
     except qforms.UnknownFieldError as exc:
         raise FriendlyError(400, str(exc.message)) from None
     form = qforms.build_form_class(definition)()

@@ -79,6 +79,16 @@ def change_follow_up_settings(db: Session, account: Account, survey: Survey, wee
     db.commit()
 
 
+def mark_change(db: Session, account: Account, survey: Survey, on: dt.date | None,
+                note: str | None) -> None:
+    """Mark (or with `on` None, unmark) the day the unit introduced a change, which splits
+    its checklist's run chart into before and after."""
+    survey.change_on, survey.change_note = on, (note or None) if on else None
+    access.audit(db, account, "survey.change",
+                 f"{describe(survey)}: {on.isoformat() if on else 'removed'}")
+    db.commit()
+
+
 def add_links(db: Session, account: Account, survey: Survey, count: int) -> None:
     """More single-use links for a survey that uses them."""
     access.audit(db, account, "links.issue", f"{describe(survey)}: {count}")

@@ -237,6 +237,20 @@ class FollowUpSettingsForm(FlaskForm):
     show_baseline_score = show_baseline_score_field()
 
 
+class ChangeForm(FlaskForm):
+    """The day a unit introduced a change to its pathway, for its checklist's run chart."""
+
+    change_on = DateField(_l("Date the change was introduced"),
+                          validators=[InputRequired(message=_l("Fill this in."))],
+                          invalid_value_message=_l("Write a date such as 2026-03-01."),
+                          description=_l("Pathways that started on this day or later are "
+                                         "shown after the change."))
+    change_note = StringField(_l("What was changed"), filters=[_strip],
+                              description=_l("Optional, for example «Checklist used at the "
+                                             "morning meeting»."),
+                              validators=[Optional(), short_text(200)])
+
+
 class CodeFormat:
     """What is typed must be able to be a follow-up code (case, spaces and hyphens forgiven)."""
 

@@ -68,10 +68,18 @@ POLICY = {
     "admin.organisation_compare_csv": "structure",
     "admin.organisation_compare_xlsx": "structure",
     "admin.network_overview_csv": "structure", "admin.network_overview_xlsx": "structure",
+    "admin.checklist_page": "survey", "admin.checklist_run_chart": "survey",
+    "admin.checklist_p_chart": "survey", "admin.checklist_series_export": "survey",
+    "admin.checklist_change": "survey", "admin.checklist_entry": "survey",
+    "admin.network_checklists": "structure",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
 SINGLE_USE_ONLY = {"admin.survey_links_csv", "admin.survey_slips", "admin.add_links"}
+# Routes that only exist for surveys of a process checklist.
+CHECKLIST_ONLY = {"admin.checklist_page", "admin.checklist_run_chart", "admin.checklist_p_chart",
+                  "admin.checklist_series_export", "admin.checklist_change",
+                  "admin.checklist_entry"}
 
 
 @dataclass
@@ -92,12 +100,14 @@ def build_world(app) -> World:
         a, b, c = Unit(name="A", organisation=x1), Unit(name="B", organisation=x1), Unit(
             name="C", organisation=y1)
         gx, gy = Gathering(network=x, number=1), Gathering(network=y, number=1)
-        psfs = latest_version(db, "psfs")
+        psfs, checklist = latest_version(db, "psfs"), latest_version(db, "sjekkliste")
         targets = {"A": {"unit": a}, "B": {"unit": b}, "C": {"unit": c},
                    "GX": {"gathering": gx}, "GY": {"gathering": gy}}
         surveys = {f"{prefix}{key}": Survey(title=key, questionnaire=psfs, link_mode=mode, **target)
                    for key, target in targets.items()
                    for prefix, mode in (("s", LinkMode.OPEN), ("u", LinkMode.SINGLE_USE))}
+        surveys |= {f"c{key}": Survey(title=key, questionnaire=checklist, **targets[key])
+                    for key in ("A", "B", "C")}
         accounts = {
             "admin": Account(email="admin@x.no", name="Admin", is_admin=True),
             "network_lead": Account(email="nett@x.no", name="Nett", networks=[x]),
@@ -123,6 +133,7 @@ CASES = {
     "survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y"), ("sGX", "X"), ("sGY", "Y")],
     "single_use_survey_id": [("uA", "X"), ("uB", "X"), ("uC", "Y"), ("uGX", "X"),
                              ("uGY", "Y")],
+    "checklist_survey_id": [("cA", "X"), ("cB", "X"), ("cC", "Y")],
     "account_id": [("account", "Y")],
 }
 
@@ -142,7 +153,7 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return network == "X"
     if policy == "unit":
         return obj == "A"
-    return obj in ("sA", "uA")  # the unit lead sees only unit A's surveys
+    return obj in ("sA", "uA", "cA")  # the unit lead sees only unit A's surveys
 
 
 def staff_rules(app):
@@ -168,7 +179,7 @@ def fingerprint(app) -> str:
 
 def urls_for(rule, world: World):
     """(url, object key, network) for each object the rule's parameter can take."""
-    params = [p for p in rule.arguments]
+    params = [p for p in rule.arguments if p not in (rule.defaults or {})]
     if not params:
         return [(rule.rule, None, None)]
     if set(params) == {"slug", "version"}:
@@ -178,9 +189,11 @@ def urls_for(rule, world: World):
     if params == ["token"]:
         return [(rule.rule.replace("<token>", "x" * 43), None, None)]
     (param,) = params
-    if rule.endpoint in SINGLE_USE_ONLY:
+    special = ("single_use_survey_id" if rule.endpoint in SINGLE_USE_ONLY else
+               "checklist_survey_id" if rule.endpoint in CHECKLIST_ONLY else None)
+    if special is not None:
         return [(re.sub(r"<[^>]+>", str(world.ids[key]), rule.rule), key, network)
-                for key, network in CASES["single_use_survey_id"]]
+                for key, network in CASES[special]]
     assert param in CASES, f"{rule.rule}: add '{param}' to CASES"
     return [(re.sub(r"<[^>]+>", str(world.ids[key]), rule.rule), key, network)
             for key, network in CASES[param]]

@@ -130,4 +130,4 @@ def test_builtins_cover_every_item_type():
             types.add(item.type)
             types.update(child.type for child in getattr(item, "items", []))
     assert types == {"scale", "single_choice", "multiple_choice", "text", "long_text",
-                     "integer", "checklist", "group"}
+                     "integer", "checklist", "date", "group"}

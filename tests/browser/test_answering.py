@@ -3,6 +3,8 @@ without JavaScript; axe-core (WCAG 2.1 A and AA) on every respondent page, error
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
@@ -37,6 +39,8 @@ def fill_item(page: Page, name: str, item, definition: s.Definition) -> None:
         page.check(f"#f-{name}-done")
     elif isinstance(item, s.IntegerItem):
         page.fill(f"#f-{name}", str(item.min))
+    elif isinstance(item, s.DateItem):  # a date input takes ISO, as its picker sends
+        page.fill(f"#f-{name}", (dt.date.today() - dt.timedelta(days=7)).isoformat())
     else:
         page.fill(f"#f-{name}", "Komme meg hjem")
 
