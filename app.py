@@ -11,8 +11,10 @@ from flask import Flask
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveys import cli, database, errors, i18n, security
+from surveys import api_limits, cli, database, errors, i18n, rate_limits, security
 from surveys.admin_views import bp as admin_bp
+from surveys.api_views import bp as api_bp
+from surveys.health_views import bp as health_bp
 from surveys.pages_views import bp as pages_bp
 from surveys.respondent_views import bp as respond_bp
 
@@ -25,11 +27,13 @@ import surveys.admin_change_views  # noqa: E402,F401
 import surveys.admin_checklist_views  # noqa: E402,F401
 import surveys.admin_comparison_views  # noqa: E402,F401
 import surveys.admin_export_views  # noqa: E402,F401
+import surveys.admin_fhir_views  # noqa: E402,F401
 import surveys.admin_gathering_views  # noqa: E402,F401
 import surveys.admin_network_views  # noqa: E402,F401
 import surveys.admin_org_views  # noqa: E402,F401
 import surveys.admin_results_views  # noqa: E402,F401
 import surveys.admin_survey_views  # noqa: E402,F401
+import surveys.admin_token_views  # noqa: E402,F401
 
 # Adds the follow-up routes to the respondent blueprint.
 import surveys.follow_up_views  # noqa: E402,F401
@@ -55,6 +59,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp)
+    security.csrf.exempt(api_bp)  # token auth, GET only, no cookies: nothing to forge
+    rate_limits.init_app(app)  # after the blueprints: it wraps their views
+    api_limits.init_app(app)  # after rate_limits: it uses the limiter made there
 
     cli.init_app(app)
     if app.config.get("BEHIND_PROXY"):

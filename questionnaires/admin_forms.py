@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp, StopValidation
 
+from questionnaires.fhir_import import parse_questionnaire
 from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError, parse_definition
 from questionnaires.schema import Definition
 from surveys.admin_forms import short_text
@@ -48,6 +49,14 @@ class UploadForm(FlaskForm):
                        size=MAX_DEFINITION_BYTES // 1024),
         render_kw={"accept": ".yaml,.yml"},
     )
+    extensions: tuple[str, ...] = EXTENSIONS
+    wrong_extension = _l("Choose a .yaml or .yml file.")
+    origin = "upload"
+
+    @staticmethod
+    def parse(text: str, name: str) -> Definition:
+        """The file's text as a definition; raises DefinitionError."""
+        return parse_definition(text, source=name)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -59,14 +68,33 @@ class UploadForm(FlaskForm):
         if not isinstance(storage, FileStorage) or not storage.filename:
             raise StopValidation(_l("Choose a file to upload."))
         name = shown_filename(storage)
-        if not name.lower().endswith(EXTENSIONS):
-            raise StopValidation(_l("Choose a .yaml or .yml file."))
+        if not name.lower().endswith(self.extensions):
+            raise StopValidation(self.wrong_extension)
         text = _read_text(storage)
         try:
-            self.definition = parse_definition(text, source=name)
+            self.definition = self.parse(text, name)
         except DefinitionError as exc:
             self.problems = exc.problems
             raise StopValidation(NOT_VALID) from None
+
+
+class FhirImportForm(UploadForm):
+    """An HL7 FHIR R4 Questionnaire (JSON) to store as a new definition; the same checks and
+    the same list of problems as a definition file (`questionnaires.fhir_import`)."""
+
+    file = FileField(
+        _l("FHIR Questionnaire"),
+        description=_l("An HL7 FHIR R4 Questionnaire in JSON (.json) of at most %(size)d KB, "
+                       "in UTF-8.", size=MAX_DEFINITION_BYTES // 1024),
+        render_kw={"accept": ".json,application/fhir+json,application/json"},
+    )
+    extensions = (".json",)
+    wrong_extension = _l("Choose a .json file.")
+    origin = "fhir"
+
+    @staticmethod
+    def parse(text: str, name: str) -> Definition:
+        return parse_questionnaire(text, source=name)
 
 
 def _read_text(storage: FileStorage) -> str:

@@ -1,4 +1,5 @@
-"""Staff pages for questionnaire definitions: list, download, upload, copy.
+"""Staff pages for questionnaire definitions: list, download (YAML or FHIR), upload (YAML,
+or a FHIR Questionnaire to import), copy.
 
 Every logged-in member of staff may read the definitions (to choose one for a survey, or to
 print it); only administrators add to them. A definition is never edited in place: a change
@@ -7,6 +8,7 @@ is a new version, so answers already given keep the meaning they had.
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import groupby
 from typing import Any
@@ -17,8 +19,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from questionnaires import operations, queries
-from questionnaires.admin_forms import CopyForm, UploadForm
+from questionnaires import fhir_terms, operations, queries
+from questionnaires.admin_forms import CopyForm, FhirImportForm, UploadForm
+from questionnaires.fhir_export import questionnaire_resource
 from questionnaires.loader import MAX_DEFINITION_BYTES
 from questionnaires.models import QuestionnaireVersion
 from surveys import access, auth, database, errors
@@ -26,10 +29,16 @@ from surveys.admin_views import bp
 from surveys.i18n import current_language
 
 UPLOAD_ENDPOINT = "admin.questionnaire_upload"
+IMPORT_ENDPOINT = "admin.questionnaire_import_fhir"
+# Each page that receives a definition file: its form and its template.
+FILE_PAGES = {UPLOAD_ENDPOINT: (UploadForm, "admin/questionnaires/upload.html"),
+              IMPORT_ENDPOINT: (FhirImportForm, "admin/questionnaires/import_fhir.html")}
+FHIR_JSON = "application/fhir+json; charset=utf-8"
 # Room for the multipart envelope and the CSRF token around the largest allowed file.
 UPLOAD_BODY_LIMIT = MAX_DEFINITION_BYTES + 64 * 1024
 
-ORIGINS = {"builtin": _l("Built in"), "upload": _l("Uploaded"), "copy": _l("Copy")}
+ORIGINS = {"builtin": _l("Built in"), "upload": _l("Uploaded"), "copy": _l("Copy"),
+           "fhir": _l("Imported from FHIR")}
 
 
 @bp.url_value_preprocessor
@@ -40,19 +49,20 @@ def _allow_definition_files(endpoint: str | None, _values: dict[str, Any] | None
     This runs before any before-request hook (CSRF reads the body in one), so the raised
     limit applies when the body is first read.
     """
-    if endpoint == UPLOAD_ENDPOINT:
+    if endpoint in FILE_PAGES:
         request.max_content_length = UPLOAD_BODY_LIMIT
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge):
     """A file far above the limit: say so at the field rather than on an error page."""
-    if request.endpoint != UPLOAD_ENDPOINT:
+    if request.endpoint not in FILE_PAGES:
         return errors.render_error(413)
-    form = UploadForm(formdata=None)
+    form_class, template = FILE_PAGES[request.endpoint]
+    form = form_class(formdata=None)
     form.file.errors = [_("The file is larger than %(size)d KB.",
                           size=MAX_DEFINITION_BYTES // 1024)]
-    return render_template("admin/questionnaires/upload.html", form=form), 413
+    return render_template(template, form=form), 413
 
 
 def _get_version(slug: str, version: int) -> QuestionnaireVersion:
@@ -105,15 +115,39 @@ def questionnaire_download(slug: str, version: int):
         "Content-Disposition": f'attachment; filename="{row.slug}-{row.version}.yaml"'})
 
 
+@bp.get("/questionnaires/<slug>/<int:version>.fhir.json")
+@auth.login_required
+def questionnaire_fhir(slug: str, version: int):
+    """The stored definition as an HL7 FHIR R4 Questionnaire (see `fhir_export`)."""
+    row = _get_version(slug, version)
+    resource = questionnaire_resource(row.definition, fhir_terms.base_url())
+    text = json.dumps(resource, ensure_ascii=False, indent=1)
+    return Response(text, content_type=FHIR_JSON, headers={
+        "Content-Disposition": f'attachment; filename="{row.slug}-{row.version}.fhir.json"'})
+
+
 @bp.route("/questionnaires/upload", methods=["GET", "POST"])
 @auth.admin_required
 def questionnaire_upload():
-    form = UploadForm()
+    return _file_page(UPLOAD_ENDPOINT)
+
+
+@bp.route("/questionnaires/import-fhir", methods=["GET", "POST"])
+@auth.admin_required
+def questionnaire_import_fhir():
+    """An HL7 FHIR R4 Questionnaire stored as a new definition, checked as an upload is."""
+    return _file_page(IMPORT_ENDPOINT)
+
+
+def _file_page(endpoint: str):
+    """Receive a definition file on the page of `endpoint`: store it, or list its problems."""
+    form_class, template = FILE_PAGES[endpoint]
+    form = form_class()
     if form.validate_on_submit():
         definition = form.definition
         db = database.session()
         try:
-            row, created = operations.upload_definition(db, definition)
+            row, created = operations.upload_definition(db, definition, form.origin)
         except operations.ReservedId:
             form.file.errors.append(_(
                 "'%(id)s' is the id of a built-in questionnaire. To make your own variant, "
@@ -129,14 +163,14 @@ def questionnaire_upload():
                         "nothing changed.", id=row.slug, version=row.version))
                 return redirect(url_for(".questionnaire_version", slug=row.slug,
                                         version=row.version), code=303)
-            access.audit(db, auth.current_account(), "questionnaire.upload",
-                         f"{row.slug} version {row.version}")
+            action = "questionnaire.import" if form.origin == "fhir" else "questionnaire.upload"
+            access.audit(db, auth.current_account(), action, f"{row.slug} version {row.version}")
             db.commit()
             flash(_("%(id)s version %(version)d is stored.", id=row.slug, version=row.version))
             return redirect(url_for(".questionnaire_version", slug=row.slug,
                                     version=row.version), code=303)
     status = 422 if form.errors else 200
-    return render_template("admin/questionnaires/upload.html", form=form), status
+    return render_template(template, form=form), status
 
 
 @bp.route("/questionnaires/<slug>/<int:version>/copy", methods=["GET", "POST"])

@@ -73,7 +73,8 @@ def check_known_fields(definition: s.Definition, posted: Iterable[str], lang: st
     for name in posted:
         if name in known:
             continue
-        match = _GROUP_FIELD.match(name)
+        # A multipart part whose name cannot be parsed arrives with the name None.
+        match = _GROUP_FIELD.match(name) if isinstance(name, str) else None
         if match and match.group(1) in groups:
             group = groups[match.group(1)]
             raise UnknownFieldError(

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from questionnaires import schema as s
 from surveys.dates import today
@@ -53,6 +53,19 @@ class AllowedValues:
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v not in self.allowed for v in values):
             raise ValidationError(_l("Choose one of the options shown."))
+
+
+class NothingChosen:
+    """Skip a choice's checks when nothing was chosen. WTForms' `Optional` also skips for a
+    blank " ", and looks at the first posted value only, so a blank first value would
+    let any value after it through (and " " would be stored as a choice)."""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, _form: Any, field: Field) -> None:
+        if not any(field.raw_data or ()):
+            field.errors.clear()
+            raise StopValidation()
 
 
 class MaxChars:
@@ -168,7 +181,7 @@ class ScaleType(ItemType):
         allowed = {str(step) for step in scale.steps} | ({DONT_KNOW} if item.dont_know else set())
         return RadioField(
             choices=sorted(allowed), validate_choice=False,
-            validators=[Optional(), AllowedValues(allowed)],
+            validators=[NothingChosen(), AllowedValues(allowed)],
         )
 
     def values(self, item, raw, item_key, position):
@@ -183,7 +196,7 @@ class SingleChoiceType(ItemType):
     def field(self, item, definition):
         allowed = {o.value for o in item.options}
         return RadioField(choices=sorted(allowed), validate_choice=False,
-                          validators=[Optional(), AllowedValues(allowed)])
+                          validators=[NothingChosen(), AllowedValues(allowed)])
 
 
 class MultipleChoiceType(ItemType):
@@ -192,7 +205,7 @@ class MultipleChoiceType(ItemType):
     def field(self, item, definition):
         allowed = {o.value for o in item.options}
         return SelectMultipleField(choices=sorted(allowed), validate_choice=False,
-                                   validators=[Optional(), AllowedValues(allowed)])
+                                   validators=[NothingChosen(), AllowedValues(allowed)])
 
     def values(self, item, raw, item_key, position):
         order = [o.value for o in item.options]
@@ -233,7 +246,7 @@ class ChecklistType(ItemType):
     def field(self, item, definition):
         allowed = set(s.CHECKLIST_VALUES)
         return RadioField(choices=sorted(allowed), validate_choice=False,
-                          validators=[Optional(), AllowedValues(allowed)])
+                          validators=[NothingChosen(), AllowedValues(allowed)])
 
     def values(self, item, raw, item_key, position):
         return [AnswerValue(item_key, position, CHECKLIST_NUMBERS[raw], raw)]

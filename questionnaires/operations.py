@@ -59,21 +59,24 @@ class SlugTaken(ValueError):
     """A copy would get an id that some stored questionnaire already has."""
 
 
-def upload_definition(db: Session, definition: Definition) -> tuple[QuestionnaireVersion, bool]:
+def upload_definition(db: Session, definition: Definition,
+                      origin: str = "upload") -> tuple[QuestionnaireVersion, bool]:
     """Store an uploaded definition; return the row and whether it is new.
 
     Uploading exactly what is stored already changes nothing, so a second click or a
     re-upload of a downloaded file is harmless. Raises ReservedId or VersionConflict.
+    `origin` says how it came: 'upload' (a definition file) or 'fhir' (an imported FHIR
+    Questionnaire).
     """
     if definition.id in builtin_definitions():
         raise ReservedId(definition.id)
     existed = find_version(db, definition.id, definition.version) is not None
     try:
-        row = store_version(db, definition, "upload")
+        row = store_version(db, definition, origin)
     except IntegrityError:
         # Someone stored the same id and version a moment ago: compare with theirs.
         db.rollback()
-        return store_version(db, definition, "upload"), False
+        return store_version(db, definition, origin), False
     return row, not existed
 
 

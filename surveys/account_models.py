@@ -78,3 +78,21 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(sa.String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     account: Mapped[Account | None] = relationship()
+
+
+class ApiToken(Base):
+    """A token with which a program (Power BI, Excel, a script) reads the JSON API with the
+    rights of the account that made it. Only a SHA-256 digest of the token is stored: the
+    token itself is shown once, when it is made, and cannot be shown again. Dates, not
+    times, are enough to tell a forgotten token from one in use."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_on: Mapped[dt.date]
+    last_used_on: Mapped[dt.date | None]
+    revoked: Mapped[bool] = mapped_column(default=False)
+    account: Mapped[Account] = relationship()

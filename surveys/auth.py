@@ -58,7 +58,9 @@ def authenticate(db: Session, email: str, password: str) -> Account | None:
         LoginFailure.email_hash == key, LoginFailure.failed_at >= since))
     if failures >= MAX_FAILURES:
         raise TooManyAttempts
-    account = db.scalars(sa.select(Account).filter_by(email=email, is_active=True)).first()
+    account = None
+    if "\x00" not in email:  # PostgreSQL refuses NUL in text; no address holds one
+        account = db.scalars(sa.select(Account).filter_by(email=email, is_active=True)).first()
     try:
         _hasher.verify(account.password_hash if account and account.password_hash
                        else _DUMMY_HASH, password)

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from surveys import api_errors
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -44,6 +46,8 @@ class FriendlyError(HTTPException):
 
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
+    if api_errors.is_api_request():
+        return api_errors.json_error(status, str(detail or title))
     html = render_template("pages/error.html", title=title, advice=detail or advice,
                            status=status)
     return html, status
@@ -51,6 +55,10 @@ def render_error(status: int, detail: str | None = None):
 
 def _http_error(exc: HTTPException):
     detail = exc.description if getattr(exc, "friendly", False) else None
+    if api_errors.is_api_request():  # keep Allow: on a 405 a program needs it
+        title = MESSAGES.get(exc.code or 500, MESSAGES[500])[0]
+        return api_errors.json_error(exc.code or 500, str(detail or title),
+                                     getattr(exc, "valid_methods", None))
     return render_error(exc.code or 500, detail)
 
 

@@ -56,8 +56,11 @@ def sign(secret: str, survey_id: int, code: str) -> str:
 
 
 def signed(secret: str, survey_id: int, code: str, signature: str | None) -> bool:
-    """Whether `signature` is the app's own for this code (compared in constant time)."""
-    return isinstance(signature, str) and hmac.compare_digest(
+    """Whether `signature` is the app's own for this code (compared in constant time).
+
+    A signature is hex: anything else (compare_digest refuses non-ASCII text) is not ours.
+    """
+    return isinstance(signature, str) and signature.isascii() and hmac.compare_digest(
         signature, sign(secret, survey_id, code))
 
 

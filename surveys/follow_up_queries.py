@@ -12,6 +12,7 @@ from analytics.paired import Pair
 from questionnaires import schema as s
 from surveys import follow_up_codes
 from surveys.models import Answer, FollowUpCode, Response, SingleUseLink, Survey
+from surveys.queries import with_questionnaire
 
 MAX_CODE_ATTEMPTS = 5  # how many derived codes a baseline may have tried (see operations)
 
@@ -24,7 +25,7 @@ def survey_for_token(db: Session, token: str) -> Survey | None:
     """
     if not 20 <= len(token) <= 64:
         return None
-    survey = db.scalars(sa.select(Survey).filter_by(public_token=token)).first()
+    survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
     if survey is not None:
         return survey
     return db.scalars(sa.select(Survey).join(SingleUseLink).where(

@@ -229,7 +229,8 @@ class NewAccountForm(FlaskForm):
         self._email_taken = email_taken
 
     def validate_email(self, field: StringField) -> None:
-        if field.data and self._email_taken(field.data):
+        # Only a valid address is looked up (PostgreSQL refuses some text, such as NUL).
+        if field.data and not field.errors and self._email_taken(field.data):
             raise ValidationError(_("An account with this e-mail address already exists."))
 
     def validate_networks(self, field: CheckboxesField) -> None:

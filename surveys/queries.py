@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
@@ -25,13 +25,20 @@ def find_link(db: Session, token: str) -> LinkTarget | None:
     """Resolve a public or single-use token; None when it is unknown."""
     if not 20 <= len(token) <= 64:
         return None
-    survey = db.scalars(sa.select(Survey).filter_by(public_token=token)).first()
+    survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
     if survey is not None:
         return LinkTarget(survey, None) if survey.link_mode == "open" else None
     link = db.scalars(sa.select(SingleUseLink).filter_by(token=token)).first()
     if link is None:
         return None
     return LinkTarget(db.get(Survey, link.survey_id), link)
+
+
+def with_questionnaire(query: sa.Select) -> sa.Select:
+    """`query` for surveys, loading each survey's questionnaire version in the same query:
+    every respondent page needs it, and on the busiest pages a second round trip to the
+    database costs more than the join (`bench/load.py`)."""
+    return query.options(joinedload(Survey.questionnaire))
 
 
 def response_count(db: Session, survey_id: int) -> int:

@@ -22,12 +22,14 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from questionnaires import forms as qforms
 from questionnaires.schema import Definition
 from surveys import database, follow_up_codes
 from surveys.dates import today
-from surveys.errors import FriendlyError
+from surveys.errors import FriendlyError, render_error
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
 from surveys.i18n import current_language, remember_language
 from surveys.item_display import TEMPLATE_HELPERS, error_entries, visible_items
@@ -44,6 +46,26 @@ csrf.exempt(bp)  # checked inside `submit`, once the link is known to be open
 @bp.app_context_processor
 def _helpers() -> dict:
     return TEMPLATE_HELPERS
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(InterfaceError)
+def _database_down(_exc: Exception):
+    """The database cannot be reached: 503, and a post's answers are not lost.
+
+    The survey itself lives in the database, so the page cannot be drawn again; instead
+    every posted field goes back into a form of hidden fields that posts to the same
+    address, with the same submission key (a repeat is never stored twice) and the same
+    CSRF token. The user presses one button when the database is back; no process restart
+    is needed, as the engine's pre-ping replaces the dead connections.
+    """
+    if request.method != "POST":
+        html, status = render_error(503, str(_l("Try again in a moment.")))
+    else:
+        fields = list(request.form.items(multi=True))
+        html, status = render_template("respond/unavailable.html", fields=fields,
+                                       action=request.full_path.removesuffix("?")), 503
+    return html, status, {"Retry-After": "10"}
 
 
 def _open_target(token: str) -> LinkTarget:

@@ -29,7 +29,7 @@ from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 DATA_TABLES = ["answer_tallies", "score_tallies", "follow_up_codes", "guess_failures", "answers",
                "responses", "single_use_links", "surveys", "units", "organisations", "gatherings",
-               "networks", "audit_entries", "password_links", "login_failures",
+               "networks", "audit_entries", "password_links", "login_failures", "api_tokens",
                "account_networks", "account_units", "accounts"]
 
 

@@ -11,6 +11,7 @@ is missing from POLICY fails the test, so a new route cannot skip the matrix.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -19,19 +20,21 @@ import sqlalchemy as sa
 
 from questionnaires.loader import builtin_definitions
 from surveys import database
-from surveys.account_models import Account
+from surveys.account_models import Account, ApiToken
 from surveys.auth import hash_password
 from tests.conftest import PASSWORD, csrf_of, log_in
 
 # endpoint -> who may use it: "public" (no login), "any" (any account), "admin",
 # "structure" (admin, or lead of the object's network), "survey" (whoever sees the survey),
-# "unit" (admin, the lead of the unit's network, the unit's own lead)
+# "unit" (admin, the lead of the unit's network, the unit's own lead); "own" (the object's
+# own account, or an administrator: the matrix's API token belongs to the account "other")
 POLICY = {
     "admin.login": "public", "admin.logout": "public", "admin.set_password": "public",
     "admin.overview": "any", "admin.change_password": "any", "admin.organisation": "any",
     "admin.surveys": "any", "admin.new_survey": "any",
     "admin.questionnaires": "any", "admin.questionnaire_version": "any",
-    "admin.questionnaire_download": "any",
+    "admin.questionnaire_download": "any", "admin.questionnaire_fhir": "any",
+    "admin.questionnaire_import_fhir": "admin", "admin.export_responses_fhir": "survey",
     "admin.questionnaire_upload": "admin", "admin.questionnaire_copy": "admin",
     "admin.accounts": "admin", "admin.account_password_link": "admin",
     "admin.account_deactivate": "admin", "admin.account_reactivate": "admin",
@@ -72,6 +75,7 @@ POLICY = {
     "admin.checklist_p_chart": "survey", "admin.checklist_series_export": "survey",
     "admin.checklist_change": "survey", "admin.checklist_entry": "survey",
     "admin.network_checklists": "structure",
+    "admin.api_tokens_page": "any", "admin.api_token_revoke": "own",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
@@ -116,11 +120,13 @@ def build_world(app) -> World:
         }
         for account in accounts.values():
             account.password_hash = hash_password(PASSWORD)
-        db.add_all([x, y, x1, y1, a, b, c, gx, gy, *surveys.values(), *accounts.values()])
+        token = ApiToken(account=accounts["other"], name="Power BI", token_hash="0" * 64,
+                         created_on=dt.date(2026, 1, 5))
+        db.add_all([x, y, x1, y1, a, b, c, gx, gy, *surveys.values(), *accounts.values(), token])
         db.commit()
         ids = {"X": x.id, "Y": y.id, "X1": x1.id, "Y1": y1.id, "A": a.id, "B": b.id, "C": c.id,
                "GX": gx.id, "GY": gy.id, **{k: s.id for k, s in surveys.items()},
-               "account": accounts["other"].id}
+               "account": accounts["other"].id, "token": token.id}
         return World(ids, {k: v.email for k, v in accounts.items()})
 
 
@@ -135,6 +141,7 @@ CASES = {
                              ("uGY", "Y")],
     "checklist_survey_id": [("cA", "X"), ("cB", "X"), ("cC", "Y")],
     "account_id": [("account", "Y")],
+    "token_id": [("token", "Y")],
 }
 
 
@@ -146,6 +153,8 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
     if policy == "any":
         return True
     if policy == "admin":
+        return False
+    if policy == "own":
         return False
     if policy == "structure":
         return role == "network_lead" and network == "X"
