@@ -154,7 +154,10 @@ def start_server(url: str, port: int, folder: Path, args: argparse.Namespace,
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
     errors = (folder / "gunicorn.err").open("w")
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+    # No recycling of workers during the run: a recycled worker takes its CPU time with it,
+    # and the CPU per completion would come out wrong (even negative).
+    return subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                             "--max-requests", "0"],
                             cwd=ROOT, env=env, stdout=errors, stderr=errors,
                             start_new_session=True)
 
