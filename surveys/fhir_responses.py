@@ -35,7 +35,7 @@ from questionnaires import fhir_terms as t
 from questionnaires import schema as s
 from questionnaires.fhir_export import FixedTexts
 from surveys.models import Answer, FollowUpCode, Response, Survey
-from surveys.queries import is_free_text
+from surveys.queries import is_free_text, response_pages
 
 Displays = dict[str, dict[str, str]]  # language → code → display
 
@@ -214,7 +214,7 @@ def _answers(connection: sa.Connection,
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[list[sa.Row]]:
     """The survey's responses in (date, id) order with their pair ids, a page at a time;
-    each page starts after the last (date, id) of the one before (no OFFSET)."""
+    keyset pages as the CSV export reads them (`surveys.queries.response_pages`)."""
     baseline_code, follow_up_code = aliased(FollowUpCode), aliased(FollowUpCode)
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
                        Response.submitted_on, Response.language, Response.source,
@@ -223,19 +223,5 @@ def _response_batches(connection: sa.Connection, survey_id: int,
                        follow_up_code.pair_id.label("follow_up_pair"))
              .outerjoin(baseline_code, baseline_code.baseline_id == Response.id)
              .outerjoin(follow_up_code, follow_up_code.follow_up_id == Response.id)
-             .where(Response.survey_id == survey_id)
-             .order_by(Response.submitted_on, Response.id).limit(batch_size))
-    after: tuple[object, object] | None = None
-    while True:
-        page = query
-        if after is not None:
-            day, last_id = after
-            page = query.where(sa.or_(Response.submitted_on > day, sa.and_(
-                Response.submitted_on == day, Response.id > last_id)))
-        batch = connection.execute(page).all()
-        if not batch:
-            return
-        yield batch
-        if len(batch) < batch_size:
-            return
-        after = (batch[-1].submitted_on, batch[-1].id)
+             .where(Response.survey_id == survey_id))
+    return response_pages(connection, query, batch_size)

@@ -176,20 +176,28 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
 
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[list[sa.Row]]:
-    """The survey's responses in (date, id) order, `batch_size` at a time; each page starts
-    after the last (date, id) of the one before, so no OFFSET scan grows with the export."""
+    """The survey's responses in (date, id) order, `batch_size` at a time."""
+    query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
+                       Response.submitted_on, Response.language, Response.source)
+             .where(Response.survey_id == survey_id))
+    return response_pages(connection, query, batch_size)
+
+
+def response_pages(connection: sa.Connection, query: sa.Select,
+                   batch_size: int) -> Iterator[list[sa.Row]]:
+    """The rows of `query` (which selects `Response.id` and `Response.submitted_on`) in
+    (date, id) order, `batch_size` at a time; each page starts after the last (date, id) of
+    the one before, so no OFFSET scan grows with the export (keyset paging)."""
+    query = query.order_by(Response.submitted_on, Response.id).limit(batch_size)
     after: tuple[object, object] | None = None
     while True:
-        query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
-                           Response.submitted_on, Response.language, Response.source)
-                 .where(Response.survey_id == survey_id)
-                 .order_by(Response.submitted_on, Response.id).limit(batch_size))
+        page = query
         if after is not None:
             day, last_id = after
-            query = query.where(sa.or_(
+            page = query.where(sa.or_(
                 Response.submitted_on > day,
                 sa.and_(Response.submitted_on == day, Response.id > last_id)))
-        batch = connection.execute(query).all()
+        batch = connection.execute(page).all()
         if not batch:
             return
         yield batch
