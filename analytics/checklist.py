@@ -26,6 +26,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -169,7 +170,7 @@ class SeriesAnalysis:
     analysis: RunsAnalysis | PhaseSplit
     without_relevant_steps: int  # pathways left off the chart
 
-    @property
+    @cached_property
     def against_before(self) -> RunsAnalysis | None:
         """The pathways after the change held against the median from before it (the
         baseline median carried forward), or None without a change or without pathways on

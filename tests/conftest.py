@@ -66,21 +66,27 @@ def make_app(url: str, **extra) -> Flask:
     return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", **extra})
 
 
+def fresh_database(backend: str, folder: Path, sqlite_template: Path,
+                   postgres_url: str | None) -> str:
+    """The URL of a migrated database with no data but the built-in questionnaires: a copy
+    of the SQLite template in `folder`, or the PostgreSQL test database emptied."""
+    if backend == "sqlite":
+        path = folder / "test.sqlite"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    engine = database.make_engine(postgres_url)
+    with engine.begin() as connection:
+        tables = ", ".join(DATA_TABLES)
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(sa.text(
+            "DELETE FROM questionnaire_versions WHERE origin <> 'builtin'"))
+    engine.dispose()
+    return postgres_url
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request, tmp_path, sqlite_template, postgres_url) -> Iterator[Flask]:
-    if request.param == "sqlite":
-        path = tmp_path / "test.sqlite"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = postgres_url
-        engine = database.make_engine(url)
-        with engine.begin() as connection:
-            tables = ", ".join(DATA_TABLES)
-            connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            connection.execute(sa.text(
-                "DELETE FROM questionnaire_versions WHERE origin <> 'builtin'"))
-        engine.dispose()
+    url = fresh_database(request.param, tmp_path, sqlite_template, postgres_url)
     application = make_app(url)
     yield application
     application.extensions["db_engine"].dispose()

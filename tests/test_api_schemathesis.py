@@ -13,18 +13,15 @@ bounded, so the file runs in well under a minute per database.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from surveys import database
 from surveys.api_schema import PATHS
-from tests.conftest import BACKENDS, DATA_TABLES, make_app
+from tests.conftest import BACKENDS, fresh_database, make_app
 from tests.test_api import seed
 
 ID_PARAMETERS = ("survey_id", "unit_id", "network_id", "with")
@@ -40,17 +37,8 @@ SETTINGS = settings(max_examples=30, deadline=None, database=None, derandomize=T
 @pytest.fixture(scope="module", params=BACKENDS)
 def api_world(request, sqlite_template, postgres_url, tmp_path_factory) -> Iterator[tuple]:
     """An app of its own for the module (requests only read), and the seeded world."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("api") / "api.sqlite"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = postgres_url
-        engine = database.make_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {', '.join(DATA_TABLES)} "
-                                       "RESTART IDENTITY CASCADE"))
-        engine.dispose()
+    url = fresh_database(request.param, tmp_path_factory.mktemp("api"), sqlite_template,
+                         postgres_url)
     app = make_app(url, RATELIMIT_API="100000 per minute")
     yield app, seed(app)
     app.extensions["db_engine"].dispose()

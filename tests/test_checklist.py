@@ -410,7 +410,6 @@ def test_the_network_sees_each_units_median_and_signals_from_five_pathways(
 def test_the_demo_unit_shows_a_real_improvement_after_its_marked_change(app, client, runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
     client.set_cookie("lang", "en")
-    log_in(client, "enhet@demo.no", "demo-passord-2026")
     with app.app_context():
         survey = database.session().scalar(
             sa.select(Survey).where(Survey.change_on.is_not(None)))

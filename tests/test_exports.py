@@ -41,6 +41,8 @@ from surveys.models import Gathering, Network, Organisation, Response, Survey, U
 from surveys.operations import FollowUpPlan, Outcome, submit_follow_up, submit_response
 from surveys.queries import response_table
 from tests.conftest import csrf_of, leads, log_in
+from tests.test_comparison import A_2025, A_2026, B_2025, B_2026
+from tests.test_results import SAMLING as RESULTS_SAMLING
 
 INJECTIONS = ['=HYPERLINK("http://x","klikk")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
 XLSX = exports.XLSX_MIMETYPE
@@ -290,15 +292,8 @@ def test_raw_export_bad_separator_and_other_readers(app, client, relatives, make
 
 # --- The results page ---------------------------------------------------------------------
 
-SAMLING = [
-    {"nytte_totalt": 1, "balanse": 2, "onsker_neste": "=Mer gruppearbeid",
-     "deltakere_fra_kommunen": 2},
-    {"nytte_totalt": 1, "balanse": 2, "deltakere_fra_kommunen": 3},
-    {"nytte_totalt": 2, "balanse": 2, "deltakere_fra_kommunen": 3},
-    {"nytte_totalt": 2, "balanse": 3, "deltakere_fra_kommunen": 4},
-    {"nytte_totalt": 3, "balanse": 3, "deltakere_fra_kommunen": 8},
-    {"nytte_totalt": "dont_know", "balanse": 4},
-]
+# The answers of tests/test_results.py, with a formula in the free text to be neutralised.
+SAMLING = [{**RESULTS_SAMLING[0], "onsker_neste": "=Mer gruppearbeid"}, *RESULTS_SAMLING[1:]]
 
 
 def samling_survey(app, make_survey, make_account, responses: int):
@@ -385,24 +380,7 @@ def test_results_export_is_held_back_at_four_and_shown_at_five(
 
 # --- The comparison pages -----------------------------------------------------------------
 
-A_2025 = [
-    {"resultat_hverdag": 1, "resultat_mestring": 3, "medvirkning_viktig": 3,
-     "respekt_behandling": 4},
-    {"resultat_hverdag": 3, "medvirkning_viktig": 4, "respekt_behandling": 4},
-    {"resultat_hverdag": 3, "medvirkning_viktig": 4, "respekt_behandling": 5},
-    {"resultat_hverdag": 4, "medvirkning_viktig": 5, "respekt_behandling": 5},
-    {"resultat_hverdag": 5, "medvirkning_viktig": "dont_know", "respekt_behandling": 6},
-]
-A_2026 = [
-    {"resultat_hverdag": 4, "medvirkning_viktig": 4, "respekt_behandling": 4},
-    {"resultat_hverdag": 5, "medvirkning_viktig": 5, "respekt_behandling": 5},
-    {"resultat_hverdag": 5, "medvirkning_viktig": 5, "respekt_behandling": 5},
-    {"resultat_hverdag": 6, "medvirkning_viktig": 6, "respekt_behandling": 5},
-    {"resultat_hverdag": 6, "medvirkning_viktig": 6, "respekt_behandling": 6},
-    {"resultat_hverdag": 7},
-]
-B_2025 = [{"resultat_hverdag": value} for value in (3, 3, 4, 4, 6)]
-B_2026 = [{"resultat_hverdag": value} for value in (2, 2, 2)]
+# The answers of tests/test_comparison.py, whose figures are computed by hand there.
 
 
 @pytest.fixture
