@@ -11,32 +11,34 @@ from flask import Flask
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveys import api_limits, cli, database, errors, i18n, rate_limits, security
-from surveys.admin_views import bp as admin_bp
-from surveys.api_views import bp as api_bp
-from surveys.health_views import bp as health_bp
-from surveys.pages_views import bp as pages_bp
-from surveys.respondent_views import bp as respond_bp
+import database
+from api import limits as api_limits
+from api.views import bp as api_bp
+from respond.views import bp as respond_bp
+from staff.signin import bp as admin_bp
+from surveys import cli
+from web import errors, i18n, rate_limits, security
+from web.health import bp as health_bp
+from web.pages import bp as pages_bp
 
 compress = Compress()
 
 
 # Modules that add their routes to the staff blueprint (imported for that effect).
-import questionnaires.admin_views  # noqa: E402,F401
-import surveys.admin_change_views  # noqa: E402,F401
-import surveys.admin_checklist_views  # noqa: E402,F401
-import surveys.admin_comparison_views  # noqa: E402,F401
-import surveys.admin_export_views  # noqa: E402,F401
-import surveys.admin_fhir_views  # noqa: E402,F401
-import surveys.admin_gathering_views  # noqa: E402,F401
-import surveys.admin_network_views  # noqa: E402,F401
-import surveys.admin_org_views  # noqa: E402,F401
-import surveys.admin_results_views  # noqa: E402,F401
-import surveys.admin_survey_views  # noqa: E402,F401
-import surveys.admin_token_views  # noqa: E402,F401
-
 # Adds the follow-up routes to the respondent blueprint.
-import surveys.follow_up_views  # noqa: E402,F401
+import respond.follow_up  # noqa: E402,F401
+import staff.change  # noqa: E402,F401
+import staff.checklist  # noqa: E402,F401
+import staff.comparison  # noqa: E402,F401
+import staff.exports  # noqa: E402,F401
+import staff.fhir  # noqa: E402,F401
+import staff.gatherings  # noqa: E402,F401
+import staff.network  # noqa: E402,F401
+import staff.organisation  # noqa: E402,F401
+import staff.questionnaires  # noqa: E402,F401
+import staff.results  # noqa: E402,F401
+import staff.surveys  # noqa: E402,F401
+import staff.tokens  # noqa: E402,F401
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

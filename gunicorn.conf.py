@@ -31,7 +31,7 @@ Why these:
 - **Request size.** Request lines over 4,094 bytes, more than 50 headers or a header over
   8,190 bytes are refused by gunicorn itself (400); bodies over 256 KiB are refused by the app
   (`MAX_CONTENT_LENGTH`, a friendly 413 page).
-- **Access log.** `surveys.access_log.MaskingLogger` writes the path with link tokens,
+- **Access log.** `web.access_log.MaskingLogger` writes the path with link tokens,
   follow-up codes and password tokens masked (`/s/*/takk`), and never the query string, the
   client address, the user agent or the referer: a log line says what kind of page was asked
   for, how it went and how long it took, never by whom or for which survey.
@@ -64,7 +64,7 @@ limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
 
-logger_class = "surveys.access_log.MaskingLogger"
+logger_class = "web.access_log.MaskingLogger"
 accesslog = os.environ.get("ACCESS_LOG", "-") or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"

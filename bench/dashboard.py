@@ -9,7 +9,7 @@ in under 150 MB of memory.
 How: the database is filled in bulk (raw `executemany` on SQLite, COPY on PostgreSQL, the
 answer indexes built after the load), never through the form builder, so a million
 responses take minutes rather than hours; the tallies that the pages read
-(`analytics.tallies`) are then recounted from the answers, as `flask migrate` does for a
+(`surveys.tallies`) are then recounted from the answers, as `flask migrate` does for a
 database from before them. One network of `--units` units in organisations of
 ten and four gatherings; per unit a baseline and a follow-up «brukerundersokelse» and an
 «oppfolging»; a «samling» survey per gathering. One unit survey gets a tenth of the responses
@@ -48,11 +48,14 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
-from analytics import tallies  # noqa: E402
+import database
 from app import create_app  # noqa: E402
 from questionnaires import schema as s  # noqa: E402
 from questionnaires.queries import latest_version  # noqa: E402
-from surveys import auth, database  # noqa: E402
+from surveys import (
+    auth,  # noqa: E402
+    tallies,  # noqa: E402
+)
 from surveys.account_models import Account  # noqa: E402
 from surveys.cli import upgrade_database  # noqa: E402
 from surveys.models import Gathering, Network, Organisation, Survey, Unit  # noqa: E402

@@ -25,9 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard as d  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+import database
 from app import create_app  # noqa: E402
 from questionnaires.queries import latest_version  # noqa: E402
-from surveys import auth, database  # noqa: E402
+from surveys import auth  # noqa: E402
 from surveys.account_models import Account  # noqa: E402
 from surveys.cli import upgrade_database  # noqa: E402
 from surveys.models import Network, Organisation, Survey, Unit  # noqa: E402

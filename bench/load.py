@@ -49,10 +49,10 @@ import sqlalchemy as sa  # noqa: E402
 import yaml  # noqa: E402
 from load_client import HOST, Connection, Phase, bare, complete, run_phase  # noqa: E402
 
+import database  # noqa: E402
 from app import create_app  # noqa: E402
 from questionnaires.loader import builtin_definitions, parse_definition  # noqa: E402
 from questionnaires.operations import store_version  # noqa: E402
-from surveys import database  # noqa: E402
 from surveys.cli import upgrade_database  # noqa: E402
 from surveys.models import Layout, Network, Organisation, Survey, Unit  # noqa: E402
 

@@ -22,10 +22,10 @@ import yaml  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+import database  # noqa: E402
 from app import create_app  # noqa: E402
 from questionnaires.loader import builtin_definitions, parse_definition  # noqa: E402
 from questionnaires.operations import store_version  # noqa: E402
-from surveys import database  # noqa: E402
 from surveys.cli import upgrade_database  # noqa: E402
 from surveys.models import Layout, Network, Organisation, Survey, Unit  # noqa: E402
 

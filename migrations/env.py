@@ -8,7 +8,7 @@ from alembic import context
 import questionnaires.models  # noqa: F401  (registers the tables)
 import surveys.account_models  # noqa: F401
 import surveys.models  # noqa: F401
-from surveys.database import Base, make_engine
+from database import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

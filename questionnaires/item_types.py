@@ -19,7 +19,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.validators import Optional, StopValidation, ValidationError
 
 from questionnaires import schema as s
-from surveys.dates import today
+from util.dates import today
 
 DONT_KNOW = "dont_know"
 CHECKLIST_NUMBERS = {"done": 1.0, "not_done": 0.0, "not_relevant": None}

@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from database import Base
 from questionnaires.schema import Definition
-from surveys.database import Base
 
 
 class QuestionnaireVersion(Base):

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from surveys.database import Base
+from database import Base
 from surveys.models import Network, Unit
 
 

@@ -124,7 +124,7 @@ def log_out() -> None:
 def current_account() -> Account | None:
     """The logged-in account of this request (cached on `g`)."""
     if "account" not in g:
-        from surveys import database
+        import database
 
         account_id = session.get("account_id")
         account = database.session().get(Account, account_id) if account_id else None

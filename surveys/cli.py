@@ -10,9 +10,9 @@ from alembic.config import Config
 from flask import Flask
 from flask.cli import with_appcontext
 
-from analytics import tallies
+import database
 from questionnaires.operations import sync_builtins
-from surveys import database
+from surveys import tallies
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,6 @@ from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
 from surveys.account_models import Account
 from surveys.auth import hash_password
-from surveys.dates import today
 from surveys.follow_up_queries import baseline_activities, baseline_code
 from surveys.models import (
     Gathering,
@@ -35,6 +34,7 @@ from surveys.models import (
     Unit,
 )
 from surveys.operations import follow_up_plan, submit_follow_up, submit_response
+from util.dates import today
 
 DEMO_NETWORK = "Læringsnettverk Sør (demo)"
 RESPONSES_PER_SURVEY = 30

@@ -17,8 +17,8 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from database import Base
 from questionnaires.models import QuestionnaireVersion
-from surveys.database import Base
 
 TOKEN_BYTES = 24  # 192 random bits; the issue asks for at least 128
 
@@ -291,7 +291,7 @@ class GuessFailure(Base):
 class AnswerTally(Base):
     """How many of a survey's responses gave each value of each counted item.
 
-    Kept up to date in the transaction that stores a response (`analytics.tallies`), so a
+    Kept up to date in the transaction that stores a response (`surveys.tallies`), so a
     results page reads a few hundred rows instead of counting every answer of a survey of
     100,000 responses. Counts only: no response id, no free text, no date, so the table
     tells nothing the results pages do not already show. Follow-up responses are not

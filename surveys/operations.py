@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analytics import tallies
 from questionnaires.item_types import AnswerValue
-from surveys import follow_up_codes
+from surveys import follow_up_codes, tallies
 from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, code_digest_taken
 from surveys.models import (
     Answer,
@@ -66,7 +65,7 @@ def submit_response(
 
     With a `follow_up` plan the response is a baseline and gets its follow-up code in the
     same commit (`surveys.queries.baseline_code` finds the code again afterwards). The
-    survey's tallies (`analytics.tallies`) count the response in the same commit too, so
+    survey's tallies (`surveys.tallies`) count the response in the same commit too, so
     the results never count a response that was not stored, nor miss one that was.
 
     A double tap, a back-button resubmit or a retry after a lost connection carries the

@@ -17,8 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analytics import tallies
-from surveys import access, auth
+from surveys import access, auth, tallies
 from surveys.account_models import Account
 from surveys.models import (
     Answer,

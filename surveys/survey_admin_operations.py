@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from analytics import tallies
-from surveys import access
+from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Response, Survey
 from surveys.operations import issue_single_use_links

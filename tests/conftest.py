@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+import database
 from app import create_app
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.cli import upgrade_database
 from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
 

@@ -11,13 +11,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
+import database
 from questionnaires.queries import latest_version
-from surveys import database, follow_up_codes
+from surveys import follow_up_codes
 from surveys.account_models import AuditEntry
-from surveys.dates import today
 from surveys.models import Answer, FollowUpCode, Response, Survey
 from tests.conftest import csrf_of, form_tokens, log_in, respond
 from tests.test_follow_up import counts
+from util.dates import today
 
 BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
             "activities-1-activity": "Gå tur med hunden", "activities-1-score": "3"}

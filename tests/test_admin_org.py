@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+import database
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.account_models import Account, AuditEntry, PasswordLink
 from surveys.auth import hash_password
 from surveys.models import (

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+import database
 from questionnaires.loader import MAX_DEFINITION_BYTES, builtin_definitions, parse_definition
 from questionnaires.models import QuestionnaireVersion
-from surveys import database
 from surveys.account_models import AuditEntry
 from tests.conftest import csrf_of, log_in
 

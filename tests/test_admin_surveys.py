@@ -14,9 +14,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+import database
 from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.account_models import AuditEntry
 from surveys.models import (
     Answer,

@@ -26,9 +26,10 @@ import jsonschema
 import pytest
 import sqlalchemy as sa
 
+import database
 from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
-from surveys import api_tokens, database
+from surveys import api_tokens
 from surveys.account_models import Account, ApiToken
 from surveys.auth import hash_password
 from surveys.models import Gathering, Network, Organisation, Survey, Unit

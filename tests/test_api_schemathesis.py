@@ -20,7 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from surveys.api_schema import PATHS
+from api.schema import PATHS
 from tests.conftest import BACKENDS, fresh_database, make_app
 from tests.test_api import seed
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from surveys import auth, database
+import database
+from surveys import auth
 from surveys.account_models import Account, LoginFailure
 from tests.conftest import PASSWORD, csrf_of, log_in
 

@@ -9,8 +9,9 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
+import database
 from questionnaires.item_types import AnswerValue
-from surveys import database, follow_up_codes
+from surveys import follow_up_codes
 from surveys.follow_up_queries import baseline_code
 from surveys.models import FollowUpCode, Survey
 from surveys.operations import FollowUpPlan, submit_follow_up, submit_response

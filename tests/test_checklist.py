@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from analytics import checklist
+import database
 from questionnaires.item_types import AnswerValue, parse_date
 from questionnaires.loader import DefinitionError, builtin_definitions, parse_definition
-from surveys import database
+from reporting import checklist
 from surveys.account_models import AuditEntry
 from surveys.models import Answer, Response, ResponseSource, Survey
 from surveys.operations import submit_response

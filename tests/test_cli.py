@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from surveys import database
+import database
 from surveys.models import Gathering, Organisation, Response, Survey, Unit
 
 

@@ -45,7 +45,11 @@ from collections import Counter
 import pytest
 from scipy import stats
 
-from analytics.comparison import (
+import database
+from questionnaires.item_types import AnswerValue
+from questionnaires.loader import builtin_definitions
+from questionnaires.queries import latest_version
+from reporting.comparison import (
     BETTER,
     UNCLEAR,
     WORSE,
@@ -54,10 +58,6 @@ from analytics.comparison import (
     pool,
     welch_difference,
 )
-from questionnaires.item_types import AnswerValue
-from questionnaires.loader import builtin_definitions
-from questionnaires.queries import latest_version
-from surveys import database
 from surveys.models import Network, Organisation, Survey, Unit
 from surveys.operations import Outcome, submit_response
 from tests.conftest import log_in

@@ -30,12 +30,12 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+import database
 from analytics import exports
 from analytics.exports import Table
 from analytics.stats import mean_ci
 from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.account_models import AuditEntry
 from surveys.models import Gathering, Network, Organisation, Response, Survey, Unit
 from surveys.operations import FollowUpPlan, Outcome, submit_follow_up, submit_response

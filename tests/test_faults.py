@@ -33,8 +33,8 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+import database
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.cli import upgrade_database
 from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
 from tests.conftest import form_tokens, make_app, response_count

@@ -22,18 +22,18 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
+import database
 from app import create_app
-from questionnaires import fhir_terms as t
+from hl7fhir import terms as t
+from hl7fhir.questionnaire_export import questionnaire_resource
+from hl7fhir.questionnaire_import import definition_from_resource, parse_questionnaire
+from hl7fhir.responses import bundle_chunks
 from questionnaires import forms as qforms
 from questionnaires import schema as s
-from questionnaires.fhir_export import questionnaire_resource
-from questionnaires.fhir_import import definition_from_resource, parse_questionnaire
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import DefinitionError, builtin_definitions
 from questionnaires.models import QuestionnaireVersion
-from surveys import database
 from surveys.account_models import AuditEntry
-from surveys.fhir_responses import bundle_chunks
 from surveys.follow_up_queries import baseline_activities, baseline_code
 from surveys.models import Response, ResponseSource, Survey
 from surveys.operations import follow_up_plan, submit_follow_up, submit_response
@@ -444,7 +444,7 @@ def _follow_up(db, survey: Survey, definition: s.Definition, key: str, day: dt.d
 
 
 def bundle_of(app: Flask, survey_id: int, free_text: bool = True, batch_size: int = 4) -> dict:
-    from questionnaires.fhir_export import fixed_texts
+    from hl7fhir.questionnaire_export import fixed_texts
 
     with app.app_context():
         db = database.session()

@@ -8,10 +8,11 @@ import re
 
 import sqlalchemy as sa
 
-from surveys import database, follow_up_codes, guess_limits
-from surveys.dates import today
+import database
+from surveys import follow_up_codes, guess_limits
 from surveys.models import Answer, FollowUpCode, GuessFailure, Response
 from tests.conftest import csrf_of, form_tokens, respond
+from util.dates import today
 
 BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
             "activities-1-activity": "Gå tur med hunden", "activities-1-score": "3"}

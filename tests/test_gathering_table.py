@@ -17,13 +17,13 @@ import secrets
 
 import pytest
 
+import database
 from analytics import exports
-from analytics.gathering_table import CsvLabels, GatheringFigures, build_table, csv_rows
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
 from questionnaires.schema import Definition
-from surveys import database
+from reporting.gathering_table import CsvLabels, GatheringFigures, build_table, csv_rows
 from surveys.models import Gathering, Network, Organisation, Survey, Unit
 from surveys.operations import submit_response
 from tests.conftest import log_in

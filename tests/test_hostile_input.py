@@ -27,15 +27,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+import database
 from questionnaires import forms as qforms
 from questionnaires import schema as s
 from questionnaires.loader import builtin_definitions
-from surveys import database
-from surveys.dates import today
 from surveys.models import Layout, LinkMode, Survey
 from surveys.operations import issue_single_use_links
 from tests.conftest import PASSWORD, form_tokens, make_app, respond
 from tests.test_permissions import build_world, urls_for
+from util.dates import today
 
 # A fixed, derandomised set in `make test`; HOSTILE_EXAMPLES=500 hunts further, at random.
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))

@@ -57,7 +57,7 @@ NUMBERS = [0.15, 0.25, 2.25, 2.35, -0.04, -0.05, -1.25, 1234.55, 999999.95, 0.0,
 def test_quick_number_filters_write_what_babel_writes(app, lang):
     """The pages' `one_decimal` and `decimal` filters skip Babel's pattern parsing for
     speed; they must not change a single character of what Babel would print."""
-    from surveys.i18n import decimal, one_decimal
+    from web.i18n import decimal, one_decimal
 
     with app.test_request_context(), force_locale(lang):
         for value in NUMBERS:

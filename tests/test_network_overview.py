@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from analytics import network_overview as no
+import database
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
-from surveys import database
+from reporting import network_overview as no
 from surveys.models import Network, Organisation, Survey, Unit
 from surveys.operations import submit_response
 from tests.conftest import log_in

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+import database
 from questionnaires.loader import builtin_definitions
-from surveys import database
 from surveys.account_models import Account, ApiToken
 from surveys.auth import hash_password
 from tests.conftest import PASSWORD, csrf_of, log_in

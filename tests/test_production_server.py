@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from surveys.access_log import MaskingLogger, masked_path
+from web.access_log import MaskingLogger, masked_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "gunicorn.conf.py"

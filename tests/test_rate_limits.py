@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from surveys import rate_limits
 from tests.conftest import PASSWORD, log_in, make_app, respond, response_count
+from web import rate_limits
 
 SAMLING_OK = {"balanse": "2", "nytte_totalt": "1"}
 REDIS_URL = "redis://127.0.0.1:6379/13"

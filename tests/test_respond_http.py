@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from surveys import database
+import database
 from surveys.models import Layout, LinkMode
 from surveys.operations import issue_single_use_links
 from tests.conftest import form_tokens, respond, response_count

@@ -10,11 +10,11 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
+import database
 from analytics.stats import mean_ci, mean_ci_from_counts
 from questionnaires import schema
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import builtin_definitions
-from surveys import database
 from surveys.models import Response, Survey
 from surveys.operations import Outcome, submit_response
 from tests.conftest import leads, log_in, page_of

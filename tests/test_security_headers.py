@@ -40,7 +40,7 @@ def _responses(app: Flask, client, make_survey, make_account) -> dict[str, objec
     tokens = form_tokens(start.get_data(as_text=True))
     closed = make_survey("samling", link_mode=LinkMode.SINGLE_USE)
     with app.app_context():
-        from surveys import database
+        import database
         from surveys.models import Survey
 
         db = database.session()

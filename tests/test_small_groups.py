@@ -19,8 +19,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+import database
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.models import Gathering, Network, Organisation, Survey, Unit
 from tests.conftest import log_in
 from tests.test_results import store

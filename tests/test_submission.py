@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import database
 from questionnaires.item_types import AnswerValue
-from surveys import database
 from surveys.models import LinkMode, SingleUseLink, Survey
 from surveys.operations import Outcome, submit_response
 from tests.conftest import response_count

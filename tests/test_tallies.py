@@ -1,4 +1,4 @@
-"""The tallies that results pages read (`analytics.tallies`) always equal a count of the
+"""The tallies that results pages read (`surveys.tallies`) always equal a count of the
 stored answers: after the demo's hundreds of responses of every questionnaire, after a
 repeated post, under concurrent submissions, after deletions, and for a database from
 before the tallies (recounted by `flask migrate`)."""
@@ -12,9 +12,10 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from analytics import aggregation, tallies
+import database
 from questionnaires.item_types import AnswerValue
-from surveys import database
+from reporting import aggregation
+from surveys import tallies
 from surveys.cli import upgrade_database
 from surveys.demo import seed_demo
 from surveys.models import Answer, AnswerTally, Response, ScoreTally, Survey, Unit

@@ -16,9 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
+import database
 from questionnaires import schema as s
 from questionnaires.loader import builtin_definitions
-from surveys import database
 from surveys.models import Gathering, Network, Survey
 from tests.conftest import form_tokens, log_in, respond
 from tests.test_hostile_input import complete_answer

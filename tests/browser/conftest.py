@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.serving import make_server
 
+import database
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.models import Layout, Network, Organisation, Survey, Unit
 from tests.conftest import make_app
 

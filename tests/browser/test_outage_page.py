@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+import database
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
-from surveys import database
 from surveys.models import Layout, Network, Organisation, Survey, Unit
 from tests.browser.conftest import serve
 from tests.browser.test_answering import LANGUAGES, assert_accessible, fill_page

@@ -1,0 +1,190 @@
+"""The JSON API (/api/v1): the figures of the staff pages for a municipality's own tools.
+
+Why: units and networks read their figures into Excel or Power BI. Every route here loads
+its object as the staff page does (`surveys.access`: administrators see everything, network
+leads their networks, unit leads their units; anything else answers 404, as on the pages,
+so a program learns nothing about what exists outside its scope), builds the page's own
+objects with the page's own functions, and turns them into JSON with `api.figures`,
+so the small-group rule is the page's. No free text is ever returned.
+
+Access is by API token only (`api.auth`); the routes only read, so CSRF does not
+apply (the blueprint is exempt) and no cookie is needed. `/api/openapi.json` describes it all
+(`api.schema`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
+
+import database
+from api import figures as api_figures
+from api import objects as api_objects
+from api import schema as api_schema
+from api.auth import current_account, token_required
+from api.errors import bad_request, json_error
+from reporting import aggregation, item_results
+from staff.change import summary_of
+from staff.comparison import _mismatch, compare_groups, in_order
+from staff.gatherings import table_of
+from staff.results import category_overview
+from surveys import access
+from surveys.models import Network, Survey, Unit
+from util.dates import today
+from web.i18n import current_language
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+T = TypeVar("T")
+MAX_ID_DIGITS = 10
+
+
+def _minimum() -> int:
+    return current_app.config["SMALL_GROUP_MIN"]
+
+
+def _visible(model: type[T], object_id: int) -> T:
+    return access.get_visible(database.session(), current_account(), model, object_id)
+
+
+def _answer(**body: Any):
+    """Every answer states the small-group limit its figures were held back by."""
+    return jsonify(small_group_minimum=_minimum(), **body)
+
+
+def _survey_json(survey: Survey, responses: int | None = None) -> dict[str, Any]:
+    if responses is None:
+        responses = aggregation.response_total(database.session(), survey.id)
+    return api_objects.survey(survey, responses, _minimum(), today(), current_language())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of the API (no token needed: it holds no data)."""
+    return jsonify(api_schema.document())
+
+
+# --- Surveys ------------------------------------------------------------------------------
+
+@bp.get("/v1/surveys")
+@token_required
+def surveys():
+    db = database.session()
+    found = access.visible_surveys(db, current_account())
+    totals = aggregation.response_totals(db, [s.id for s in found])
+    return _answer(surveys=api_objects.surveys(found, totals, _minimum(), today(),
+                                               current_language()))
+
+
+def results_of(survey: Survey) -> item_results.SurveyResults:
+    """The results page's figures (`admin_results_views.results_of`) without free text,
+    which the API never returns and so never reads."""
+    db, definition = database.session(), survey.questionnaire.definition
+    items = [item.id for item in item_results.shown_items(definition)]
+    return item_results.survey_results(
+        definition, aggregation.response_total(db, survey.id), survey.invited,
+        aggregation.item_counts(db, survey.id, items),
+        aggregation.scores(db, survey.id, item_results.category_items(definition)),
+        None, _minimum())
+
+
+@bp.get("/v1/surveys/<int:survey_id>/results")
+@token_required
+def survey_results(survey_id: int):
+    survey = _visible(Survey, survey_id)
+    found = results_of(survey)
+    return _answer(survey=_survey_json(survey, found.responses),
+                   **api_figures.results(found, survey.questionnaire.definition,
+                                         current_language()))
+
+
+def _other_survey() -> Survey:
+    """The survey in `?with=`: 400 when missing or not a number, 404 out of scope."""
+    raw = request.args.get("with", "").strip()
+    if not raw:
+        bad_request(_("Choose a survey to compare with: ?with=<survey id>."))
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):
+        bad_request(_("The survey to compare with must be given by its number."))
+    return _visible(Survey, int(raw))
+
+
+@bp.get("/v1/surveys/<int:survey_id>/comparison")
+@token_required
+def survey_comparison(survey_id: int):
+    """Baseline against follow-up: this survey and `?with=` (same unit and questionnaire),
+    the earlier one as the baseline, per category with the difference and its 95 % CI.
+    400 when `with` is missing or not a number, 422 when the two cannot be compared."""
+    survey = _visible(Survey, survey_id)
+    other = _other_survey()
+    problem = _mismatch(survey, other)
+    if problem is not None:  # well-formed, but these two cannot be compared
+        abort(json_error(422, problem)[0])
+    first, second = in_order(survey, other)
+    result = compare_groups([first], [second])
+    return _answer(baseline=_survey_json(first), follow_up=_survey_json(second),
+                   categories=api_figures.comparison(result.rows, result.left_out,
+                                                     current_language()))
+
+
+@bp.get("/v1/surveys/<int:survey_id>/change")
+@token_required
+def survey_change(survey_id: int):
+    """The change over linked pairs (PSFS); 404 for a questionnaire without follow-up."""
+    survey = _visible(Survey, survey_id)
+    if survey.questionnaire.definition.follow_up is None:
+        abort(404)
+    return _answer(survey=_survey_json(survey), change=api_figures.change(summary_of(survey)))
+
+
+# --- Units --------------------------------------------------------------------------------
+
+@bp.get("/v1/units")
+@token_required
+def units():
+    found = access.visible_units(database.session(), current_account())
+    return _answer(units=[api_objects.unit(u) for u in found])
+
+
+def _unit_survey(survey: Survey, responses: int) -> dict[str, Any]:
+    """One survey on the unit page: its categories, and the change if it has a follow-up."""
+    definition, lang = survey.questionnaire.definition, current_language()
+    return {"survey": _survey_json(survey, responses),
+            "results": (api_figures.overview(category_overview(survey), lang)
+                        if definition.categories else None),
+            "change": (api_figures.change(summary_of(survey))
+                       if definition.follow_up is not None else None)}
+
+
+@bp.get("/v1/units/<int:unit_id>")
+@token_required
+def unit(unit_id: int):
+    """The unit page's figures: every survey of the unit, newest first."""
+    db = database.session()
+    found = _visible(Unit, unit_id)
+    listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == found.id)
+                             .order_by(Survey.id.desc())))
+    totals = aggregation.response_totals(db, [s.id for s in listed])
+    return _answer(unit=api_objects.unit(found),
+                   surveys=[_unit_survey(s, totals[s.id]) for s in listed])
+
+
+# --- Networks and their gatherings ----------------------------------------------------------
+
+@bp.get("/v1/networks")
+@token_required
+def networks():
+    found = access.visible_networks(database.session(), current_account())
+    return _answer(networks=[api_objects.network(n) for n in found])
+
+
+@bp.get("/v1/networks/<int:network_id>/gatherings")
+@token_required
+def network_gatherings(network_id: int):
+    """The network's table of gathering evaluations (no open answers)."""
+    network = _visible(Network, network_id)
+    table = table_of(network)
+    figures = (api_figures.gathering_table(table) if table is not None
+               else {"scale": None, "gatherings": [], "items": []})
+    return _answer(network=api_objects.named(network), **figures)

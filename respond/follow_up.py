@@ -1,0 +1,228 @@
+"""The follow-up, for the respondent: the code page after a baseline, its printable slip,
+typing a code, and the follow-up form with the user's own activities.
+
+Every address that takes a code looks it up through `_code_row`, which counts wrong codes
+per survey and per client (see `surveys.guess_limits`) before anything else is done, so a
+guesser meets the limit on the slip, the form and the code page alike. Only the addresses
+the app signed itself (`follow_up_codes.code_url`) pass without that check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+import database
+from questionnaires import follow_up as qfollow
+from questionnaires import forms as qforms
+from questionnaires.follow_up import Translate
+from questionnaires.schema import Definition
+from respond.views import (
+    bp,
+    posted_form,
+    render_page,
+    switched_language,
+)
+from surveys import follow_up_codes, guess_limits, handout
+from surveys.follow_up_codes import CodeProblem
+from surveys.follow_up_queries import baseline_activities, find_code, survey_for_token
+from surveys.models import FollowUpCode, Response, Survey
+from surveys.operations import Outcome, submit_follow_up
+from surveys.queries import submission_exists
+from util.dates import today
+from web.errors import FriendlyError
+from web.i18n import current_language
+from web.security import csrf
+
+WRONG_CODE = _l("We found no follow-up with this code. Check that it is written exactly as "
+                "on the slip or in the journal.")
+USED_CODE = _l("This code has already been used for a follow-up. Each code works once.")
+TOO_MANY = _l("Too many wrong codes have been tried. Wait 15 minutes and try again, or ask "
+              "the staff for help.")
+CLOSED = _l("This survey no longer takes follow-ups.")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Follow-up code"),
+                       description=_l("8 letters and digits, for example K7QM-3XTD."))
+
+
+def _follow_up_survey(token: str) -> Survey:
+    """The survey of a token, if its questionnaire has a follow-up at all."""
+    survey = survey_for_token(database.session(), token)
+    if survey is None or survey.questionnaire.definition.follow_up is None:
+        abort(404)
+    return survey
+
+
+def _code_row(survey: Survey, typed: str, *, unused: bool = True,
+              signature: str | None = None) -> tuple[str, FollowUpCode]:
+    """The code's row in this survey; CodeProblem for a wrong, used or throttled code.
+
+    An address the app signed for this code is not a guess and is not throttled.
+    """
+    db, secret = database.session(), current_app.secret_key
+    code = follow_up_codes.normalise(typed)
+    limits = guess_limits.scopes(secret, survey.id, request.remote_addr)
+    if not (code and follow_up_codes.signed(secret, survey.id, code, signature)) and (
+            guess_limits.too_many(db, limits)):
+        raise CodeProblem(429, str(TOO_MANY))
+    row = find_code(db, secret, survey.id, code) if code else None
+    if row is None:
+        if code:  # only what could be a code counts as a guess
+            guess_limits.record_failure(db, limits)
+        raise CodeProblem(404, str(WRONG_CODE))
+    if unused and row.follow_up_id is not None:
+        raise CodeProblem(410, str(USED_CODE))
+    return code, row
+
+
+def _usable_row(survey: Survey, typed: str, *, unused: bool = True) -> tuple[str, FollowUpCode]:
+    """As `_code_row` for a code in the address (signed or not), with the problem shown as
+    a friendly error page."""
+    try:
+        return _code_row(survey, typed, unused=unused, signature=request.args.get("s"))
+    except CodeProblem as problem:
+        raise FriendlyError(problem.status, problem.message) from None
+
+
+# --- After the baseline: the code, its QR code and a printable slip -----------------------
+
+def _code_context(survey: Survey, code: str, row: FollowUpCode) -> dict:
+    url = follow_up_codes.code_url("respond.follow_up", survey, code, _external=True)
+    return {"survey": survey, "definition": survey.questionnaire.definition,
+            "lang": current_language(), "code": follow_up_codes.display(code),
+            "slip_url": follow_up_codes.code_url("respond.follow_up_slip", survey, code),
+            "url": url, "qr": handout.qr_data_uri(url), "due_on": row.due_on}
+
+
+@bp.get("/s/<token>/kode/<code>")
+def follow_up_code(token: str, code: str):
+    """The thank-you page of a baseline, with the code for the follow-up."""
+    survey = _follow_up_survey(token)
+    code, row = _usable_row(survey, code)
+    return render_template("respond/code.html", **_code_context(survey, code, row))
+
+
+@bp.get("/s/<token>/kode/<code>/lapp")
+def follow_up_slip(token: str, code: str):
+    """A slip to print or keep: the code, the QR code with the link, and the date."""
+    survey = _follow_up_survey(token)
+    code, row = _usable_row(survey, code)
+    return render_template("respond/slip.html", **_code_context(survey, code, row))
+
+
+# --- The follow-up ---------------------------------------------------------------------------
+
+@bp.route("/s/<token>/oppfolging", methods=["GET", "POST"])
+def follow_up_start(token: str):
+    """Type the code from the slip or the journal."""
+    survey = _follow_up_survey(token)
+    if request.method == "GET":
+        return _code_entry_page(survey, CodeForm(formdata=None))
+    csrf.protect()
+    form = CodeForm()
+    if not survey.accepts_follow_ups(today()):
+        raise FriendlyError(410, str(CLOSED))
+    try:
+        code, _row = _code_row(survey, form.code.data or "")
+    except CodeProblem as problem:
+        form.code.errors = [problem.message]
+        return _code_entry_page(survey, form, problem.status)
+    # Typed and found: from here on the address is the app's own, and signed.
+    return redirect(follow_up_codes.code_url("respond.follow_up", survey, code), code=303)
+
+
+def _code_entry_page(survey: Survey, form: CodeForm, status: int = 200):
+    html = render_template("respond/code_entry.html", survey=survey, form=form,
+                           definition=survey.questionnaire.definition, lang=current_language())
+    return html, status
+
+
+def _baseline_hint(lang: str, score: float) -> str:
+    with force_locale(lang):
+        return _("Last time you gave %(score)s.", score=format_decimal(score))
+
+
+def _intro(on: dt.date):
+    def intro(lang: str) -> str:
+        with force_locale(lang):
+            return _("These are the activities you named on %(date)s. How well can you do "
+                     "each of them now? Give each a new score from 0 to 10.",
+                     date=format_date(on, "long"))
+    return intro
+
+
+def follow_up_form(survey: Survey, row: FollowUpCode, intro: Callable[[dt.date], Translate],
+                   hint: Callable[[str, float], str]) -> tuple[Definition, type]:
+    """The follow-up form of one code (online and on staff's paper entry): the baseline's
+    activities, with `intro(baseline date)` above them and, when the survey shows it, the
+    baseline score under each as `hint(lang, score)`."""
+    db = database.session()
+    definition = survey.questionnaire.definition
+    rows = baseline_activities(db, definition, row.baseline_id)
+    baseline = db.get(Response, row.baseline_id)
+    form_definition = qfollow.follow_up_definition(
+        definition, rows, intro(baseline.submitted_on),
+        hint if survey.show_baseline_score else None)
+    return form_definition, qforms.build_form_class(form_definition)
+
+
+def _follow_up_form(survey: Survey, row: FollowUpCode) -> tuple[Definition, type]:
+    return follow_up_form(survey, row, _intro, _baseline_hint)
+
+
+def _open_follow_up(token: str, typed: str, *, unused: bool) -> tuple[Survey, str, FollowUpCode]:
+    """The survey, code and code row of a follow-up address, if it takes follow-ups now."""
+    survey = _follow_up_survey(token)
+    if not survey.accepts_follow_ups(today()):
+        raise FriendlyError(410, str(CLOSED))
+    code, row = _usable_row(survey, typed, unused=unused)
+    return survey, code, row
+
+
+@bp.get("/s/<token>/oppfolging/<code>")
+def follow_up(token: str, code: str):
+    """The follow-up form: the user's own activities, each to be scored again."""
+    survey, code, row = _open_follow_up(token, code, unused=True)
+    definition, form_class = _follow_up_form(survey, row)
+    form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18), page="0")
+    return _render(survey, code, definition, form)
+
+
+@bp.post("/s/<token>/oppfolging/<code>")
+def follow_up_submit(token: str, code: str):
+    """Switch language, or validate and store the follow-up."""
+    survey, code, row = _open_follow_up(token, code, unused=False)
+    if row.follow_up_id is not None and not submission_exists(
+            database.session(), survey.id, request.form.get("submission_key", "")):
+        raise FriendlyError(410, str(USED_CODE))  # the same follow-up sent again passes
+    csrf.protect()
+    definition, form_class = _follow_up_form(survey, row)
+    switched = switched_language(lambda: _render(survey, code, definition, form_class()))
+    if switched is not None:
+        return switched
+    lang = current_language()
+    form = posted_form(definition)
+    key = form.submission_key.data
+    if not qforms.validate_items(form, list(definition.items())):
+        return _render(survey, code, definition, form, status=422)
+    answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
+                                           qforms.collect_answers(definition, form))
+    outcome = submit_follow_up(database.session(), survey, row.id, key, lang, answers, today())
+    if outcome is Outcome.CODE_USED:
+        raise FriendlyError(410, str(USED_CODE))
+    return redirect(url_for(".thanks", token=survey.public_token), code=303)
+
+
+def _render(survey: Survey, code: str, definition: Definition, form, status: int = 200):
+    action = follow_up_codes.code_url("respond.follow_up_submit", survey, code)
+    return render_page(survey, definition, form, 0, action), status

@@ -1,0 +1,182 @@
+"""Staff pages for the change between baseline and follow-up (PSFS), and the unit's page.
+
+What a unit sees: how many gave a baseline and a follow-up, the mean score before and
+after over the pairs, the mean change with its 95 % confidence interval, the share who
+improved by a clinically important amount, a slope chart of the pairs, the distribution of
+change, and the activities users named. Every figure follows the small-group rule in
+`analytics.paired`; the activities are free text and are listed for the unit's own leads only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+import database
+from analytics import charts, exports
+from analytics.paired import (
+    IMPROVEMENT_SOURCE,
+    IMPROVEMENT_THRESHOLD,
+    ActivityCounts,
+    PairedSummary,
+    activity_counts,
+    paired_summary,
+)
+from reporting import checklist
+from staff.checklist import checklist_summary
+from staff.comparison import candidates
+from staff.follow_up import follow_up_survey
+from staff.results import category_overview
+from staff.signin import bp, export_delimiter
+from surveys import access, auth
+from surveys.follow_up_queries import (
+    baseline_count,
+    named_activities,
+    pair_activity_labels,
+    pairs,
+)
+from surveys.models import Survey, Unit
+from surveys.queries import response_counts
+from surveys.survey_admin_operations import record_export
+from util.dates import today
+from web.i18n import current_language
+
+CHARTS = ("slope", "distribution")
+
+
+@dataclass(frozen=True)
+class ChangeResults:
+    """Everything the change page shows for one survey, already through the small-group rule."""
+
+    summary: PairedSummary
+    activities: ActivityCounts | None  # None: this reader may not read free text
+
+
+def _minimum() -> int:
+    return current_app.config["SMALL_GROUP_MIN"]
+
+
+def summary_of(survey: Survey, baselines: int | None = None) -> PairedSummary:
+    """The paired figures of a survey; `baselines` when the caller has counted them already."""
+    db, definition = database.session(), survey.questionnaire.definition
+    if baselines is None:
+        baselines = baseline_count(db, survey.id)
+    return paired_summary(baselines, pairs(db, definition, survey.id), _minimum())
+
+
+def results_of(survey: Survey) -> ChangeResults:
+    db, definition = database.session(), survey.questionnaire.definition
+    baselines = baseline_count(db, survey.id)
+    activities = None
+    if access.may_read_free_text(auth.current_account(), survey):
+        activities = activity_counts(named_activities(db, definition, survey.id), baselines,
+                                     _minimum())
+    return ChangeResults(summary_of(survey, baselines), activities)
+
+
+@bp.get("/surveys/<int:survey_id>/change")
+@auth.login_required
+def survey_change(survey_id: int):
+    survey = follow_up_survey(survey_id)
+    return render_template("admin/change/survey.html", survey=survey,
+                           results=results_of(survey), minimum=_minimum(),
+                           threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE)
+
+
+def _chart(name: str, summary: PairedSummary, lang: str) -> Any:
+    if name == "slope":
+        return charts.slope_chart(
+            summary.pairs, title=_("Mean score before and after, one line per user"),
+            baseline_label=_("Baseline"), follow_up_label=_("Follow-up"),
+            axis_title=_("Mean score (0–10)"), locale=lang)
+    return charts.change_histogram(
+        summary.distribution, title=_("Change in mean score, number of users"),
+        x_title=_("Change in points (follow-up minus baseline)"),
+        y_title=_("Users"), locale=lang)
+
+
+@bp.get("/surveys/<int:survey_id>/change/chart")
+@auth.login_required
+def survey_change_chart(survey_id: int):
+    """`?name=slope|distribution&fmt=svg|png`: a chart as SVG (for the page) or PNG (for a
+    poster); `&download=1` saves it. Below the small-group limit the chart has no data."""
+    name, fmt = request.args.get("name", "slope"), request.args.get("fmt", "svg")
+    if name not in CHARTS or fmt not in charts.FORMATS:
+        abort(404)
+    survey = follow_up_survey(survey_id)
+    chart = _chart(name, summary_of(survey), current_language())
+    return charts.chart_response(chart, fmt, f"survey-{survey.id}-{name}",
+                                 download=bool(request.args.get("download")))
+
+
+@bp.get("/surveys/<int:survey_id>/pairs.csv")
+@auth.login_required
+def survey_pairs_csv(survey_id: int):
+    """The pairs, one row per activity, with a random pair id (never the code).
+
+    Suppressed below the small-group limit like everything else. The activity's text is
+    free text, so only the unit's own leads get it.
+    """
+    return _pairs_export(survey_id, "csv")
+
+
+@bp.get("/surveys/<int:survey_id>/pairs.xlsx")
+@auth.login_required
+def survey_pairs_xlsx(survey_id: int):
+    """The same pairs as an Excel workbook."""
+    return _pairs_export(survey_id, "xlsx")
+
+
+def _pairs_export(survey_id: int, fmt: str):
+    survey = follow_up_survey(survey_id)
+    delimiter = export_delimiter(fmt)
+    account, db = auth.current_account(), database.session()
+    summary = summary_of(survey)
+    with_text = access.may_read_free_text(account, survey)
+    labels = _activity_labels(survey) if with_text else {}
+    header = ["pair_id", "baseline_date", "follow_up_date", "activity_number",
+              *(["activity"] if with_text else []), "baseline_score", "follow_up_score"]
+    rows = [
+        [pair.pair_id, pair.baseline_on.isoformat(), pair.follow_up_on.isoformat(),
+         number, *([labels.get((pair.pair_id, position), "")] if with_text else []),
+         pair.baseline[position], pair.follow_up[position]]
+        for pair in summary.pairs
+        for number, position in enumerate(pair.positions, 1)
+    ]
+    record_export(db, account, survey)
+    return exports.table_response(fmt, f"survey-{survey.id}-pairs",
+                                  [exports.Table("pairs", header, rows)], delimiter)
+
+
+def _activity_labels(survey: Survey) -> dict[tuple[str, int], str]:
+    return pair_activity_labels(database.session(), survey.questionnaire.definition, survey.id)
+
+
+# --- The unit's page ------------------------------------------------------------------------
+
+@bp.get("/units/<int:unit_id>")
+@auth.login_required
+def unit_page(unit_id: int):
+    """A unit's surveys; for each survey with categories its responses, response rate and
+    category scores, with a choice of another survey to compare it with; for those with a
+    follow-up, the change at a glance."""
+    db = database.session()
+    unit = access.get_visible(db, auth.current_account(), Unit, unit_id)
+    listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == unit.id)
+                             .order_by(Survey.id.desc())))
+    changes = {s.id: summary_of(s) for s in listed
+               if s.questionnaire.definition.follow_up is not None}
+    scored = [s for s in listed if s.questionnaire.definition.categories]
+    checklists = {s.id: checklist_summary(s) for s in listed
+                  if checklist.is_checklist(s.questionnaire.definition)}
+    return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
+                           checklists=checklists,
+                           counts=response_counts(db, [s.id for s in listed]),
+                           changes=changes, lang=current_language(), minimum=_minimum(),
+                           threshold=IMPROVEMENT_THRESHOLD,
+                           overviews={s.id: category_overview(s) for s in scored},
+                           comparable={s.id: candidates(s) for s in scored})

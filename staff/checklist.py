@@ -1,0 +1,242 @@
+"""Staff pages for the pathway checklist: fill one in, see the run chart, mark a change.
+
+The unit's page (`/surveys/<id>/checklist`) shows each pathway's compliance as a run chart
+with the Anhøj rules, split at the day the unit marked a change; compliance per step; and a
+p-chart of the monthly share of steps done (Laney's p′ on request). What may be shown to
+whom is decided in `reporting.checklist`; the words come from `reporting.checklist_words`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+
+import database
+from analytics import charts, exports, run_charts
+from analytics.spc import PChart, p_chart_limits
+from questionnaires import forms as qforms
+from questionnaires.display import error_entries
+from reporting import checklist
+from reporting.checklist import SeriesAnalysis
+from reporting.checklist_tables import series_tables
+from reporting.checklist_words import change_verdict, findings
+from respond.views import posted_form
+from staff.signin import bp, export_delimiter
+from staff.survey_forms import ChangeForm
+from surveys import access, auth
+from surveys import survey_admin_operations as ops
+from surveys.models import Survey, SurveyStatus
+from surveys.operations import Outcome, submit_response
+from surveys.queries import response_count
+from util.dates import today
+from web.errors import FriendlyError
+from web.i18n import current_language
+
+
+@dataclass(frozen=True)
+class ChecklistSummary:
+    """A checklist survey at a glance: how many pathways, the median of the current phase
+    (after the marked change, if any) and what the rules say about it. `suppressed` when
+    fewer pathways than the small-group limit are on the chart (the network's page)."""
+
+    pathways: int
+    median: float | None
+    sentences: list[str]
+    changed_on: datetime.date | None
+    suppressed: bool = False
+
+
+def checklist_summary(survey: Survey, minimum: int = 0) -> ChecklistSummary:
+    """The summary of one checklist survey; below `minimum` pathways on the chart nothing
+    but the count of pathways is given."""
+    records = checklist.pathway_records(database.session(), survey.id,
+                                        survey.questionnaire.definition)
+    series = checklist.analyse_series(records, survey.change_on, with_labels=False)
+    if len(series.observations) < minimum:
+        return ChecklistSummary(len(records), None, [], survey.change_on, suppressed=True)
+    sentences = findings(series.current)
+    verdict = change_verdict(series)
+    return ChecklistSummary(len(records), series.current.median,
+                            sentences + ([verdict] if verdict else []), survey.change_on)
+
+
+def checklist_survey(survey_id: int) -> Survey:
+    """A survey the account may see whose questionnaire is a checklist; otherwise 404."""
+    survey = access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
+    if not checklist.is_checklist(survey.questionnaire.definition):
+        abort(404)
+    return survey
+
+
+def _laney() -> bool:
+    """`?laney=1` asks for Laney's p′ chart; anything else but nothing is a 400."""
+    value = request.args.get("laney", "")
+    if value not in ("", "0", "1"):
+        raise FriendlyError(400, _("Choose the p-chart or Laney's p′ chart."))
+    return value == "1"
+
+
+def _series(survey: Survey) -> tuple[list[checklist.PathwayRecord], SeriesAnalysis]:
+    """The survey's pathways and their run-chart analysis; labels only for those who may
+    read the survey's free text."""
+    records = checklist.pathway_records(database.session(), survey.id,
+                                        survey.questionnaire.definition)
+    with_labels = access.may_read_free_text(auth.current_account(), survey)
+    return records, checklist.analyse_series(records, survey.change_on,
+                                             with_labels=with_labels)
+
+
+def _month_label(month) -> str:
+    return format_date(month, "MMM y")
+
+
+@bp.get("/surveys/<int:survey_id>/checklist")
+@auth.login_required
+def checklist_page(survey_id: int):
+    """The unit's run chart, its findings in words, steps, p-chart and downloads."""
+    survey = checklist_survey(survey_id)
+    definition = survey.questionnaire.definition
+    records, series = _series(survey)
+    laney = _laney()
+    p_chart = p_chart_limits(checklist.month_counts(records), laney=laney)
+    phases = run_charts.phases_of(series.analysis)
+    form = ChangeForm(formdata=None, change_on=survey.change_on, change_note=survey.change_note)
+    return render_template(
+        "admin/checklist/survey.html", survey=survey, definition=definition,
+        records=records, series=series, phases=phases,
+        phase_findings=[findings(phase) for phase in phases],
+        verdict=change_verdict(series), rows=run_charts.run_chart_rows(
+            series.observations, series.analysis, series.against_before),
+        steps=checklist.step_compliance(definition, records), p_chart=p_chart,
+        p_rows=run_charts.p_chart_rows(p_chart), laney=laney, month_label=_month_label,
+        form=form, lang=current_language(),
+        with_labels=access.may_read_free_text(auth.current_account(), survey),
+        may_fill=survey.status(today()) is not SurveyStatus.CLOSED)
+
+
+@bp.get("/surveys/<int:survey_id>/checklist/run-chart.svg", defaults={"fmt": "svg"})
+@bp.get("/surveys/<int:survey_id>/checklist/run-chart.png", defaults={"fmt": "png"})
+@auth.login_required
+def checklist_run_chart(survey_id: int, fmt: str):
+    """The run chart as SVG (for the page) or PNG (for a poster); `?download=1` saves it."""
+    survey = checklist_survey(survey_id)
+    _records, series = _series(survey)
+    chart = run_charts.run_chart(
+        series.observations, series.analysis, title=_("Compliance pathway by pathway"),
+        x_title=_("Pathways in the order they started"), y_title=_("Compliance"),
+        median_label=_("Median"), point_label=_("Pathway"),
+        signal_label=_("Part of a signal"), legend_title=_("Points"),
+        change_label=_("Change") if survey.change_on else None,
+        carried=series.against_before, carried_label=_("Median before the change"),
+        locale=current_language())
+    return charts.chart_response(chart, fmt, f"survey-{survey.id}-run-chart",
+                                 download=bool(request.args.get("download")))
+
+
+@bp.get("/surveys/<int:survey_id>/checklist/p-chart.svg", defaults={"fmt": "svg"})
+@bp.get("/surveys/<int:survey_id>/checklist/p-chart.png", defaults={"fmt": "png"})
+@auth.login_required
+def checklist_p_chart(survey_id: int, fmt: str):
+    """The monthly p-chart (`?laney=1`: Laney's p′) as SVG or PNG."""
+    survey = checklist_survey(survey_id)
+    laney = _laney()
+    records = checklist.pathway_records(database.session(), survey.id,
+                                        survey.questionnaire.definition)
+    chart = p_chart_limits(checklist.month_counts(records), laney=laney)
+    drawn = run_charts.p_chart(
+        chart, month_labels=[_month_label(point.month) for point in chart.points],
+        title=_p_chart_title(chart), x_title=_("Month the pathways started"),
+        y_title=_("Share of steps done"), centre_label=_("Average"),
+        limits_label=_("Control limits"), point_label=_("Month"),
+        outside_label=_("Outside the limits"), legend_title=_("Points"),
+        locale=current_language())
+    name = f"survey-{survey.id}-{'laney-' if laney else ''}p-chart"
+    return charts.chart_response(drawn, fmt, name,
+                                 download=bool(request.args.get("download")))
+
+
+def _p_chart_title(chart: PChart) -> str:
+    if chart.laney:
+        return _("Steps done per month, Laney p′ chart")
+    return _("Steps done per month, p-chart")
+
+
+@bp.get("/surveys/<int:survey_id>/checklist/series.csv", defaults={"fmt": "csv"})
+@bp.get("/surveys/<int:survey_id>/checklist/series.xlsx", defaults={"fmt": "xlsx"})
+@auth.login_required
+def checklist_series_export(survey_id: int, fmt: str):
+    """The pathways as CSV; XLSX adds the steps and the months as sheets of their own."""
+    survey = checklist_survey(survey_id)
+    delimiter = export_delimiter(fmt)
+    records, series = _series(survey)
+    definition = survey.questionnaire.definition
+    tables = series_tables(series, checklist.step_compliance(definition, records),
+                           p_chart_limits(checklist.month_counts(records), laney=_laney()),
+                           current_language())
+    return exports.table_response(fmt, f"survey-{survey.id}-checklist",
+                                  tables[:1] if fmt == "csv" else tables, delimiter)
+
+
+@bp.post("/surveys/<int:survey_id>/checklist/change")
+@auth.login_required
+def checklist_change(survey_id: int):
+    """Mark the day a change was introduced (`nav=remove` takes the mark away)."""
+    survey = checklist_survey(survey_id)
+    db, account = database.session(), auth.current_account()
+    if request.form.get("nav") == "remove":
+        ops.mark_change(db, account, survey, None, None)
+        flash(_("The change is no longer marked."))
+        return redirect(url_for(".checklist_page", survey_id=survey.id), code=303)
+    form = ChangeForm()
+    if not form.validate():
+        return _invalid_change(survey, form)
+    ops.mark_change(db, account, survey, form.change_on.data, form.change_note.data)
+    flash(_("The change is marked. The run chart is now split into before and after."))
+    return redirect(url_for(".checklist_page", survey_id=survey.id), code=303)
+
+
+def _invalid_change(survey: Survey, form: ChangeForm):
+    return render_template("admin/checklist/change.html", survey=survey, form=form), 422
+
+
+# --- Filling in a checklist when logged in -------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/checklist/new", methods=["GET", "POST"])
+@auth.login_required
+def checklist_entry(survey_id: int):
+    """Fill in the checklist for one pathway, validated exactly like the unit's link."""
+    survey = checklist_survey(survey_id)
+    if survey.status(today()) is SurveyStatus.CLOSED:
+        raise FriendlyError(409, _("This survey is closed, so no more checklists can be "
+                                   "filled in. Open it again on the survey's page."))
+    definition = survey.questionnaire.definition
+    form_class = qforms.build_form_class(definition)
+    if request.method == "GET":
+        form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18))
+        return _entry_page(survey, form)
+    form = posted_form(definition)
+    if not qforms.validate_items(form, list(definition.items())):
+        return _entry_page(survey, form, status=422)
+    db = database.session()
+    outcome = submit_response(db, survey, None, form.submission_key.data, current_language(),
+                              qforms.collect_answers(definition, form), today())
+    if outcome is Outcome.ALREADY_STORED:
+        flash(_("This checklist was already saved, so it was not saved twice."))
+    count = response_count(db, survey.id)
+    flash(ngettext("Saved. %(num)d pathway so far.", "Saved. %(num)d pathways so far.",
+                   count))
+    target = ".checklist_entry" if request.form.get("nav") == "another" else ".checklist_page"
+    return redirect(url_for(target, survey_id=survey.id), code=303)
+
+
+def _entry_page(survey: Survey, form, status: int = 200):
+    definition, lang = survey.questionnaire.definition, current_language()
+    errors = error_entries(definition, list(definition.items()), form, lang)
+    html = render_template("admin/checklist/entry.html", survey=survey, definition=definition,
+                           form=form, errors=errors, lang=lang)
+    return html, status

@@ -1,0 +1,35 @@
+"""Staff download of a survey's responses as an HL7 FHIR R4 Bundle of QuestionnaireResponse.
+
+The raw export's rules (see `admin_survey_views._raw_export`): whoever sees the survey may
+download it (others get 404), free text only for those who may read it, and every export is
+audited before the first byte is sent. No small-group rule: like the CSV of responses, this
+is the unit's own data going to its own journal system, not a figure shown to others.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+
+import database
+from hl7fhir import terms as fhir_terms
+from hl7fhir.questionnaire_export import fixed_texts
+from hl7fhir.responses import bundle_chunks
+from staff.signin import bp
+from surveys import access, auth
+from surveys import survey_admin_operations as ops
+from surveys.models import Survey
+
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+
+
+@bp.get("/surveys/<int:survey_id>/responses.fhir.json")
+@auth.login_required
+def export_responses_fhir(survey_id: int):
+    """Every response as a QuestionnaireResponse in a Bundle, streamed."""
+    db, account = database.session(), auth.current_account()
+    survey = access.get_visible(db, account, Survey, survey_id)
+    chunks = bundle_chunks(db, survey, fhir_terms.base_url(),
+                           access.may_read_free_text(account, survey), fixed_texts())
+    ops.record_export(db, account, survey)
+    return Response(chunks, content_type=FHIR_JSON, headers={
+        "Content-Disposition": f'attachment; filename="survey-{survey_id}-responses.fhir.json"'})

@@ -1,0 +1,228 @@
+"""Staff pages for follow-ups («Hva er viktig for deg?»): a survey's follow-up settings, the
+code of a paper baseline, and typing in paper follow-ups.
+
+A paper follow-up is entered in two steps on one address: the code written on the form (and
+the form's language), then a new score for each activity the user named at baseline. The
+second step is rendered as the answer to the first post, so a code never appears in an
+address, a log line or the audit log. Codes are looked up only within a survey the account
+may see (`access.get_visible`), so no guessing limit is needed as on the respondent's pages.
+Staff may enter paper follow-ups after the survey stopped taking them online.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+import database
+from questionnaires import follow_up as qfollow
+from questionnaires import forms as qforms
+from questionnaires.display import error_entries
+from questionnaires.schema import Definition
+from respond.follow_up import USED_CODE, follow_up_form
+from staff.signin import bp
+from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
+from surveys import access, auth, follow_up_codes, handout
+from surveys import survey_admin_operations as ops
+from surveys.follow_up_codes import CodeProblem
+from surveys.follow_up_queries import find_code, stored_baseline_code
+from surveys.models import FollowUpCode, ResponseSource, Survey
+from surveys.operations import FollowUpPlan, Outcome, follow_up_plan, submit_follow_up
+from surveys.queries import submission_exists
+from util.dates import today
+from web.errors import render_error
+from web.i18n import current_language
+
+UNKNOWN_CODE = _l("No baseline in this survey has this code.")
+# Fields of the entry page that are not questions of the follow-up form.
+ENTRY_FIELDS = frozenset({"follow-up-code", "paper-language"})
+
+
+def follow_up_survey(survey_id: int) -> Survey:
+    """A survey the account may see whose questionnaire has a follow-up; 404 otherwise."""
+    survey = access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
+    if survey.questionnaire.definition.follow_up is None:
+        abort(404)
+    return survey
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+def follow_up_settings_form(survey: Survey) -> FollowUpSettingsForm:
+    """The settings form with the survey's current values, for the survey page."""
+    return FollowUpSettingsForm(formdata=None, obj=survey)
+
+
+@bp.route("/surveys/<int:survey_id>/follow-up-settings", methods=["GET", "POST"])
+@auth.login_required
+def follow_up_settings(survey_id: int):
+    """Change the weeks to the follow-up and whether the first score is shown."""
+    survey = follow_up_survey(survey_id)
+    if request.method == "GET":
+        return _settings_page(survey, follow_up_settings_form(survey))
+    form = FollowUpSettingsForm()
+    if not form.validate():
+        return _settings_page(survey, form, status=422)
+    ops.change_follow_up_settings(database.session(), auth.current_account(), survey,
+                                  form.follow_up_weeks.data, form.show_baseline_score.data)
+    flash(_("The follow-up settings are saved."))
+    return redirect(url_for(".survey", survey_id=survey.id), code=303)
+
+
+def _settings_page(survey: Survey, form: FollowUpSettingsForm, status: int = 200):
+    html = render_template("admin/surveys/follow_up_settings.html", survey=survey,
+                           follow_up_form=form)
+    return html, status
+
+
+# --- The code of a paper baseline (called from paper entry) --------------------------------
+
+def paper_baseline_plan(survey: Survey) -> FollowUpPlan | None:
+    """The follow-up plan of a paper baseline, as online; None without a follow-up."""
+    return follow_up_plan(survey, current_app.secret_key, today())
+
+
+def flash_baseline_code(survey: Survey, submission_key: str) -> None:
+    """Tell staff the code of the baseline just stored, with a link to its printable slip.
+
+    The message is built as Markup from escaped text, so the link survives the session's
+    flash storage; only the session (never the audit log) holds the code.
+    """
+    code, row = stored_baseline_code(database.session(), current_app.secret_key, survey.id,
+                                     submission_key)
+    text = escape(_("Follow-up code: %(code)s, suggested follow-up on or about %(date)s. "
+                    "Write it on the paper form and in the journal."))
+    slip = follow_up_codes.code_url("respond.follow_up_slip", survey, code)
+    message = text % {"code": Markup("<strong>%s</strong>") % follow_up_codes.display(code),
+                      "date": format_date(row.due_on, "long")}
+    flash(message + Markup(' <a class="ds-link" href="%s">%s</a>') % (
+        slip, _("Open the slip with the code to print")))
+
+
+# --- Paper follow-ups -----------------------------------------------------------------------
+
+def _code_row(survey: Survey, code: str, submission_key: str | None) -> FollowUpCode:
+    """The code's row in this survey; a used code passes only for the same follow-up sent
+    again (same submission key), which is then stored once."""
+    db = database.session()
+    row = find_code(db, current_app.secret_key, survey.id, code)
+    if row is None:
+        raise CodeProblem(404, str(UNKNOWN_CODE))
+    if row.follow_up_id is not None and not (
+            submission_key and submission_exists(db, survey.id, submission_key)):
+        raise CodeProblem(410, str(USED_CODE))
+    return row
+
+
+@bp.route("/surveys/<int:survey_id>/follow-up-entry", methods=["GET", "POST"])
+@auth.login_required
+def follow_up_entry(survey_id: int):
+    """Type in paper follow-ups: the code first, then the new scores for that code."""
+    survey = follow_up_survey(survey_id)
+    if request.method == "GET":
+        lang = handout.print_language(request.args.get("lang"), "nb")
+        language = PaperLanguageForm(formdata=None, language=lang or "nb")
+        return _code_page(survey, PaperCodeForm(formdata=None), language)
+    code_form, language = PaperCodeForm(), PaperLanguageForm()
+    if not (code_form.validate() & language.validate()):
+        return _code_page(survey, code_form, language, 422)
+    code, key = code_form.normalised(), request.form.get("submission_key")
+    try:
+        row = _code_row(survey, code, key)
+    except CodeProblem as problem:
+        return _refuse(survey, code_form, language, problem)
+    if key is None:  # the code was just typed: show its follow-up form
+        definition, form_class = _scores_form(survey, row)
+        form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18))
+        return _scores_page(survey, code, row, definition, form, language)
+    return _store_scores(survey, code_form, row, language)
+
+
+def _store_scores(survey: Survey, code_form: PaperCodeForm, row: FollowUpCode,
+                  language: PaperLanguageForm):
+    """Validate the new scores like an online follow-up, store them paired, go to the next."""
+    definition, form_class = _scores_form(survey, row)
+    posted = [name for name in request.form if name not in ENTRY_FIELDS]
+    try:
+        qforms.check_known_fields(definition, posted, current_language())
+    except qforms.UnknownFieldError as exc:
+        return render_error(400, str(exc.message))
+    form = form_class()
+    key = form.submission_key.data
+    if not key or len(key) > 64:
+        abort(400)
+    if not qforms.validate_items(form, list(definition.items())):
+        return _scores_page(survey, code_form.normalised(), row, definition, form, language,
+                            status=422)
+    answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
+                                           qforms.collect_answers(definition, form))
+    outcome = submit_follow_up(database.session(), survey, row.id, key,
+                               language.language.data, answers, today(),
+                               source=ResponseSource.PAPER)
+    if outcome is Outcome.CODE_USED:
+        return _refuse(survey, code_form, language, CodeProblem(410, str(USED_CODE)))
+    if outcome is Outcome.ALREADY_STORED:
+        flash(_("This form was already saved, so it was not saved twice."))
+    else:
+        flash(_("Saved. The follow-up is linked to its baseline. Type the next code."))
+    return redirect(url_for(".follow_up_entry", survey_id=survey.id,
+                            lang=language.language.data), code=303)
+
+
+def _staff_intro(on: dt.date):
+    def intro(lang: str) -> str:
+        with force_locale(lang):
+            return _("The activities named in the first answers, on %(date)s. Enter the new "
+                     "score of each as written on the paper form.",
+                     date=format_date(on, "long"))
+    return intro
+
+
+def _staff_hint(lang: str, score: float) -> str:
+    with force_locale(lang):
+        return _("First score: %(score)s.", score=format_decimal(score))
+
+
+def _scores_form(survey: Survey, row: FollowUpCode) -> tuple[Definition, type]:
+    """The follow-up form of one code: its baseline's activities, as the respondent sees
+    them; the first score only when the survey shows it to respondents too."""
+    return follow_up_form(survey, row, _staff_intro, _staff_hint)
+
+
+def _refuse(survey: Survey, code_form: PaperCodeForm, language: PaperLanguageForm,
+            problem: CodeProblem):
+    """The first step again, with the code's problem at its field."""
+    code_form.code.errors = [problem.message]
+    return _code_page(survey, code_form, language, problem.status)
+
+
+def _code_page(survey: Survey, code_form: PaperCodeForm, language: PaperLanguageForm,
+               status: int = 200):
+    """The first step: the code and the language of the paper form."""
+    errors = [(code_form.code.id, str(code_form.code.label.text), str(error))
+              for error in code_form.code.errors[:1]]
+    if language.language.errors:
+        errors.append(("paper-language-nb", str(language.language.label.text),
+                       str(language.language.errors[0])))
+    html = render_template(
+        "admin/surveys/follow_up_entry.html", survey=survey, code_form=code_form,
+        language=language, errors=errors, online=survey.accepts_follow_ups(today()))
+    return html, status
+
+
+def _scores_page(survey: Survey, code: str, row: FollowUpCode, definition: Definition, form,
+                 language: PaperLanguageForm, status: int = 200):
+    """The second step: the activities of one code, each to be scored again."""
+    lang = current_language()
+    html = render_template(
+        "admin/surveys/follow_up_scores.html", survey=survey, definition=definition,
+        form=form, lang=lang, language=language, code=code,
+        shown_code=follow_up_codes.display(code), due_on=row.due_on,
+        errors=error_entries(definition, list(definition.items()), form, lang))
+    return html, status

@@ -1,0 +1,141 @@
+"""Staff pages for a network's gathering evaluations: the classic table and its CSV.
+
+Who may see it: administrators and the network's own leads (`access.get_visible` on the
+network; anyone else gets 404). The participants' open answers can tell who wrote them, so
+they are listed only for the network's leads (`access.may_read_free_text`), not for
+administrators, and only for gatherings with at least SMALL_GROUP_MIN responses. A second
+network is shown beside the first (`?compare=<id>`) only if the reader may see it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+import database
+from analytics import exports
+from reporting.gathering_table import (
+    CsvLabels,
+    GatheringTable,
+    build_table,
+    csv_rows,
+    evaluation_definition,
+    gathering_figures,
+    network_surveys,
+    open_answers,
+    scale_items,
+    text_items,
+)
+from staff.org_forms import gathering_label
+from staff.signin import bp, export_delimiter
+from surveys import access, auth
+from surveys.account_models import Account
+from surveys.models import Network
+from web.i18n import current_language
+
+
+@dataclass(frozen=True)
+class OpenAnswers:
+    """Free text of one network for one reader: item texts, and per gathering item -> texts."""
+
+    items: list[tuple[str, str]]  # (item id, question in the page's language)
+    by_gathering: list[tuple[str, dict[str, list[str]]]]  # (gathering label, answers)
+
+
+@bp.app_template_filter("two_decimals")
+def two_decimals(value: float) -> str:
+    """A gathering mean as the network has always printed it: 1.55 (1,55 in nb)."""
+    return format_decimal(value, format="0.00")
+
+
+def _minimum() -> int:
+    return current_app.config["SMALL_GROUP_MIN"]
+
+
+def table_of(network: Network) -> GatheringTable | None:
+    """The network's table in the page's language; None when no «samling» version exists."""
+    db = database.session()
+    definition = evaluation_definition(db, network.id)
+    if definition is None:
+        return None
+    figures = gathering_figures(db, network.id, [i.id for i in scale_items(definition)])
+    return build_table(definition, current_language(), figures, _minimum(), gathering_label)
+
+
+def open_answers_of(account: Account, network: Network,
+                    table: GatheringTable | None) -> OpenAnswers | None:
+    """The open answers this reader may read, or None when they may read none."""
+    db = database.session()
+    readable = [s.id for s in network_surveys(db, network.id)
+                if access.may_read_free_text(account, s)]
+    definition = evaluation_definition(db, network.id)
+    if not readable or table is None or definition is None:
+        return None
+    items = text_items(definition)
+    shown = {c.number: c.label for c in table.columns if not c.suppressed}
+    found = open_answers(db, readable, [i.id for i in items])
+    return OpenAnswers([(i.id, i.text.get(current_language())) for i in items],
+                       [(label, found.get(number, {})) for number, label in shown.items()])
+
+
+def _compared(account: Account, network: Network) -> Network | None:
+    """The network asked for in `?compare=`, if the reader may see it (else 404)."""
+    raw = request.args.get("compare", "")
+    if raw == "":
+        return None
+    if not raw.isdigit():
+        abort(404)
+    other = access.get_visible(database.session(), account, Network, int(raw))
+    return None if other.id == network.id else other
+
+
+@bp.get("/networks/<int:network_id>/evaluations")
+@auth.login_required
+def network_evaluations(network_id: int):
+    """The table of every gathering's evaluation, the open answers, and optionally a second
+    network's table beside it."""
+    account, db = auth.current_account(), database.session()
+    network = access.get_visible(db, account, Network, network_id)
+    other = _compared(account, network)
+    table = table_of(network)
+    choices = [n for n in access.visible_networks(db, account) if n.id != network.id]
+    return render_template(
+        "admin/gatherings/evaluations.html", network=network, table=table,
+        answers=open_answers_of(account, network, table), other=other,
+        other_table=table_of(other) if other is not None else None, choices=choices,
+        minimum=_minimum())
+
+
+@bp.get("/networks/<int:network_id>/evaluations.csv")
+@auth.login_required
+def network_evaluations_csv(network_id: int):
+    """The same table as a CSV (`?sep=,` for commas), through the same small-group rule."""
+    return _evaluations_export(network_id, "csv")
+
+
+@bp.get("/networks/<int:network_id>/evaluations.xlsx")
+@auth.login_required
+def network_evaluations_xlsx(network_id: int):
+    """The same table as an Excel workbook."""
+    return _evaluations_export(network_id, "xlsx")
+
+
+def _evaluations_export(network_id: int, fmt: str):
+    account, db = auth.current_account(), database.session()
+    network = access.get_visible(db, account, Network, network_id)
+    delimiter = export_delimiter(fmt)
+    table = table_of(network)
+    if table is None:
+        abort(404)
+    labels = CsvLabels(section=_("Part"), item=_("Question"),
+                       responses=_("Number of responses"), invited=_("Number invited"),
+                       rate=_("Response rate in percent"),
+                       suppressed=_("fewer than %(minimum)d", minimum=_minimum()))
+    header, rows = csv_rows(table, labels)
+    access.audit(db, account, "evaluations.export", f"network {network.id} {network.name}")
+    db.commit()
+    return exports.table_response(fmt, f"network-{network.id}-evaluations",
+                                  [exports.Table("evaluations", header, rows)], delimiter)

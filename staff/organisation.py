@@ -1,0 +1,402 @@
+"""Staff pages for the organisation: networks, gatherings, organisations, units, accounts,
+and the audit log.
+
+Who may do what: everyone logged in sees the organisation page (their own scope only);
+administrators manage networks and accounts and read the audit log; administrators and a
+network's leads manage that network's gatherings, organisations and units. An object outside
+a person's scope answers 404 (`access.get_visible`); one they see but may not change, 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+import database
+from staff.org_forms import (
+    KIND_LABELS,
+    DeleteForm,
+    GatheringForm,
+    NameForm,
+    NewAccountForm,
+    OrganisationForm,
+    gathering_label,
+)
+from staff.signin import bp
+from surveys import access, auth, org_operations, org_queries
+from surveys.account_models import Account
+from surveys.models import Gathering, Network, Organisation, Unit
+
+Structure = Network | Gathering | Organisation | Unit
+Saved = tuple[str, str | None]  # the message to flash, the anchor to return to
+
+
+def _me() -> Account:
+    return auth.current_account()
+
+
+def _visible(model: type, object_id: int):
+    return access.get_visible(database.session(), _me(), model, object_id)
+
+
+def _account(account_id: int) -> Account:
+    account = database.session().get(Account, account_id) if account_id <= access.MAX_ID else None
+    if account is None:
+        abort(404)
+    return account
+
+
+def _managed(model: type, object_id: int):
+    """An object the person may see (else 404) and change the structure of (else 403)."""
+    obj = _visible(model, object_id)
+    if not org_queries.may_manage(_me(), org_queries.network_of(obj)):
+        abort(403)
+    return obj
+
+
+def _anchor(obj: Structure) -> str:
+    return f"{org_operations.kind_of(obj)}-{obj.id}"
+
+
+def _back(message: str, anchor: str | None = None):
+    flash(message)
+    return redirect(url_for(".organisation", _anchor=anchor), code=303)
+
+
+def _form_page(form, save: Callable[[], Saved], heading: str, **context):
+    """Show a form; on a valid post save it and go back to the organisation page."""
+    if form.validate_on_submit():
+        try:
+            message, anchor = save()
+        except org_operations.Conflict as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            return _back(message, anchor)
+    status = 422 if form.errors else 200
+    return render_template("admin/org/form.html", form=form, heading=heading, **context), status
+
+
+def _what(obj: Structure) -> str:
+    """How an object is named in headings and messages."""
+    if isinstance(obj, Gathering):
+        return _("%(gathering)s of %(network)s", gathering=gathering_label(obj.number),
+                 network=obj.network.name)
+    if isinstance(obj, Network):
+        return _("the network «%(name)s»", name=obj.name)
+    if isinstance(obj, Organisation):
+        return _("the organisation «%(name)s»", name=obj.name)
+    return _("the unit «%(name)s»", name=obj.name)
+
+
+def _set_archived(obj: Network | Organisation | Unit, archived: bool):
+    org_operations.set_archived(database.session(), _me(), obj, archived)
+    message = (_("Archived %(what)s.", what=_what(obj)) if archived
+               else _("Brought back %(what)s.", what=_what(obj)))
+    return _back(message, _anchor(obj))
+
+
+def _delete_page(obj: Structure, back: str | None):
+    """Ask before deleting; say exactly what goes with it when surveys exist underneath."""
+    db = database.session()
+    contents = org_queries.contents_of(db, obj)
+    form = DeleteForm(current=contents.fingerprint, has_data=contents.has_data)
+    if form.validate_on_submit():
+        what = _what(obj)
+        org_operations.delete(db, _me(), obj)
+        return _back(_("Deleted %(what)s.", what=what), back)
+    return render_template("admin/org/delete.html", form=form, what=_what(obj),
+                           contents=contents), 422 if form.errors else 200
+
+
+# --- The overview -------------------------------------------------------------------------------
+
+
+@bp.get("/organisation")
+@auth.login_required
+def organisation():
+    tree = org_queries.organisation_tree(database.session(), _me())
+    return render_template("admin/org/organisation.html", tree=tree, kind_labels=KIND_LABELS)
+
+
+# --- Networks (administrators) ------------------------------------------------------------------
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+@auth.admin_required
+def network_create():
+    db = database.session()
+    form = NameForm(taken=lambda name: org_queries.network_name_taken(db, name))
+
+    def save() -> Saved:
+        network = org_operations.create_network(db, _me(), form.name.data)
+        return _("Added %(what)s.", what=_what(network)), _anchor(network)
+
+    return _form_page(form, save, _("New network"))
+
+
+@bp.route("/networks/<int:network_id>/edit", methods=["GET", "POST"])
+@auth.admin_required
+def network_edit(network_id: int):
+    db = database.session()
+    network = _visible(Network, network_id)
+    heading = _("Rename %(what)s", what=_what(network))
+    form = NameForm(obj=network, taken=lambda name: org_queries.network_name_taken(
+        db, name, network.id))
+
+    def save() -> Saved:
+        org_operations.rename(db, _me(), network, form.name.data)
+        return _("Saved %(what)s.", what=_what(network)), _anchor(network)
+
+    return _form_page(form, save, heading)
+
+
+@bp.post("/networks/<int:network_id>/archive")
+@auth.admin_required
+def network_archive(network_id: int):
+    return _set_archived(_visible(Network, network_id), True)
+
+
+@bp.post("/networks/<int:network_id>/unarchive")
+@auth.admin_required
+def network_unarchive(network_id: int):
+    return _set_archived(_visible(Network, network_id), False)
+
+
+@bp.route("/networks/<int:network_id>/delete", methods=["GET", "POST"])
+@auth.admin_required
+def network_delete(network_id: int):
+    return _delete_page(_visible(Network, network_id), None)
+
+
+# --- Gatherings (administrators and the network's leads) ---------------------------------------
+
+
+def _gathering_page(network: Network, gathering: Gathering | None, heading: str):
+    db = database.session()
+    others = org_queries.other_gatherings(db, network.id, gathering.id if gathering else None)
+    data = ({"number": str(gathering.number), "held_on": gathering.held_on,
+             "place": gathering.place} if gathering else None)
+    form = GatheringForm(data=data, others=others)
+
+    def save() -> Saved:
+        saved = org_operations.save_gathering(db, _me(), network, gathering,
+                                              int(form.number.data), form.held_on.data,
+                                              form.place.data)
+        return _("Saved %(what)s.", what=_what(saved)), _anchor(network)
+
+    return _form_page(form, save, heading)
+
+
+@bp.route("/networks/<int:network_id>/gatherings/new", methods=["GET", "POST"])
+@auth.login_required
+def gathering_create(network_id: int):
+    network = _managed(Network, network_id)
+    return _gathering_page(network, None, _("New gathering in %(name)s", name=network.name))
+
+
+@bp.route("/gatherings/<int:gathering_id>/edit", methods=["GET", "POST"])
+@auth.login_required
+def gathering_edit(gathering_id: int):
+    gathering = _managed(Gathering, gathering_id)
+    heading = _("Change %(what)s", what=_what(gathering))
+    return _gathering_page(gathering.network, gathering, heading)
+
+
+@bp.route("/gatherings/<int:gathering_id>/delete", methods=["GET", "POST"])
+@auth.login_required
+def gathering_delete(gathering_id: int):
+    gathering = _managed(Gathering, gathering_id)
+    return _delete_page(gathering, _anchor(gathering.network))
+
+
+# --- Organisations (administrators and the network's leads) ------------------------------------
+
+
+@bp.route("/networks/<int:network_id>/organisations/new", methods=["GET", "POST"])
+@auth.login_required
+def organisation_create(network_id: int):
+    db = database.session()
+    network = _managed(Network, network_id)
+    form = OrganisationForm(taken=lambda name: org_queries.organisation_name_taken(
+        db, network.id, name))
+
+    def save() -> Saved:
+        made = org_operations.create_organisation(db, _me(), network, form.name.data,
+                                                  form.kind.data)
+        return _("Added %(what)s.", what=_what(made)), _anchor(made)
+
+    return _form_page(form, save, _("New organisation in %(name)s", name=network.name))
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@auth.login_required
+def organisation_edit(organisation_id: int):
+    db = database.session()
+    organisation = _managed(Organisation, organisation_id)
+    heading = _("Change %(what)s", what=_what(organisation))
+    form = OrganisationForm(
+        data={"name": organisation.name, "kind": organisation.kind.value},
+        taken=lambda name: org_queries.organisation_name_taken(
+            db, organisation.network_id, name, organisation.id))
+
+    def save() -> Saved:
+        org_operations.update_organisation(db, _me(), organisation, form.name.data,
+                                           form.kind.data)
+        return _("Saved %(what)s.", what=_what(organisation)), _anchor(organisation)
+
+    return _form_page(form, save, heading)
+
+
+@bp.post("/organisations/<int:organisation_id>/archive")
+@auth.login_required
+def organisation_archive(organisation_id: int):
+    return _set_archived(_managed(Organisation, organisation_id), True)
+
+
+@bp.post("/organisations/<int:organisation_id>/unarchive")
+@auth.login_required
+def organisation_unarchive(organisation_id: int):
+    return _set_archived(_managed(Organisation, organisation_id), False)
+
+
+@bp.route("/organisations/<int:organisation_id>/delete", methods=["GET", "POST"])
+@auth.login_required
+def organisation_delete(organisation_id: int):
+    organisation = _managed(Organisation, organisation_id)
+    return _delete_page(organisation, _anchor(organisation.network))
+
+
+# --- Units (administrators and the network's leads) --------------------------------------------
+
+
+@bp.route("/organisations/<int:organisation_id>/units/new", methods=["GET", "POST"])
+@auth.login_required
+def unit_create(organisation_id: int):
+    db = database.session()
+    organisation = _managed(Organisation, organisation_id)
+    form = NameForm(taken=lambda name: org_queries.unit_name_taken(db, organisation.id, name))
+
+    def save() -> Saved:
+        unit = org_operations.create_unit(db, _me(), organisation, form.name.data)
+        return _("Added %(what)s.", what=_what(unit)), _anchor(unit)
+
+    return _form_page(form, save, _("New unit in %(name)s", name=organisation.name))
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@auth.login_required
+def unit_edit(unit_id: int):
+    db = database.session()
+    unit = _managed(Unit, unit_id)
+    heading = _("Rename %(what)s", what=_what(unit))
+    form = NameForm(obj=unit, taken=lambda name: org_queries.unit_name_taken(
+        db, unit.organisation_id, name, unit.id))
+
+    def save() -> Saved:
+        org_operations.rename(db, _me(), unit, form.name.data)
+        return _("Saved %(what)s.", what=_what(unit)), _anchor(unit)
+
+    return _form_page(form, save, heading)
+
+
+@bp.post("/units/<int:unit_id>/archive")
+@auth.login_required
+def unit_archive(unit_id: int):
+    return _set_archived(_managed(Unit, unit_id), True)
+
+
+@bp.post("/units/<int:unit_id>/unarchive")
+@auth.login_required
+def unit_unarchive(unit_id: int):
+    return _set_archived(_managed(Unit, unit_id), False)
+
+
+@bp.route("/units/<int:unit_id>/delete", methods=["GET", "POST"])
+@auth.login_required
+def unit_delete(unit_id: int):
+    unit = _managed(Unit, unit_id)
+    return _delete_page(unit, _anchor(unit.organisation))
+
+
+# --- Accounts (administrators) -------------------------------------------------------------------
+
+
+def _password_link_page(account: Account, token: str, created: bool):
+    """The one time the link is shown: only its hash is stored, so it cannot be shown again.
+    Rendered in answer to the POST (not after a redirect) so the token never travels in a
+    cookie or a URL of ours; the page is sent with Cache-Control: no-store."""
+    url = url_for("admin.set_password", token=token, _external=True)
+    return render_template("admin/org/password_link.html", account=account, url=url,
+                           created=created, days=auth.PASSWORD_LINK_LIFETIME.days)
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@auth.admin_required
+def accounts():
+    db = database.session()
+    form = NewAccountForm(network_choices=org_queries.network_choices(db),
+                          unit_choices=org_queries.unit_choices(db),
+                          email_taken=lambda email: org_queries.email_taken(db, email))
+    if form.validate_on_submit():
+        try:
+            account, token = org_operations.create_account(
+                db, _me(), form.name.data, form.email.data, form.role.data == "admin",
+                *form.scope())
+        except org_operations.Conflict as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            return _password_link_page(account, token, created=True)
+    return render_template("admin/org/accounts.html", form=form,
+                           accounts=org_queries.all_accounts(db)), 422 if form.errors else 200
+
+
+def _other_account(account_id: int) -> Account:
+    """An account to act on; never one's own (one could lock oneself out)."""
+    account = _account(account_id)
+    if account.id == _me().id:
+        abort(403)
+    return account
+
+
+@bp.post("/accounts/<int:account_id>/password-link")
+@auth.admin_required
+def account_password_link(account_id: int):
+    account = _account(account_id)
+    token = org_operations.new_password_link(database.session(), _me(), account)
+    return _password_link_page(account, token, created=False)
+
+
+@bp.post("/accounts/<int:account_id>/deactivate")
+@auth.admin_required
+def account_deactivate(account_id: int):
+    account = _other_account(account_id)
+    org_operations.set_active(database.session(), _me(), account, False)
+    flash(_("Deactivated the account of %(name)s.", name=account.name))
+    return redirect(url_for(".accounts"), code=303)
+
+
+@bp.post("/accounts/<int:account_id>/reactivate")
+@auth.admin_required
+def account_reactivate(account_id: int):
+    account = _other_account(account_id)
+    org_operations.set_active(database.session(), _me(), account, True)
+    flash(_("Reactivated the account of %(name)s.", name=account.name))
+    return redirect(url_for(".accounts"), code=303)
+
+
+# --- The audit log (administrators) --------------------------------------------------------------
+
+@bp.get("/audit")
+@auth.admin_required
+def audit_log():
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+        abort(404)
+    page = org_queries.audit_page(database.session(), int(raw))
+    if page is None:
+        abort(404)
+    return render_template("admin/org/audit.html", page=page, action_label=org_queries.action_label,
+                           format_datetime=format_datetime)

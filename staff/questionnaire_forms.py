@@ -1,0 +1,132 @@
+"""Forms for the staff pages on questionnaire definitions: upload a file, copy a version.
+
+An uploaded file goes through the same schema as the built-in files (`parse_definition`);
+this module only checks what comes before that: that there is a file, that it is a YAML
+file of a sensible size, and that it is UTF-8 text.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
+from wtforms import StringField
+from wtforms.validators import DataRequired, Regexp, StopValidation
+
+from hl7fhir.questionnaire_import import parse_questionnaire
+from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError, parse_definition
+from questionnaires.schema import Definition
+from staff.forms import short_text
+
+EXTENSIONS = (".yaml", ".yml")
+MAX_FILENAME_LENGTH = 100
+SLUG_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+NOT_VALID = _l("The file is not a valid questionnaire definition. "
+               "Correct the problems listed below and upload it again.")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def shown_filename(storage: FileStorage) -> str:
+    """The file's own name without any folders, bounded, for messages and problem lines."""
+    name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:MAX_FILENAME_LENGTH]
+
+
+class UploadForm(FlaskForm):
+    """One definition file; after validation `definition` holds the parsed questionnaire.
+
+    When the file reaches the schema but breaks it, `problems` holds the schema's
+    'file: path: reason' lines, all of them, so the page can list every one.
+    """
+
+    file = FileField(
+        _l("Definition file"),
+        description=_l("A YAML file (.yaml or .yml) of at most %(size)d KB, in UTF-8.",
+                       size=MAX_DEFINITION_BYTES // 1024),
+        render_kw={"accept": ".yaml,.yml"},
+    )
+    extensions: tuple[str, ...] = EXTENSIONS
+    wrong_extension = _l("Choose a .yaml or .yml file.")
+    origin = "upload"
+
+    @staticmethod
+    def parse(text: str, name: str) -> Definition:
+        """The file's text as a definition; raises DefinitionError."""
+        return parse_definition(text, source=name)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.definition: Definition | None = None
+        self.problems: list[str] = []
+
+    def validate_file(self, field: FileField) -> None:
+        storage = field.data
+        if not isinstance(storage, FileStorage) or not storage.filename:
+            raise StopValidation(_l("Choose a file to upload."))
+        name = shown_filename(storage)
+        if not name.lower().endswith(self.extensions):
+            raise StopValidation(self.wrong_extension)
+        text = _read_text(storage)
+        try:
+            self.definition = self.parse(text, name)
+        except DefinitionError as exc:
+            self.problems = exc.problems
+            raise StopValidation(NOT_VALID) from None
+
+
+class FhirImportForm(UploadForm):
+    """An HL7 FHIR R4 Questionnaire (JSON) to store as a new definition; the same checks and
+    the same list of problems as a definition file (`hl7fhir.questionnaire_import`)."""
+
+    file = FileField(
+        _l("FHIR Questionnaire"),
+        description=_l("An HL7 FHIR R4 Questionnaire in JSON (.json) of at most %(size)d KB, "
+                       "in UTF-8.", size=MAX_DEFINITION_BYTES // 1024),
+        render_kw={"accept": ".json,application/fhir+json,application/json"},
+    )
+    extensions = (".json",)
+    wrong_extension = _l("Choose a .json file.")
+    origin = "fhir"
+
+    @staticmethod
+    def parse(text: str, name: str) -> Definition:
+        return parse_questionnaire(text, source=name)
+
+
+def _read_text(storage: FileStorage) -> str:
+    """The file as text; refuses files that are too large, empty, or not UTF-8."""
+    data = storage.stream.read(MAX_DEFINITION_BYTES + 1)
+    if len(data) > MAX_DEFINITION_BYTES:
+        raise StopValidation(_l("The file is larger than %(size)d KB.",
+                                size=MAX_DEFINITION_BYTES // 1024))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StopValidation(_l("The file is not UTF-8 text. Save it with the UTF-8 "
+                                "encoding and upload it again.")) from None
+    if not text.strip():
+        raise StopValidation(_l("The file is empty."))
+    return text
+
+
+class CopyForm(FlaskForm):
+    """The id of the new questionnaire a copy starts."""
+
+    slug = StringField(
+        _l("Id of the new questionnaire"),
+        description=_l("Lower-case letters a–z, digits and _, starting with a letter; "
+                       "at most 40 characters. For example: psfs_frogner."),
+        filters=[_strip],
+        validators=[
+            # DataRequired, not InputRequired: the value is judged after stripping blanks.
+            DataRequired(message=_l("Fill this in.")),
+            short_text(40),
+            Regexp(SLUG_PATTERN, message=_l("Use only lower-case letters a–z, digits and _, "
+                                            "and start with a letter.")),
+        ],
+    )
+

@@ -1,0 +1,131 @@
+"""Staff pages: log in and out, passwords, and the overview of what one may see.
+
+Other staff pages live in their own modules (organisation, surveys, data) and share the
+blueprint `admin` defined here, so every staff URL starts with /admin.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+import database
+from analytics import exports
+from staff.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from surveys import access, auth
+from surveys.models import Survey, SurveyStatus
+from surveys.queries import response_counts
+from util.dates import today
+from web.errors import FriendlyError
+from web.i18n import current_language
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+STATUS_LABELS = {SurveyStatus.DRAFT: _l("Not open yet"), SurveyStatus.OPEN: _l("Open"),
+                 SurveyStatus.CLOSED: _l("Closed")}
+
+
+def survey_status(survey: Survey) -> str:
+    return str(STATUS_LABELS[survey.status(today())])
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"current_account": auth.current_account, "survey_status": survey_status}
+
+
+def export_delimiter(fmt: str) -> str:
+    """The CSV delimiter the reader asked for with `?sep=` (an XLSX has none: the default);
+    anything but ; or , is a 400 that says what is allowed."""
+    if fmt != "csv":
+        return exports.DEFAULT_DELIMITER
+    try:
+        return exports.delimiter_from(request.args.get("sep"))
+    except ValueError:
+        raise FriendlyError(400, _("The separator must be ; or ,.")) from None
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site; never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account = auth.authenticate(database.session(), form.email.data, form.password.data)
+        except auth.TooManyAttempts:
+            form.email.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            return render_template("admin/login.html", form=form), 429
+        if account is not None:
+            auth.log_in(account)
+            return redirect(safe_next(request.args.get("next"), url_for(".overview")), code=303)
+        form.password.errors.append(_("The e-mail address or the password is wrong."))
+    if form.errors:
+        status = 422 if request.method == "POST" else 200
+    return render_template("admin/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    auth.log_out()
+    flash(_("You are logged out."))
+    return redirect(url_for(".login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@auth.login_required
+def change_password():
+    account = auth.current_account()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not auth.check_password(account, form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            db = database.session()
+            account.password_hash = auth.hash_password(form.password.data)
+            access.audit(db, account, "password.change", account.email)
+            db.commit()
+            flash(_("Your password is changed."))
+            return redirect(url_for(".overview"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("admin/password.html", form=form, title=_("Change password")), status
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The one-time link an administrator hands over; it sets a password and expires."""
+    db = database.session()
+    link = auth.find_password_link(db, token)
+    if link is None:
+        abort(410)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        link.used = True
+        link.account.password_hash = auth.hash_password(form.password.data)
+        access.audit(db, link.account, "password.set", link.account.email)
+        db.commit()
+        auth.log_in(link.account)
+        flash(_("Your password is set. Welcome!"))
+        return redirect(url_for(".overview"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("admin/password.html", form=form, title=_("Choose a password"),
+                           email=link.account.email), status
+
+
+@bp.get("/")
+@auth.login_required
+def overview():
+    account = auth.current_account()
+    db = database.session()
+    surveys = access.visible_surveys(db, account)
+    return render_template(
+        "admin/overview.html", account=account, networks=access.visible_networks(db, account),
+        units=access.visible_units(db, account), surveys=surveys, today=today(),
+        lang=current_language(), counts=response_counts(db, [s.id for s in surveys]))

@@ -1,0 +1,370 @@
+"""Staff pages for surveys: create, list, hand out, enter paper answers, export, delete.
+
+Every route loads its survey with `access.get_visible`, so a survey outside the account's
+units or networks answers 404 whatever the route. Writes go through
+`surveys.survey_admin_operations`, reads through `surveys.queries`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+import database
+from analytics import exports
+from questionnaires import forms as qforms
+from questionnaires.display import error_entries
+from questionnaires.models import QuestionnaireVersion
+from respond.views import posted_form
+from staff.follow_up import (
+    flash_baseline_code,
+    follow_up_settings_form,
+    paper_baseline_plan,
+)
+from staff.signin import bp, export_delimiter
+from staff.survey_forms import (
+    PHASE_NONE,
+    ConfirmDeleteForm,
+    MoreLinksForm,
+    PaperLanguageForm,
+    SurveyForm,
+)
+from surveys import access, auth, handout
+from surveys import survey_admin_operations as ops
+from surveys.account_models import Account
+from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
+from surveys.operations import Outcome, submit_response
+from surveys.queries import (
+    link_counts,
+    paper_response_count,
+    questionnaire_versions,
+    response_count,
+    response_counts,
+    response_table,
+    unused_links,
+)
+from util.dates import today
+from web.i18n import current_language
+
+PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
+
+
+def version_title(version: QuestionnaireVersion, lang: str) -> str:
+    """A version's title in `lang`, read from the stored JSON without parsing it all."""
+    title = version.content.get("title", {})
+    return title.get(lang) or title.get("nb") or version.slug
+
+
+def target_label(survey: Survey) -> str:
+    """«Unit (Organisation)» or «Gathering N, Network»."""
+    if survey.unit is not None:
+        return f"{survey.unit.name} ({survey.unit.organisation.name})"
+    gathering = survey.gathering
+    return _("Gathering %(number)d, %(network)s", number=gathering.number,
+             network=gathering.network.name)
+
+
+@bp.context_processor
+def _survey_helpers() -> dict[str, Any]:
+    return {"version_title": version_title, "target_label": target_label,
+            "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode}
+
+
+def _visible_survey(survey_id: int) -> Survey:
+    return access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
+
+
+def _to_survey(survey: Survey):
+    return redirect(url_for(".survey", survey_id=survey.id), code=303)
+
+
+@bp.get("/surveys")
+@auth.login_required
+def surveys():
+    db = database.session()
+    listed = access.visible_surveys(db, auth.current_account())
+    return render_template("admin/surveys/list.html", surveys=listed, today=today(),
+                           counts=response_counts(db, [s.id for s in listed]),
+                           lang=current_language())
+
+
+def _choices(account: Account) -> tuple[list, list, list]:
+    """The questionnaire versions, units and gatherings this account may create surveys for."""
+    db, lang = database.session(), current_language()
+    versions = [(v.id, _("%(title)s, version %(version)d", title=version_title(v, lang),
+                         version=v.version)) for v in questionnaire_versions(db)]
+    units = [(u.id, f"{u.name} ({u.organisation.name})")
+             for u in access.visible_units(db, account)
+             if not u.archived and not u.organisation.archived]
+    gatherings = [(g.id, _("Gathering %(number)d, %(network)s", number=g.number,
+                           network=n.name))
+                  for n in access.visible_networks(db, account) if not n.archived
+                  for g in n.gatherings]
+    return versions, units, gatherings
+
+
+def _settings(form: SurveyForm) -> ops.SurveySettings:
+    single_use = form.link_mode.data == LinkMode.SINGLE_USE.value
+    return ops.SurveySettings(
+        title=form.title.data, questionnaire_version_id=form.questionnaire_version.data,
+        unit_id=form.unit.data, gathering_id=form.gathering.data,
+        period_label=form.period_label.data or None,
+        phase=None if form.phase.data == PHASE_NONE else form.phase.data,
+        opens_on=form.opens_on.data, closes_on=form.closes_on.data, invited=form.invited.data,
+        layout=Layout(form.layout.data), link_mode=LinkMode(form.link_mode.data),
+        link_count=form.link_count.data if single_use else None,
+        follow_up_weeks=form.follow_up_weeks.data,
+        show_baseline_score=form.show_baseline_score.data)
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"])
+@auth.login_required
+def new_survey():
+    account = auth.current_account()
+    form = SurveyForm()
+    form.set_choices(*_choices(account))
+    if form.validate_on_submit():
+        survey = ops.create_survey(database.session(), account, _settings(form))
+        flash(_("The survey «%(title)s» is created.", title=survey.title))
+        return _to_survey(survey)
+    status = 422 if form.errors else 200
+    return render_template("admin/surveys/new.html", form=form), status
+
+
+@bp.get("/surveys/<int:survey_id>")
+@auth.login_required
+def survey(survey_id: int):
+    return _survey_page(_visible_survey(survey_id), MoreLinksForm(formdata=None))
+
+
+def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 200):
+    db = database.session()
+    single_use = survey.link_mode == LinkMode.SINGLE_USE
+    html = render_template(
+        "admin/surveys/survey.html", survey=survey, status=survey.status(today()),
+        count=response_count(db, survey.id), paper_count=paper_response_count(db, survey.id),
+        links=link_counts(db, survey.id) if single_use else None,
+        public_url=None if single_use else handout.public_url(survey),
+        more_links_form=more_links_form, follow_up_form=follow_up_settings_form(survey),
+        free_text=access.may_read_free_text(auth.current_account(), survey))
+    return html, status
+
+
+@bp.post("/surveys/<int:survey_id>/close")
+@auth.login_required
+def close_survey(survey_id: int):
+    survey = _visible_survey(survey_id)
+    ops.close_survey(database.session(), auth.current_account(), survey)
+    flash(_("The survey is closed. Paper forms can still be entered."))
+    return _to_survey(survey)
+
+
+@bp.post("/surveys/<int:survey_id>/reopen")
+@auth.login_required
+def reopen_survey(survey_id: int):
+    survey = _visible_survey(survey_id)
+    if ops.reopen_survey(database.session(), auth.current_account(), survey, today()):
+        flash(_("The survey is open again. Its closing date had passed and was removed."))
+    else:
+        flash(_("The survey is open again."))
+    return _to_survey(survey)
+
+
+@bp.post("/surveys/<int:survey_id>/links")
+@auth.login_required
+def add_links(survey_id: int):
+    survey = _single_use_survey(survey_id)
+    form = MoreLinksForm()
+    if not form.validate():
+        return _survey_page(survey, form, status=422)
+    ops.add_links(database.session(), auth.current_account(), survey, form.count.data)
+    flash(ngettext("%(num)d new single-use link is ready.",
+                   "%(num)d new single-use links are ready.", form.count.data))
+    return _to_survey(survey)
+
+
+# --- Handing out --------------------------------------------------------------------------
+
+def _open_link_survey(survey_id: int) -> Survey:
+    """A survey with one open link; a single-use survey has no public link to show."""
+    survey = _visible_survey(survey_id)
+    if survey.link_mode != LinkMode.OPEN:
+        abort(404)
+    return survey
+
+
+def _single_use_survey(survey_id: int) -> Survey:
+    survey = _visible_survey(survey_id)
+    if survey.link_mode != LinkMode.SINGLE_USE:
+        abort(404)
+    return survey
+
+
+def _print_language(default: str | None = None) -> str:
+    """`?lang=` for a printed page: one of nb/nn/en (400 otherwise), by default the page's."""
+    lang = handout.print_language(request.args.get("lang"), default or current_language())
+    if lang is None:
+        abort(400)
+    return lang
+
+
+@bp.get("/surveys/<int:survey_id>/qr.svg")
+@auth.login_required
+def survey_qr_svg(survey_id: int):
+    survey = _open_link_survey(survey_id)
+    body = handout.qr_svg(handout.public_url(survey),
+                          _("QR code for the survey %(title)s", title=survey.title))
+    return body, 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
+
+
+@bp.get("/surveys/<int:survey_id>/qr.png")
+@auth.login_required
+def survey_qr_png(survey_id: int):
+    survey = _open_link_survey(survey_id)
+    return handout.qr_png(handout.public_url(survey)), 200, {"Content-Type": "image/png"}
+
+
+@bp.get("/surveys/<int:survey_id>/poster")
+@auth.login_required
+def survey_poster(survey_id: int):
+    survey = _open_link_survey(survey_id)
+    lang = _print_language()
+    with force_locale(lang):
+        return render_template("admin/surveys/poster.html", survey=survey, lang=lang,
+                               definition=survey.questionnaire.definition,
+                               url=handout.public_url(survey))
+
+
+@bp.get("/surveys/<int:survey_id>/links.csv")
+@auth.login_required
+def survey_links_csv(survey_id: int):
+    survey = _single_use_survey(survey_id)
+    links = unused_links(database.session(), survey.id)
+    rows = [(number, handout.link_url(link.token)) for number, link in enumerate(links, 1)]
+    return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
+                                export_delimiter("csv"))
+
+
+@bp.get("/surveys/<int:survey_id>/slips")
+@auth.login_required
+def survey_slips(survey_id: int):
+    survey = _single_use_survey(survey_id)
+    lang = _print_language()
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
+    sheets, pages = handout.slips(unused_links(database.session(), survey.id), page_number)
+    with force_locale(lang):
+        return render_template("admin/surveys/slips.html", survey=survey, lang=lang,
+                               definition=survey.questionnaire.definition, sheets=sheets,
+                               page=min(page_number, pages), pages=pages)
+
+
+@bp.get("/surveys/<int:survey_id>/paper")
+@auth.login_required
+def survey_paper(survey_id: int):
+    survey = _visible_survey(survey_id)
+    lang = _print_language()
+    with force_locale(lang):
+        return render_template("admin/surveys/paper.html", survey=survey, lang=lang,
+                               definition=survey.questionnaire.definition)
+
+
+# --- Paper answers ------------------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/paper-entry", methods=["GET", "POST"])
+@auth.login_required
+def paper_entry(survey_id: int):
+    """Type in one paper form after another; validated exactly like an online answer.
+
+    A baseline of a questionnaire with a follow-up gets its code, as online, shown after
+    saving so it can be written on the paper form and in the journal.
+    """
+    survey = _visible_survey(survey_id)
+    definition = survey.questionnaire.definition
+    form_class = qforms.build_form_class(definition)
+    if request.method == "GET":
+        # A paper form is in bokmål unless said otherwise; the last form's language is kept.
+        language = PaperLanguageForm(formdata=None, language=_print_language("nb"))
+        form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18))
+        return _paper_entry_page(survey, form, language)
+    form, language = posted_form(definition, ignore={"paper-language"}), PaperLanguageForm()
+    key = form.submission_key.data
+    items_ok = qforms.validate_items(form, list(definition.items()))
+    if not (language.validate() & items_ok):
+        return _paper_entry_page(survey, form, language, status=422)
+    db, plan = database.session(), paper_baseline_plan(survey)
+    outcome = submit_response(db, survey, None, key, language.language.data,
+                              qforms.collect_answers(definition, form), today(),
+                              source=ResponseSource.PAPER, follow_up=plan)
+    count = paper_response_count(db, survey.id)
+    if outcome is Outcome.ALREADY_STORED:
+        flash(_("This form was already saved, so it was not saved twice."))
+    flash(ngettext("Saved. %(num)d paper form entered so far.",
+                   "Saved. %(num)d paper forms entered so far.", count))
+    if plan is not None:
+        flash_baseline_code(survey, key)
+    return redirect(url_for(".paper_entry", survey_id=survey.id,
+                            lang=language.language.data), code=303)
+
+
+def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status: int = 200):
+    definition, lang = survey.questionnaire.definition, current_language()
+    items = list(definition.items())
+    errors = error_entries(definition, items, form, lang)
+    if language.language.errors:
+        errors.insert(0, ("paper-language-nb", str(language.language.label.text),
+                          str(language.language.errors[0])))
+    html = render_template(
+        "admin/surveys/paper_entry.html", survey=survey, definition=definition, form=form,
+        language=language, errors=errors, lang=lang, status=survey.status(today()),
+        count=paper_response_count(database.session(), survey.id))
+    return html, status
+
+
+# --- Data rights --------------------------------------------------------------------------
+
+@bp.get("/surveys/<int:survey_id>/export.csv")
+@auth.login_required
+def export_responses(survey_id: int):
+    """Every response as a row, streamed (`?sep=,` for commas)."""
+    return _raw_export(survey_id, "csv")
+
+
+@bp.get("/surveys/<int:survey_id>/export.xlsx")
+@auth.login_required
+def export_responses_xlsx(survey_id: int):
+    """The same rows as an Excel workbook."""
+    return _raw_export(survey_id, "xlsx")
+
+
+def _raw_export(survey_id: int, fmt: str):
+    """The raw export: free text only for those who may read it, and every export audited.
+    The rows are read in batches as they are written, so memory stays flat."""
+    survey = _visible_survey(survey_id)
+    delimiter = export_delimiter(fmt)
+    account, db = auth.current_account(), database.session()
+    header, rows = response_table(db, survey, access.may_read_free_text(account, survey))
+    ops.record_export(db, account, survey)
+    return exports.table_response(fmt, f"survey-{survey.id}-responses",
+                                  [exports.Table("responses", header, rows)], delimiter)
+
+
+@bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"])
+@auth.login_required
+def delete_survey_responses(survey_id: int):
+    survey = _visible_survey(survey_id)
+    db = database.session()
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit():
+        count = ops.delete_responses(db, auth.current_account(), survey)
+        flash(ngettext("%(num)d response was deleted.", "%(num)d responses were deleted.",
+                       count))
+        return _to_survey(survey)
+    status = 422 if form.errors else 200
+    return render_template("admin/surveys/delete_responses.html", survey=survey, form=form,
+                           count=response_count(db, survey.id)), status

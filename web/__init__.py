@@ -1,0 +1,8 @@
+"""The app's web plumbing, shared by every area: language, security headers, friendly error
+pages, rate limits, the masked access log, health checks and the public pages (front page,
+privacy, accessibility).
+
+May import: `database`, `util`, `questionnaires`, `surveys` (models and queries). Nothing here
+imports `respond`, `staff` or `api`, except the error pages asking `api.errors` whether a
+request is the API's.
+"""

@@ -1,0 +1,122 @@
+"""Rate limits on anonymous submission and on logging in (Flask-Limiter).
+
+Why these numbers (per client address, counted together over every app instance):
+
+- **Submission** (`RATELIMIT_SUBMIT`, default 600 per minute and 3,000 per hour), for every
+  POST of the answering flow together: the survey pages, typing a follow-up code and the
+  follow-up form. A municipality or a mobile operator often puts many people behind one
+  address (NAT). At the end of a gathering 120 people scan the same QR code within two
+  minutes; with up to three pages and a correction or a language switch each makes at most
+  about five posts, so 600 posts in two minutes, 300 a minute at the peak: the limit is twice
+  that, and the hourly one five such gatherings in the same hour. Only a client sending ten
+  posts a second without a pause is stopped: a script filling in answers, not people.
+- **Login** (`RATELIMIT_LOGIN`, default 10 per minute and 50 per hour), counting only the
+  attempts that fail, so a room full of unit leads logging in at a gathering is never
+  stopped, while someone trying passwords across many accounts from one address is. The
+  database also stops five failures on one e-mail address within 15 minutes
+  (`surveys.auth`).
+
+The counts live in `RATELIMIT_STORAGE_URI`: "memory://" (each process counts alone) suits
+development and tests; production sets a Redis URL (environment `RATELIMIT_STORAGE_URI` or
+`REDIS_URL`) so every worker and every instance shares one count and the site behaves as one.
+If Redis is unreachable the limits fall back to each process's memory rather than refusing
+answers. The client is a keyed digest of its address (an IPv6 address by its /64 network,
+which one household or phone holds), so no address is kept, in Redis or anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import logging
+import os
+import time
+
+from flask import Flask, current_app, make_response, request
+from flask_limiter import Limiter, RateLimitExceeded
+
+from web import errors
+
+log = logging.getLogger(__name__)
+
+SUBMIT_ENDPOINTS = ("respond.submit", "respond.follow_up_start", "respond.follow_up_submit")
+LOGIN_ENDPOINT = "admin.login"
+
+DEFAULTS = {
+    "RATELIMIT_SUBMIT": "600 per minute;3000 per hour",
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    # Exact: never more than the limit within any window's length, so a burst cannot use the
+    # end of one window and the start of the next (a fixed or counted sliding window can).
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_KEY_PREFIX": "hva-er-viktig",
+    # A Redis outage must not stop people from answering: count in memory meanwhile.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+}
+
+
+def storage_uri() -> str:
+    """Where the counts live, from the environment; "memory://" when nothing is set."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+            or "memory://")
+
+
+def client_key() -> str:
+    """A keyed digest of the client's network: the address, or an IPv6 address's /64."""
+    address = request.remote_addr or ""
+    try:
+        network = ipaddress.ip_network(address)
+        if network.version == 6:
+            network = network.supernet(new_prefix=64)
+        address = str(network)
+    except ValueError:
+        pass
+    secret = current_app.secret_key.encode()
+    return hmac.new(secret, f"rate-limit:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _failed_login(response) -> bool:
+    """A login post that did not log anyone in (success is a redirect)."""
+    return response.status_code != 303
+
+
+def _retry_after(limiter: Limiter) -> int:
+    """Seconds until the breached limit lets this client in again (at least one)."""
+    try:
+        reset_at = limiter.current_limit.reset_at
+    except Exception:  # the storage went away between the check and now
+        log.warning("rate-limit window unknown; suggesting a minute")
+        return 60
+    return max(int(reset_at - time.time()), 1)
+
+
+def _too_many(limiter: Limiter):
+    def handler(_exc: RateLimitExceeded):
+        html, status = errors.render_error(429)
+        response = make_response(html, status)
+        response.headers["Retry-After"] = str(_retry_after(limiter))
+        return response
+
+    return handler
+
+
+def init_app(app: Flask) -> None:
+    """Limit the submission and login views; call after the blueprints are registered,
+    since it wraps their view functions (one limiter per app, so each app counts in its
+    own storage)."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri())
+    limiter = Limiter(key_func=client_key)
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, _too_many(limiter))
+    if not limiter.enabled:
+        return
+    submit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_SUBMIT"],
+                                  scope="submit", methods=["POST"])
+    for endpoint in SUBMIT_ENDPOINTS:
+        app.view_functions[endpoint] = submit(app.view_functions[endpoint])
+    login = limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"],
+                          deduct_when=_failed_login)
+    app.view_functions[LOGIN_ENDPOINT] = login(app.view_functions[LOGIN_ENDPOINT])
