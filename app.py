@@ -12,6 +12,7 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import database
+from analytics.small_groups import SmallGroups
 from api import limits as api_limits
 from api.views import bp as api_bp
 from respond.views import bp as respond_bp
@@ -32,6 +33,7 @@ import staff.checklist  # noqa: E402,F401
 import staff.comparison  # noqa: E402,F401
 import staff.exports  # noqa: E402,F401
 import staff.fhir  # noqa: E402,F401
+import staff.follow_up  # noqa: E402,F401
 import staff.gatherings  # noqa: E402,F401
 import staff.network  # noqa: E402,F401
 import staff.organisation  # noqa: E402,F401
@@ -39,6 +41,7 @@ import staff.questionnaires  # noqa: E402,F401
 import staff.results  # noqa: E402,F401
 import staff.surveys  # noqa: E402,F401
 import staff.tokens  # noqa: E402,F401
+import staff.units  # noqa: E402,F401
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -52,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
 
+    app.extensions["small_groups"] = SmallGroups(int(app.config["SMALL_GROUP_MIN"]))
     database.init_app(app)
     i18n.init_app(app)
     compress.init_app(app)

@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from analytics.stats import MeanCI, at_least, mean_ci, share
+from analytics.small_groups import SmallGroups
+from analytics.stats import MeanCI, mean_ci, share
 
 SCORE_MIN = 0
 SCORE_MAX = 10
@@ -117,16 +118,17 @@ class PairedSummary:
         return self.change is None
 
 
-def paired_summary(baseline_count: int, pairs: Sequence[Pair], minimum: int) -> PairedSummary:
+def paired_summary(baseline_count: int, pairs: Sequence[Pair], rule: SmallGroups
+                   ) -> PairedSummary:
     """Counts, means with 95 % CIs, share improved and the change distribution for a survey.
 
     `baseline_count` is every baseline response in the survey; `pairs` are those with a
-    follow-up, so follow-ups = pairs. Paired figures need at least `minimum` pairs (and at
-    least one); the share paired needs `minimum` baselines as well.
+    follow-up, so follow-ups = pairs. Paired figures need as many pairs as `rule` asks (and
+    at least one); the share paired needs that many baselines as well.
     """
     n_pairs = len(pairs)
-    baselines = at_least(baseline_count, minimum)
-    follow_ups = at_least(n_pairs, minimum)
+    baselines = rule.count(baseline_count)
+    follow_ups = rule.count(n_pairs)
     both_shown = baselines is not None and follow_ups is not None
     share_paired = share(n_pairs, baseline_count) if both_shown else None
     if follow_ups is None or n_pairs == 0:
@@ -199,16 +201,16 @@ def alphabetical_key(text: str) -> tuple[str, str]:
 
 
 def activity_counts(
-    named: Iterable[Iterable[str]], baseline_count: int, minimum: int
+    named: Iterable[Iterable[str]], baseline_count: int, rule: SmallGroups
 ) -> ActivityCounts:
     """Count how many users named each activity (one inner iterable per baseline response).
 
     A user naming one activity twice counts once. The text shown is the spelling most users
-    wrote (ties: the first seen). Activities named by at least `minimum` users come with
+    wrote (ties: the first seen). Activities named by enough users for `rule` come with
     their counts, most named first; the rest only as texts, in alphabetical order. Nothing
-    is shown when there are fewer than `minimum` baselines.
+    is shown when there are too few baselines.
     """
-    if baseline_count < minimum:
+    if rule.hides(baseline_count):
         return ActivityCounts(common=[], other=[])
     users: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
@@ -219,8 +221,8 @@ def activity_counts(
             spellings.setdefault(normalise_activity(text), Counter())[text] += 1
     # most_common keeps first-seen order among equal counts, which settles ties.
     shown = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
-    common = [(shown[key], count) for key, count in users.items() if count >= minimum]
+    common = [(shown[key], count) for key, count in users.items() if rule.shows(count)]
     common.sort(key=lambda item: (-item[1], *alphabetical_key(item[0])))
-    other = sorted((shown[key] for key, count in users.items() if count < minimum),
+    other = sorted((shown[key] for key, count in users.items() if rule.hides(count)),
                    key=alphabetical_key)
     return ActivityCounts(common=common, other=other)

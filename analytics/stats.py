@@ -49,11 +49,6 @@ def t_quantile(level: float, df: int) -> float:
     return float(student_t.ppf((1 + level) / 2, df))
 
 
-def at_least(count: int, minimum: int) -> int | None:
-    """The count, or None when it is below `minimum` (the small-group rule)."""
-    return count if count >= minimum else None
-
-
 def share(part: int, whole: int) -> float | None:
     """part ÷ whole, or None when there is nothing to divide by."""
     return part / whole if whole else None

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from questionnaires.models import QuestionnaireVersion
-from staff.org_forms import gathering_label
-from staff.surveys import version_title
+from surveys.labels import gathering_label, version_title
 from surveys.models import Gathering, Network, Organisation, Survey, Unit
 
 JSON = dict[str, Any]

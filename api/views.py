@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 import database
@@ -26,11 +26,12 @@ from api import objects as api_objects
 from api import schema as api_schema
 from api.auth import current_account, token_required
 from api.errors import bad_request, json_error
-from reporting import aggregation, item_results
-from staff.change import summary_of
-from staff.comparison import _mismatch, compare_groups, in_order
-from staff.gatherings import table_of
-from staff.results import category_overview
+from reporting import aggregation
+from reporting.change import summary_of
+from reporting.comparison_queries import compare_groups, in_order, mismatch
+from reporting.gatherings import table_of
+from reporting.results import category_overview, results_of
+from reporting.rule import current_rule
 from surveys import access
 from surveys.models import Network, Survey, Unit
 from util.dates import today
@@ -41,23 +42,20 @@ T = TypeVar("T")
 MAX_ID_DIGITS = 10
 
 
-def _minimum() -> int:
-    return current_app.config["SMALL_GROUP_MIN"]
-
-
 def _visible(model: type[T], object_id: int) -> T:
     return access.get_visible(database.session(), current_account(), model, object_id)
 
 
 def _answer(**body: Any):
     """Every answer states the small-group limit its figures were held back by."""
-    return jsonify(small_group_minimum=_minimum(), **body)
+    return jsonify(small_group_minimum=current_rule().minimum, **body)
 
 
 def _survey_json(survey: Survey, responses: int | None = None) -> dict[str, Any]:
     if responses is None:
         responses = aggregation.response_total(database.session(), survey.id)
-    return api_objects.survey(survey, responses, _minimum(), today(), current_language())
+    return api_objects.survey(survey, responses, current_rule().minimum, today(),
+                              current_language())
 
 
 @bp.get("/openapi.json")
@@ -74,27 +72,15 @@ def surveys():
     db = database.session()
     found = access.visible_surveys(db, current_account())
     totals = aggregation.response_totals(db, [s.id for s in found])
-    return _answer(surveys=api_objects.surveys(found, totals, _minimum(), today(),
+    return _answer(surveys=api_objects.surveys(found, totals, current_rule().minimum, today(),
                                                current_language()))
-
-
-def results_of(survey: Survey) -> item_results.SurveyResults:
-    """The results page's figures (`admin_results_views.results_of`) without free text,
-    which the API never returns and so never reads."""
-    db, definition = database.session(), survey.questionnaire.definition
-    items = [item.id for item in item_results.shown_items(definition)]
-    return item_results.survey_results(
-        definition, aggregation.response_total(db, survey.id), survey.invited,
-        aggregation.item_counts(db, survey.id, items),
-        aggregation.scores(db, survey.id, item_results.category_items(definition)),
-        None, _minimum())
 
 
 @bp.get("/v1/surveys/<int:survey_id>/results")
 @token_required
 def survey_results(survey_id: int):
     survey = _visible(Survey, survey_id)
-    found = results_of(survey)
+    found = results_of(survey, free_text=False)  # the API never returns free text
     return _answer(survey=_survey_json(survey, found.responses),
                    **api_figures.results(found, survey.questionnaire.definition,
                                          current_language()))
@@ -118,7 +104,7 @@ def survey_comparison(survey_id: int):
     400 when `with` is missing or not a number, 422 when the two cannot be compared."""
     survey = _visible(Survey, survey_id)
     other = _other_survey()
-    problem = _mismatch(survey, other)
+    problem = mismatch(survey, other)
     if problem is not None:  # well-formed, but these two cannot be compared
         abort(json_error(422, problem)[0])
     first, second = in_order(survey, other)
@@ -184,7 +170,7 @@ def networks():
 def network_gatherings(network_id: int):
     """The network's table of gathering evaluations (no open answers)."""
     network = _visible(Network, network_id)
-    table = table_of(network)
+    table = table_of(network, current_language())
     figures = (api_figures.gathering_table(table) if table is not None
                else {"scale": None, "gatherings": [], "items": []})
     return _answer(network=api_objects.named(network), **figures)

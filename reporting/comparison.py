@@ -25,11 +25,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analytics.small_groups import SmallGroups
 from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile
 from questionnaires import schema as s
 from questionnaires.scoring import to_0_100
 from reporting.aggregation import Scores
-from reporting.item_results import shown
 
 BETTER, WORSE, UNCLEAR = "better", "worse", "unclear"
 
@@ -96,9 +96,9 @@ class CategoryComparison:
 
 
 def compare_category(category: Any, first: Scores, second: Scores,
-                     scale: s.Scale | None, minimum: int) -> CategoryComparison:
+                     scale: s.Scale | None, rule: SmallGroups) -> CategoryComparison:
     """Both means with CIs and their difference, if both groups reach `minimum`."""
-    if not (shown(sum(first.values()), minimum) and shown(sum(second.values()), minimum)):
+    if not (rule.shows(sum(first.values())) and rule.shows(sum(second.values()))):
         return CategoryComparison(category=category, suppressed=True, scale=scale)
     difference = welch_difference(first, second)
     first_ci, second_ci = mean_ci_from_counts(first), mean_ci_from_counts(second)
@@ -115,15 +115,15 @@ def compare_category(category: Any, first: Scores, second: Scores,
 
 def compare(categories: Sequence[tuple[Any, s.Scale | None]],
             first: Mapping[str, Scores], second: Mapping[str, Scores],
-            minimum: int) -> tuple[CategoryComparison, ...]:
+            rule: SmallGroups) -> tuple[CategoryComparison, ...]:
     """One row per category (objects with an `id`), in the order given."""
     return tuple(compare_category(category, first.get(category.id, {}),
-                                  second.get(category.id, {}), scale, minimum)
+                                  second.get(category.id, {}), scale, rule)
                  for category, scale in categories)
 
 
 def pool(by_survey: Mapping[int, Mapping[str, Scores]],
-         minimum: int) -> tuple[dict[str, Scores], dict[str, int]]:
+         rule: SmallGroups) -> tuple[dict[str, Scores], dict[str, int]]:
     """Several surveys' category scores together, leaving out, per category, each survey
     with 1 to `minimum` − 1 scores in it. Returns the pooled scores and, per category, how
     many surveys were left out."""
@@ -134,7 +134,7 @@ def pool(by_survey: Mapping[int, Mapping[str, Scores]],
             pooled.setdefault(category_id, Counter())
             left_out.setdefault(category_id, 0)
             n = sum(values.values())
-            if n and not shown(n, minimum):
+            if rule.too_few(n):
                 left_out[category_id] += 1
             else:
                 pooled[category_id].update(values)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import latest_version
@@ -174,30 +175,30 @@ def text_items(definition: s.Definition) -> list[s.Item]:
     return [item for item in definition.items() if item.type in TEXT_TYPES]
 
 
-def _column(figures: GatheringFigures, label: str, minimum: int) -> Column:
-    if figures.responses < minimum:
+def _column(figures: GatheringFigures, label: str, rule: SmallGroups) -> Column:
+    if rule.hides(figures.responses):
         return Column(figures.number, label, True, None, figures.invited, None)
     rate = figures.responses / figures.invited if figures.invited else None
     return Column(figures.number, label, False, figures.responses, figures.invited, rate)
 
 
-def _mean(figures: GatheringFigures, column: Column, item: str, minimum: int) -> float | None:
+def _mean(figures: GatheringFigures, column: Column, item: str, rule: SmallGroups) -> float | None:
     total, n = figures.sums.get(item, (0.0, 0))
-    if column.suppressed or n < minimum:
+    if column.suppressed or rule.hides(n):
         return None
     return total / n
 
 
 def build_table(definition: s.Definition, lang: str, figures: Sequence[GatheringFigures],
-                minimum: int, label: Callable[[int], str]) -> GatheringTable:
+                rule: SmallGroups, label: Callable[[int], str]) -> GatheringTable:
     """The table from the raw sums, through the small-group rule: one block per section with
     scale items, one row per item (its text in `lang`), one column per gathering."""
-    columns = tuple(_column(f, label(f.number), minimum) for f in figures)
+    columns = tuple(_column(f, label(f.number), rule) for f in figures)
     blocks = []
     for section in definition.sections:
         rows = tuple(
             Row(item.id, item.text.get(lang),
-                tuple(_mean(f, c, item.id, minimum)
+                tuple(_mean(f, c, item.id, rule)
                       for f, c in zip(figures, columns, strict=True)))
             for item in section.items if isinstance(item, s.ScaleItem))
         if rows:

@@ -29,16 +29,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analytics.stats import MeanCI, at_least, mean_ci_from_counts, share
+from analytics.small_groups import SmallGroups
+from analytics.stats import MeanCI, mean_ci_from_counts, share
 from questionnaires import schema as s
 from questionnaires.item_types import DONT_KNOW
 from questionnaires.scoring import to_0_100, top_box_steps
 from reporting.aggregation import ItemCounts, Scores
-
-
-def shown(n: int, minimum: int) -> bool:
-    """The small-group rule: may a figure built on `n` responses be shown?"""
-    return at_least(n, minimum) is not None
 
 
 @dataclass(frozen=True)
@@ -83,18 +79,18 @@ class NumberSummary:
     ci: MeanCI | None = None
 
 
-def number_summary(numbers: Mapping[float, int], minimum: int) -> NumberSummary:
+def number_summary(numbers: Mapping[float, int], rule: SmallGroups) -> NumberSummary:
     """n and mean with CI of a whole-number item, if enough answered."""
-    if not shown(sum(numbers.values()), minimum):
+    if rule.hides(sum(numbers.values())):
         return NumberSummary(suppressed=True)
     return NumberSummary(suppressed=False, ci=mean_ci_from_counts(dict(numbers)))
 
 
 def scale_summary(numbers: Mapping[float, int], dont_know: int, scale: s.Scale,
-                  minimum: int) -> ScaleSummary:
+                  rule: SmallGroups) -> ScaleSummary:
     """n, mean with CI, 0–100, top-box share and counts per step of one scale item."""
     n = sum(numbers.values())
-    if not shown(n, minimum):
+    if rule.hides(n):
         return ScaleSummary(suppressed=True)
     ci = mean_ci_from_counts(dict(numbers))
     top = sum(numbers.get(float(step), 0) for step in top_box_steps(scale))
@@ -104,23 +100,23 @@ def scale_summary(numbers: Mapping[float, int], dont_know: int, scale: s.Scale,
         dont_know=dont_know)
 
 
-def category_summary(scores: Scores, scale: s.Scale | None, minimum: int) -> CategorySummary:
+def category_summary(scores: Scores, scale: s.Scale | None, rule: SmallGroups) -> CategorySummary:
     """n, mean with CI and 0–100 of a category score over responses; `scores` is
     {score: how many responses}.
 
     `scale` is None when the category's items use different scales: then there is no
     common 0–100 axis to place the mean on.
     """
-    if not shown(sum(scores.values()), minimum):
+    if rule.hides(sum(scores.values())):
         return CategorySummary(suppressed=True)
     ci = mean_ci_from_counts(scores)
     on_100 = to_0_100(ci.mean, scale) if scale is not None else None
     return CategorySummary(suppressed=False, ci=ci, on_100=on_100)
 
 
-def count_summary(counts: ItemCounts, values: Sequence[str], minimum: int) -> CountSummary:
+def count_summary(counts: ItemCounts, values: Sequence[str], rule: SmallGroups) -> CountSummary:
     """Answers per value of a choice or checklist item, if enough responses answered."""
-    if not shown(counts.responses, minimum):
+    if rule.hides(counts.responses):
         return CountSummary(suppressed=True)
     return CountSummary(suppressed=False, n=counts.responses,
                         counts=tuple((value, counts.texts.get(value, 0)) for value in values))
@@ -178,19 +174,19 @@ def category_scale(definition: s.Definition, item_ids: Sequence[str]) -> s.Scale
     return definition.scales[scales.pop()] if len(scales) == 1 else None
 
 
-def item_result(item: Any, definition: s.Definition, counts: ItemCounts, minimum: int,
+def item_result(item: Any, definition: s.Definition, counts: ItemCounts, rule: SmallGroups,
                 texts: Mapping[str, list[str]] | None) -> ItemResult:
     """The summary of one shown item; `texts` None when the reader may not read free text."""
     kind = KINDS[item.type]
     if kind == "scale":
         summary: Any = scale_summary(counts.numbers, counts.texts.get(DONT_KNOW, 0),
-                                     definition.scale_of(item), minimum)
+                                     definition.scale_of(item), rule)
     elif kind == "choice":
-        summary = count_summary(counts, [option.value for option in item.options], minimum)
+        summary = count_summary(counts, [option.value for option in item.options], rule)
     elif kind == "checklist":
-        summary = count_summary(counts, s.CHECKLIST_VALUES, minimum)
+        summary = count_summary(counts, s.CHECKLIST_VALUES, rule)
     elif kind == "number":
-        summary = number_summary(counts.numbers, minimum)
+        summary = number_summary(counts.numbers, rule)
     else:
         summary = None if texts is None else texts.get(item.id, [])
     return ItemResult(item, kind, summary)
@@ -198,18 +194,18 @@ def item_result(item: Any, definition: s.Definition, counts: ItemCounts, minimum
 
 def survey_results(definition: s.Definition, responses: int, invited: int | None,
                    counts: Mapping[str, ItemCounts], scores: Mapping[str, Scores],
-                   texts: Mapping[str, list[str]] | None, minimum: int) -> SurveyResults:
+                   texts: Mapping[str, list[str]] | None, rule: SmallGroups) -> SurveyResults:
     """Put the counts read from the database together into the page's results."""
-    if not shown(responses, minimum):
+    if rule.hides(responses):
         return SurveyResults(responses=responses, suppressed=True)
     members = category_items(definition)
     categories = tuple(
         (category, category_summary(scores.get(category.id, {}),
-                                    category_scale(definition, members[category.id]), minimum))
+                                    category_scale(definition, members[category.id]), rule))
         for category in definition.categories if members[category.id])
     sections = tuple(
         SectionResult(section, tuple(
-            item_result(item, definition, counts.get(item.id, ItemCounts()), minimum, texts)
+            item_result(item, definition, counts.get(item.id, ItemCounts()), rule, texts)
             for item in section.items if item.type in KINDS))
         for section in definition.sections)
     return SurveyResults(

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import all_versions
@@ -197,10 +198,10 @@ def grouped(rows: Sequence, name=lambda row: row.unit.organisation) -> tuple[Gro
 
 
 def _cell(figure: tuple[float, int] | None, scale: s.Scale | None, has_survey: bool,
-          minimum: int) -> Cell:
+          rule: SmallGroups) -> Cell:
     if not has_survey:
         return Cell("none")
-    if figure is None or figure[1] < minimum:
+    if figure is None or rule.hides(figure[1]):
         return Cell("suppressed")
     mean = figure[0]
     return Cell("shown", mean, band(to_0_100(mean, scale)) if scale is not None else None)
@@ -209,7 +210,7 @@ def _cell(figure: tuple[float, int] | None, scale: s.Scale | None, has_survey: b
 def heat_rows(definition: s.Definition, units: Sequence[UnitRow], surveys: Mapping[int, int],
               responses: Mapping[int, int],
               figures: Mapping[tuple[int, str], tuple[float, int]],
-              minimum: int) -> tuple[Group, ...]:
+              rule: SmallGroups) -> tuple[Group, ...]:
     """Rows of the heat map, one per unit, a cell per category, grouped by organisation."""
     members = category_items(definition)
     categories = [c for c in definition.categories if members[c.id]]
@@ -219,8 +220,8 @@ def heat_rows(definition: s.Definition, units: Sequence[UnitRow], surveys: Mappi
         survey = surveys.get(unit.id)
         count = responses.get(survey, 0) if survey is not None else None
         cells = tuple(_cell(figures.get((survey, c.id)), scales[c.id], survey is not None,
-                            minimum) for c in categories)
-        rows.append(HeatRow(unit, count, count is not None and count < minimum, cells))
+                            rule) for c in categories)
+        rows.append(HeatRow(unit, count, count is not None and rule.hides(count), cells))
     return grouped(rows)
 
 
@@ -251,13 +252,13 @@ class PhaseRow:
     cells: tuple[PhaseCell, ...]  # one per PHASES
 
 
-def phase_cell(count: int, minimum: int) -> PhaseCell:
-    return PhaseCell(count > 0, count if count >= minimum else None)
+def phase_cell(count: int, rule: SmallGroups) -> PhaseCell:
+    return PhaseCell(count > 0, count if rule.shows(count) else None)
 
 
 def phase_rows(units: Sequence[UnitRow], counts: Mapping[tuple[int, str], int],
-               minimum: int) -> tuple[Group, ...]:
-    return grouped([PhaseRow(unit, tuple(phase_cell(counts.get((unit.id, phase), 0), minimum)
+               rule: SmallGroups) -> tuple[Group, ...]:
+    return grouped([PhaseRow(unit, tuple(phase_cell(counts.get((unit.id, phase), 0), rule)
                                          for phase in PHASES)) for unit in units])
 
 

@@ -1,4 +1,4 @@
-"""Staff pages for the change between baseline and follow-up (PSFS), and the unit's page.
+"""Staff pages for the change between baseline and follow-up (PSFS).
 
 What a unit sees: how many gave a baseline and a follow-up, the mean score before and
 after over the pairs, the mean change with its 95 % confidence interval, the share who
@@ -9,73 +9,25 @@ change, and the activities users named. Every figure follows the small-group rul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 
 import database
 from analytics import charts, exports
-from analytics.paired import (
-    IMPROVEMENT_SOURCE,
-    IMPROVEMENT_THRESHOLD,
-    ActivityCounts,
-    PairedSummary,
-    activity_counts,
-    paired_summary,
-)
-from reporting import checklist
-from staff.checklist import checklist_summary
-from staff.comparison import candidates
-from staff.follow_up import follow_up_survey
-from staff.results import category_overview
+from analytics.paired import IMPROVEMENT_SOURCE, IMPROVEMENT_THRESHOLD, PairedSummary
+from reporting.change import change_results, summary_of
+from reporting.rule import current_rule
+from staff.lookups import follow_up_survey
 from staff.signin import bp, export_delimiter
 from surveys import access, auth
-from surveys.follow_up_queries import (
-    baseline_count,
-    named_activities,
-    pair_activity_labels,
-    pairs,
-)
-from surveys.models import Survey, Unit
-from surveys.queries import response_counts
+from surveys.follow_up_queries import pair_activity_labels
+from surveys.models import Survey
 from surveys.survey_admin_operations import record_export
-from util.dates import today
 from web.i18n import current_language
 
 CHARTS = ("slope", "distribution")
-
-
-@dataclass(frozen=True)
-class ChangeResults:
-    """Everything the change page shows for one survey, already through the small-group rule."""
-
-    summary: PairedSummary
-    activities: ActivityCounts | None  # None: this reader may not read free text
-
-
-def _minimum() -> int:
-    return current_app.config["SMALL_GROUP_MIN"]
-
-
-def summary_of(survey: Survey, baselines: int | None = None) -> PairedSummary:
-    """The paired figures of a survey; `baselines` when the caller has counted them already."""
-    db, definition = database.session(), survey.questionnaire.definition
-    if baselines is None:
-        baselines = baseline_count(db, survey.id)
-    return paired_summary(baselines, pairs(db, definition, survey.id), _minimum())
-
-
-def results_of(survey: Survey) -> ChangeResults:
-    db, definition = database.session(), survey.questionnaire.definition
-    baselines = baseline_count(db, survey.id)
-    activities = None
-    if access.may_read_free_text(auth.current_account(), survey):
-        activities = activity_counts(named_activities(db, definition, survey.id), baselines,
-                                     _minimum())
-    return ChangeResults(summary_of(survey, baselines), activities)
 
 
 @bp.get("/surveys/<int:survey_id>/change")
@@ -83,7 +35,9 @@ def results_of(survey: Survey) -> ChangeResults:
 def survey_change(survey_id: int):
     survey = follow_up_survey(survey_id)
     return render_template("admin/change/survey.html", survey=survey,
-                           results=results_of(survey), minimum=_minimum(),
+                           results=change_results(survey, free_text=access.may_read_free_text(
+                               auth.current_account(), survey)),
+                           minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE)
 
 
@@ -154,29 +108,3 @@ def _pairs_export(survey_id: int, fmt: str):
 
 def _activity_labels(survey: Survey) -> dict[tuple[str, int], str]:
     return pair_activity_labels(database.session(), survey.questionnaire.definition, survey.id)
-
-
-# --- The unit's page ------------------------------------------------------------------------
-
-@bp.get("/units/<int:unit_id>")
-@auth.login_required
-def unit_page(unit_id: int):
-    """A unit's surveys; for each survey with categories its responses, response rate and
-    category scores, with a choice of another survey to compare it with; for those with a
-    follow-up, the change at a glance."""
-    db = database.session()
-    unit = access.get_visible(db, auth.current_account(), Unit, unit_id)
-    listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == unit.id)
-                             .order_by(Survey.id.desc())))
-    changes = {s.id: summary_of(s) for s in listed
-               if s.questionnaire.definition.follow_up is not None}
-    scored = [s for s in listed if s.questionnaire.definition.categories]
-    checklists = {s.id: checklist_summary(s) for s in listed
-                  if checklist.is_checklist(s.questionnaire.definition)}
-    return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
-                           checklists=checklists,
-                           counts=response_counts(db, [s.id for s in listed]),
-                           changes=changes, lang=current_language(), minimum=_minimum(),
-                           threshold=IMPROVEMENT_THRESHOLD,
-                           overviews={s.id: category_overview(s) for s in scored},
-                           comparable={s.id: candidates(s) for s in scored})

@@ -8,11 +8,9 @@ whom is decided in `reporting.checklist`; the words come from `reporting.checkli
 
 from __future__ import annotations
 
-import datetime
 import secrets
-from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
@@ -26,6 +24,7 @@ from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
 from respond.views import posted_form
+from staff.lookups import checklist_survey
 from staff.signin import bp, export_delimiter
 from staff.survey_forms import ChangeForm
 from surveys import access, auth
@@ -36,41 +35,6 @@ from surveys.queries import response_count
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import current_language
-
-
-@dataclass(frozen=True)
-class ChecklistSummary:
-    """A checklist survey at a glance: how many pathways, the median of the current phase
-    (after the marked change, if any) and what the rules say about it. `suppressed` when
-    fewer pathways than the small-group limit are on the chart (the network's page)."""
-
-    pathways: int
-    median: float | None
-    sentences: list[str]
-    changed_on: datetime.date | None
-    suppressed: bool = False
-
-
-def checklist_summary(survey: Survey, minimum: int = 0) -> ChecklistSummary:
-    """The summary of one checklist survey; below `minimum` pathways on the chart nothing
-    but the count of pathways is given."""
-    records = checklist.pathway_records(database.session(), survey.id,
-                                        survey.questionnaire.definition)
-    series = checklist.analyse_series(records, survey.change_on, with_labels=False)
-    if len(series.observations) < minimum:
-        return ChecklistSummary(len(records), None, [], survey.change_on, suppressed=True)
-    sentences = findings(series.current)
-    verdict = change_verdict(series)
-    return ChecklistSummary(len(records), series.current.median,
-                            sentences + ([verdict] if verdict else []), survey.change_on)
-
-
-def checklist_survey(survey_id: int) -> Survey:
-    """A survey the account may see whose questionnaire is a checklist; otherwise 404."""
-    survey = access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
-    if not checklist.is_checklist(survey.questionnaire.definition):
-        abort(404)
-    return survey
 
 
 def _laney() -> bool:

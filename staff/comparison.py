@@ -10,71 +10,31 @@ check the choice, load, call and render.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-import database
 from analytics import charts
-from questionnaires import schema as s
 from questionnaires.scoring import to_0_100
-from reporting import aggregation, comparison, item_results
 from reporting.comparison import CategoryComparison
+from reporting.comparison_queries import (
+    candidates,
+    compare_groups,
+    in_order,
+    mismatch,
+    organisation_surveys,
+    period_groups,
+    period_labels,
+)
+from reporting.rule import current_rule
+from staff.choices import chosen_periods, other_survey
+from staff.lookups import visible, visible_survey
 from staff.signin import bp
-from surveys import access, auth
-from surveys.models import Organisation, Survey, Unit
+from surveys import auth
+from surveys.models import Organisation
 from web.i18n import current_language
-
-
-def _minimum() -> int:
-    return current_app.config["SMALL_GROUP_MIN"]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The rows of a comparison and what the page says about them."""
-
-    definition: s.Definition
-    rows: tuple[CategoryComparison, ...]
-    left_out: dict[str, int]  # category id → surveys left out of a pool (small groups)
-
-
-def _categories(definitions: Sequence[s.Definition]) -> tuple[list[tuple[Any, Any]],
-                                                              dict[str, list[str]]]:
-    """The categories present in every definition (text and scale from the last), and per
-    category the union of its items' ids over the definitions."""
-    last = definitions[-1]
-    common = [c for c in last.categories
-              if all(c.id in {o.id for o in d.categories} for d in definitions)]
-    members: dict[str, list[str]] = {c.id: [] for c in common}
-    for definition in definitions:
-        for category_id, items in item_results.category_items(definition).items():
-            if category_id in members:
-                members[category_id] += [i for i in items if i not in members[category_id]]
-    last_members = item_results.category_items(last)
-    listed = [(c, item_results.category_scale(last, last_members[c.id]))
-              for c in common if members[c.id] and last_members[c.id]]
-    return listed, members
-
-
-def compare_groups(first: Sequence[Survey], second: Sequence[Survey]) -> Comparison:
-    """Compare the pooled category scores of two groups of surveys of one questionnaire."""
-    definitions = [survey.questionnaire.definition for survey in (*first, *second)]
-    categories, members = _categories(definitions)
-    scores = aggregation.scores_by_survey(
-        database.session(), [survey.id for survey in (*first, *second)], members)
-    minimum = _minimum()
-    first_pool, first_out = comparison.pool({i.id: scores[i.id] for i in first}, minimum)
-    second_pool, second_out = comparison.pool({i.id: scores[i.id] for i in second}, minimum)
-    left_out = {key: first_out.get(key, 0) + second_out.get(key, 0)
-                for key in {*first_out, *second_out}}
-    rows = comparison.compare(categories, first_pool, second_pool, minimum)
-    return Comparison(definitions[-1], rows, left_out)
 
 
 def chart_rows(rows: Sequence[CategoryComparison], lang: str) -> list[dict[str, Any]]:
@@ -103,67 +63,18 @@ def difference_chart(rows: Sequence[CategoryComparison], lang: str) -> Any:
 
 # --- Two surveys of one unit ----------------------------------------------------------------
 
-def _visible_survey(survey_id: int) -> Survey:
-    return access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
-
-
-def _slug(survey: Survey) -> str:
-    return survey.questionnaire.slug
-
-
-def candidates(survey: Survey) -> list[Survey]:
-    """The other surveys of the same questionnaire and unit (visible with the unit)."""
-    if survey.unit_id is None:
-        return []
-    found = database.session().scalars(
-        sa.select(Survey).where(Survey.unit_id == survey.unit_id, Survey.id != survey.id)
-        .order_by(Survey.id.desc()))
-    return [other for other in found if _slug(other) == _slug(survey)]
-
-
-def in_order(one: Survey, other: Survey) -> tuple[Survey, Survey]:
-    """(baseline, follow-up): the earlier by opening date, then by id."""
-    def key(survey: Survey) -> tuple[dt.date, int]:
-        return (survey.opens_on or dt.date.min, survey.id)
-    first, second = sorted((one, other), key=key)
-    return first, second
-
-
-def _mismatch(survey: Survey, other: Survey) -> str | None:
-    """Why two surveys cannot be compared, in the reader's language; None if they can."""
-    if survey.unit_id is None or other.unit_id is None:
-        return _("Only surveys of a unit can be compared.")
-    if other.id == survey.id:
-        return _("Choose a different survey to compare with.")
-    if _slug(other) != _slug(survey):
-        return _("The two surveys must use the same questionnaire.")
-    if other.unit_id != survey.unit_id:
-        return _("The two surveys must belong to the same unit.")
-    return None
-
-
-def _other_survey(survey: Survey) -> Survey | None:
-    """The survey named by `?with=`; None when none was chosen; 404 out of scope."""
-    value = request.args.get("with", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        abort(404)
-    return _visible_survey(int(value))
-
-
 @bp.get("/surveys/<int:survey_id>/compare")
 @auth.login_required
 def survey_compare(survey_id: int):
     """`?with=<survey id>`: this survey against another of the same unit and questionnaire;
     without it, the form to choose one."""
-    survey = _visible_survey(survey_id)
-    other = _other_survey(survey)
-    context = {"survey": survey, "choices": candidates(survey), "minimum": _minimum(),
+    survey = visible_survey(survey_id)
+    other = other_survey()
+    context = {"survey": survey, "choices": candidates(survey), "minimum": current_rule().minimum,
                "lang": current_language()}
     if other is None:
         return render_template("admin/comparison/survey.html", **context)
-    problem = _mismatch(survey, other)
+    problem = mismatch(survey, other)
     if problem is not None:
         return render_template("admin/comparison/survey.html", problem=problem,
                                chosen=other, **context), 400
@@ -181,9 +92,9 @@ def survey_compare_chart(survey_id: int):
     fmt = request.args.get("fmt", "svg")
     if fmt not in charts.FORMATS:
         abort(404)
-    survey = _visible_survey(survey_id)
-    other = _other_survey(survey)
-    if other is None or _mismatch(survey, other) is not None:
+    survey = visible_survey(survey_id)
+    other = other_survey()
+    if other is None or mismatch(survey, other) is not None:
         abort(400)
     first, second = in_order(survey, other)
     chart = difference_chart(compare_groups([first], [second]).rows, current_language())
@@ -193,77 +104,18 @@ def survey_compare_chart(survey_id: int):
 
 # --- An organisation's units together -------------------------------------------------------
 
-def organisation_surveys(organisation: Organisation) -> list[Survey]:
-    """The surveys of the organisation's units that carry a period label."""
-    return list(database.session().scalars(
-        sa.select(Survey).join(Unit, Unit.id == Survey.unit_id)
-        .where(Unit.organisation_id == organisation.id, Survey.period_label.is_not(None),
-               Survey.period_label != "")
-        .order_by(Survey.id)))
-
-
-def period_labels(surveys: Sequence[Survey]) -> dict[str, list[str]]:
-    """Questionnaire slug → the period labels its surveys carry, sorted."""
-    labels: dict[str, set[str]] = {}
-    for survey in surveys:
-        labels.setdefault(_slug(survey), set()).add(survey.period_label or "")
-    return {slug: sorted(found) for slug, found in sorted(labels.items())}
-
-
-def _organisation_problem(labels: dict[str, list[str]], slug: str, first: str,
-                          second: str) -> str | None:
-    if slug not in labels:
-        return _("Choose a questionnaire that the organisation's units have used.")
-    if first not in labels[slug] or second not in labels[slug]:
-        return _("Choose two periods that exist for this questionnaire.")
-    if first == second:
-        return _("Choose two different periods.")
-    return None
-
-
-@dataclass(frozen=True)
-class PeriodChoice:
-    """What the organisation form asked for, and the problem with it (None: none)."""
-
-    slug: str
-    first: str
-    second: str
-    problem: str | None
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.slug and self.first and self.second)
-
-
-def period_choice(labels: dict[str, list[str]]) -> PeriodChoice:
-    slug, first, second = (request.args.get(name, "").strip()
-                           for name in ("questionnaire", "first", "second"))
-    choice = PeriodChoice(slug, first, second, None)
-    if not choice.complete:
-        return choice
-    return PeriodChoice(slug, first, second, _organisation_problem(labels, slug, first, second))
-
-
-def period_groups(surveys: Sequence[Survey],
-                  choice: PeriodChoice) -> tuple[list[Survey], list[Survey]]:
-    chosen = [survey for survey in surveys if _slug(survey) == choice.slug]
-    return ([survey for survey in chosen if survey.period_label == choice.first],
-            [survey for survey in chosen if survey.period_label == choice.second])
-
-
 @bp.get("/organisations/<int:organisation_id>/compare")
 @auth.login_required
 def organisation_compare(organisation_id: int):
     """`?questionnaire=<slug>&first=<period>&second=<period>`: all the organisation's units
     together, the surveys of one period against those of another."""
-    db, account = database.session(), auth.current_account()
-    organisation = access.get_visible(db, account, Organisation, organisation_id)
+    organisation = visible(Organisation, organisation_id)
     surveys = organisation_surveys(organisation)
     labels = period_labels(surveys)
-    choice = period_choice(labels)
+    choice = chosen_periods(labels)
     titles = {i.questionnaire.slug: i.questionnaire.definition.title for i in surveys}
     context = {"organisation": organisation, "labels": labels, "titles": titles,
-               "choice": choice, "minimum": _minimum(), "lang": current_language()}
+               "choice": choice, "minimum": current_rule().minimum, "lang": current_language()}
     if not choice.complete:
         return render_template("admin/comparison/organisation.html", **context)
     if choice.problem is not None:
@@ -281,10 +133,9 @@ def organisation_compare_chart(organisation_id: int):
     fmt = request.args.get("fmt", "svg")
     if fmt not in charts.FORMATS:
         abort(404)
-    db, account = database.session(), auth.current_account()
-    organisation = access.get_visible(db, account, Organisation, organisation_id)
+    organisation = visible(Organisation, organisation_id)
     surveys = organisation_surveys(organisation)
-    choice = period_choice(period_labels(surveys))
+    choice = chosen_periods(period_labels(surveys))
     if not choice.complete or choice.problem is not None:
         abort(400)
     chart = difference_chart(compare_groups(*period_groups(surveys, choice)).rows,

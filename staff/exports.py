@@ -14,7 +14,7 @@ A bad choice answers 400 with a message, an unknown address 404.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -24,34 +24,31 @@ from analytics.exports import Table
 from reporting import export_tables
 from reporting import network_overview as no
 from reporting.comparison import BETTER, UNCLEAR, WORSE
-from reporting.export_tables import Words
-from staff.comparison import (
-    _mismatch,
-    _other_survey,
+from reporting.comparison_queries import (
     compare_groups,
     in_order,
+    mismatch,
     organisation_surveys,
-    period_choice,
     period_groups,
     period_labels,
 )
-from staff.network import _chosen, heat_map, improvement
-from staff.results import results_of
+from reporting.export_tables import Words
+from reporting.network import heat_map, improvement
+from reporting.results import results_of
+from reporting.rule import current_rule
+from staff.choices import chosen_periods, network_questionnaire, other_survey
+from staff.lookups import visible, visible_survey
 from staff.signin import bp, export_delimiter
-from surveys import access, auth
-from surveys.models import Network, Organisation, Survey
+from surveys import auth
+from surveys.models import Network, Organisation
 from web.errors import FriendlyError
 from web.i18n import current_language
 
 NETWORK_TABLES = ("heat", "phases", "status")
 
 
-def _minimum() -> int:
-    return current_app.config["SMALL_GROUP_MIN"]
-
-
 def _words() -> Words:
-    return Words(suppressed=_("fewer than %(minimum)d", minimum=_minimum()),
+    return Words(suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum),
                  no_survey=_("no survey"), no_answer=_("no answer"),
                  directions={BETTER: _("better"), WORSE: _("worse"),
                              UNCLEAR: _("no clear change")})
@@ -67,12 +64,12 @@ def _send(fmt: str, stem: str, build) -> Response:
 # --- A survey's results ---------------------------------------------------------------------
 
 def _results_export(survey_id: int, fmt: str):
-    survey = access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
+    survey = visible_survey(survey_id)
 
     def build() -> list[Table]:
         return [export_tables.results_table(
-            results_of(survey), survey.questionnaire.definition, survey.id, survey.title,
-            current_language(), _words())]
+            results_of(survey, free_text=False), survey.questionnaire.definition, survey.id,
+            survey.title, current_language(), _words())]
 
     return _send(fmt, f"survey-{survey.id}-results", build)
 
@@ -93,13 +90,13 @@ def survey_results_xlsx(survey_id: int):
 # --- Two surveys of one unit ----------------------------------------------------------------
 
 def _survey_compare_export(survey_id: int, fmt: str):
-    survey = access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
-    other = _other_survey(survey)  # 404 when out of scope, as on the page
+    survey = visible_survey(survey_id)
+    other = other_survey()  # 404 when out of scope, as on the page
 
     def build() -> list[Table]:
         if other is None:
             raise FriendlyError(400, _("Choose a survey to compare with."))
-        problem = _mismatch(survey, other)
+        problem = mismatch(survey, other)
         if problem is not None:
             raise FriendlyError(400, problem)
         first, second = in_order(survey, other)
@@ -129,12 +126,11 @@ def survey_compare_xlsx(survey_id: int):
 # --- An organisation's units together -------------------------------------------------------
 
 def _organisation_compare_export(organisation_id: int, fmt: str):
-    db, account = database.session(), auth.current_account()
-    organisation = access.get_visible(db, account, Organisation, organisation_id)
+    organisation = visible(Organisation, organisation_id)
 
     def build() -> list[Table]:
         surveys = organisation_surveys(organisation)
-        choice = period_choice(period_labels(surveys))
+        choice = chosen_periods(period_labels(surveys))
         if not choice.complete:
             raise FriendlyError(400, _("Choose a questionnaire and two periods to compare."))
         if choice.problem is not None:
@@ -166,7 +162,7 @@ def network_tables(network: Network) -> dict[str, Table]:
     db, lang, words = database.session(), current_language(), _words()
     units = no.network_units(db, network.id)
     choices = no.category_questionnaires(db)
-    slug, error = _chosen(choices)
+    slug, error = network_questionnaire(choices)
     if error is not None:
         raise FriendlyError(400, error)
     if slug is None:
@@ -176,17 +172,16 @@ def network_tables(network: Network) -> dict[str, Table]:
         found = heat_map(slug, choices[slug], units)
         heat = export_tables.heat_table(found.categories, found.groups, words)
         phases = export_tables.phases_table(
-            no.phase_rows(units, no.phase_counts(db, [u.id for u in units], slug), _minimum()),
+            no.phase_rows(units, no.phase_counts(db, [u.id for u in units], slug), current_rule()),
             words)
-    teams = improvement(units)
+    teams = improvement(units, lang)
     status = (export_tables.status_table(teams.items, teams.groups, lang, words)
               if teams is not None else export_tables.status_table([], [], lang, words))
     return {"heat": heat, "phases": phases, "status": status}
 
 
 def _network_export(network_id: int, fmt: str):
-    network = access.get_visible(database.session(), auth.current_account(), Network,
-                                 network_id)
+    network = visible(Network, network_id)
     wanted = request.args.get("table", "heat") if fmt == "csv" else None
 
     def build() -> list[Table]:

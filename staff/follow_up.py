@@ -18,7 +18,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 
 import database
 from questionnaires import follow_up as qfollow
@@ -26,14 +25,15 @@ from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.schema import Definition
 from respond.follow_up import USED_CODE, follow_up_form
+from staff.lookups import follow_up_survey
 from staff.signin import bp
 from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
-from surveys import access, auth, follow_up_codes, handout
+from surveys import auth, follow_up_codes, handout
 from surveys import survey_admin_operations as ops
 from surveys.follow_up_codes import CodeProblem
-from surveys.follow_up_queries import find_code, stored_baseline_code
+from surveys.follow_up_queries import find_code
 from surveys.models import FollowUpCode, ResponseSource, Survey
-from surveys.operations import FollowUpPlan, Outcome, follow_up_plan, submit_follow_up
+from surveys.operations import Outcome, submit_follow_up
 from surveys.queries import submission_exists
 from util.dates import today
 from web.errors import render_error
@@ -42,14 +42,6 @@ from web.i18n import current_language
 UNKNOWN_CODE = _l("No baseline in this survey has this code.")
 # Fields of the entry page that are not questions of the follow-up form.
 ENTRY_FIELDS = frozenset({"follow-up-code", "paper-language"})
-
-
-def follow_up_survey(survey_id: int) -> Survey:
-    """A survey the account may see whose questionnaire has a follow-up; 404 otherwise."""
-    survey = access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
-    if survey.questionnaire.definition.follow_up is None:
-        abort(404)
-    return survey
 
 
 # --- Settings -------------------------------------------------------------------------------
@@ -82,28 +74,6 @@ def _settings_page(survey: Survey, form: FollowUpSettingsForm, status: int = 200
 
 
 # --- The code of a paper baseline (called from paper entry) --------------------------------
-
-def paper_baseline_plan(survey: Survey) -> FollowUpPlan | None:
-    """The follow-up plan of a paper baseline, as online; None without a follow-up."""
-    return follow_up_plan(survey, current_app.secret_key, today())
-
-
-def flash_baseline_code(survey: Survey, submission_key: str) -> None:
-    """Tell staff the code of the baseline just stored, with a link to its printable slip.
-
-    The message is built as Markup from escaped text, so the link survives the session's
-    flash storage; only the session (never the audit log) holds the code.
-    """
-    code, row = stored_baseline_code(database.session(), current_app.secret_key, survey.id,
-                                     submission_key)
-    text = escape(_("Follow-up code: %(code)s, suggested follow-up on or about %(date)s. "
-                    "Write it on the paper form and in the journal."))
-    slip = follow_up_codes.code_url("respond.follow_up_slip", survey, code)
-    message = text % {"code": Markup("<strong>%s</strong>") % follow_up_codes.display(code),
-                      "date": format_date(row.due_on, "long")}
-    flash(message + Markup(' <a class="ds-link" href="%s">%s</a>') % (
-        slip, _("Open the slip with the code to print")))
-
 
 # --- Paper follow-ups -----------------------------------------------------------------------
 

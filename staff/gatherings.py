@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -20,16 +20,14 @@ from analytics import exports
 from reporting.gathering_table import (
     CsvLabels,
     GatheringTable,
-    build_table,
     csv_rows,
     evaluation_definition,
-    gathering_figures,
     network_surveys,
     open_answers,
-    scale_items,
     text_items,
 )
-from staff.org_forms import gathering_label
+from reporting.gatherings import table_of
+from reporting.rule import current_rule
 from staff.signin import bp, export_delimiter
 from surveys import access, auth
 from surveys.account_models import Account
@@ -49,20 +47,6 @@ class OpenAnswers:
 def two_decimals(value: float) -> str:
     """A gathering mean as the network has always printed it: 1.55 (1,55 in nb)."""
     return format_decimal(value, format="0.00")
-
-
-def _minimum() -> int:
-    return current_app.config["SMALL_GROUP_MIN"]
-
-
-def table_of(network: Network) -> GatheringTable | None:
-    """The network's table in the page's language; None when no «samling» version exists."""
-    db = database.session()
-    definition = evaluation_definition(db, network.id)
-    if definition is None:
-        return None
-    figures = gathering_figures(db, network.id, [i.id for i in scale_items(definition)])
-    return build_table(definition, current_language(), figures, _minimum(), gathering_label)
 
 
 def open_answers_of(account: Account, network: Network,
@@ -100,13 +84,13 @@ def network_evaluations(network_id: int):
     account, db = auth.current_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     other = _compared(account, network)
-    table = table_of(network)
+    table = table_of(network, current_language())
     choices = [n for n in access.visible_networks(db, account) if n.id != network.id]
     return render_template(
         "admin/gatherings/evaluations.html", network=network, table=table,
         answers=open_answers_of(account, network, table), other=other,
-        other_table=table_of(other) if other is not None else None, choices=choices,
-        minimum=_minimum())
+        other_table=table_of(other, current_language()) if other is not None else None,
+        choices=choices, minimum=current_rule().minimum)
 
 
 @bp.get("/networks/<int:network_id>/evaluations.csv")
@@ -127,13 +111,13 @@ def _evaluations_export(network_id: int, fmt: str):
     account, db = auth.current_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     delimiter = export_delimiter(fmt)
-    table = table_of(network)
+    table = table_of(network, current_language())
     if table is None:
         abort(404)
     labels = CsvLabels(section=_("Part"), item=_("Question"),
                        responses=_("Number of responses"), invited=_("Number invited"),
                        rate=_("Response rate in percent"),
-                       suppressed=_("fewer than %(minimum)d", minimum=_minimum()))
+                       suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum))
     header, rows = csv_rows(table, labels)
     access.audit(db, account, "evaluations.export", f"network {network.id} {network.name}")
     db.commit()

@@ -29,10 +29,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveys.auth import normalise_email
+from surveys.labels import ERFARINGSSAMLING, gathering_label
 from surveys.models import OrganisationKind
 
 MAX_NAME = 200
-ERFARINGSSAMLING = 5
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
@@ -59,13 +59,6 @@ def name_field(label: str, description: str | None = None) -> StringField:
     return StringField(label, description=description, filters=[clean_text], validators=[
         DataRequired(message=_l("Fill this in.")),
         Length(max=MAX_NAME, message=_l("Write at most %(max)d characters."))])
-
-
-def gathering_label(number: int) -> str:
-    """«Gathering 3», or «Experience gathering» for number 5 (the erfaringssamling)."""
-    if number == ERFARINGSSAMLING:
-        return _("Experience gathering (erfaringssamling)")
-    return _("Gathering %(number)d", number=number)
 
 
 def _known_values(field: SelectField) -> set[str]:

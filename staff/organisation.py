@@ -23,11 +23,11 @@ from staff.org_forms import (
     NameForm,
     NewAccountForm,
     OrganisationForm,
-    gathering_label,
 )
 from staff.signin import bp
 from surveys import access, auth, org_operations, org_queries
 from surveys.account_models import Account
+from surveys.labels import gathering_label
 from surveys.models import Gathering, Network, Organisation, Unit
 
 Structure = Network | Gathering | Organisation | Unit

@@ -11,62 +11,34 @@ group is summarised on its change page, not here.
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-import database
 from analytics import charts
 from questionnaires import schema as s
-from questionnaires.item_types import DONT_KNOW
-from reporting import aggregation, item_results
-from reporting.item_results import ScaleSummary, SurveyResults, scale_summary
+from reporting.item_results import SurveyResults
+from reporting.results import item_summary, results_of
+from reporting.rule import current_rule
+from staff.lookups import visible_survey
 from staff.signin import bp
 from surveys import access, auth
 from surveys.models import Survey
 from web.i18n import current_language
 
 
-def _minimum() -> int:
-    return current_app.config["SMALL_GROUP_MIN"]
-
-
-def _visible_survey(survey_id: int) -> Survey:
-    return access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
-
-
-def results_of(survey: Survey) -> SurveyResults:
-    """Read the survey's counts and put them through `reporting.item_results`."""
-    db, definition = database.session(), survey.questionnaire.definition
-    items = item_results.shown_items(definition)
-    texts = None
-    if access.may_read_free_text(auth.current_account(), survey):
-        texts = aggregation.free_texts(
-            db, survey.id, [item.id for item in items if item.type in ("text", "long_text")])
-    return item_results.survey_results(
-        definition, aggregation.response_total(db, survey.id), survey.invited,
-        aggregation.item_counts(db, survey.id, [item.id for item in items]),
-        aggregation.scores(db, survey.id, item_results.category_items(definition)),
-        texts, _minimum())
-
-
-def category_overview(survey: Survey) -> SurveyResults:
-    """The survey's responses, response rate and category scores, without its items: the
-    unit page's view of each survey (its tallies only, so a unit with many surveys stays
-    quick)."""
-    db, definition = database.session(), survey.questionnaire.definition
-    return item_results.survey_results(
-        definition, aggregation.response_total(db, survey.id), survey.invited, {},
-        aggregation.scores(db, survey.id, item_results.category_items(definition)), None,
-        _minimum())
+def readable_results(survey: Survey) -> SurveyResults:
+    """The survey's results, with free text for the readers allowed to read it."""
+    return results_of(survey, free_text=access.may_read_free_text(auth.current_account(),
+                                                                  survey))
 
 
 @bp.get("/surveys/<int:survey_id>/results")
 @auth.login_required
 def survey_results(survey_id: int):
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     definition = survey.questionnaire.definition
     return render_template("admin/results/survey.html", survey=survey, definition=definition,
-                           results=results_of(survey), minimum=_minimum(),
+                           results=readable_results(survey), minimum=current_rule().minimum,
                            lang=current_language(), step_label=charts.step_label)
 
 
@@ -82,16 +54,6 @@ def _scale_item(survey: Survey, item_id: str | None) -> s.ScaleItem:
     return item
 
 
-def item_summary(survey: Survey, item: s.ScaleItem) -> ScaleSummary:
-    """One scale item's summary, through the small-group rule of the whole survey too."""
-    db, definition = database.session(), survey.questionnaire.definition
-    if aggregation.response_total(db, survey.id) < _minimum():
-        return ScaleSummary(suppressed=True)
-    counts = aggregation.item_counts(db, survey.id, [item.id])[item.id]
-    return scale_summary(counts.numbers, counts.texts.get(DONT_KNOW, 0),
-                         definition.scale_of(item), _minimum())
-
-
 @bp.get("/surveys/<int:survey_id>/results/chart")
 @auth.login_required
 def survey_results_chart(survey_id: int):
@@ -100,7 +62,7 @@ def survey_results_chart(survey_id: int):
     fmt = request.args.get("fmt", "svg")
     if fmt not in charts.FORMATS:
         abort(404)
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     item = _scale_item(survey, request.args.get("item"))
     lang = current_language()
     summary = item_summary(survey, item)

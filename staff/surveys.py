@@ -19,17 +19,14 @@ import database
 from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
-from questionnaires.models import QuestionnaireVersion
 from respond.views import posted_form
-from staff.follow_up import (
-    flash_baseline_code,
-    follow_up_settings_form,
-    paper_baseline_plan,
-)
+from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
+from staff.lookups import visible_survey
 from staff.signin import bp, export_delimiter
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
+    FollowUpSettingsForm,
     MoreLinksForm,
     PaperLanguageForm,
     SurveyForm,
@@ -37,6 +34,7 @@ from staff.survey_forms import (
 from surveys import access, auth, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
+from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
 from surveys.queries import (
@@ -54,12 +52,6 @@ from web.i18n import current_language
 PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
 
 
-def version_title(version: QuestionnaireVersion, lang: str) -> str:
-    """A version's title in `lang`, read from the stored JSON without parsing it all."""
-    title = version.content.get("title", {})
-    return title.get(lang) or title.get("nb") or version.slug
-
-
 def target_label(survey: Survey) -> str:
     """«Unit (Organisation)» or «Gathering N, Network»."""
     if survey.unit is not None:
@@ -73,10 +65,6 @@ def target_label(survey: Survey) -> str:
 def _survey_helpers() -> dict[str, Any]:
     return {"version_title": version_title, "target_label": target_label,
             "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode}
-
-
-def _visible_survey(survey_id: int) -> Survey:
-    return access.get_visible(database.session(), auth.current_account(), Survey, survey_id)
 
 
 def _to_survey(survey: Survey):
@@ -139,7 +127,7 @@ def new_survey():
 @bp.get("/surveys/<int:survey_id>")
 @auth.login_required
 def survey(survey_id: int):
-    return _survey_page(_visible_survey(survey_id), MoreLinksForm(formdata=None))
+    return _survey_page(visible_survey(survey_id), MoreLinksForm(formdata=None))
 
 
 def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 200):
@@ -150,7 +138,8 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         count=response_count(db, survey.id), paper_count=paper_response_count(db, survey.id),
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),
-        more_links_form=more_links_form, follow_up_form=follow_up_settings_form(survey),
+        more_links_form=more_links_form,
+        follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
         free_text=access.may_read_free_text(auth.current_account(), survey))
     return html, status
 
@@ -158,7 +147,7 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
 @bp.post("/surveys/<int:survey_id>/close")
 @auth.login_required
 def close_survey(survey_id: int):
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     ops.close_survey(database.session(), auth.current_account(), survey)
     flash(_("The survey is closed. Paper forms can still be entered."))
     return _to_survey(survey)
@@ -167,7 +156,7 @@ def close_survey(survey_id: int):
 @bp.post("/surveys/<int:survey_id>/reopen")
 @auth.login_required
 def reopen_survey(survey_id: int):
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     if ops.reopen_survey(database.session(), auth.current_account(), survey, today()):
         flash(_("The survey is open again. Its closing date had passed and was removed."))
     else:
@@ -192,14 +181,14 @@ def add_links(survey_id: int):
 
 def _open_link_survey(survey_id: int) -> Survey:
     """A survey with one open link; a single-use survey has no public link to show."""
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     if survey.link_mode != LinkMode.OPEN:
         abort(404)
     return survey
 
 
 def _single_use_survey(survey_id: int) -> Survey:
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     if survey.link_mode != LinkMode.SINGLE_USE:
         abort(404)
     return survey
@@ -267,7 +256,7 @@ def survey_slips(survey_id: int):
 @bp.get("/surveys/<int:survey_id>/paper")
 @auth.login_required
 def survey_paper(survey_id: int):
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     lang = _print_language()
     with force_locale(lang):
         return render_template("admin/surveys/paper.html", survey=survey, lang=lang,
@@ -284,7 +273,7 @@ def paper_entry(survey_id: int):
     A baseline of a questionnaire with a follow-up gets its code, as online, shown after
     saving so it can be written on the paper form and in the journal.
     """
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     definition = survey.questionnaire.definition
     form_class = qforms.build_form_class(definition)
     if request.method == "GET":
@@ -345,7 +334,7 @@ def export_responses_xlsx(survey_id: int):
 def _raw_export(survey_id: int, fmt: str):
     """The raw export: free text only for those who may read it, and every export audited.
     The rows are read in batches as they are written, so memory stays flat."""
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     delimiter = export_delimiter(fmt)
     account, db = auth.current_account(), database.session()
     header, rows = response_table(db, survey, access.may_read_free_text(account, survey))
@@ -357,7 +346,7 @@ def _raw_export(survey_id: int, fmt: str):
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"])
 @auth.login_required
 def delete_survey_responses(survey_id: int):
-    survey = _visible_survey(survey_id)
+    survey = visible_survey(survey_id)
     db = database.session()
     form = ConfirmDeleteForm()
     if form.validate_on_submit():

@@ -46,6 +46,7 @@ import pytest
 from scipy import stats
 
 import database
+from analytics.small_groups import SmallGroups
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
@@ -61,6 +62,8 @@ from reporting.comparison import (
 from surveys.models import Network, Organisation, Survey, Unit
 from surveys.operations import Outcome, submit_response
 from tests.conftest import log_in
+
+FIVE = SmallGroups(5)
 
 A_2025 = [
     {"resultat_hverdag": 1, "resultat_mestring": 3, "medvirkning_viktig": 3,
@@ -174,11 +177,11 @@ def test_direction_follows_the_scale():
 
 
 def test_small_groups_and_pooling():
-    assert compare_category("c", h([1, 2, 3, 4]), h([1, 2, 3, 4, 5]), AGREE7, 5).suppressed
-    shown = compare_category("c", h([1, 2, 3, 4, 5]), h([1, 2, 3, 4, 5]), AGREE7, 5)
+    assert compare_category("c", h([1, 2, 3, 4]), h([1, 2, 3, 4, 5]), AGREE7, FIVE).suppressed
+    shown = compare_category("c", h([1, 2, 3, 4, 5]), h([1, 2, 3, 4, 5]), AGREE7, FIVE)
     assert not shown.suppressed and shown.first.n == 5
     pooled, left_out = pool({1: {"r": h([1, 2, 3, 4, 5])}, 2: {"r": h([6, 7])},
-                             3: {"r": {}}, 4: {"r": h([1, 1, 1, 1, 9])}}, 5)
+                             3: {"r": {}}, 4: {"r": h([1, 1, 1, 1, 9])}}, FIVE)
     assert pooled == {"r": {1.0: 5, 2.0: 1, 3.0: 1, 4.0: 1, 5.0: 1, 9.0: 1}}
     assert left_out == {"r": 1}
 

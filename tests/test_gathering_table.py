@@ -19,6 +19,7 @@ import pytest
 
 import database
 from analytics import exports
+from analytics.small_groups import SmallGroups
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
@@ -230,7 +231,7 @@ def test_the_csv_neutralises_formula_like_text(app):
     content["sections"][0]["items"][1]["text"]["en"] = "=HYPERLINK(\"http://x\")"
     definition = Definition.model_validate(content)
     figures = [GatheringFigures(1, 5, 10, {"nytte_totalt": (7.0, 5)})]
-    table = build_table(definition, "en", figures, 5, lambda n: f"+G{n}")
+    table = build_table(definition, "en", figures, SmallGroups(5), lambda n: f"+G{n}")
     header, rows = csv_rows(table, CsvLabels("-part", "@item", "a", "b", "c", "d"))
     text = exports.csv_text(header, rows, ",")
     assert "'=HYPERLINK" in text and "'+G1" in text and "'-part" in text and "'@item" in text
@@ -241,7 +242,7 @@ def test_build_table_suppresses_small_groups_and_thin_means():
     definition = builtin_definitions()["samling"]
     figures = [GatheringFigures(1, 4, 8, {"nytte_totalt": (4.0, 4)}),
                GatheringFigures(2, 6, None, {"nytte_totalt": (9.0, 6), "info_forkant": (8.0, 4)})]
-    table = build_table(definition, "en", figures, 5, str)
+    table = build_table(definition, "en", figures, SmallGroups(5), str)
     first, second = table.columns
     assert first.suppressed and first.responses is None and first.rate is None
     assert first.invited == 8

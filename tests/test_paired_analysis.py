@@ -22,7 +22,8 @@ from analytics.paired import (
     paired_summary,
     round_half_away,
 )
-from analytics.stats import MeanCI, at_least, mean_ci, share
+from analytics.small_groups import SmallGroups
+from analytics.stats import MeanCI, mean_ci, share
 
 DAY = datetime.date(2025, 3, 3)
 LATER = datetime.date(2025, 3, 31)
@@ -74,9 +75,11 @@ def test_mean_ci_other_level():
     assert result.high == pytest.approx(3 + 1.5075, abs=1e-3)
 
 
-def test_at_least_and_share():
-    assert at_least(4, 5) is None
-    assert at_least(5, 5) == 5
+def test_small_group_counts_and_share():
+    rule = SmallGroups(5)
+    assert rule.count(4) is None
+    assert rule.count(5) == 5
+    assert (rule.too_few(0), rule.too_few(4), rule.too_few(5)) == (False, True, False)
     assert share(3, 4) == 0.75
     assert share(1, 0) is None
 
@@ -105,7 +108,7 @@ def test_a_rise_of_exactly_two_counts_as_improved_despite_floating_point():
     trap = pair("t", [0, 1, 4], [2, 3, 6])
     assert trap.change == 2.0
     others = [pair(str(i), [5], [5]) for i in range(4)]  # change 0
-    summary = paired_summary(5, [trap, *others], minimum=5)
+    summary = paired_summary(5, [trap, *others], rule=SmallGroups(5))
     assert summary.improved == 1
     assert summary.distribution == [(0, 4), (2, 1)]
 
@@ -125,7 +128,7 @@ def test_threshold_and_source_are_named():
 
 
 def test_paired_summary_over_five_pairs():
-    summary = paired_summary(8, FIVE, minimum=5)
+    summary = paired_summary(8, FIVE, rule=SmallGroups(5))
     assert (summary.baselines, summary.follow_ups) == (8, 5)
     assert summary.share_paired == 5 / 8  # 0.625
     assert not summary.suppressed
@@ -153,7 +156,7 @@ def test_paired_summary_over_five_pairs():
 
 
 def test_fewer_pairs_than_minimum_suppresses_every_paired_figure():
-    summary = paired_summary(10, FIVE[:4], minimum=5)
+    summary = paired_summary(10, FIVE[:4], rule=SmallGroups(5))
     assert summary.baselines == 10
     assert summary.follow_ups is None
     assert summary.share_paired is None
@@ -164,25 +167,30 @@ def test_fewer_pairs_than_minimum_suppresses_every_paired_figure():
 
 
 def test_minimum_is_a_parameter_and_inclusive():
-    assert not paired_summary(5, FIVE, minimum=5).suppressed
-    assert paired_summary(5, FIVE, minimum=5).share_paired == 1.0
-    assert paired_summary(5, FIVE, minimum=6).suppressed
-    assert paired_summary(3, [], minimum=5).baselines is None  # "fewer than 5"
+    assert not paired_summary(5, FIVE, rule=SmallGroups(5)).suppressed
+    assert paired_summary(5, FIVE, rule=SmallGroups(5)).share_paired == 1.0
+    assert paired_summary(5, FIVE, rule=SmallGroups(6)).suppressed
+    assert paired_summary(3, [], rule=SmallGroups(5)).baselines is None  # "fewer than 5"
 
 
 def test_share_paired_needs_enough_baselines_too():
     # 5 pairs are enough for the paired figures, but 4 baselines are not (odd data, but the
     # rule must hold for each count on its own).
-    summary = paired_summary(4, FIVE, minimum=5)
+    summary = paired_summary(4, FIVE, rule=SmallGroups(5))
     assert summary.baselines is None
     assert summary.share_paired is None
     assert summary.follow_ups == 5
 
 
-def test_no_pairs_with_minimum_zero_shows_counts_only():
-    summary = paired_summary(0, [], minimum=0)
-    assert (summary.baselines, summary.follow_ups, summary.share_paired) == (0, 0, None)
+def test_no_pairs_shows_the_baselines_only():
+    summary = paired_summary(5, [], rule=SmallGroups(1))
+    assert (summary.baselines, summary.follow_ups, summary.share_paired) == (5, None, None)
     assert summary.suppressed
+
+
+def test_a_minimum_below_one_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        SmallGroups(0)
 
 
 # --- analytics.paired: activities ---------------------------------------------------------
@@ -208,7 +216,7 @@ def test_activity_counts_distinct_users_and_most_common_spelling():
     # Equal counts sort by text ignoring case: "gå tur" before "Lage mat" (g < l), which a
     # case-sensitive sort would reverse ("L" < "g").
     # Named once: Arbeide, Øve på trapper, Åpne døra, in Norwegian order (… z, æ, ø, å).
-    result = activity_counts(NAMED, baseline_count=5, minimum=3)
+    result = activity_counts(NAMED, baseline_count=5, rule=SmallGroups(3))
     assert result == ActivityCounts(
         common=[("gå tur", 4), ("Lage mat", 4), ("Handle", 3)],
         other=["Arbeide", "Øve på trapper", "Åpne døra"],
@@ -216,17 +224,17 @@ def test_activity_counts_distinct_users_and_most_common_spelling():
 
 
 def test_activity_counts_equal_spellings_go_to_the_first_seen():
-    assert activity_counts([["Sykle"], ["sykle"]], 2, minimum=2).common == [("Sykle", 2)]
-    assert activity_counts([["sykle"], ["Sykle"]], 2, minimum=2).common == [("sykle", 2)]
+    assert activity_counts([["Sykle"], ["sykle"]], 2, rule=SmallGroups(2)).common == [("Sykle", 2)]
+    assert activity_counts([["sykle"], ["Sykle"]], 2, rule=SmallGroups(2)).common == [("sykle", 2)]
 
 
 def test_activity_counts_hidden_below_minimum_baselines():
-    assert activity_counts(NAMED, baseline_count=4, minimum=5) == ActivityCounts([], [])
+    assert activity_counts(NAMED, baseline_count=4, rule=SmallGroups(5)) == ActivityCounts([], [])
 
 
 def test_activity_counts_with_the_usual_minimum_of_five():
     # Only "gå tur" (4 users) and "lage mat" (4) come close; neither reaches 5.
-    result = activity_counts(NAMED, baseline_count=5, minimum=5)
+    result = activity_counts(NAMED, baseline_count=5, rule=SmallGroups(5))
     assert result.common == []
     assert result.other == ["Arbeide", "gå tur", "Handle", "Lage mat", "Øve på trapper",
                             "Åpne døra"]

@@ -1,0 +1,41 @@
+"""The objects a staff page is about, loaded for the signed-in account: what it may not see
+answers 404, as if it did not exist (`surveys.access.get_visible`). Shared by the areas'
+view modules so that none imports another."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import abort
+
+import database
+from reporting import checklist
+from surveys import access, auth
+from surveys.models import Survey
+
+T = TypeVar("T")
+
+
+def visible(model: type[T], object_id: int) -> T:
+    """The object of `model` with that id, if the account may see it; otherwise 404."""
+    return access.get_visible(database.session(), auth.current_account(), model, object_id)
+
+
+def visible_survey(survey_id: int) -> Survey:
+    return visible(Survey, survey_id)
+
+
+def follow_up_survey(survey_id: int) -> Survey:
+    """A survey the account may see whose questionnaire has a follow-up; 404 otherwise."""
+    survey = visible_survey(survey_id)
+    if survey.questionnaire.definition.follow_up is None:
+        abort(404)
+    return survey
+
+
+def checklist_survey(survey_id: int) -> Survey:
+    """A survey the account may see whose questionnaire is a checklist; otherwise 404."""
+    survey = visible_survey(survey_id)
+    if not checklist.is_checklist(survey.questionnaire.definition):
+        abort(404)
+    return survey

@@ -1,0 +1,48 @@
+"""Staff page of a unit: its surveys; for each survey with categories its responses,
+response rate and category scores, with a choice of another survey to compare it with; for
+those with a follow-up, the change at a glance; for checklists, the run chart's summary."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template
+
+import database
+from analytics.paired import IMPROVEMENT_THRESHOLD
+from reporting import checklist
+from reporting.change import summary_of
+from reporting.checklist_summary import checklist_summary
+from reporting.comparison_queries import candidates
+from reporting.results import category_overview
+from reporting.rule import current_rule
+from staff.lookups import visible
+from staff.signin import bp
+from surveys import auth
+from surveys.models import Survey, Unit
+from surveys.queries import response_counts
+from util.dates import today
+from web.i18n import current_language
+
+
+@bp.get("/units/<int:unit_id>")
+@auth.login_required
+def unit_page(unit_id: int):
+    """A unit's surveys; for each survey with categories its responses, response rate and
+    category scores, with a choice of another survey to compare it with; for those with a
+    follow-up, the change at a glance."""
+    db = database.session()
+    unit = visible(Unit, unit_id)
+    listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == unit.id)
+                             .order_by(Survey.id.desc())))
+    changes = {s.id: summary_of(s) for s in listed
+               if s.questionnaire.definition.follow_up is not None}
+    scored = [s for s in listed if s.questionnaire.definition.categories]
+    checklists = {s.id: checklist_summary(s, None) for s in listed
+                  if checklist.is_checklist(s.questionnaire.definition)}
+    return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
+                           checklists=checklists,
+                           counts=response_counts(db, [s.id for s in listed]),
+                           changes=changes, lang=current_language(), minimum=current_rule().minimum,
+                           threshold=IMPROVEMENT_THRESHOLD,
+                           overviews={s.id: category_overview(s) for s in scored},
+                           comparable={s.id: candidates(s) for s in scored})
