@@ -1,224 +1,89 @@
 """The OpenAPI 3.1 document of the JSON API, served at /api/openapi.json.
 
-Written by hand as plain dicts (no generator to learn or keep up to date): the API is small,
-and the document is the contract, so it says exactly what each answer holds. Every object
-lists all its fields as required with `additionalProperties: false`, and a figure held back
-by the small-group rule is required to be null (`if suppressed then null`), so a test that
-checks every answer against this document (tests/test_api_schemathesis.py) also checks that
-nothing held back and nothing undocumented (such as free text) slips out.
+Generated, not written: the schemas come from the pydantic models in `api.models` that also
+build every answer, so the document describes exactly what is sent. Only what models cannot
+say is written here, as a small table: the paths, their parameters and summaries, the
+errors each may answer, and the security scheme. Every object lists all its fields as
+required with `additionalProperties: false`, and a figure held back by the small-group rule
+is required to be null (`if suppressed then null`), so the test that checks every answer
+against this document (tests/test_api_schemathesis.py) also checks that nothing held back
+and nothing undocumented (such as free text) slips out.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any
+import functools
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
+from api import models as m
 
 Schema = dict[str, Any]
-
-INT: Schema = {"type": "integer"}
-COUNT: Schema = {"type": "integer", "minimum": 0}
-NUM: Schema = {"type": "number"}
-SHARE: Schema = {"type": "number", "minimum": 0, "description": "a fraction: 0.4 is 40 %"}
-STR: Schema = {"type": "string"}
-BOOL: Schema = {"type": "boolean"}
-DATE: Schema = {"type": "string", "format": "date"}
-ID: Schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+REF = "#/components/schemas/{model}"
+ID: Schema = TypeAdapter(Annotated[int, Field(ge=1, le=2**31 - 1)]).json_schema()
 
 
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    where: Literal["path", "query"] = "path"
 
 
-def nullable(schema: Schema) -> Schema:
-    if "type" in schema and "$ref" not in schema:
-        return {**schema, "type": [schema["type"], "null"]}
-    return {"anyOf": [schema, {"type": "null"}]}
+@dataclass(frozen=True)
+class Operation:
+    """One GET route under /api/v1 and the model of its 200 answer."""
+
+    path: str
+    operation_id: str
+    summary: str
+    answer: type[m.Answer]
+    parameters: tuple[Parameter, ...] = ()
+    bad_request: bool = False  # also 400 and 422, for a query that is wrong or cannot be met
 
 
-def array(items: Schema) -> Schema:
-    return {"type": "array", "items": items}
+SURVEY_ID = Parameter("survey_id", "The survey's number")
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("/surveys", "listSurveys", "The surveys the token's account may see",
+              m.SurveysAnswer),
+    Operation("/surveys/{survey_id}/results", "surveyResults",
+              "A survey's figures, as on its results page", m.ResultsAnswer, (SURVEY_ID,)),
+    Operation("/surveys/{survey_id}/comparison", "surveyComparison",
+              "Baseline against follow-up: two surveys of one unit and questionnaire, the "
+              "earlier as baseline, per category", m.ComparisonAnswer,
+              (SURVEY_ID, Parameter("with", "The other survey's number", "query")),
+              bad_request=True),
+    Operation("/surveys/{survey_id}/change", "surveyChange",
+              "The change over linked pairs of a survey with a follow-up (PSFS)",
+              m.ChangeAnswer, (SURVEY_ID,)),
+    Operation("/units", "listUnits", "The units the token's account may see", m.UnitsAnswer),
+    Operation("/units/{unit_id}", "unit",
+              "A unit's surveys with their category scores and change, as on its page",
+              m.UnitAnswer, (Parameter("unit_id", "The unit's number"),)),
+    Operation("/networks", "listNetworks", "The networks the token's account may see",
+              m.NetworksAnswer),
+    Operation("/networks/{network_id}/gatherings", "gatheringTable",
+              "The network's table of gathering evaluations", m.GatheringTableAnswer,
+              (Parameter("network_id", "The network's number"),)),
+)
 
-
-def obj(properties: dict[str, Schema], description: str | None = None, **extra: Any) -> Schema:
-    """An object whose every field is required and which has no other field."""
-    found: Schema = {"type": "object", "properties": properties,
-                     "required": list(properties), "additionalProperties": False, **extra}
-    if description:
-        found["description"] = description
-    return found
-
-
-def suppression(nulls: list[str], shown: dict[str, Schema] | None = None,
-                empty: tuple[str, ...] = ()) -> Schema:
-    """`if suppressed then these are null (and these lists empty) else these are shown`."""
-    then = {name: {"type": "null"} for name in nulls} | {name: {"maxItems": 0} for name in empty}
-    rule: Schema = {"if": {"properties": {"suppressed": {"const": True}}},
-                    "then": {"properties": then}}
-    if shown:
-        rule["else"] = {"properties": shown}
-    return rule
-
-
-MEAN_FIELDS = {"n": nullable(COUNT), "mean": nullable(NUM), "ci_low": nullable(NUM),
-               "ci_high": nullable(NUM)}
-SUPPRESSED = {**BOOL, "description": "true: fewer answers than small_group_minimum; the "
-                                     "figures are then null, never shown"}
-
-SCHEMAS: dict[str, Schema] = {
-    "Error": obj({"error": STR, "status": INT, "message": STR}),
-    "Named": obj({"id": INT, "name": STR}),
-    "Gathering": obj({"id": INT, "number": INT, "label": STR, "held_on": nullable(DATE)}),
-    "Questionnaire": obj({"slug": STR, "version": INT, "title": STR}),
-    "Survey": obj({
-        "id": INT, "title": STR, "questionnaire": ref("Questionnaire"),
-        "unit": nullable(ref("Named")), "organisation": nullable(ref("Named")),
-        "gathering": nullable(ref("Gathering")), "network": ref("Named"),
-        "period_label": nullable(STR),
-        "phase": nullable({"type": "string", "enum": ["baseline", "follow_up"]}),
-        "opens_on": nullable(DATE), "closes_on": nullable(DATE),
-        "status": {"type": "string", "enum": ["draft", "open", "closed"]},
-        "invited": nullable(COUNT), "suppressed": SUPPRESSED, "responses": nullable(COUNT),
-    }, "A survey of a unit or of a gathering", **suppression(["responses"], {"responses": COUNT})),
-    "MeanCI": obj({"n": COUNT, "mean": NUM, "ci_low": nullable(NUM), "ci_high": nullable(NUM)},
-                  "A mean with its n and 95 % confidence interval (null ends for n = 1)"),
-    "Difference": obj({"difference": NUM, "ci_low": NUM, "ci_high": NUM}),
-    "Scale": obj({"min": INT, "max": INT, "good": {"type": "string", "enum": ["high", "low"]}}),
-    "Category": obj({"id": STR, "text": STR, "suppressed": SUPPRESSED, **MEAN_FIELDS,
-                     "mean_0_100": nullable(NUM)},
-                    "A category score: per response the mean of its answers in the category",
-                    **suppression([*MEAN_FIELDS, "mean_0_100"], {"n": COUNT, "mean": NUM})),
-    "Step": obj({"step": INT, "label": nullable(STR), "count": COUNT}),
-    "Count": obj({"value": STR, "text": nullable(STR), "count": COUNT}),
-    "Item": obj({
-        "id": STR, "kind": {"type": "string", "enum": ["scale", "choice", "checklist", "number"]},
-        "text": STR, "scale": nullable(ref("Scale")), "suppressed": SUPPRESSED, **MEAN_FIELDS,
-        "mean_0_100": nullable(NUM), "top_box": nullable(SHARE), "dont_know": nullable(COUNT),
-        "steps": array(ref("Step")), "counts": array(ref("Count")),
-    }, "One question; free-text questions are never listed",
-        **suppression([*MEAN_FIELDS, "mean_0_100", "top_box", "dont_know"], {"n": COUNT},
-                      empty=("steps", "counts"))),
-    "Section": obj({"id": STR, "title": nullable(STR), "items": array(ref("Item"))}),
-    "Overview": obj({"suppressed": SUPPRESSED, "responses": nullable(COUNT),
-                     "response_rate": nullable(SHARE), "categories": array(ref("Category"))},
-                    **suppression(["responses", "response_rate"], {"responses": COUNT},
-                                  empty=("categories",))),
-    "Change": obj({
-        "suppressed": {**BOOL, "description": "true: fewer pairs than small_group_minimum"},
-        "baselines": nullable(COUNT), "follow_ups": nullable(COUNT),
-        "share_paired": nullable(SHARE), "baseline_mean": nullable(ref("MeanCI")),
-        "follow_up_mean": nullable(ref("MeanCI")), "change": nullable(ref("MeanCI")),
-        "improved": nullable(COUNT), "improved_share": nullable(SHARE),
-        "improvement_threshold": NUM,
-        "distribution": array(obj({"change": INT, "users": COUNT})),
-    }, "The change over linked baseline and follow-up pairs (PSFS); never a single pair",
-        **suppression(["baseline_mean", "follow_up_mean", "change", "improved",
-                       "improved_share"], {"change": ref("MeanCI")}, empty=("distribution",))),
-    "ComparisonCategory": obj({
-        "id": STR, "text": STR, "suppressed": SUPPRESSED, "surveys_left_out": COUNT,
-        "baseline": nullable(ref("MeanCI")), "follow_up": nullable(ref("MeanCI")),
-        "difference": nullable(ref("Difference")), "baseline_0_100": nullable(NUM),
-        "follow_up_0_100": nullable(NUM), "difference_0_100": nullable(ref("Difference")),
-        "direction": nullable({"type": "string", "enum": ["better", "worse", "unclear"]}),
-    }, **suppression(["baseline", "follow_up", "difference", "baseline_0_100",
-                      "follow_up_0_100", "difference_0_100", "direction"],
-                     {"baseline": ref("MeanCI"), "follow_up": ref("MeanCI")})),
-    "Unit": obj({"id": INT, "name": STR, "archived": BOOL, "organisation": ref("Named"),
-                 "network": ref("Named")}),
-    "UnitSurvey": obj({"survey": ref("Survey"), "results": nullable(ref("Overview")),
-                       "change": nullable(ref("Change"))}),
-    "Network": obj({"id": INT, "name": STR, "archived": BOOL,
-                    "gatherings": array(ref("Gathering"))}),
-    "GatheringColumn": obj({
-        "number": INT, "label": STR, "suppressed": SUPPRESSED, "responses": nullable(COUNT),
-        "invited": nullable(COUNT), "response_rate": nullable(SHARE),
-    }, **suppression(["responses", "response_rate"], {"responses": COUNT})),
-    "GatheringItem": obj({
-        "id": STR, "text": STR, "section": STR, "section_title": STR,
-        "means": array(obj({"gathering": INT, "mean": nullable(NUM), "suppressed": SUPPRESSED},
-                           **suppression(["mean"], {"mean": NUM}))),
-    }),
+ERRORS: dict[str, str] = {
+    "401": "No token, or a token that is not valid (revoked, mistyped, account deactivated)",
+    "404": "Not found, or outside what the token's account may see",
+    "429": "Too many requests with this token; wait as Retry-After says",
+    "503": "The database is unavailable for a moment",
 }
-
-
-def answer(properties: dict[str, Schema], **extra: Any) -> Schema:
-    return obj({"small_group_minimum": {"type": "integer", "minimum": 1}, **properties},
-               **extra)
-
-
-ERRORS = {
-    "401": ("No token, or a token that is not valid (revoked, mistyped, account deactivated)",
-            {"WWW-Authenticate": {"schema": STR, "required": True}}),
-    "404": ("Not found, or outside what the token's account may see", None),
-    "429": ("Too many requests with this token; wait as Retry-After says", None),
-    "503": ("The database is unavailable for a moment", None),
+BAD_REQUEST_ERRORS: dict[str, str] = {
+    "400": "The query is missing or not a number; the message says why",
+    "422": "The two surveys cannot be compared (another unit or questionnaire, or the same "
+           "survey); the message says why",
 }
-
-
-def responses(ok: Schema, bad_request: bool = False) -> Schema:
-    found: Schema = {"200": {"description": "OK",
-                             "content": {"application/json": {"schema": ok}}}}
-    errors = dict(ERRORS)
-    if bad_request:
-        errors["400"] = ("The query is missing or not a number; the message says why", None)
-        errors["422"] = ("The two surveys cannot be compared (another unit or "
-                         "questionnaire, or the same survey); the message says why", None)
-    for status, (description, headers) in sorted(errors.items()):
-        found[status] = {"description": description,
-                         "content": {"application/json": {"schema": ref("Error")}}}
-        if headers:
-            found[status]["headers"] = headers
-    return found
-
-
-def path_id(name: str, description: str) -> Schema:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": ID}
-
-
-def operation(operation_id: str, summary: str, ok: Schema, parameters: list[Schema] = (),
-              bad_request: bool = False) -> Schema:
-    return {"get": {"operationId": operation_id, "summary": summary, "tags": ["figures"],
-                    "parameters": list(parameters), "security": [{"bearerAuth": []}],
-                    "responses": responses(ok, bad_request)}}
-
-
-SURVEY_ID = path_id("survey_id", "The survey's number")
-PATHS: dict[str, Schema] = {
-    "/surveys": operation("listSurveys", "The surveys the token's account may see",
-                          answer({"surveys": array(ref("Survey"))})),
-    "/surveys/{survey_id}/results": operation(
-        "surveyResults", "A survey's figures, as on its results page",
-        answer({"survey": ref("Survey"), "suppressed": SUPPRESSED,
-                "responses": nullable(COUNT), "response_rate": nullable(SHARE),
-                "categories": array(ref("Category")), "sections": array(ref("Section"))},
-               **suppression(["responses", "response_rate"], {"responses": COUNT},
-                             empty=("categories", "sections"))),
-        [SURVEY_ID]),
-    "/surveys/{survey_id}/comparison": operation(
-        "surveyComparison", "Baseline against follow-up: two surveys of one unit and "
-        "questionnaire, the earlier as baseline, per category",
-        answer({"baseline": ref("Survey"), "follow_up": ref("Survey"),
-                "categories": array(ref("ComparisonCategory"))}),
-        [SURVEY_ID, {"name": "with", "in": "query", "required": True, "schema": ID,
-                     "description": "The other survey's number"}], bad_request=True),
-    "/surveys/{survey_id}/change": operation(
-        "surveyChange", "The change over linked pairs of a survey with a follow-up (PSFS)",
-        answer({"survey": ref("Survey"), "change": ref("Change")}), [SURVEY_ID]),
-    "/units": operation("listUnits", "The units the token's account may see",
-                        answer({"units": array(ref("Unit"))})),
-    "/units/{unit_id}": operation(
-        "unit", "A unit's surveys with their category scores and change, as on its page",
-        answer({"unit": ref("Unit"), "surveys": array(ref("UnitSurvey"))}),
-        [path_id("unit_id", "The unit's number")]),
-    "/networks": operation("listNetworks", "The networks the token's account may see",
-                           answer({"networks": array(ref("Network"))})),
-    "/networks/{network_id}/gatherings": operation(
-        "gatheringTable", "The network's table of gathering evaluations",
-        answer({"network": ref("Named"), "scale": nullable(ref("Scale")),
-                "gatherings": array(ref("GatheringColumn")),
-                "items": array(ref("GatheringItem"))}),
-        [path_id("network_id", "The network's number")]),
-}
+HEADERS: dict[str, Schema] = {
+    "401": {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}}}
 
 DESCRIPTION = """Aggregated figures of anonymous surveys, the same as the staff pages show.
 
@@ -228,6 +93,50 @@ Figures built on fewer answers than `small_group_minimum` are null with `"suppre
 Free text is never returned. Texts follow `Accept-Language` (nb, nn or en; nb by default)."""
 
 
+class Untitled(GenerateJsonSchema):
+    """No `title` on each field: its name says as much, and titles only lengthen the document."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+def ref(model: type[m.Strict]) -> Schema:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def json_content(model: type[m.Strict]) -> Schema:
+    return {"application/json": {"schema": ref(model)}}
+
+
+def responses(operation: Operation) -> Schema:
+    """200 with the operation's answer, and every error it may give, each as an Error."""
+    errors = ERRORS | (BAD_REQUEST_ERRORS if operation.bad_request else {})
+    found: Schema = {"200": {"description": "OK", "content": json_content(operation.answer)}}
+    for status, description in sorted(errors.items()):
+        found[status] = {"description": description, "content": json_content(m.Error)}
+        if status in HEADERS:
+            found[status]["headers"] = copy.deepcopy(HEADERS[status])
+    return found
+
+
+def path_item(operation: Operation) -> Schema:
+    parameters = [{"name": p.name, "in": p.where, "required": True,
+                   "description": p.description, "schema": dict(ID)}
+                  for p in operation.parameters]
+    return {"get": {"operationId": operation.operation_id, "summary": operation.summary,
+                    "tags": ["figures"], "parameters": parameters,
+                    "security": [{"bearerAuth": []}], "responses": responses(operation)}}
+
+
+@functools.cache
+def _schemas() -> Schema:
+    """Every model an answer or error uses, under its class name (built once: it is fixed)."""
+    models = [m.Error, *(operation.answer for operation in OPERATIONS)]
+    _, found = models_json_schema([(model, "serialization") for model in models],
+                                  ref_template=REF, schema_generator=Untitled)
+    return found["$defs"]
+
+
 def document() -> Schema:
     """The whole OpenAPI document (a fresh dict: callers may change their copy)."""
     return {
@@ -235,9 +144,9 @@ def document() -> Schema:
         "info": {"title": "Hva er viktig for deg? – figures", "version": "1.0.0",
                  "description": DESCRIPTION},
         "servers": [{"url": "/api/v1"}],
-        "paths": copy.deepcopy(PATHS),
+        "paths": {operation.path: path_item(operation) for operation in OPERATIONS},
         "components": {
-            "schemas": copy.deepcopy(SCHEMAS),
+            "schemas": copy.deepcopy(_schemas()),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "An API token: hev_…"}},
         },

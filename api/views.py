@@ -4,12 +4,13 @@ Why: units and networks read their figures into Excel or Power BI. Every route h
 its object as the staff page does (`surveys.access`: administrators see everything, network
 leads their networks, unit leads their units; anything else answers 404, as on the pages,
 so a program learns nothing about what exists outside its scope), builds the page's own
-objects with the page's own functions, and turns them into JSON with `api.figures`,
-so the small-group rule is the page's. No free text is ever returned.
+objects with the page's own functions, and turns them into the models of `api.models`
+with `api.figures` and `api.objects`, so the small-group rule is the page's and every answer
+is exactly what the document describes. No free text is ever returned.
 
 Access is by API token only (`api.auth`); the routes only read, so CSRF does not
 apply (the blueprint is exempt) and no cookie is needed. `/api/openapi.json` describes it all
-(`api.schema`).
+(`api.schema`, generated from the same models).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import gettext as _
 
 import database
 from api import figures as api_figures
+from api import models as api_models
 from api import objects as api_objects
 from api import schema as api_schema
 from api.auth import current_account, token_required
@@ -46,15 +48,17 @@ def _visible(model: type[T], object_id: int) -> T:
     return access.get_visible(database.session(), current_account(), model, object_id)
 
 
-def _answer(**body: Any):
-    """Every answer states the small-group limit its figures were held back by."""
-    return jsonify(small_group_minimum=current_rule().minimum, **body)
+def _answer(shape: type[api_models.Answer], **body: Any) -> Response:
+    """Every answer states the small-group limit its figures were held back by, and goes
+    out through its model: nothing the document does not describe can be sent."""
+    answer = shape(small_group_minimum=current_rule().minimum, **body)
+    return jsonify(answer.model_dump(mode="json"))
 
 
-def _survey_json(survey: Survey, responses: int | None = None) -> dict[str, Any]:
+def _survey_json(survey: Survey, responses: int | None = None) -> api_models.Survey:
     if responses is None:
         responses = aggregation.response_total(database.session(), survey.id)
-    return api_objects.survey(survey, responses, current_rule().minimum, today(),
+    return api_objects.survey(survey, responses, current_rule(), today(),
                               current_language())
 
 
@@ -72,8 +76,8 @@ def surveys():
     db = database.session()
     found = access.visible_surveys(db, current_account())
     totals = aggregation.response_totals(db, [s.id for s in found])
-    return _answer(surveys=api_objects.surveys(found, totals, current_rule().minimum, today(),
-                                               current_language()))
+    return _answer(api_models.SurveysAnswer, surveys=api_objects.surveys(
+        found, totals, current_rule(), today(), current_language()))
 
 
 @bp.get("/v1/surveys/<int:survey_id>/results")
@@ -81,9 +85,10 @@ def surveys():
 def survey_results(survey_id: int):
     survey = _visible(Survey, survey_id)
     found = results_of(survey, free_text=False)  # the API never returns free text
-    return _answer(survey=_survey_json(survey, found.responses),
-                   **api_figures.results(found, survey.questionnaire.definition,
-                                         current_language()))
+    definition, lang = survey.questionnaire.definition, current_language()
+    return _answer(api_models.ResultsAnswer, survey=_survey_json(survey, found.responses),
+                   **dict(api_figures.overview(found, lang)),
+                   sections=api_figures.sections(found, definition, lang))
 
 
 def _other_survey() -> Survey:
@@ -109,7 +114,8 @@ def survey_comparison(survey_id: int):
         abort(json_error(422, problem)[0])
     first, second = in_order(survey, other)
     result = compare_groups([first], [second])
-    return _answer(baseline=_survey_json(first), follow_up=_survey_json(second),
+    return _answer(api_models.ComparisonAnswer,
+                   baseline=_survey_json(first), follow_up=_survey_json(second),
                    categories=api_figures.comparison(result.rows, result.left_out,
                                                      current_language()))
 
@@ -121,7 +127,8 @@ def survey_change(survey_id: int):
     survey = _visible(Survey, survey_id)
     if survey.questionnaire.definition.follow_up is None:
         abort(404)
-    return _answer(survey=_survey_json(survey), change=api_figures.change(summary_of(survey)))
+    return _answer(api_models.ChangeAnswer, survey=_survey_json(survey),
+                   change=api_figures.change(summary_of(survey)))
 
 
 # --- Units --------------------------------------------------------------------------------
@@ -130,17 +137,18 @@ def survey_change(survey_id: int):
 @token_required
 def units():
     found = access.visible_units(database.session(), current_account())
-    return _answer(units=[api_objects.unit(u) for u in found])
+    return _answer(api_models.UnitsAnswer, units=[api_objects.unit(u) for u in found])
 
 
-def _unit_survey(survey: Survey, responses: int) -> dict[str, Any]:
+def _unit_survey(survey: Survey, responses: int) -> api_models.UnitSurvey:
     """One survey on the unit page: its categories, and the change if it has a follow-up."""
     definition, lang = survey.questionnaire.definition, current_language()
-    return {"survey": _survey_json(survey, responses),
-            "results": (api_figures.overview(category_overview(survey), lang)
-                        if definition.categories else None),
-            "change": (api_figures.change(summary_of(survey))
-                       if definition.follow_up is not None else None)}
+    return api_models.UnitSurvey(
+        survey=_survey_json(survey, responses),
+        results=(api_figures.overview(category_overview(survey), lang)
+                 if definition.categories else None),
+        change=(api_figures.change(summary_of(survey))
+                if definition.follow_up is not None else None))
 
 
 @bp.get("/v1/units/<int:unit_id>")
@@ -152,7 +160,7 @@ def unit(unit_id: int):
     listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == found.id)
                              .order_by(Survey.id.desc())))
     totals = aggregation.response_totals(db, [s.id for s in listed])
-    return _answer(unit=api_objects.unit(found),
+    return _answer(api_models.UnitAnswer, unit=api_objects.unit(found),
                    surveys=[_unit_survey(s, totals[s.id]) for s in listed])
 
 
@@ -162,7 +170,8 @@ def unit(unit_id: int):
 @token_required
 def networks():
     found = access.visible_networks(database.session(), current_account())
-    return _answer(networks=[api_objects.network(n) for n in found])
+    return _answer(api_models.NetworksAnswer,
+                   networks=[api_objects.network(n) for n in found])
 
 
 @bp.get("/v1/networks/<int:network_id>/gatherings")
@@ -170,7 +179,5 @@ def networks():
 def network_gatherings(network_id: int):
     """The network's table of gathering evaluations (no open answers)."""
     network = _visible(Network, network_id)
-    table = table_of(network, current_language())
-    figures = (api_figures.gathering_table(table) if table is not None
-               else {"scale": None, "gatherings": [], "items": []})
-    return _answer(network=api_objects.named(network), **figures)
+    return _answer(api_models.GatheringTableAnswer, network=api_objects.named(network),
+                   **dict(api_figures.gathering_table(table_of(network, current_language()))))

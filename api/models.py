@@ -1,0 +1,346 @@
+"""The shapes of the JSON API's answers, as pydantic models.
+
+Why models: one definition both builds every answer (`api.objects` and `api.figures` return
+these, `api.views` dumps them) and generates the OpenAPI document (`api.schema`), so the
+document cannot drift from what is sent. Every model forbids fields it does not declare
+(`additionalProperties: false`: a field added to an answer but not here fails at once) and
+none has a default, so every field is required and always present.
+
+A model with `suppressed` names the figures the small-group rule holds back (`held_back`,
+null; `emptied`, empty lists) and those shown otherwise (`shown`, never null). Building one
+that is suppressed yet holds such a figure raises, so a held-back figure cannot reach a
+client even by a slip in `api.figures`; the document states the same rule
+(`if suppressed then null`), so the Schemathesis test checks it from outside too.
+
+Class docstrings are the schemas' descriptions in the document: they are written for clients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar, Literal, Self
+
+from annotated_types import Ge
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NonNegative = Annotated[int, Ge(0)]
+Share = Annotated[float, Ge(0), Field(description="a fraction: 0.4 is 40 %")]
+Suppressed = Annotated[bool, Field(description="true: fewer answers than small_group_minimum; "
+                                               "the figures are then null, never shown")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """The branch of `anyOf: [X, null]` that is not null (X itself if not nullable)."""
+    branches = [b for b in schema.get("anyOf", [schema]) if b != {"type": "null"}]
+    return branches[0]
+
+
+def _suppression_rule(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """`if suppressed then held_back null and emptied empty, else shown not null`."""
+    then = ({name: {"type": "null"} for name in cls.held_back}
+            | {name: {"maxItems": 0} for name in cls.emptied})
+    schema["if"] = {"properties": {"suppressed": {"const": True}}}
+    schema["then"] = {"properties": then}
+    if cls.shown:
+        schema["else"] = {"properties": {name: _not_null(schema["properties"][name])
+                                         for name in cls.shown}}
+
+
+class HeldBack(Strict):
+    model_config = ConfigDict(json_schema_extra=_suppression_rule)
+    held_back: ClassVar[tuple[str, ...]] = ()
+    emptied: ClassVar[tuple[str, ...]] = ()
+    shown: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _nothing_held_back_is_shown(self) -> Self:
+        """Fail closed: an answer that would show a held-back figure is never sent."""
+        if getattr(self, "suppressed", False):
+            leaked = [name for name in (*self.held_back, *self.emptied) if getattr(self, name)
+                      not in (None, [])]
+            if leaked:
+                raise ValueError(f"suppressed, yet {', '.join(leaked)} given")
+        return self
+
+
+MEAN_FIELDS = ("n", "mean", "ci_low", "ci_high")
+
+
+# --- Objects ------------------------------------------------------------------------------
+
+class Error(Strict):
+    error: str
+    status: int
+    message: str
+
+
+class Named(Strict):
+    id: int
+    name: str
+
+
+class Gathering(Strict):
+    id: int
+    number: int
+    label: str
+    held_on: dt.date | None
+
+
+class Questionnaire(Strict):
+    slug: str
+    version: int
+    title: str
+
+
+class Survey(HeldBack):
+    """A survey of a unit or of a gathering"""
+
+    held_back: ClassVar = ("responses",)
+    shown: ClassVar = ("responses",)
+    id: int
+    title: str
+    questionnaire: Questionnaire
+    unit: Named | None
+    organisation: Named | None
+    gathering: Gathering | None
+    network: Named
+    period_label: str | None
+    phase: Literal["baseline", "follow_up"] | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    status: Literal["draft", "open", "closed"]
+    invited: NonNegative | None
+    suppressed: Suppressed
+    responses: NonNegative | None
+
+
+class Unit(Strict):
+    id: int
+    name: str
+    archived: bool
+    organisation: Named
+    network: Named
+
+
+class Network(Strict):
+    id: int
+    name: str
+    archived: bool
+    gatherings: list[Gathering]
+
+
+# --- Figures ------------------------------------------------------------------------------
+
+class MeanCI(Strict):
+    """A mean with its n and 95 % confidence interval (null ends for n = 1)"""
+
+    n: NonNegative
+    mean: float
+    ci_low: float | None
+    ci_high: float | None
+
+
+class Difference(Strict):
+    difference: float
+    ci_low: float
+    ci_high: float
+
+
+class Scale(Strict):
+    min: int
+    max: int
+    good: Literal["high", "low"]
+
+
+class Category(HeldBack):
+    """A category score: per response the mean of its answers in the category"""
+
+    held_back: ClassVar = (*MEAN_FIELDS, "mean_0_100")
+    shown: ClassVar = ("n", "mean")
+    id: str
+    text: str
+    suppressed: Suppressed
+    n: NonNegative | None
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    mean_0_100: float | None
+
+
+class Step(Strict):
+    step: int
+    label: str | None
+    count: NonNegative
+
+
+class Count(Strict):
+    value: str
+    text: str | None
+    count: NonNegative
+
+
+class Item(HeldBack):
+    """One question; free-text questions are never listed"""
+
+    held_back: ClassVar = (*MEAN_FIELDS, "mean_0_100", "top_box", "dont_know")
+    emptied: ClassVar = ("steps", "counts")
+    shown: ClassVar = ("n",)
+    id: str
+    kind: Literal["scale", "choice", "checklist", "number"]
+    text: str
+    scale: Scale | None
+    suppressed: Suppressed
+    n: NonNegative | None
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    mean_0_100: float | None
+    top_box: Share | None
+    dont_know: NonNegative | None
+    steps: list[Step]
+    counts: list[Count]
+
+
+class Section(Strict):
+    id: str
+    title: str | None
+    items: list[Item]
+
+
+class Overview(HeldBack):
+    held_back: ClassVar = ("responses", "response_rate")
+    emptied: ClassVar = ("categories",)
+    shown: ClassVar = ("responses",)
+    suppressed: Suppressed
+    responses: NonNegative | None
+    response_rate: Share | None
+    categories: list[Category]
+
+
+class ChangeBin(Strict):
+    change: int
+    users: NonNegative
+
+
+class Change(HeldBack):
+    """The change over linked baseline and follow-up pairs (PSFS); never a single pair"""
+
+    held_back: ClassVar = ("baseline_mean", "follow_up_mean", "change", "improved",
+                           "improved_share")
+    emptied: ClassVar = ("distribution",)
+    shown: ClassVar = ("change",)
+    suppressed: bool = Field(description="true: fewer pairs than small_group_minimum")
+    baselines: NonNegative | None
+    follow_ups: NonNegative | None
+    share_paired: Share | None
+    baseline_mean: MeanCI | None
+    follow_up_mean: MeanCI | None
+    change: MeanCI | None
+    improved: NonNegative | None
+    improved_share: Share | None
+    improvement_threshold: float
+    distribution: list[ChangeBin]
+
+
+class ComparisonCategory(HeldBack):
+    held_back: ClassVar = ("baseline", "follow_up", "difference", "baseline_0_100",
+                           "follow_up_0_100", "difference_0_100", "direction")
+    shown: ClassVar = ("baseline", "follow_up")
+    id: str
+    text: str
+    suppressed: Suppressed
+    surveys_left_out: NonNegative
+    baseline: MeanCI | None
+    follow_up: MeanCI | None
+    difference: Difference | None
+    baseline_0_100: float | None
+    follow_up_0_100: float | None
+    difference_0_100: Difference | None
+    direction: Literal["better", "worse", "unclear"] | None
+
+
+class UnitSurvey(Strict):
+    survey: Survey
+    results: Overview | None
+    change: Change | None
+
+
+class GatheringColumn(HeldBack):
+    held_back: ClassVar = ("responses", "response_rate")
+    shown: ClassVar = ("responses",)
+    number: int
+    label: str
+    suppressed: Suppressed
+    responses: NonNegative | None
+    invited: NonNegative | None
+    response_rate: Share | None
+
+
+class GatheringMean(HeldBack):
+    held_back: ClassVar = ("mean",)
+    shown: ClassVar = ("mean",)
+    gathering: int
+    mean: float | None
+    suppressed: Suppressed
+
+
+class GatheringItem(Strict):
+    id: str
+    text: str
+    section: str
+    section_title: str
+    means: list[GatheringMean]
+
+
+class GatheringTable(Strict):
+    scale: Scale | None
+    gatherings: list[GatheringColumn]
+    items: list[GatheringItem]
+
+
+# --- Answers: one per operation, each with the limit its figures were held back by --------
+
+class Answer(Strict):
+    small_group_minimum: Annotated[int, Ge(1)]
+
+
+class SurveysAnswer(Answer):
+    surveys: list[Survey]
+
+
+class ResultsAnswer(Overview, Answer):
+    emptied: ClassVar = ("categories", "sections")
+    survey: Survey
+    sections: list[Section]
+
+
+class ComparisonAnswer(Answer):
+    baseline: Survey
+    follow_up: Survey
+    categories: list[ComparisonCategory]
+
+
+class ChangeAnswer(Answer):
+    survey: Survey
+    change: Change
+
+
+class UnitsAnswer(Answer):
+    units: list[Unit]
+
+
+class UnitAnswer(Answer):
+    unit: Unit
+    surveys: list[UnitSurvey]
+
+
+class NetworksAnswer(Answer):
+    networks: list[Network]
+
+
+class GatheringTableAnswer(GatheringTable, Answer):
+    network: Named
