@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import database
 from analytics.small_groups import SmallGroups
+from api import errors as api_errors
 from api import limits as api_limits
 from api.views import bp as api_bp
 from respond.views import bp as respond_bp
@@ -61,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compress.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    api_errors.init_app(app)
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond_bp)

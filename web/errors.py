@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
-
-from api import errors as api_errors
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,30 @@ class FriendlyError(HTTPException):
         super().__init__(description=description)
 
 
-def render_error(status: int, detail: str | None = None):
+# (status, message, allowed methods) → a response: how an area that is not read by people
+# (the JSON API) answers errors under its path prefix.
+ErrorRenderer = Callable[[int, str, Iterable[str] | None], Any]
+
+
+def register_renderer(app: Flask, prefix: str, renderer: ErrorRenderer) -> None:
+    """Answer the errors of every path under `prefix` with `renderer` instead of a page.
+    Registered by the area itself (`api.errors.init_app`), so this module imports none."""
+    app.extensions.setdefault("error_renderers", {})[prefix] = renderer
+
+
+def _renderer_for_request() -> ErrorRenderer | None:
+    for prefix, renderer in current_app.extensions.get("error_renderers", {}).items():
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return renderer
+    return None
+
+
+def render_error(status: int, detail: str | None = None,
+                 allow: Iterable[str] | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
-    if api_errors.is_api_request():
-        return api_errors.json_error(status, str(detail or title))
+    renderer = _renderer_for_request()
+    if renderer is not None:
+        return renderer(status, str(detail or title), allow)
     html = render_template("pages/error.html", title=title, advice=detail or advice,
                            status=status)
     return html, status
@@ -55,11 +75,8 @@ def render_error(status: int, detail: str | None = None):
 
 def _http_error(exc: HTTPException):
     detail = exc.description if getattr(exc, "friendly", False) else None
-    if api_errors.is_api_request():  # keep Allow: on a 405 a program needs it
-        title = MESSAGES.get(exc.code or 500, MESSAGES[500])[0]
-        return api_errors.json_error(exc.code or 500, str(detail or title),
-                                     getattr(exc, "valid_methods", None))
-    return render_error(exc.code or 500, detail)
+    # Allow: on a 405 is kept for a renderer that sends it (a program needs it).
+    return render_error(exc.code or 500, detail, getattr(exc, "valid_methods", None))
 
 
 def _csrf_error(_exc: CSRFError):
