@@ -19,8 +19,8 @@ from analytics import charts, exports
 from analytics.paired import IMPROVEMENT_SOURCE, IMPROVEMENT_THRESHOLD, PairedSummary
 from reporting.change import change_results, summary_of
 from reporting.rule import current_rule
+from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from staff.lookups import follow_up_survey
-from staff.signin import bp, export_delimiter
 from surveys import access, auth
 from surveys.follow_up_queries import pair_activity_labels
 from surveys.models import Survey
@@ -30,8 +30,7 @@ from web.i18n import current_language
 CHARTS = ("slope", "distribution")
 
 
-@bp.get("/surveys/<int:survey_id>/change")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/change", allow=SIGNED_IN)
 def survey_change(survey_id: int):
     survey = follow_up_survey(survey_id)
     return render_template("admin/change/survey.html", survey=survey,
@@ -53,8 +52,7 @@ def _chart(name: str, summary: PairedSummary, lang: str) -> Any:
         y_title=_("Users"), locale=lang)
 
 
-@bp.get("/surveys/<int:survey_id>/change/chart")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/change/chart", allow=SIGNED_IN)
 def survey_change_chart(survey_id: int):
     """`?name=slope|distribution&fmt=svg|png`: a chart as SVG (for the page) or PNG (for a
     poster); `&download=1` saves it. Below the small-group limit the chart has no data."""
@@ -67,8 +65,7 @@ def survey_change_chart(survey_id: int):
                                  download=bool(request.args.get("download")))
 
 
-@bp.get("/surveys/<int:survey_id>/pairs.csv")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/pairs.csv", allow=SIGNED_IN)
 def survey_pairs_csv(survey_id: int):
     """The pairs, one row per activity, with a random pair id (never the code).
 
@@ -78,8 +75,7 @@ def survey_pairs_csv(survey_id: int):
     return _pairs_export(survey_id, "csv")
 
 
-@bp.get("/surveys/<int:survey_id>/pairs.xlsx")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/pairs.xlsx", allow=SIGNED_IN)
 def survey_pairs_xlsx(survey_id: int):
     """The same pairs as an Excel workbook."""
     return _pairs_export(survey_id, "xlsx")

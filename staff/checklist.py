@@ -24,8 +24,8 @@ from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
 from respond.views import posted_form
+from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from staff.lookups import checklist_survey
-from staff.signin import bp, export_delimiter
 from staff.survey_forms import ChangeForm
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
@@ -59,8 +59,7 @@ def _month_label(month) -> str:
     return format_date(month, "MMM y")
 
 
-@bp.get("/surveys/<int:survey_id>/checklist")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/checklist", allow=SIGNED_IN)
 def checklist_page(survey_id: int):
     """The unit's run chart, its findings in words, steps, p-chart and downloads."""
     survey = checklist_survey(survey_id)
@@ -83,9 +82,10 @@ def checklist_page(survey_id: int):
         may_fill=survey.status(today()) is not SurveyStatus.CLOSED)
 
 
-@bp.get("/surveys/<int:survey_id>/checklist/run-chart.svg", defaults={"fmt": "svg"})
-@bp.get("/surveys/<int:survey_id>/checklist/run-chart.png", defaults={"fmt": "png"})
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/checklist/run-chart.svg", defaults={"fmt": "svg"},
+        allow=SIGNED_IN)
+@bp.get("/surveys/<int:survey_id>/checklist/run-chart.png", defaults={"fmt": "png"},
+        allow=SIGNED_IN)
 def checklist_run_chart(survey_id: int, fmt: str):
     """The run chart as SVG (for the page) or PNG (for a poster); `?download=1` saves it."""
     survey = checklist_survey(survey_id)
@@ -102,9 +102,8 @@ def checklist_run_chart(survey_id: int, fmt: str):
                                  download=bool(request.args.get("download")))
 
 
-@bp.get("/surveys/<int:survey_id>/checklist/p-chart.svg", defaults={"fmt": "svg"})
-@bp.get("/surveys/<int:survey_id>/checklist/p-chart.png", defaults={"fmt": "png"})
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/checklist/p-chart.svg", defaults={"fmt": "svg"}, allow=SIGNED_IN)
+@bp.get("/surveys/<int:survey_id>/checklist/p-chart.png", defaults={"fmt": "png"}, allow=SIGNED_IN)
 def checklist_p_chart(survey_id: int, fmt: str):
     """The monthly p-chart (`?laney=1`: Laney's p′) as SVG or PNG."""
     survey = checklist_survey(survey_id)
@@ -130,9 +129,8 @@ def _p_chart_title(chart: PChart) -> str:
     return _("Steps done per month, p-chart")
 
 
-@bp.get("/surveys/<int:survey_id>/checklist/series.csv", defaults={"fmt": "csv"})
-@bp.get("/surveys/<int:survey_id>/checklist/series.xlsx", defaults={"fmt": "xlsx"})
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/checklist/series.csv", defaults={"fmt": "csv"}, allow=SIGNED_IN)
+@bp.get("/surveys/<int:survey_id>/checklist/series.xlsx", defaults={"fmt": "xlsx"}, allow=SIGNED_IN)
 def checklist_series_export(survey_id: int, fmt: str):
     """The pathways as CSV; XLSX adds the steps and the months as sheets of their own."""
     survey = checklist_survey(survey_id)
@@ -146,8 +144,7 @@ def checklist_series_export(survey_id: int, fmt: str):
                                   tables[:1] if fmt == "csv" else tables, delimiter)
 
 
-@bp.post("/surveys/<int:survey_id>/checklist/change")
-@auth.login_required
+@bp.post("/surveys/<int:survey_id>/checklist/change", allow=SIGNED_IN)
 def checklist_change(survey_id: int):
     """Mark the day a change was introduced (`nav=remove` takes the mark away)."""
     survey = checklist_survey(survey_id)
@@ -170,8 +167,7 @@ def _invalid_change(survey: Survey, form: ChangeForm):
 
 # --- Filling in a checklist when logged in -------------------------------------------------
 
-@bp.route("/surveys/<int:survey_id>/checklist/new", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/surveys/<int:survey_id>/checklist/new", methods=["GET", "POST"], allow=SIGNED_IN)
 def checklist_entry(survey_id: int):
     """Fill in the checklist for one pathway, validated exactly like the unit's link."""
     survey = checklist_survey(survey_id)

@@ -29,10 +29,9 @@ from reporting.comparison_queries import (
     period_labels,
 )
 from reporting.rule import current_rule
+from staff.blueprint import SIGNED_IN, bp
 from staff.choices import chosen_periods, other_survey
 from staff.lookups import visible, visible_survey
-from staff.signin import bp
-from surveys import auth
 from surveys.models import Organisation
 from web.i18n import current_language
 
@@ -63,8 +62,7 @@ def difference_chart(rows: Sequence[CategoryComparison], lang: str) -> Any:
 
 # --- Two surveys of one unit ----------------------------------------------------------------
 
-@bp.get("/surveys/<int:survey_id>/compare")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/compare", allow=SIGNED_IN)
 def survey_compare(survey_id: int):
     """`?with=<survey id>`: this survey against another of the same unit and questionnaire;
     without it, the form to choose one."""
@@ -84,8 +82,7 @@ def survey_compare(survey_id: int):
                            **context)
 
 
-@bp.get("/surveys/<int:survey_id>/compare/chart")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/compare/chart", allow=SIGNED_IN)
 def survey_compare_chart(survey_id: int):
     """`?with=<survey id>&fmt=svg|png` (`&download=1` saves it): the two means per category
     on 0–100; a category below the small-group limit is not drawn."""
@@ -104,8 +101,7 @@ def survey_compare_chart(survey_id: int):
 
 # --- An organisation's units together -------------------------------------------------------
 
-@bp.get("/organisations/<int:organisation_id>/compare")
-@auth.login_required
+@bp.get("/organisations/<int:organisation_id>/compare", allow=SIGNED_IN)
 def organisation_compare(organisation_id: int):
     """`?questionnaire=<slug>&first=<period>&second=<period>`: all the organisation's units
     together, the surveys of one period against those of another."""
@@ -126,8 +122,7 @@ def organisation_compare(organisation_id: int):
                            result=compare_groups(first_group, second_group), **context)
 
 
-@bp.get("/organisations/<int:organisation_id>/compare/chart")
-@auth.login_required
+@bp.get("/organisations/<int:organisation_id>/compare/chart", allow=SIGNED_IN)
 def organisation_compare_chart(organisation_id: int):
     """The chart of the organisation comparison: the page's query and `&fmt=svg|png`."""
     fmt = request.args.get("fmt", "svg")

@@ -36,10 +36,9 @@ from reporting.export_tables import Words
 from reporting.network import heat_map, improvement
 from reporting.results import results_of
 from reporting.rule import current_rule
+from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from staff.choices import chosen_periods, network_questionnaire, other_survey
 from staff.lookups import visible, visible_survey
-from staff.signin import bp, export_delimiter
-from surveys import auth
 from surveys.models import Network, Organisation
 from web.errors import FriendlyError
 from web.i18n import current_language
@@ -74,15 +73,13 @@ def _results_export(survey_id: int, fmt: str):
     return _send(fmt, f"survey-{survey.id}-results", build)
 
 
-@bp.get("/surveys/<int:survey_id>/results.csv")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/results.csv", allow=SIGNED_IN)
 def survey_results_csv(survey_id: int):
     """The figures of the results page, one row per category and per item."""
     return _results_export(survey_id, "csv")
 
 
-@bp.get("/surveys/<int:survey_id>/results.xlsx")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/results.xlsx", allow=SIGNED_IN)
 def survey_results_xlsx(survey_id: int):
     return _results_export(survey_id, "xlsx")
 
@@ -110,15 +107,13 @@ def _survey_compare_export(survey_id: int, fmt: str):
     return _send(fmt, stem, build)
 
 
-@bp.get("/surveys/<int:survey_id>/compare.csv")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/compare.csv", allow=SIGNED_IN)
 def survey_compare_csv(survey_id: int):
     """`?with=<survey id>`: the comparison page's categories as rows."""
     return _survey_compare_export(survey_id, "csv")
 
 
-@bp.get("/surveys/<int:survey_id>/compare.xlsx")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/compare.xlsx", allow=SIGNED_IN)
 def survey_compare_xlsx(survey_id: int):
     return _survey_compare_export(survey_id, "xlsx")
 
@@ -142,15 +137,13 @@ def _organisation_compare_export(organisation_id: int, fmt: str):
     return _send(fmt, f"organisation-{organisation.id}-comparison", build)
 
 
-@bp.get("/organisations/<int:organisation_id>/compare.csv")
-@auth.login_required
+@bp.get("/organisations/<int:organisation_id>/compare.csv", allow=SIGNED_IN)
 def organisation_compare_csv(organisation_id: int):
     """`?questionnaire=<slug>&first=<period>&second=<period>`, as on the page."""
     return _organisation_compare_export(organisation_id, "csv")
 
 
-@bp.get("/organisations/<int:organisation_id>/compare.xlsx")
-@auth.login_required
+@bp.get("/organisations/<int:organisation_id>/compare.xlsx", allow=SIGNED_IN)
 def organisation_compare_xlsx(organisation_id: int):
     return _organisation_compare_export(organisation_id, "xlsx")
 
@@ -194,15 +187,13 @@ def _network_export(network_id: int, fmt: str):
     return _send(fmt, stem, build)
 
 
-@bp.get("/networks/<int:network_id>/overview.csv")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/overview.csv", allow=SIGNED_IN)
 def network_overview_csv(network_id: int):
     """One table of the overview (`?table=heat|phases|status`, heat when not given)."""
     return _network_export(network_id, "csv")
 
 
-@bp.get("/networks/<int:network_id>/overview.xlsx")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/overview.xlsx", allow=SIGNED_IN)
 def network_overview_xlsx(network_id: int):
     """The overview's three tables, one sheet each."""
     return _network_export(network_id, "xlsx")

@@ -14,7 +14,7 @@ import database
 from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import fixed_texts
 from hl7fhir.responses import bundle_chunks
-from staff.signin import bp
+from staff.blueprint import SIGNED_IN, bp
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
 from surveys.models import Survey
@@ -22,8 +22,7 @@ from surveys.models import Survey
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
 
-@bp.get("/surveys/<int:survey_id>/responses.fhir.json")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/responses.fhir.json", allow=SIGNED_IN)
 def export_responses_fhir(survey_id: int):
     """Every response as a QuestionnaireResponse in a Bundle, streamed."""
     db, account = database.session(), auth.current_account()

@@ -25,8 +25,8 @@ from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.schema import Definition
 from respond.follow_up import USED_CODE, follow_up_form
+from staff.blueprint import SIGNED_IN, bp
 from staff.lookups import follow_up_survey
-from staff.signin import bp
 from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
 from surveys import auth, follow_up_codes, handout
 from surveys import survey_admin_operations as ops
@@ -51,8 +51,7 @@ def follow_up_settings_form(survey: Survey) -> FollowUpSettingsForm:
     return FollowUpSettingsForm(formdata=None, obj=survey)
 
 
-@bp.route("/surveys/<int:survey_id>/follow-up-settings", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/surveys/<int:survey_id>/follow-up-settings", methods=["GET", "POST"], allow=SIGNED_IN)
 def follow_up_settings(survey_id: int):
     """Change the weeks to the follow-up and whether the first score is shown."""
     survey = follow_up_survey(survey_id)
@@ -90,8 +89,7 @@ def _code_row(survey: Survey, code: str, submission_key: str | None) -> FollowUp
     return row
 
 
-@bp.route("/surveys/<int:survey_id>/follow-up-entry", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/surveys/<int:survey_id>/follow-up-entry", methods=["GET", "POST"], allow=SIGNED_IN)
 def follow_up_entry(survey_id: int):
     """Type in paper follow-ups: the code first, then the new scores for that code."""
     survey = follow_up_survey(survey_id)

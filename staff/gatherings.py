@@ -28,7 +28,7 @@ from reporting.gathering_table import (
 )
 from reporting.gatherings import table_of
 from reporting.rule import current_rule
-from staff.signin import bp, export_delimiter
+from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import Network
@@ -76,8 +76,7 @@ def _compared(account: Account, network: Network) -> Network | None:
     return None if other.id == network.id else other
 
 
-@bp.get("/networks/<int:network_id>/evaluations")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/evaluations", allow=SIGNED_IN)
 def network_evaluations(network_id: int):
     """The table of every gathering's evaluation, the open answers, and optionally a second
     network's table beside it."""
@@ -93,15 +92,13 @@ def network_evaluations(network_id: int):
         choices=choices, minimum=current_rule().minimum)
 
 
-@bp.get("/networks/<int:network_id>/evaluations.csv")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/evaluations.csv", allow=SIGNED_IN)
 def network_evaluations_csv(network_id: int):
     """The same table as a CSV (`?sep=,` for commas), through the same small-group rule."""
     return _evaluations_export(network_id, "csv")
 
 
-@bp.get("/networks/<int:network_id>/evaluations.xlsx")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/evaluations.xlsx", allow=SIGNED_IN)
 def network_evaluations_xlsx(network_id: int):
     """The same table as an Excel workbook."""
     return _evaluations_export(network_id, "xlsx")

@@ -20,15 +20,14 @@ from reporting import network_overview as no
 from reporting.checklist_summary import ChecklistSummary, checklist_summary
 from reporting.network import heat_map, improvement
 from reporting.rule import current_rule
+from staff.blueprint import SIGNED_IN, bp
 from staff.choices import network_questionnaire
-from staff.signin import bp
 from surveys import access, auth
 from surveys.models import Network, Survey
 from web.i18n import current_language
 
 
-@bp.get("/networks/<int:network_id>/overview")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/overview", allow=SIGNED_IN)
 def network_overview(network_id: int):
     """Heat map, baseline/follow-up table and improvement areas of one network's units."""
     account, db = auth.current_account(), database.session()
@@ -53,8 +52,7 @@ class ChecklistRow:
     summary: ChecklistSummary
 
 
-@bp.get("/networks/<int:network_id>/checklists")
-@auth.login_required
+@bp.get("/networks/<int:network_id>/checklists", allow=SIGNED_IN)
 def network_checklists(network_id: int):
     """Every unit's checklist side by side: pathways, the current median and the signals.
     Only figures of a unit's whole series leave its page, and only from the small-group

@@ -16,6 +16,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 import database
+from staff.blueprint import ADMINS, SIGNED_IN, bp
 from staff.org_forms import (
     KIND_LABELS,
     DeleteForm,
@@ -24,7 +25,6 @@ from staff.org_forms import (
     NewAccountForm,
     OrganisationForm,
 )
-from staff.signin import bp
 from surveys import access, auth, org_operations, org_queries
 from surveys.account_models import Account
 from surveys.labels import gathering_label
@@ -114,8 +114,7 @@ def _delete_page(obj: Structure, back: str | None):
 # --- The overview -------------------------------------------------------------------------------
 
 
-@bp.get("/organisation")
-@auth.login_required
+@bp.get("/organisation", allow=SIGNED_IN)
 def organisation():
     tree = org_queries.organisation_tree(database.session(), _me())
     return render_template("admin/org/organisation.html", tree=tree, kind_labels=KIND_LABELS)
@@ -124,8 +123,7 @@ def organisation():
 # --- Networks (administrators) ------------------------------------------------------------------
 
 
-@bp.route("/networks/new", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/networks/new", methods=["GET", "POST"], allow=ADMINS)
 def network_create():
     db = database.session()
     form = NameForm(taken=lambda name: org_queries.network_name_taken(db, name))
@@ -137,8 +135,7 @@ def network_create():
     return _form_page(form, save, _("New network"))
 
 
-@bp.route("/networks/<int:network_id>/edit", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/networks/<int:network_id>/edit", methods=["GET", "POST"], allow=ADMINS)
 def network_edit(network_id: int):
     db = database.session()
     network = _visible(Network, network_id)
@@ -153,20 +150,17 @@ def network_edit(network_id: int):
     return _form_page(form, save, heading)
 
 
-@bp.post("/networks/<int:network_id>/archive")
-@auth.admin_required
+@bp.post("/networks/<int:network_id>/archive", allow=ADMINS)
 def network_archive(network_id: int):
     return _set_archived(_visible(Network, network_id), True)
 
 
-@bp.post("/networks/<int:network_id>/unarchive")
-@auth.admin_required
+@bp.post("/networks/<int:network_id>/unarchive", allow=ADMINS)
 def network_unarchive(network_id: int):
     return _set_archived(_visible(Network, network_id), False)
 
 
-@bp.route("/networks/<int:network_id>/delete", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/networks/<int:network_id>/delete", methods=["GET", "POST"], allow=ADMINS)
 def network_delete(network_id: int):
     return _delete_page(_visible(Network, network_id), None)
 
@@ -190,23 +184,20 @@ def _gathering_page(network: Network, gathering: Gathering | None, heading: str)
     return _form_page(form, save, heading)
 
 
-@bp.route("/networks/<int:network_id>/gatherings/new", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/networks/<int:network_id>/gatherings/new", methods=["GET", "POST"], allow=SIGNED_IN)
 def gathering_create(network_id: int):
     network = _managed(Network, network_id)
     return _gathering_page(network, None, _("New gathering in %(name)s", name=network.name))
 
 
-@bp.route("/gatherings/<int:gathering_id>/edit", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/gatherings/<int:gathering_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
 def gathering_edit(gathering_id: int):
     gathering = _managed(Gathering, gathering_id)
     heading = _("Change %(what)s", what=_what(gathering))
     return _gathering_page(gathering.network, gathering, heading)
 
 
-@bp.route("/gatherings/<int:gathering_id>/delete", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/gatherings/<int:gathering_id>/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def gathering_delete(gathering_id: int):
     gathering = _managed(Gathering, gathering_id)
     return _delete_page(gathering, _anchor(gathering.network))
@@ -215,8 +206,7 @@ def gathering_delete(gathering_id: int):
 # --- Organisations (administrators and the network's leads) ------------------------------------
 
 
-@bp.route("/networks/<int:network_id>/organisations/new", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/networks/<int:network_id>/organisations/new", methods=["GET", "POST"], allow=SIGNED_IN)
 def organisation_create(network_id: int):
     db = database.session()
     network = _managed(Network, network_id)
@@ -231,8 +221,7 @@ def organisation_create(network_id: int):
     return _form_page(form, save, _("New organisation in %(name)s", name=network.name))
 
 
-@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
 def organisation_edit(organisation_id: int):
     db = database.session()
     organisation = _managed(Organisation, organisation_id)
@@ -250,20 +239,17 @@ def organisation_edit(organisation_id: int):
     return _form_page(form, save, heading)
 
 
-@bp.post("/organisations/<int:organisation_id>/archive")
-@auth.login_required
+@bp.post("/organisations/<int:organisation_id>/archive", allow=SIGNED_IN)
 def organisation_archive(organisation_id: int):
     return _set_archived(_managed(Organisation, organisation_id), True)
 
 
-@bp.post("/organisations/<int:organisation_id>/unarchive")
-@auth.login_required
+@bp.post("/organisations/<int:organisation_id>/unarchive", allow=SIGNED_IN)
 def organisation_unarchive(organisation_id: int):
     return _set_archived(_managed(Organisation, organisation_id), False)
 
 
-@bp.route("/organisations/<int:organisation_id>/delete", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/organisations/<int:organisation_id>/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def organisation_delete(organisation_id: int):
     organisation = _managed(Organisation, organisation_id)
     return _delete_page(organisation, _anchor(organisation.network))
@@ -272,8 +258,8 @@ def organisation_delete(organisation_id: int):
 # --- Units (administrators and the network's leads) --------------------------------------------
 
 
-@bp.route("/organisations/<int:organisation_id>/units/new", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/organisations/<int:organisation_id>/units/new", methods=["GET", "POST"],
+          allow=SIGNED_IN)
 def unit_create(organisation_id: int):
     db = database.session()
     organisation = _managed(Organisation, organisation_id)
@@ -286,8 +272,7 @@ def unit_create(organisation_id: int):
     return _form_page(form, save, _("New unit in %(name)s", name=organisation.name))
 
 
-@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
 def unit_edit(unit_id: int):
     db = database.session()
     unit = _managed(Unit, unit_id)
@@ -302,20 +287,17 @@ def unit_edit(unit_id: int):
     return _form_page(form, save, heading)
 
 
-@bp.post("/units/<int:unit_id>/archive")
-@auth.login_required
+@bp.post("/units/<int:unit_id>/archive", allow=SIGNED_IN)
 def unit_archive(unit_id: int):
     return _set_archived(_managed(Unit, unit_id), True)
 
 
-@bp.post("/units/<int:unit_id>/unarchive")
-@auth.login_required
+@bp.post("/units/<int:unit_id>/unarchive", allow=SIGNED_IN)
 def unit_unarchive(unit_id: int):
     return _set_archived(_managed(Unit, unit_id), False)
 
 
-@bp.route("/units/<int:unit_id>/delete", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/units/<int:unit_id>/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def unit_delete(unit_id: int):
     unit = _managed(Unit, unit_id)
     return _delete_page(unit, _anchor(unit.organisation))
@@ -333,8 +315,7 @@ def _password_link_page(account: Account, token: str, created: bool):
                            created=created, days=auth.PASSWORD_LINK_LIFETIME.days)
 
 
-@bp.route("/accounts", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/accounts", methods=["GET", "POST"], allow=ADMINS)
 def accounts():
     db = database.session()
     form = NewAccountForm(network_choices=org_queries.network_choices(db),
@@ -361,16 +342,14 @@ def _other_account(account_id: int) -> Account:
     return account
 
 
-@bp.post("/accounts/<int:account_id>/password-link")
-@auth.admin_required
+@bp.post("/accounts/<int:account_id>/password-link", allow=ADMINS)
 def account_password_link(account_id: int):
     account = _account(account_id)
     token = org_operations.new_password_link(database.session(), _me(), account)
     return _password_link_page(account, token, created=False)
 
 
-@bp.post("/accounts/<int:account_id>/deactivate")
-@auth.admin_required
+@bp.post("/accounts/<int:account_id>/deactivate", allow=ADMINS)
 def account_deactivate(account_id: int):
     account = _other_account(account_id)
     org_operations.set_active(database.session(), _me(), account, False)
@@ -378,8 +357,7 @@ def account_deactivate(account_id: int):
     return redirect(url_for(".accounts"), code=303)
 
 
-@bp.post("/accounts/<int:account_id>/reactivate")
-@auth.admin_required
+@bp.post("/accounts/<int:account_id>/reactivate", allow=ADMINS)
 def account_reactivate(account_id: int):
     account = _other_account(account_id)
     org_operations.set_active(database.session(), _me(), account, True)
@@ -389,8 +367,7 @@ def account_reactivate(account_id: int):
 
 # --- The audit log (administrators) --------------------------------------------------------------
 
-@bp.get("/audit")
-@auth.admin_required
+@bp.get("/audit", allow=ADMINS)
 def audit_log():
     raw = request.args.get("page", "1")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):

@@ -25,8 +25,8 @@ from hl7fhir.questionnaire_export import questionnaire_resource
 from questionnaires import operations, queries
 from questionnaires.loader import MAX_DEFINITION_BYTES
 from questionnaires.models import QuestionnaireVersion
+from staff.blueprint import ADMINS, SIGNED_IN, bp
 from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm
-from staff.signin import bp
 from surveys import access, auth
 from web import errors
 from web.i18n import current_language
@@ -88,8 +88,7 @@ def _summaries(rows: list[QuestionnaireVersion], lang: str) -> list[dict[str, An
     return sorted(summaries, key=lambda s: re.sub(r"^\W+", "", s["title"]).casefold())
 
 
-@bp.get("/questionnaires")
-@auth.login_required
+@bp.get("/questionnaires", allow=SIGNED_IN)
 def questionnaires():
     rows = queries.all_versions(database.session())
     return render_template("admin/questionnaires/list.html",
@@ -97,8 +96,7 @@ def questionnaires():
                            origins=ORIGINS, account=auth.current_account())
 
 
-@bp.get("/questionnaires/<slug>/<int:version>")
-@auth.login_required
+@bp.get("/questionnaires/<slug>/<int:version>", allow=SIGNED_IN)
 def questionnaire_version(slug: str, version: int):
     row = _get_version(slug, version)
     definition = row.definition
@@ -108,8 +106,7 @@ def questionnaire_version(slug: str, version: int):
         item_count=sum(1 for _item in definition.items()))
 
 
-@bp.get("/questionnaires/<slug>/<int:version>.yaml")
-@auth.login_required
+@bp.get("/questionnaires/<slug>/<int:version>.yaml", allow=SIGNED_IN)
 def questionnaire_download(slug: str, version: int):
     """The stored definition as a YAML file that can be edited and uploaded again."""
     row = _get_version(slug, version)
@@ -118,8 +115,7 @@ def questionnaire_download(slug: str, version: int):
         "Content-Disposition": f'attachment; filename="{row.slug}-{row.version}.yaml"'})
 
 
-@bp.get("/questionnaires/<slug>/<int:version>.fhir.json")
-@auth.login_required
+@bp.get("/questionnaires/<slug>/<int:version>.fhir.json", allow=SIGNED_IN)
 def questionnaire_fhir(slug: str, version: int):
     """The stored definition as an HL7 FHIR R4 Questionnaire (see `fhir_export`)."""
     row = _get_version(slug, version)
@@ -129,14 +125,12 @@ def questionnaire_fhir(slug: str, version: int):
         "Content-Disposition": f'attachment; filename="{row.slug}-{row.version}.fhir.json"'})
 
 
-@bp.route("/questionnaires/upload", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/questionnaires/upload", methods=["GET", "POST"], allow=ADMINS)
 def questionnaire_upload():
     return _file_page(UPLOAD_ENDPOINT)
 
 
-@bp.route("/questionnaires/import-fhir", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/questionnaires/import-fhir", methods=["GET", "POST"], allow=ADMINS)
 def questionnaire_import_fhir():
     """An HL7 FHIR R4 Questionnaire stored as a new definition, checked as an upload is."""
     return _file_page(IMPORT_ENDPOINT)
@@ -176,8 +170,7 @@ def _file_page(endpoint: str):
     return render_template(template, form=form), status
 
 
-@bp.route("/questionnaires/<slug>/<int:version>/copy", methods=["GET", "POST"])
-@auth.admin_required
+@bp.route("/questionnaires/<slug>/<int:version>/copy", methods=["GET", "POST"], allow=ADMINS)
 def questionnaire_copy(slug: str, version: int):
     original = _get_version(slug, version)
     form = CopyForm()

@@ -19,8 +19,8 @@ from questionnaires import schema as s
 from reporting.item_results import SurveyResults
 from reporting.results import item_summary, results_of
 from reporting.rule import current_rule
+from staff.blueprint import SIGNED_IN, bp
 from staff.lookups import visible_survey
-from staff.signin import bp
 from surveys import access, auth
 from surveys.models import Survey
 from web.i18n import current_language
@@ -32,8 +32,7 @@ def readable_results(survey: Survey) -> SurveyResults:
                                                                   survey))
 
 
-@bp.get("/surveys/<int:survey_id>/results")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/results", allow=SIGNED_IN)
 def survey_results(survey_id: int):
     survey = visible_survey(survey_id)
     definition = survey.questionnaire.definition
@@ -54,8 +53,7 @@ def _scale_item(survey: Survey, item_id: str | None) -> s.ScaleItem:
     return item
 
 
-@bp.get("/surveys/<int:survey_id>/results/chart")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/results/chart", allow=SIGNED_IN)
 def survey_results_chart(survey_id: int):
     """`?item=<scale item id>&fmt=svg|png`: the item's stacked bar (`&download=1` saves it).
     Below the small-group limit the chart has no data."""

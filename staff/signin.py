@@ -1,49 +1,21 @@
 """Staff pages: log in and out, passwords, and the overview of what one may see.
 
-Other staff pages live in their own modules (organisation, surveys, data) and share the
-blueprint `admin` defined here, so every staff URL starts with /admin.
+Other staff pages live in their own modules, one per area, on the blueprint of
+`staff.blueprint`, so every staff URL starts with /admin.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 import database
-from analytics import exports
+from staff.blueprint import ANYONE, SIGNED_IN, bp
 from staff.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from surveys import access, auth
-from surveys.models import Survey, SurveyStatus
 from surveys.queries import response_counts
 from util.dates import today
-from web.errors import FriendlyError
 from web.i18n import current_language
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-STATUS_LABELS = {SurveyStatus.DRAFT: _l("Not open yet"), SurveyStatus.OPEN: _l("Open"),
-                 SurveyStatus.CLOSED: _l("Closed")}
-
-
-def survey_status(survey: Survey) -> str:
-    return str(STATUS_LABELS[survey.status(today())])
-
-
-@bp.app_context_processor
-def _helpers() -> dict:
-    return {"current_account": auth.current_account, "survey_status": survey_status}
-
-
-def export_delimiter(fmt: str) -> str:
-    """The CSV delimiter the reader asked for with `?sep=` (an XLSX has none: the default);
-    anything but ; or , is a 400 that says what is allowed."""
-    if fmt != "csv":
-        return exports.DEFAULT_DELIMITER
-    try:
-        return exports.delimiter_from(request.args.get("sep"))
-    except ValueError:
-        raise FriendlyError(400, _("The separator must be ; or ,.")) from None
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -53,7 +25,7 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET", "POST"], allow=ANYONE)
 def login():
     form = LoginForm()
     status = 200
@@ -72,15 +44,14 @@ def login():
     return render_template("admin/login.html", form=form), status
 
 
-@bp.post("/logout")
+@bp.post("/logout", allow=ANYONE)
 def logout():
     auth.log_out()
     flash(_("You are logged out."))
     return redirect(url_for(".login"), code=303)
 
 
-@bp.route("/password", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/password", methods=["GET", "POST"], allow=SIGNED_IN)
 def change_password():
     account = auth.current_account()
     form = ChangePasswordForm()
@@ -98,7 +69,7 @@ def change_password():
     return render_template("admin/password.html", form=form, title=_("Change password")), status
 
 
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@bp.route("/set-password/<token>", methods=["GET", "POST"], allow=ANYONE)
 def set_password(token: str):
     """The one-time link an administrator hands over; it sets a password and expires."""
     db = database.session()
@@ -119,8 +90,7 @@ def set_password(token: str):
                            email=link.account.email), status
 
 
-@bp.get("/")
-@auth.login_required
+@bp.get("/", allow=SIGNED_IN)
 def overview():
     account = auth.current_account()
     db = database.session()

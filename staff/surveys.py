@@ -21,8 +21,8 @@ from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from respond.views import posted_form
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
+from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from staff.lookups import visible_survey
-from staff.signin import bp, export_delimiter
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
@@ -71,8 +71,7 @@ def _to_survey(survey: Survey):
     return redirect(url_for(".survey", survey_id=survey.id), code=303)
 
 
-@bp.get("/surveys")
-@auth.login_required
+@bp.get("/surveys", allow=SIGNED_IN)
 def surveys():
     db = database.session()
     listed = access.visible_surveys(db, auth.current_account())
@@ -110,8 +109,7 @@ def _settings(form: SurveyForm) -> ops.SurveySettings:
         show_baseline_score=form.show_baseline_score.data)
 
 
-@bp.route("/surveys/new", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/surveys/new", methods=["GET", "POST"], allow=SIGNED_IN)
 def new_survey():
     account = auth.current_account()
     form = SurveyForm()
@@ -124,8 +122,7 @@ def new_survey():
     return render_template("admin/surveys/new.html", form=form), status
 
 
-@bp.get("/surveys/<int:survey_id>")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>", allow=SIGNED_IN)
 def survey(survey_id: int):
     return _survey_page(visible_survey(survey_id), MoreLinksForm(formdata=None))
 
@@ -144,8 +141,7 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
     return html, status
 
 
-@bp.post("/surveys/<int:survey_id>/close")
-@auth.login_required
+@bp.post("/surveys/<int:survey_id>/close", allow=SIGNED_IN)
 def close_survey(survey_id: int):
     survey = visible_survey(survey_id)
     ops.close_survey(database.session(), auth.current_account(), survey)
@@ -153,8 +149,7 @@ def close_survey(survey_id: int):
     return _to_survey(survey)
 
 
-@bp.post("/surveys/<int:survey_id>/reopen")
-@auth.login_required
+@bp.post("/surveys/<int:survey_id>/reopen", allow=SIGNED_IN)
 def reopen_survey(survey_id: int):
     survey = visible_survey(survey_id)
     if ops.reopen_survey(database.session(), auth.current_account(), survey, today()):
@@ -164,8 +159,7 @@ def reopen_survey(survey_id: int):
     return _to_survey(survey)
 
 
-@bp.post("/surveys/<int:survey_id>/links")
-@auth.login_required
+@bp.post("/surveys/<int:survey_id>/links", allow=SIGNED_IN)
 def add_links(survey_id: int):
     survey = _single_use_survey(survey_id)
     form = MoreLinksForm()
@@ -202,8 +196,7 @@ def _print_language(default: str | None = None) -> str:
     return lang
 
 
-@bp.get("/surveys/<int:survey_id>/qr.svg")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/qr.svg", allow=SIGNED_IN)
 def survey_qr_svg(survey_id: int):
     survey = _open_link_survey(survey_id)
     body = handout.qr_svg(handout.public_url(survey),
@@ -211,15 +204,13 @@ def survey_qr_svg(survey_id: int):
     return body, 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
 
 
-@bp.get("/surveys/<int:survey_id>/qr.png")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/qr.png", allow=SIGNED_IN)
 def survey_qr_png(survey_id: int):
     survey = _open_link_survey(survey_id)
     return handout.qr_png(handout.public_url(survey)), 200, {"Content-Type": "image/png"}
 
 
-@bp.get("/surveys/<int:survey_id>/poster")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/poster", allow=SIGNED_IN)
 def survey_poster(survey_id: int):
     survey = _open_link_survey(survey_id)
     lang = _print_language()
@@ -229,8 +220,7 @@ def survey_poster(survey_id: int):
                                url=handout.public_url(survey))
 
 
-@bp.get("/surveys/<int:survey_id>/links.csv")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
 def survey_links_csv(survey_id: int):
     survey = _single_use_survey(survey_id)
     links = unused_links(database.session(), survey.id)
@@ -239,8 +229,7 @@ def survey_links_csv(survey_id: int):
                                 export_delimiter("csv"))
 
 
-@bp.get("/surveys/<int:survey_id>/slips")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
 def survey_slips(survey_id: int):
     survey = _single_use_survey(survey_id)
     lang = _print_language()
@@ -253,8 +242,7 @@ def survey_slips(survey_id: int):
                                page=min(page_number, pages), pages=pages)
 
 
-@bp.get("/surveys/<int:survey_id>/paper")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/paper", allow=SIGNED_IN)
 def survey_paper(survey_id: int):
     survey = visible_survey(survey_id)
     lang = _print_language()
@@ -265,8 +253,7 @@ def survey_paper(survey_id: int):
 
 # --- Paper answers ------------------------------------------------------------------------
 
-@bp.route("/surveys/<int:survey_id>/paper-entry", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/surveys/<int:survey_id>/paper-entry", methods=["GET", "POST"], allow=SIGNED_IN)
 def paper_entry(survey_id: int):
     """Type in one paper form after another; validated exactly like an online answer.
 
@@ -317,15 +304,13 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
 
 # --- Data rights --------------------------------------------------------------------------
 
-@bp.get("/surveys/<int:survey_id>/export.csv")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/export.csv", allow=SIGNED_IN)
 def export_responses(survey_id: int):
     """Every response as a row, streamed (`?sep=,` for commas)."""
     return _raw_export(survey_id, "csv")
 
 
-@bp.get("/surveys/<int:survey_id>/export.xlsx")
-@auth.login_required
+@bp.get("/surveys/<int:survey_id>/export.xlsx", allow=SIGNED_IN)
 def export_responses_xlsx(survey_id: int):
     """The same rows as an Excel workbook."""
     return _raw_export(survey_id, "xlsx")
@@ -343,8 +328,7 @@ def _raw_export(survey_id: int, fmt: str):
                                   [exports.Table("responses", header, rows)], delimiter)
 
 
-@bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def delete_survey_responses(survey_id: int):
     survey = visible_survey(survey_id)
     db = database.session()

@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 import database
-from staff.signin import bp
+from staff.blueprint import SIGNED_IN, bp
 from staff.token_forms import NewTokenForm
 from surveys import api_tokens, auth
 from util.dates import today
@@ -34,8 +34,7 @@ def _created_page(new: api_tokens.NewToken):
                            spec_url=url_for("api.openapi", _external=True))
 
 
-@bp.route("/tokens", methods=["GET", "POST"])
-@auth.login_required
+@bp.route("/tokens", methods=["GET", "POST"], allow=SIGNED_IN)
 def api_tokens_page():
     form = NewTokenForm()
     if form.validate_on_submit():
@@ -50,8 +49,7 @@ def api_tokens_page():
     return _page(form, 422 if form.errors else 200)
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
-@auth.login_required
+@bp.post("/tokens/<int:token_id>/revoke", allow=SIGNED_IN)
 def api_token_revoke(token_id: int):
     db = database.session()
     token = api_tokens.revocable(db, auth.current_account(), token_id)

@@ -15,17 +15,15 @@ from reporting.checklist_summary import checklist_summary
 from reporting.comparison_queries import candidates
 from reporting.results import category_overview
 from reporting.rule import current_rule
+from staff.blueprint import SIGNED_IN, bp
 from staff.lookups import visible
-from staff.signin import bp
-from surveys import auth
 from surveys.models import Survey, Unit
 from surveys.queries import response_counts
 from util.dates import today
 from web.i18n import current_language
 
 
-@bp.get("/units/<int:unit_id>")
-@auth.login_required
+@bp.get("/units/<int:unit_id>", allow=SIGNED_IN)
 def unit_page(unit_id: int):
     """A unit's surveys; for each survey with categories its responses, response rate and
     category scores, with a choice of another survey to compare it with; for those with a

@@ -8,15 +8,13 @@ count and no IP address is kept.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import secrets
-from collections.abc import Callable
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, g, redirect, request, session, url_for
+from flask import g, session
 from sqlalchemy.orm import Session
 
 from surveys.account_models import Account, LoginFailure, PasswordLink, utcnow
@@ -130,28 +128,3 @@ def current_account() -> Account | None:
         account = database.session().get(Account, account_id) if account_id else None
         g.account = account if account is not None and account.is_active else None
     return g.account
-
-
-def login_required(view: Callable) -> Callable:
-    """Send anonymous visitors to the login page, and back here afterwards."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_account() is None:
-            return redirect(url_for("admin.login", next=request.full_path))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view: Callable) -> Callable:
-    """Only administrators; others get 403."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_account().is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped

@@ -239,3 +239,41 @@ def test_permission_matrix(app, client, role):
             failures.append(f"{role} {method} {url} ({endpoint}) -> {status}, "
                             f"expected {'allowed' if is_allowed else 'forbidden'}")
     assert not failures, "\n".join(failures)
+
+
+# --- Denied unless a route says who may see it ----------------------------------------------
+
+AUDIENCE_OF_POLICY = {"public": "ANYONE", "admin": "ADMINS"}
+
+
+def test_every_staff_route_declares_the_audience_the_matrix_expects(app):
+    from staff.blueprint import bp
+
+    declared = {endpoint: audience.name for endpoint, audience in bp.audiences.items()}
+    expected = {endpoint: AUDIENCE_OF_POLICY.get(rule, "SIGNED_IN")
+                for endpoint, rule in POLICY.items() if endpoint.startswith("admin.")}
+    assert declared == expected
+
+
+def test_a_staff_route_without_an_audience_cannot_be_registered():
+    from staff.blueprint import StaffBlueprint
+
+    blueprint = StaffBlueprint("probe", __name__)
+    with pytest.raises(TypeError, match="must say who may see it"):
+        blueprint.add_url_rule("/x", view_func=lambda: "x")
+    with pytest.raises(TypeError, match="must say who may see it"):
+        blueprint.route("/y")(lambda: "y")
+
+
+def test_a_route_missing_from_the_audiences_is_refused(app, client, make_account):
+    """Belt and braces: a view registered behind the check's back is never served."""
+    from staff.blueprint import bp
+
+    make_account("admin@a.no", is_admin=True)
+    assert log_in(client, "admin@a.no").status_code == 303
+    saved = bp.audiences.pop("admin.overview")
+    try:
+        assert client.get("/admin/").status_code == 403
+    finally:
+        bp.audiences["admin.overview"] = saved
+    assert client.get("/admin/").status_code == 200

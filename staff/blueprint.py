@@ -1,0 +1,98 @@
+"""The staff blueprint (`/admin`), and who may see each of its routes.
+
+Denied unless a route says otherwise: every route names its audience when it is registered
+(`@bp.get("/surveys", allow=SIGNED_IN)`), a route without one makes building the app fail,
+and one check before every staff view (`_admit`) applies it. So no route can be added that
+forgets to ask, as a missing decorator once could. Which objects a signed-in person may see
+is a second, separate check in each view (`staff.lookups`, `surveys.access.get_visible`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from analytics import exports
+from surveys import auth
+from surveys.models import Survey, SurveyStatus
+from util.dates import today
+from web.errors import FriendlyError
+
+
+class Audience(enum.Enum):
+    """Who may open a staff route."""
+
+    ANYONE = "anyone"  # signing in, and setting a password with a one-time link
+    SIGNED_IN = "signed in"  # any active account; objects are then scoped per account
+    ADMINS = "administrators"
+
+
+ANYONE, SIGNED_IN, ADMINS = Audience.ANYONE, Audience.SIGNED_IN, Audience.ADMINS
+
+
+class StaffBlueprint(Blueprint):
+    """A blueprint whose routes must each say who may see them (`allow=`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.audiences: dict[str, Audience] = {}
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None,
+                     view_func: Callable | None = None,
+                     provide_automatic_options: bool | None = None, **options: Any) -> None:
+        allow = options.pop("allow", None)
+        if not isinstance(allow, Audience):
+            raise TypeError(f"staff route {rule!r} must say who may see it: allow=SIGNED_IN, "
+                            "ADMINS or ANYONE")
+        name = endpoint or (view_func.__name__ if view_func is not None else rule)
+        self.audiences[f"{self.name}.{name}"] = allow
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+
+bp = StaffBlueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _admit():
+    """Anonymous visitors go to the login page (and back afterwards); a signed-in person
+    outside the route's audience gets 403; a route with no audience is never served."""
+    audience = bp.audiences.get(request.endpoint or "")
+    if audience is None:
+        abort(403)
+    if audience is ANYONE:
+        return None
+    account = auth.current_account()
+    if account is None:
+        return redirect(url_for("admin.login", next=request.full_path))
+    if audience is ADMINS and not account.is_admin:
+        abort(403)
+    return None
+
+
+STATUS_LABELS = {SurveyStatus.DRAFT: _l("Not open yet"), SurveyStatus.OPEN: _l("Open"),
+                 SurveyStatus.CLOSED: _l("Closed")}
+
+
+def survey_status(survey: Survey) -> str:
+    return str(STATUS_LABELS[survey.status(today())])
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"current_account": auth.current_account, "survey_status": survey_status}
+
+
+def export_delimiter(fmt: str) -> str:
+    """The CSV delimiter the reader asked for with `?sep=` (an XLSX has none: the default);
+    anything but ; or , is a 400 that says what is allowed."""
+    if fmt != "csv":
+        return exports.DEFAULT_DELIMITER
+    try:
+        return exports.delimiter_from(request.args.get("sep"))
+    except ValueError:
+        raise FriendlyError(400, _("The separator must be ; or ,.")) from None
