@@ -11,7 +11,7 @@ from flask import Flask
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveys import api_limits, cli, database, errors, i18n, rate_limits, security
+from surveys import api_limits, cli, database, errors, i18n, rate_limits, security, static_files
 from surveys.admin_views import bp as admin_bp
 from surveys.api_views import bp as api_bp
 from surveys.health_views import bp as health_bp
@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     compress.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
 
     app.register_blueprint(pages_bp)
@@ -90,7 +91,8 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_I18N_ENABLED": False,
-        "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "image/svg+xml"],
+        # Pages and charts only: static files are served precompressed (static_files.py).
+        "COMPRESS_MIMETYPES": ["text/html", "image/svg+xml"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
