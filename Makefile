@@ -9,6 +9,9 @@ DS_PARTS := theme/designsystemet.css src/base.css src/heading.css src/paragraph.
 	src/button.css src/error-summary.css src/validation-message.css src/alert.css \
 	src/table.css
 CSS := static/build/app.css
+# Files whose URLs carry a content hash (kept a year by browsers), and the map to those names.
+HASHED := build/app.css js/respond.js
+MANIFEST := static/build/manifest.json
 OWN_CSS := static/css/app.css $(filter-out static/css/app.css,$(wildcard static/css/*.css))
 MO := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -25,7 +28,7 @@ test: $(VENV)/.dev-installed assets browser
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
-assets: $(CSS) $(MO)
+assets: $(MANIFEST) $(MO)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +47,12 @@ node_modules/.installed: package.json package-lock.json
 $(CSS): node_modules/.installed $(OWN_CSS) Makefile
 	mkdir -p static/build
 	cat $(addprefix $(DS)/,$(DS_PARTS)) $(OWN_CSS) > $@
+
+# Hashed copies, then brotli and gzip variants of everything built, for WhiteNoise to serve
+# as they are: nothing is compressed per request.
+$(MANIFEST): $(addprefix static/,$(HASHED)) tools/hash_assets.py $(VENV)/.installed
+	$(BIN)/python tools/hash_assets.py static $(HASHED)
+	$(BIN)/python -m whitenoise.compress -q static/build
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile -f -d translations -l $* --use-fuzzy >/dev/null

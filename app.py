@@ -1,4 +1,8 @@
-"""The application factory, and `app` for `gunicorn app:app` and `flask --app app`."""
+"""The application factory, and `app` for `gunicorn app:app` and `flask --app app`.
+
+Importing this module builds nothing: `app` is made on first use (`__getattr__` below), so
+tests, scripts and tools that import the factory do not create an instance folder, a
+secret or a connection pool as a side effect."""
 
 from __future__ import annotations
 
@@ -12,37 +16,18 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import database
+import respond
+import staff
 from analytics.small_groups import SmallGroups
 from api import errors as api_errors
 from api import limits as api_limits
 from api.views import bp as api_bp
-from respond.views import bp as respond_bp
-from staff.signin import bp as admin_bp
 from surveys import cli
-from web import errors, i18n, rate_limits, security
+from web import errors, i18n, rate_limits, security, static_files
 from web.health import bp as health_bp
 from web.pages import bp as pages_bp
 
 compress = Compress()
-
-
-# Modules that add their routes to the staff blueprint (imported for that effect).
-# Adds the follow-up routes to the respondent blueprint.
-import respond.follow_up  # noqa: E402,F401
-import staff.change  # noqa: E402,F401
-import staff.checklist  # noqa: E402,F401
-import staff.comparison  # noqa: E402,F401
-import staff.exports  # noqa: E402,F401
-import staff.fhir  # noqa: E402,F401
-import staff.follow_up  # noqa: E402,F401
-import staff.gatherings  # noqa: E402,F401
-import staff.network  # noqa: E402,F401
-import staff.organisation  # noqa: E402,F401
-import staff.questionnaires  # noqa: E402,F401
-import staff.results  # noqa: E402,F401
-import staff.surveys  # noqa: E402,F401
-import staff.tokens  # noqa: E402,F401
-import staff.units  # noqa: E402,F401
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -61,12 +46,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     compress.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
     api_errors.init_app(app)
 
     app.register_blueprint(pages_bp)
-    app.register_blueprint(respond_bp)
-    app.register_blueprint(admin_bp)
+    app.register_blueprint(respond.blueprint())
+    app.register_blueprint(staff.blueprint_with_every_area())
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     security.csrf.exempt(api_bp)  # token auth, GET only, no cookies: nothing to forge
@@ -98,7 +84,8 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_I18N_ENABLED": False,
-        "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "image/svg+xml"],
+        # Pages and charts only: static files are served precompressed (static_files.py).
+        "COMPRESS_MIMETYPES": ["text/html", "image/svg+xml"],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
@@ -128,4 +115,13 @@ def _development_secret(instance: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-app = create_app()
+
+
+def __getattr__(name: str) -> Flask:
+    """`app`, built the first time it is asked for (gunicorn's `app:app`, `flask --app app`)
+    and kept, so gunicorn's preloaded master and its hooks share one."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    built = create_app()
+    globals()["app"] = built
+    return built

@@ -17,14 +17,17 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
-import vl_convert
 from flask import Response
 
 from analytics.paired import Pair
 from questionnaires import schema as s
+
+# Altair (with numpy and jsonschema) and vl-convert are imported in the functions that draw,
+# not here: about 0.3 s of CPU at start-up that no respondent page needs.
+if TYPE_CHECKING:
+    import altair as alt
 
 WIDTH = 600
 HEIGHT = 360
@@ -59,6 +62,7 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     announces the title once instead of Vega's English mark descriptions; the page gives the
     numbers as text next to the chart.
     """
+    import vl_convert
     spec = chart.to_dict()
     svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
     label = html.escape(spec.get("description", ""), quote=True)
@@ -67,6 +71,7 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 4.0) -> bytes:
     """The chart as PNG bytes; scale 4 on a 600 px chart gives 2,400 px, enough for A3."""
+    import vl_convert
     return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale, allowed_base_urls=[])
 
 
@@ -74,6 +79,7 @@ def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
                 follow_up_label: str, axis_title: str, locale: str) -> alt.LayerChart:
     """One thin grey line per user from baseline mean to follow-up mean, and a thick blue
     line with labelled values for the mean over all pairs, on a 0–10 axis."""
+    import altair as alt
     rows = [row for index, pair in enumerate(pairs) for row in (
         {"user": index, "order": 0, "when": baseline_label, "score": pair.baseline_mean},
         {"user": index, "order": 1, "when": follow_up_label, "score": pair.follow_up_mean},
@@ -97,6 +103,7 @@ def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
 
 def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: str, dx: int) -> alt.Chart:
     """The mean at one end of the slope, one decimal, in the chart's locale."""
+    import altair as alt
     return alt.Chart().transform_filter(alt.datum.order == order).mark_text(
         align=align, dx=dx, fontSize=15, fontWeight="bold", color=BLUE,
     ).encode(x=x, y=y, text=alt.Text("mean(score):Q", format=".1f"))
@@ -105,6 +112,7 @@ def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: str, dx: int) -> alt.C
 def change_histogram(distribution: Sequence[tuple[int, int]], *, title: str, x_title: str,
                      y_title: str, locale: str) -> alt.LayerChart:
     """Bars of users per whole-point change, −10 to 10 always on the axis, counts on top."""
+    import altair as alt
     rows = [{"change": change, "users": users} for change, users in distribution]
     x = alt.X("change:O", title=x_title, scale=alt.Scale(domain=list(range(-10, 11))),
               axis=alt.Axis(labelAngle=0, format="d", formatType="number"))
@@ -134,6 +142,7 @@ def count_ticks(top: int, most: int = 8) -> list[int]:
 
 def finish(chart: alt.LayerChart, title: str, locale: str) -> alt.LayerChart:
     """Size, title, font, colours and number locale shared by every chart."""
+    import altair as alt
     if locale not in NUMBER_LOCALES:
         raise ValueError(f"unknown chart locale {locale!r}")
     return chart.properties(
@@ -157,6 +166,7 @@ def step_label(scale: s.Scale, step: int, lang: str) -> str:
 def stacked_bar(steps: Sequence[tuple[int, int]], scale: s.Scale, *, title: str,
                 x_title: str, legend_title: str, lang: str) -> Any:
     """One horizontal bar of answers per step, worst step on the left, best on the right."""
+    import altair as alt
     order = sorted(scale.steps, key=lambda step: abs(step - scale.worst))
     labels = [step_label(scale, step, lang) for step in order]
     rows = [{"label": step_label(scale, step, lang), "rank": order.index(step),
@@ -200,6 +210,7 @@ def difference_chart(rows: Sequence[dict[str, Any]], *, title: str, first_label:
     `rows`: {"category", "group" (first_label or second_label), "mean", "low", "high"},
     already through the small-group rule (an empty list draws an empty chart).
     """
+    import altair as alt
     groups = [first_label, second_label]
     y = alt.Y("category:N", title=None, sort=None,
               axis=alt.Axis(labelLimit=220, labelFontSize=12))

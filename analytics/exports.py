@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-import xlsxwriter
 from flask import Response, has_request_context, send_file, stream_with_context
 
 DELIMITERS = (";", ",")
@@ -176,6 +175,8 @@ def write_xlsx(target: str | IO[bytes], tables: Sequence[Table]) -> None:
     Numbers are written as numbers; every other value as a string through `neutralise`,
     exactly as in the CSV; None as an empty cell. The header row is bold and frozen.
     """
+    import xlsxwriter  # here, not at start-up
+
     workbook = xlsxwriter.Workbook(target, XLSX_OPTIONS)
     try:
         bold = workbook.add_format({"bold": True})

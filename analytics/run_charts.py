@@ -24,11 +24,13 @@ import datetime
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import altair as alt
+from typing import TYPE_CHECKING
 
 from analytics.charts import BLUE, GREY, TEXT, finish
 from analytics.spc import Observation, PChart, PhaseSplit, RunsAnalysis, Side
+
+if TYPE_CHECKING:
+    import altair as alt
 
 # PuOr's dark orange: 4.9:1 against white, and told from BLUE in the common forms of colour
 # blindness (blue–orange is the safe pair).
@@ -123,6 +125,7 @@ def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | Phas
     `point_label`/`signal_label` name ordinary points and points of a signalling run in the
     legend, whose title is `legend_title`.
     """
+    import altair as alt
     rows = run_chart_rows(observations, analysis, carried)
     count = len(rows)
     x_scale = alt.Scale(domain=[0.5, max(count, 1) + 0.5], nice=False, zero=False)
@@ -151,6 +154,7 @@ def _median_layers(phases: Sequence[RunsAnalysis], x_scale: alt.Scale, y_scale: 
     """A median line over each phase, orange and dashed when the phase signals, labelled at
     its right end: the last phase's label to the right of the plot, where no point can hide
     it, an earlier phase's above its line."""
+    import altair as alt
     segments = [{"start": phase.offset + 0.6, "end": phase.offset + phase.n + 0.4,
                  "median": phase.median, "label": median_label, "signal": phase.signal}
                 for phase in phases if phase.n]
@@ -180,6 +184,7 @@ def _carried_layers(carried: RunsAnalysis, label: str, x_scale: alt.Scale,
                     y_scale: alt.Scale) -> list[alt.Chart]:
     """The median from before a change, carried on over the points after it: thin, grey
     and dashed, so it reads as a reference rather than as the phase's own median."""
+    import altair as alt
     data = alt.Data(values=[{"start": carried.offset + 0.6,
                              "end": carried.offset + carried.n + 0.4,
                              "median": carried.centre, "label": label}])
@@ -194,6 +199,7 @@ def _carried_layers(carried: RunsAnalysis, label: str, x_scale: alt.Scale,
 
 def _change_layers(at: float, label: str | None, x_scale: alt.Scale) -> list[alt.Chart]:
     """A dashed vertical rule where the change was introduced, labelled at the top."""
+    import altair as alt
     data = alt.Data(values=[{"at": at, "label": label or ""}])
     x = alt.X("at:Q", scale=x_scale)
     rule = alt.Chart(data).mark_rule(color=TEXT, strokeDash=[4, 4], strokeWidth=1.5).encode(
@@ -214,6 +220,7 @@ def p_chart(chart: PChart, *, month_labels: Sequence[str], title: str, x_title: 
     "`centre_label` 80%", the upper limit `limits_label`; points beyond a limit are orange
     triangles named `outside_label` in the legend.
     """
+    import altair as alt
     rows = p_chart_rows(chart)
     if len(month_labels) != len(rows):
         raise ValueError("need one month label per point of the p-chart")
@@ -247,6 +254,7 @@ def _points(rows: list[dict[str, object]], x: alt.X, y: alt.Y, kinds: list[str],
     """The data points: `kinds[0]` blue circles, `kinds[1]` (if any) orange triangles, one
     legend for colour and shape together. The domain holds only the kinds drawn, so a chart
     without a signal does not explain a symbol it does not show."""
+    import altair as alt
     signal = kinds[1] if len(kinds) > 1 else None
     return alt.Chart(alt.Data(values=rows)).mark_point(filled=True, opacity=1).encode(
         x=x, y=y,
@@ -266,6 +274,7 @@ def _p_labels(chart: PChart, count: int, centre_label: str, limits_label: str,
               x_scale: alt.Scale, y_scale: alt.Scale) -> list[alt.Chart]:
     """The centre line across the chart, labelled with p̄ to the right of the plot, and the
     limits' label just above the last month's upper limit, also to the right."""
+    import altair as alt
     end = count + 0.5
     last = chart.points[-1]
     centre = alt.Data(values=[{"start": 0.5, "end": end, "share": chart.centre,

@@ -40,8 +40,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from scipy.stats import binom
-
 Side = Literal["above", "below"]
 SignalKind = Literal["shift", "crossings", "outside_limits"]
 
@@ -101,6 +99,8 @@ def crossings_limit(n_useful: int) -> int:
     Binomial(n − 1, 0.5), as R's qbinom(0.05, n - 1, 0.5). Fewer crossings is a signal."""
     if n_useful < 1:
         raise ValueError("the crossings limit needs at least one useful observation")
+    from scipy.stats import binom  # here, not at start-up: ~1 s of CPU
+
     return int(binom.ppf(0.05, n_useful - 1, 0.5))
 
 

@@ -13,8 +13,6 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from scipy.stats import t as student_t
-
 
 @dataclass(frozen=True)
 class MeanCI:
@@ -46,6 +44,8 @@ def t_quantile(level: float, df: int) -> float:
     """The t quantile for a two-sided interval at `level` (2.776 for 95 % and df = 4)."""
     if not 0 < level < 1:
         raise ValueError(f"confidence level must lie between 0 and 1, not {level!r}")
+    from scipy.stats import t as student_t  # here, not at start-up: ~1 s of CPU
+
     return float(student_t.ppf((1 + level) / 2, df))
 
 

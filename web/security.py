@@ -21,11 +21,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+# On every response, static files included (web/static_files.py).
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+           "X-Frame-Options": "DENY"}
+
+
 def add_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.update(HEADERS)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
