@@ -2,6 +2,8 @@
 
 We use plain SQLAlchemy 2 rather than an extension so that models, migrations and
 scripts share one declarative base and one way of opening a session.
+
+May import: nothing of ours (every other package builds on this one).
 """
 
 from __future__ import annotations
