@@ -321,6 +321,8 @@ class ScoreTally(Base):
     __tablename__ = "score_tallies"
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), primary_key=True)
     category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    total: Mapped[float] = mapped_column(primary_key=True)
+    # Named, not left to SQLAlchemy's default for `float` (Float in 2.0, Double in 2.1): the
+    # migration made FLOAT, which PostgreSQL stores as double precision and SQLite as REAL.
+    total: Mapped[float] = mapped_column(sa.Float, primary_key=True)
     answered: Mapped[int] = mapped_column(primary_key=True)
     count: Mapped[int]
