@@ -2,6 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# uv installs exactly what uv.lock names; it lives in a venv of its own so that syncing .venv
+# (which removes whatever the lock does not list) never removes it. `make lock` updates the lock.
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+export UV_PYTHON_DOWNLOADS := never
 DS := node_modules/@digdir/designsystemet-css/dist
 # Designsystemet components the pages use; one CSS file each, bundled with ours.
 DS_PARTS := theme/designsystemet.css src/base.css src/heading.css src/paragraph.css \
@@ -15,7 +20,7 @@ MANIFEST := static/build/manifest.json
 OWN_CSS := static/css/app.css $(filter-out static/css/app.css,$(wildcard static/css/*.css))
 MO := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint assets browser extract-messages clean
+.PHONY: run test lint lock alembic-check assets browser extract-messages clean
 
 run: $(VENV)/.installed assets
 	$(BIN)/flask --app app demo
@@ -23,21 +28,34 @@ run: $(VENV)/.installed assets
 
 test: $(VENV)/.dev-installed assets browser
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory alembic-check
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
+# The models and the schema the migrations make agree: a fresh SQLite database, upgraded.
+alembic-check: $(VENV)/.installed
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	export DATABASE_URL="sqlite:///$$d/check.sqlite" && \
+	$(BIN)/alembic upgrade head && $(BIN)/alembic check
+
 assets: $(MANIFEST) $(MO)
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install -q uv==$(UV_VERSION)
+
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# --inexact keeps the test tools of a venv that has them; the dev step below is exact.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync -q --locked --inexact --python $(PYTHON)
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev]'
+	$(UV) sync -q --locked --extra dev --python $(PYTHON)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -68,4 +86,4 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100 --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) node_modules static/build
+	rm -rf $(VENV) .uv node_modules static/build

@@ -132,12 +132,6 @@ def _chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str
         yield flush()
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]],
-             delimiter: str = DEFAULT_DELIMITER) -> str:
-    """The whole file as text, starting with the byte-order mark (for small tables)."""
-    return b"".join(csv_chunks(header, rows, delimiter)).decode("utf-8")
-
-
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
                  delimiter: str = DEFAULT_DELIMITER) -> Response:
     """A streamed download of the CSV, never cached (it may hold answers).
@@ -202,14 +196,6 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any) -> None:
         sheet.write_number(row, col, value)
     else:
         sheet.write_string(row, col, neutralise(str(value)))
-
-
-def xlsx_bytes(tables: Sequence[Table]) -> bytes:
-    """The workbook as bytes (for tests and small tables)."""
-    with tempfile.TemporaryFile() as handle:
-        write_xlsx(handle, tables)
-        handle.seek(0)
-        return handle.read()
 
 
 def xlsx_response(filename: str, tables: Sequence[Table]) -> Response:

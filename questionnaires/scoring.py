@@ -1,28 +1,8 @@
-"""Scores computed from one response's answers, and scale arithmetic shared by analytics."""
+"""Scale arithmetic shared by analytics."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from questionnaires.schema import Scale
-
-
-def mean_score(scores: Iterable[float]) -> float | None:
-    """PSFS mean score: the mean of a user's activity scores (None if there are none)."""
-    values = list(scores)
-    return sum(values) / len(values) if values else None
-
-
-def checklist_compliance(values: Iterable[str]) -> float | None:
-    """Programoppfyllelse: done ÷ (done + not done); 'not relevant' steps do not count.
-
-    None when no step was relevant, because 0 % would claim every step was skipped.
-    """
-    done = not_done = 0
-    for value in values:
-        done += value == "done"
-        not_done += value == "not_done"
-    return done / (done + not_done) if done + not_done else None
 
 
 def to_0_100(value: float, scale: Scale) -> float:

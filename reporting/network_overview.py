@@ -12,9 +12,10 @@ the page's three tables with pure functions, so the small-group rule is applied 
    prints its number; its colour is one of five bands of a sequential, colour-blind-safe
    blue scale (ColorBrewer «Blues») on the direction-aware 0–100 axis, darker = better, and
    its text colour is whichever of black and white contrasts more with it (≥ 4.5:1, WCAG
-   1.4.3; `contrast_ratio`). The colours live in static/css/network.css as `.heat-0` …
-   `.heat-4`; `BANDS` here must match them (a test checks). A category whose items use
-   different scales has no common 0–100 axis: its cells get the number but no colour.
+   1.4.3). The colours live in static/css/network.css as `.heat-0` … `.heat-4`; `BANDS`
+   here must match them (tests/test_network_overview.py checks that, and the text colours).
+   A category whose items use different scales has no common 0–100 axis: its cells get the
+   number but no colour.
 2. Baseline and follow-up: per unit, the responses to its surveys of the questionnaire
    marked `phase` "baseline" and "follow_up" (summed over surveys of the same phase). «Yes»
    with the count when it is at least `minimum`, «Yes, fewer than 5» under it, «No» at 0.
@@ -52,32 +53,9 @@ IMPROVEMENT_SLUG = "oppfolging"
 PHASES = ("baseline", "follow_up")
 # ColorBrewer «Blues», 5 classes (colour-blind safe, sequential); index 4 is the best band.
 BANDS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-TEXT_COLOURS = ("#000000", "#ffffff")
 
 
 # --- Colours ------------------------------------------------------------------------------
-
-def _channel(value: int) -> float:
-    c = value / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
-def luminance(hex_colour: str) -> float:
-    """WCAG 2.1 relative luminance of '#rrggbb'."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """WCAG 2.1 contrast ratio (1–21) of two '#rrggbb' colours."""
-    high, low = sorted((luminance(first), luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with `background`."""
-    return max(TEXT_COLOURS, key=lambda colour: contrast_ratio(colour, background))
-
 
 def band(on_100: float) -> int:
     """The colour band 0–4 of a value on the 0–100 axis (100 = the scale's good end)."""

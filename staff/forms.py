@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from surveys.auth import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -37,9 +37,3 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[required()])
-
-
-class AccountForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[required(), short_text()])
-    email = EmailField(_l("E-mail"), validators=[
-        required(), short_text(254), Email(message=_l("Write a valid e-mail address."))])

@@ -240,7 +240,3 @@ class NewAccountForm(FlaskForm):
         units = [int(v) for v in self.units.data or ()]
         return (networks if self.role.data == "network_lead" else [],
                 units if self.role.data == "unit_lead" else [])
-
-
-class ActionForm(FlaskForm):
-    """A button that posts (archive, deactivate, new link): the CSRF token only."""

@@ -248,7 +248,7 @@ class Answer(Base):
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"))
     item: Mapped[str] = mapped_column(sa.String(81))
     position: Mapped[int] = mapped_column(default=0)
-    value_num: Mapped[float | None]
+    value_num: Mapped[float | None] = mapped_column(sa.Double)  # as migrated; see ScoreTally
     value_text: Mapped[str | None] = mapped_column(sa.Text)
     response: Mapped[Response] = relationship(back_populates="answers")
 
@@ -321,6 +321,8 @@ class ScoreTally(Base):
     __tablename__ = "score_tallies"
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), primary_key=True)
     category: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    total: Mapped[float] = mapped_column(primary_key=True)
+    # Named, not left to SQLAlchemy's default for `float` (Float in 2.0, Double in 2.1), which
+    # the migrations do not follow: they made this FLOAT and answers.value_num DOUBLE.
+    total: Mapped[float] = mapped_column(sa.Float, primary_key=True)
     answered: Mapped[int] = mapped_column(primary_key=True)
     count: Mapped[int]

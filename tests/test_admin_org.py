@@ -546,6 +546,17 @@ def test_bad_account_input_is_refused(app, client, world, data, message):
     assert actions(app) == []
 
 
+def test_a_radio_group_in_error_is_described_by_it_and_invalid(client, world):
+    as_user(client, ADMIN)
+    html = text(post(client, "/admin/accounts", {"name": "Ny", "email": "ny@kommune.no"}))
+    group = re.search(r'<fieldset [^>]*id="role"[^>]*>.*?</fieldset>', html, re.S).group(0)
+    assert 'aria-describedby="error-role"' in group and 'id="error-role"' in group
+    radios = re.findall(r'<input [^>]*type="radio"[^>]*>', group)
+    assert radios and all('aria-invalid="true"' in radio for radio in radios)
+    units = re.search(r'<fieldset [^>]*id="units"[^>]*>.*?</fieldset>', html, re.S).group(0)
+    assert "aria-invalid" not in units
+
+
 ADMIN_PAGES = [("get", "/admin/accounts"), ("post", "/admin/accounts"), ("get", "/admin/audit"),
                ("post", "/admin/accounts/{unit_lead}/deactivate"),
                ("post", "/admin/accounts/{unit_lead}/reactivate"),

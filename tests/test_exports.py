@@ -41,6 +41,7 @@ from surveys.models import Gathering, Network, Organisation, Response, Survey, U
 from surveys.operations import FollowUpPlan, Outcome, submit_follow_up, submit_response
 from surveys.queries import response_table
 from tests.conftest import csrf_of, leads, log_in
+from tests.export_files import csv_text, xlsx_bytes
 from tests.test_comparison import A_2025, A_2026, B_2025, B_2026
 from tests.test_results import SAMLING as RESULTS_SAMLING
 
@@ -129,17 +130,17 @@ def page_html(client, email: str, url: str) -> str:
 
 def test_csv_neutralises_formulas_and_keeps_numbers_in_both_delimiters():
     rows = [[text, 1.5, -2, 3.0, None, True] for text in INJECTIONS]
-    semicolons = exports.csv_text(["=header", "b", "c", "d", "e", "f"], rows, ";")
+    semicolons = csv_text(["=header", "b", "c", "d", "e", "f"], rows, ";")
     assert semicolons.startswith("\ufeff'=header;b;")
     parsed = list(csv.reader(io.StringIO(semicolons.lstrip("\ufeff"), newline=""),
                              delimiter=";"))
     assert [row[0] for row in parsed[1:]] == ["'" + text for text in INJECTIONS]
     assert parsed[1][1:] == ["1,5", "-2", "3", "", "True"]
-    commas = exports.csv_text(["a"], [[1.5, -0.25]], ",")
+    commas = csv_text(["a"], [[1.5, -0.25]], ",")
     assert commas == "\ufeffa\r\n1.5,-0.25\r\n"
     assert exports.cell("ordinary") == "ordinary" and exports.cell("a=b") == "a=b"
     with pytest.raises(ValueError):
-        exports.csv_text(["a"], [], "|")
+        csv_text(["a"], [], "|")
     with pytest.raises(ValueError):
         exports.delimiter_from("\t")
 
@@ -154,7 +155,7 @@ def test_csv_comes_in_chunks_bom_and_header_first():
 
 def test_xlsx_writes_text_as_neutralised_strings_and_numbers_as_numbers():
     rows = [[text, 1.5, -2, None, True] for text in INJECTIONS]
-    data = exports.xlsx_bytes([Table("one", ["=head", "b", "c", "d", "e"], rows),
+    data = xlsx_bytes([Table("one", ["=head", "b", "c", "d", "e"], rows),
                                Table("two: [x]/y", ["a"], iter([["+more"]]))])
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["one", "two_ _x__y"]

@@ -18,7 +18,6 @@ import secrets
 import pytest
 
 import database
-from analytics import exports
 from analytics.small_groups import SmallGroups
 from questionnaires.item_types import AnswerValue
 from questionnaires.loader import builtin_definitions
@@ -28,6 +27,7 @@ from reporting.gathering_table import CsvLabels, GatheringFigures, build_table, 
 from surveys.models import Gathering, Network, Organisation, Survey, Unit
 from surveys.operations import submit_response
 from tests.conftest import log_in
+from tests.export_files import csv_text
 
 # gathering number -> (responses, invited, sum of nytte_totalt)
 SOR = {1: (29, 58, 45), 2: (29, 70, 44), 3: (40, 75, 52), 4: (39, 105, 51)}
@@ -233,7 +233,7 @@ def test_the_csv_neutralises_formula_like_text(app):
     figures = [GatheringFigures(1, 5, 10, {"nytte_totalt": (7.0, 5)})]
     table = build_table(definition, "en", figures, SmallGroups(5), lambda n: f"+G{n}")
     header, rows = csv_rows(table, CsvLabels("-part", "@item", "a", "b", "c", "d"))
-    text = exports.csv_text(header, rows, ",")
+    text = csv_text(header, rows, ",")
     assert "'=HYPERLINK" in text and "'+G1" in text and "'-part" in text and "'@item" in text
     assert ",1.4\r\n" in text
 

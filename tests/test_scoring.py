@@ -1,21 +1,11 @@
 from questionnaires.schema import Scale, Text
-from questionnaires.scoring import checklist_compliance, mean_score, to_0_100, top_box_steps
+from questionnaires.scoring import to_0_100, top_box_steps
 
 T = Text(nb="a", nn="a", en="a")
 
 
 def scale(lo: int, hi: int, good: str) -> Scale:
     return Scale(min=lo, max=hi, good=good, labels={lo: T, hi: T})
-
-
-def test_mean_score_of_activities():
-    assert mean_score([5, 3, 5]) == 13 / 3
-    assert mean_score([]) is None
-
-
-def test_checklist_compliance_ignores_not_relevant():
-    assert checklist_compliance(["done", "done", "not_done", "not_relevant"]) == 2 / 3
-    assert checklist_compliance(["not_relevant"]) is None
 
 
 def test_0_100_respects_direction():
