@@ -19,12 +19,13 @@ from analytics import charts, exports
 from analytics.paired import IMPROVEMENT_SOURCE, IMPROVEMENT_THRESHOLD, PairedSummary
 from reporting.change import change_results, summary_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.blueprint import SIGNED_IN, bp
+from staff.downloads import Download, table_downloads
 from staff.lookups import follow_up_survey
 from surveys import access, auth
 from surveys.follow_up_queries import pair_activity_labels
 from surveys.models import Survey
-from surveys.survey_admin_operations import record_export
+from surveys.survey_admin_operations import describe
 from web.i18n import current_language
 
 CHARTS = ("slope", "distribution")
@@ -65,28 +66,17 @@ def survey_change_chart(survey_id: int):
                                  download=bool(request.args.get("download")))
 
 
-@bp.get("/surveys/<int:survey_id>/pairs.csv", allow=SIGNED_IN)
-def survey_pairs_csv(survey_id: int):
+@table_downloads("/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
+                 audited="responses.export")
+def survey_pairs(fmt: str, survey_id: int) -> Download:
     """The pairs, one row per activity, with a random pair id (never the code).
 
     Suppressed below the small-group limit like everything else. The activity's text is
     free text, so only the unit's own leads get it.
     """
-    return _pairs_export(survey_id, "csv")
-
-
-@bp.get("/surveys/<int:survey_id>/pairs.xlsx", allow=SIGNED_IN)
-def survey_pairs_xlsx(survey_id: int):
-    """The same pairs as an Excel workbook."""
-    return _pairs_export(survey_id, "xlsx")
-
-
-def _pairs_export(survey_id: int, fmt: str):
     survey = follow_up_survey(survey_id)
-    delimiter = export_delimiter(fmt)
-    account, db = auth.current_account(), database.session()
     summary = summary_of(survey)
-    with_text = access.may_read_free_text(account, survey)
+    with_text = access.may_read_free_text(auth.current_account(), survey)
     labels = _activity_labels(survey) if with_text else {}
     header = ["pair_id", "baseline_date", "follow_up_date", "activity_number",
               *(["activity"] if with_text else []), "baseline_score", "follow_up_score"]
@@ -97,9 +87,8 @@ def _pairs_export(survey_id: int, fmt: str):
         for pair in summary.pairs
         for number, position in enumerate(pair.positions, 1)
     ]
-    record_export(db, account, survey)
-    return exports.table_response(fmt, f"survey-{survey.id}-pairs",
-                                  [exports.Table("pairs", header, rows)], delimiter)
+    return Download(f"survey-{survey.id}-pairs", [exports.Table("pairs", header, rows)],
+                    describe(survey))
 
 
 def _activity_labels(survey: Survey) -> dict[tuple[str, int], str]:

@@ -15,7 +15,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 import database
-from analytics import charts, exports, run_charts
+from analytics import charts, run_charts
 from analytics.spc import PChart, p_chart_limits
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
@@ -24,7 +24,8 @@ from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
 from respond.views import posted_form
-from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.blueprint import SIGNED_IN, bp
+from staff.downloads import Download, table_downloads
 from staff.lookups import checklist_survey
 from staff.survey_forms import ChangeForm
 from surveys import access, auth
@@ -129,19 +130,17 @@ def _p_chart_title(chart: PChart) -> str:
     return _("Steps done per month, p-chart")
 
 
-@bp.get("/surveys/<int:survey_id>/checklist/series.csv", defaults={"fmt": "csv"}, allow=SIGNED_IN)
-@bp.get("/surveys/<int:survey_id>/checklist/series.xlsx", defaults={"fmt": "xlsx"}, allow=SIGNED_IN)
-def checklist_series_export(survey_id: int, fmt: str):
+@table_downloads("/surveys/<int:survey_id>/checklist/series", "checklist_series",
+                 allow=SIGNED_IN)
+def checklist_series(fmt: str, survey_id: int) -> Download:
     """The pathways as CSV; XLSX adds the steps and the months as sheets of their own."""
     survey = checklist_survey(survey_id)
-    delimiter = export_delimiter(fmt)
     records, series = _series(survey)
     definition = survey.questionnaire.definition
     tables = series_tables(series, checklist.step_compliance(definition, records),
                            p_chart_limits(checklist.month_counts(records), laney=_laney()),
                            current_language())
-    return exports.table_response(fmt, f"survey-{survey.id}-checklist",
-                                  tables[:1] if fmt == "csv" else tables, delimiter)
+    return Download(f"survey-{survey.id}-checklist", tables[:1] if fmt == "csv" else tables)
 
 
 @bp.post("/surveys/<int:survey_id>/checklist/change", allow=SIGNED_IN)

@@ -28,7 +28,9 @@ from reporting.gathering_table import (
 )
 from reporting.gatherings import table_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.blueprint import SIGNED_IN, bp
+from staff.downloads import Download, table_downloads
+from staff.lookups import visible
 from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import Network
@@ -92,22 +94,11 @@ def network_evaluations(network_id: int):
         choices=choices, minimum=current_rule().minimum)
 
 
-@bp.get("/networks/<int:network_id>/evaluations.csv", allow=SIGNED_IN)
-def network_evaluations_csv(network_id: int):
-    """The same table as a CSV (`?sep=,` for commas), through the same small-group rule."""
-    return _evaluations_export(network_id, "csv")
-
-
-@bp.get("/networks/<int:network_id>/evaluations.xlsx", allow=SIGNED_IN)
-def network_evaluations_xlsx(network_id: int):
-    """The same table as an Excel workbook."""
-    return _evaluations_export(network_id, "xlsx")
-
-
-def _evaluations_export(network_id: int, fmt: str):
-    account, db = auth.current_account(), database.session()
-    network = access.get_visible(db, account, Network, network_id)
-    delimiter = export_delimiter(fmt)
+@table_downloads("/networks/<int:network_id>/evaluations", "network_evaluations",
+                 allow=SIGNED_IN, audited="evaluations.export")
+def network_evaluations_download(fmt: str, network_id: int) -> Download:
+    """The table of the page, through the same small-group rule."""
+    network = visible(Network, network_id)
     table = table_of(network, current_language())
     if table is None:
         abort(404)
@@ -116,7 +107,6 @@ def _evaluations_export(network_id: int, fmt: str):
                        rate=_("Response rate in percent"),
                        suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum))
     header, rows = csv_rows(table, labels)
-    access.audit(db, account, "evaluations.export", f"network {network.id} {network.name}")
-    db.commit()
-    return exports.table_response(fmt, f"network-{network.id}-evaluations",
-                                  [exports.Table("evaluations", header, rows)], delimiter)
+    return Download(f"network-{network.id}-evaluations",
+                    [exports.Table("evaluations", header, rows)],
+                    f"network {network.id} {network.name}")

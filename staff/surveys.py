@@ -22,6 +22,7 @@ from questionnaires.display import error_entries
 from respond.views import posted_form
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.downloads import Download, table_downloads
 from staff.lookups import visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
@@ -304,28 +305,18 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
 
 # --- Data rights --------------------------------------------------------------------------
 
-@bp.get("/surveys/<int:survey_id>/export.csv", allow=SIGNED_IN)
-def export_responses(survey_id: int):
-    """Every response as a row, streamed (`?sep=,` for commas)."""
-    return _raw_export(survey_id, "csv")
-
-
-@bp.get("/surveys/<int:survey_id>/export.xlsx", allow=SIGNED_IN)
-def export_responses_xlsx(survey_id: int):
-    """The same rows as an Excel workbook."""
-    return _raw_export(survey_id, "xlsx")
-
-
-def _raw_export(survey_id: int, fmt: str):
-    """The raw export: free text only for those who may read it, and every export audited.
-    The rows are read in batches as they are written, so memory stays flat."""
+@table_downloads("/surveys/<int:survey_id>/export", "export_responses", allow=SIGNED_IN,
+                 audited="responses.export",
+                 endpoints=("export_responses", "export_responses_xlsx"))
+def export_responses(fmt: str, survey_id: int) -> Download:
+    """Every response as a row, streamed: free text only for those who may read it, and
+    every export audited. The rows are read in batches as they are written, so memory
+    stays flat."""
     survey = visible_survey(survey_id)
-    delimiter = export_delimiter(fmt)
-    account, db = auth.current_account(), database.session()
-    header, rows = response_table(db, survey, access.may_read_free_text(account, survey))
-    ops.record_export(db, account, survey)
-    return exports.table_response(fmt, f"survey-{survey.id}-responses",
-                                  [exports.Table("responses", header, rows)], delimiter)
+    header, rows = response_table(database.session(), survey,
+                                  access.may_read_free_text(auth.current_account(), survey))
+    return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
+                    ops.describe(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"], allow=SIGNED_IN)

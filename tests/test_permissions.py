@@ -72,7 +72,8 @@ POLICY = {
     "admin.organisation_compare_xlsx": "structure",
     "admin.network_overview_csv": "structure", "admin.network_overview_xlsx": "structure",
     "admin.checklist_page": "survey", "admin.checklist_run_chart": "survey",
-    "admin.checklist_p_chart": "survey", "admin.checklist_series_export": "survey",
+    "admin.checklist_p_chart": "survey", "admin.checklist_series_csv": "survey",
+    "admin.checklist_series_xlsx": "survey",
     "admin.checklist_change": "survey", "admin.checklist_entry": "survey",
     "admin.network_checklists": "structure",
     "admin.api_tokens_page": "any", "admin.api_token_revoke": "own",
@@ -82,7 +83,8 @@ ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 SINGLE_USE_ONLY = {"admin.survey_links_csv", "admin.survey_slips", "admin.add_links"}
 # Routes that only exist for surveys of a process checklist.
 CHECKLIST_ONLY = {"admin.checklist_page", "admin.checklist_run_chart", "admin.checklist_p_chart",
-                  "admin.checklist_series_export", "admin.checklist_change",
+                  "admin.checklist_series_csv", "admin.checklist_series_xlsx",
+                  "admin.checklist_change",
                   "admin.checklist_entry"}
 
 
