@@ -25,13 +25,13 @@ from reporting import checklist
 from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
-from respond.views import posted_form
 from staff.signin import bp, export_delimiter
 from staff.survey_forms import ChangeForm
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
 from surveys.models import Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
+from surveys.pages import posted_form
 from surveys.queries import response_count
 from util.dates import today
 from web.errors import FriendlyError

@@ -25,7 +25,6 @@ from questionnaires import follow_up as qfollow
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.schema import Definition
-from respond.follow_up import USED_CODE, follow_up_form
 from staff.signin import bp
 from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
 from surveys import access, auth, follow_up_codes, handout
@@ -34,6 +33,7 @@ from surveys.follow_up_codes import CodeProblem
 from surveys.follow_up_queries import find_code, stored_baseline_code
 from surveys.models import FollowUpCode, ResponseSource, Survey
 from surveys.operations import FollowUpPlan, Outcome, follow_up_plan, submit_follow_up
+from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
 from util.dates import today
 from web.errors import render_error

@@ -20,7 +20,6 @@ from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.models import QuestionnaireVersion
-from respond.views import posted_form
 from staff.follow_up import (
     flash_baseline_code,
     follow_up_settings_form,
@@ -39,6 +38,7 @@ from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
+from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
     paper_response_count,
