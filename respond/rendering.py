@@ -57,6 +57,12 @@ def _cached(key: Hashable | None, draw: Callable[[], Any]) -> Any:
     return found
 
 
+def kept(key: Hashable | None, draw: Callable[[], str]) -> str:
+    """A whole page that holds no visitor's data (the thank-you page), drawn once per
+    `key`; None: drawn every time."""
+    return _cached(None if key is None else ("whole", key), draw)
+
+
 def render_page(answering: Answering, form: FlaskForm, index: int, *, lang: str, action: str,
                 follow_up_url: str | None, version: Hashable | None) -> str:
     """Page `index` of `answering` for the visitor whose form is `form`, posting to

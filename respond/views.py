@@ -169,6 +169,9 @@ def thanks(token: str):
     survey = survey_for_token(database.session(), token)
     if survey is None:
         abort(404)
-    return render_template("respond/thanks.html", survey=survey,
-                           definition=survey.questionnaire.definition,
-                           lang=current_language())
+    definition, lang = answering_for(survey).definition, current_language()
+    # Kept per address: the page names the address in its language links, nothing else.
+    key = None if request.query_string else (survey.questionnaire_version_id, lang,
+                                             request.path)
+    return rendering.kept(key, lambda: render_template(
+        "respond/thanks.html", survey=survey, definition=definition, lang=lang))
