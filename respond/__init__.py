@@ -2,8 +2,10 @@
 thank-you page, and the follow-up (the code page, its slip, answering again by code).
 
 May import: `surveys` (operations and queries), `questionnaires`, `web`, `database`, `util`.
-Nothing imports `respond` but the app factory (and `staff` for paper entry, until that form
-moves to `surveys`).
+Nothing imports `respond` but the app factory: staff's paper entry takes its forms from
+`surveys.pages`. `views` asks one `questionnaires.answering.Answering` about each post;
+`rendering` draws a page once per version, layout, page and language and fills in each
+visitor's part.
 """
 
 from flask import Blueprint

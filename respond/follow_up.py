@@ -10,8 +10,6 @@ the app signed itself (`follow_up_codes.code_url`) pass without that check.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from collections.abc import Callable
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_decimal
@@ -22,20 +20,14 @@ from wtforms import StringField
 
 import database
 from questionnaires import follow_up as qfollow
-from questionnaires import forms as qforms
-from questionnaires.follow_up import Translate
-from questionnaires.schema import Definition
-from respond.views import (
-    bp,
-    posted_form,
-    render_page,
-    switched_language,
-)
+from questionnaires.answering import Answering
+from respond.views import bp, render_page, switched_language
 from surveys import follow_up_codes, guess_limits, handout
 from surveys.follow_up_codes import CodeProblem
-from surveys.follow_up_queries import baseline_activities, find_code, survey_for_token
-from surveys.models import FollowUpCode, Response, Survey
+from surveys.follow_up_queries import find_code, survey_for_token
+from surveys.models import FollowUpCode, Survey
 from surveys.operations import Outcome, submit_follow_up
+from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
 from util.dates import today
 from web.errors import FriendlyError
@@ -44,7 +36,6 @@ from web.security import csrf
 
 WRONG_CODE = _l("We found no follow-up with this code. Check that it is written exactly as "
                 "on the slip or in the journal.")
-USED_CODE = _l("This code has already been used for a follow-up. Each code works once.")
 TOO_MANY = _l("Too many wrong codes have been tried. Wait 15 minutes and try again, or ask "
               "the staff for help.")
 CLOSED = _l("This survey no longer takes follow-ups.")
@@ -161,23 +152,11 @@ def _intro(on: dt.date):
     return intro
 
 
-def follow_up_form(survey: Survey, row: FollowUpCode, intro: Callable[[dt.date], Translate],
-                   hint: Callable[[str, float], str]) -> tuple[Definition, type]:
-    """The follow-up form of one code (online and on staff's paper entry): the baseline's
-    activities, with `intro(baseline date)` above them and, when the survey shows it, the
-    baseline score under each as `hint(lang, score)`."""
-    db = database.session()
-    definition = survey.questionnaire.definition
-    rows = baseline_activities(db, definition, row.baseline_id)
-    baseline = db.get(Response, row.baseline_id)
-    form_definition = qfollow.follow_up_definition(
-        definition, rows, intro(baseline.submitted_on),
-        hint if survey.show_baseline_score else None)
-    return form_definition, qforms.build_form_class(form_definition)
-
-
-def _follow_up_form(survey: Survey, row: FollowUpCode) -> tuple[Definition, type]:
-    return follow_up_form(survey, row, _intro, _baseline_hint)
+def _follow_up_form(survey: Survey, row: FollowUpCode) -> Answering:
+    """The follow-up of one code as a one-page questionnaire (never kept: it holds the
+    user's own activities)."""
+    definition, form_class = follow_up_form(survey, row, _intro, _baseline_hint)
+    return Answering(definition, [definition.sections], form_class)
 
 
 def _open_follow_up(token: str, typed: str, *, unused: bool) -> tuple[Survey, str, FollowUpCode]:
@@ -193,9 +172,8 @@ def _open_follow_up(token: str, typed: str, *, unused: bool) -> tuple[Survey, st
 def follow_up(token: str, code: str):
     """The follow-up form: the user's own activities, each to be scored again."""
     survey, code, row = _open_follow_up(token, code, unused=True)
-    definition, form_class = _follow_up_form(survey, row)
-    form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18), page="0")
-    return _render(survey, code, definition, form)
+    answering = _follow_up_form(survey, row)
+    return _render(survey, code, answering, answering.blank())
 
 
 @bp.post("/s/<token>/oppfolging/<code>")
@@ -206,23 +184,23 @@ def follow_up_submit(token: str, code: str):
             database.session(), survey.id, request.form.get("submission_key", "")):
         raise FriendlyError(410, str(USED_CODE))  # the same follow-up sent again passes
     csrf.protect()
-    definition, form_class = _follow_up_form(survey, row)
-    switched = switched_language(lambda: _render(survey, code, definition, form_class()))
+    answering = _follow_up_form(survey, row)
+    switched = switched_language(lambda: _render(survey, code, answering, answering.unchecked()))
     if switched is not None:
         return switched
     lang = current_language()
-    form = posted_form(definition)
+    form = answering.posted(lang)
     key = form.submission_key.data
-    if not qforms.validate_items(form, list(definition.items())):
-        return _render(survey, code, definition, form, status=422)
+    if answering.step(form, "submit").page is not None:
+        return _render(survey, code, answering, form, status=422)
     answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
-                                           qforms.collect_answers(definition, form))
+                                           answering.answers(form))
     outcome = submit_follow_up(database.session(), survey, row.id, key, lang, answers, today())
     if outcome is Outcome.CODE_USED:
         raise FriendlyError(410, str(USED_CODE))
     return redirect(url_for(".thanks", token=survey.public_token), code=303)
 
 
-def _render(survey: Survey, code: str, definition: Definition, form, status: int = 200):
+def _render(survey: Survey, code: str, answering: Answering, form, status: int = 200):
     action = follow_up_codes.code_url("respond.follow_up_submit", survey, code)
-    return render_page(survey, definition, form, 0, action), status
+    return render_page(survey, answering, form, 0, action), status

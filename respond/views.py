@@ -7,8 +7,7 @@ is half-saved, and back navigation keeps what was answered.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import (
@@ -26,17 +25,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 import database
-from questionnaires import forms as qforms
-from questionnaires.display import TEMPLATE_HELPERS, error_entries, visible_items
-from questionnaires.schema import Definition
+from questionnaires.answering import Answering
+from questionnaires.display import TEMPLATE_HELPERS
+from questionnaires.item_types import AnswerValue
+from respond import rendering
 from surveys import follow_up_codes
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
 from surveys.models import Survey
 from surveys.operations import Outcome, follow_up_plan, submit_response
-from surveys.pages import Page, pages_of
+from surveys.pages import answering_for
 from surveys.queries import LinkTarget, find_link
 from util.dates import today
-from web.errors import FriendlyError, render_error
+from web.errors import render_error
 from web.i18n import current_language, remember_language
 from web.security import csrf
 
@@ -84,10 +84,8 @@ def _open_target(token: str) -> LinkTarget:
 def start(token: str):
     """The first page of a survey, with a fresh submission key."""
     target = _open_target(token)
-    definition = target.survey.questionnaire.definition
-    form_class = qforms.build_form_class(definition)
-    form = form_class(formdata=None, submission_key=secrets.token_urlsafe(18), page="0")
-    return _render(target, definition, form, 0)
+    answering = answering_for(target.survey)
+    return _render(target, answering, answering.blank(), 0)
 
 
 @bp.post("/s/<token>")
@@ -95,22 +93,15 @@ def submit(token: str):
     """Move between pages, switch language, or submit; validate only what is needed."""
     target = _open_target(token)
     csrf.protect()  # after the link check, so a closed link says so rather than "expired"
-    definition = target.survey.questionnaire.definition
-    switched = switched_language(lambda: _rerender(target, definition))
+    answering = answering_for(target.survey)
+    switched = switched_language(lambda: _rerender(target, answering))
     if switched is not None:
         return switched
-    lang = current_language()
-    form = posted_form(definition)
-    pages = pages_of(definition, target.survey.layout)
-    index = _page_index(form, len(pages))
-    nav = request.form.get("nav", "submit")
-    if nav == "back":
-        return _render(target, definition, form, max(index - 1, 0))
-    if not qforms.validate_items(form, pages[index].items):
-        return _render(target, definition, form, index, status=422)
-    if nav == "next" and index < len(pages) - 1:
-        return _render(target, definition, form, index + 1)
-    return _finish(target, definition, form, pages, lang)
+    form = answering.posted(current_language())
+    step = answering.step(form, request.form.get("nav", "submit"))
+    if step.page is not None:
+        return _render(target, answering, form, step.page, step.status)
+    return _finish(target, answering, answering.answers(form), form.submission_key.data)
 
 
 def switched_language(render: Callable[[], Any]):
@@ -124,30 +115,13 @@ def switched_language(render: Callable[[], Any]):
     return remember_language(response, lang)
 
 
-def posted_form(definition: Definition, ignore: Collection[str] = ()):
-    """The posted form of `definition`; 400 for a field the questionnaire does not have (a
-    tampered or stale form) or a missing or overlong submission key. Fields in `ignore`
-    belong to the page around the form (staff pages add their own)."""
-    posted = [name for name in request.form if name not in ignore]
-    try:
-        qforms.check_known_fields(definition, posted, current_language())
-    except qforms.UnknownFieldError as exc:
-        raise FriendlyError(400, str(exc.message)) from None
-    form = qforms.build_form_class(definition)()
-    if not form.submission_key.data or len(form.submission_key.data) > 64:
-        abort(400)
-    return form
-
-
-def _finish(target: LinkTarget, definition: Definition, form, pages: list[Page], lang: str):
-    for index, page in enumerate(pages):
-        if not qforms.validate_items(form, page.items):
-            return _render(target, definition, form, index, status=422)
-    answers = qforms.collect_answers(definition, form)
-    survey, key = target.survey, form.submission_key.data
-    plan = follow_up_plan(survey, current_app.secret_key, today())
-    outcome = submit_response(database.session(), survey, target.single_use, key, lang,
-                              answers, today(), follow_up=plan)
+def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue], key: str):
+    """Store a complete, valid response, then thank (or give the follow-up code)."""
+    survey, definition = target.survey, answering.definition
+    plan = follow_up_plan(survey, current_app.secret_key, today(), definition)
+    outcome = submit_response(database.session(), survey, target.single_use, key,
+                              current_language(), answers, today(), follow_up=plan,
+                              definition=definition)
     if outcome is Outcome.LINK_USED:
         abort(410)
     if plan is not None:
@@ -163,50 +137,29 @@ def _to_code_page(survey: Survey, submission_key: str):
                     code=303)
 
 
-def _rerender(target: LinkTarget, definition: Definition):
+def _rerender(target: LinkTarget, answering: Answering):
     """The same page in another language, with every answer kept and no validation."""
-    form = qforms.build_form_class(definition)()
-    pages = pages_of(definition, target.survey.layout)
-    return _render(target, definition, form, _page_index(form, len(pages)))
+    form = answering.unchecked()
+    return _render(target, answering, form, answering.page_index(form))
 
 
-def _page_index(form, count: int) -> int:
-    try:
-        return min(max(int(form.page.data or 0), 0), count - 1)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _render(target: LinkTarget, definition: Definition, form, index: int, status: int = 200):
-    html = render_page(target.survey, definition, form, index,
-                       url_for(".submit", token=request.view_args["token"]))
+def _render(target: LinkTarget, answering: Answering, form, index: int, status: int = 200):
+    survey = target.survey
+    html = render_page(survey, answering, form, index,
+                       url_for(".submit", token=request.view_args["token"]),
+                       version=(survey.questionnaire_version_id, survey.layout))
     return html, status
 
 
-def render_page(survey: Survey, definition: Definition, form, index: int, action: str) -> str:
+def render_page(survey: Survey, answering: Answering, form, index: int, action: str,
+                version: Hashable | None = None) -> str:
     """One page of a questionnaire's form, posting to `action`; the other pages' answers
-    ride along in hidden fields."""
-    pages = pages_of(definition, survey.layout)
-    page = pages[index]
-    form.page.data = str(index)
-    on_page = set(qforms.field_names(page.items))
-    carried = [
-        (name, value)
-        for name in qforms.field_names(definition.items())
-        if name not in on_page
-        for value in (form[name].raw_data or [])
-    ]
-    errors = error_entries(definition, page.items, form, current_language())
-    on_page_ids = {item.id for item in page.items}
-    shown = {item.id for item in visible_items(page.items, form, on_page_ids)}
-    return render_template(
-        "respond/page.html", survey=survey, definition=definition, form=form,
-        page=page, shown=shown, last_page=index == len(pages) - 1,
-        page_number=index + 1, page_count=len(pages), carried=carried,
-        errors=errors, lang=current_language(), action=action,
-        follow_up_url=url_for("respond.follow_up_start", token=survey.public_token)
-        if definition.follow_up is not None else None,
-    )
+    ride along in hidden fields. With `version`, the questionnaire's part is kept (see
+    `respond.rendering`)."""
+    follow_up_url = (url_for("respond.follow_up_start", token=survey.public_token)
+                     if answering.definition.follow_up is not None else None)
+    return rendering.render_page(answering, form, index, lang=current_language(),
+                                 action=action, follow_up_url=follow_up_url, version=version)
 
 
 @bp.get("/s/<token>/takk")
@@ -216,6 +169,9 @@ def thanks(token: str):
     survey = survey_for_token(database.session(), token)
     if survey is None:
         abort(404)
-    return render_template("respond/thanks.html", survey=survey,
-                           definition=survey.questionnaire.definition,
-                           lang=current_language())
+    definition, lang = answering_for(survey).definition, current_language()
+    # Kept per address: the page names the address in its language links, nothing else.
+    key = None if request.query_string else (survey.questionnaire_version_id, lang,
+                                             request.path)
+    return rendering.kept(key, lambda: render_template(
+        "respond/thanks.html", survey=survey, definition=definition, lang=lang))

@@ -6,8 +6,8 @@ Areas (`AREAS`): `signin` (log in, passwords, overview), `organisation`, `accoun
 `change`, `checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`,
 `tokens`. Each adds its routes to the one blueprint of `staff.blueprint`, which checks who
 may see each route; `blueprint_with_every_area` is what the app registers. Shared by the
-areas, and no area imports another: `blueprint`, `lookups`, `choices`, `baseline_codes`
-and the forms.
+areas, and no area imports another: `blueprint`, `downloads`, `lookups`, `choices`,
+`baseline_codes` and the forms.
 
 May import: `reporting` (every figure a page shows), `surveys`, `questionnaires`, `hl7fhir`,
 `analytics` (charts), `web`, `database`, `util`. Nothing imports `staff` but the app factory.

@@ -23,7 +23,6 @@ from reporting import checklist
 from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
-from respond.views import posted_form
 from staff.blueprint import SIGNED_IN, bp
 from staff.downloads import Download, table_downloads
 from staff.lookups import checklist_survey
@@ -32,6 +31,7 @@ from surveys import access, auth
 from surveys import survey_admin_operations as ops
 from surveys.models import Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
+from surveys.pages import posted_form
 from surveys.queries import response_count
 from util.dates import today
 from web.errors import FriendlyError

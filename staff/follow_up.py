@@ -24,7 +24,6 @@ from questionnaires import follow_up as qfollow
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.schema import Definition
-from respond.follow_up import USED_CODE, follow_up_form
 from staff.blueprint import SIGNED_IN, bp
 from staff.lookups import follow_up_survey
 from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
@@ -34,6 +33,7 @@ from surveys.follow_up_codes import CodeProblem
 from surveys.follow_up_queries import find_code
 from surveys.models import FollowUpCode, ResponseSource, Survey
 from surveys.operations import Outcome, submit_follow_up
+from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
 from util.dates import today
 from web.errors import render_error

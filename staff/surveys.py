@@ -19,7 +19,6 @@ import database
 from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
-from respond.views import posted_form
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from staff.downloads import Download, table_downloads
@@ -38,6 +37,7 @@ from surveys.account_models import Account
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
+from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
     paper_response_count,

@@ -1,0 +1,99 @@
+"""The layout holds: imports point one way, staff areas do not import each other, every
+package says what it holds, and no module or function grows past what a reader can hold.
+
+Read from the source (every import, also those inside functions), not from a running app.
+ARCHITECTURE.md draws the same rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# package -> the packages of ours it may import (besides itself)
+MAY_IMPORT = {
+    "util": set(),
+    "database": set(),
+    "questionnaires": {"database", "util"},
+    "analytics": {"questionnaires"},
+    "surveys": {"questionnaires", "analytics", "database", "util"},
+    "hl7fhir": {"questionnaires", "surveys", "database", "util"},
+    "reporting": {"analytics", "surveys", "questionnaires", "database", "util"},
+    "web": {"surveys", "questionnaires", "database", "util"},
+    "respond": {"surveys", "questionnaires", "web", "database", "util"},
+    "api": {"reporting", "surveys", "questionnaires", "analytics", "web", "database", "util"},
+    "staff": {"reporting", "surveys", "questionnaires", "hl7fhir", "analytics", "web",
+              "database", "util"},
+}
+# What staff areas share; an area module imports no other area.
+STAFF_SHARED = {"blueprint", "downloads", "lookups", "choices", "baseline_codes", "forms",
+                "org_forms", "survey_forms", "token_forms", "questionnaire_forms"}
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def modules() -> list[tuple[str, Path]]:
+    return [(package, path) for package in MAY_IMPORT
+            for path in sorted((ROOT / package).rglob("*.py"))]
+
+
+def imported(path: Path) -> set[str]:
+    """Every module name `path` imports, at the top or inside a function."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize(("package", "path"), modules(), ids=lambda value: str(value))
+def test_imports_point_one_way(package: str, path: Path):
+    ours = {name.split(".")[0] for name in imported(path)} & set(MAY_IMPORT)
+    assert ours - {package} - MAY_IMPORT[package] == set(), path.relative_to(ROOT)
+
+
+def test_staff_areas_do_not_import_each_other():
+    import staff
+
+    for area in staff.AREAS:
+        path = ROOT / "staff" / f"{area}.py"
+        others = {name.split(".")[1] for name in imported(path)
+                  if name.startswith("staff.") and name.count(".") >= 1}
+        assert others <= STAFF_SHARED, f"staff/{area}.py imports staff.{others - STAFF_SHARED}"
+
+
+def test_every_staff_module_with_routes_is_an_area():
+    import staff
+
+    route = re.compile(r"^@(bp\.(get|post|route)|table_downloads)\(", re.M)
+    with_routes = {path.stem for path in (ROOT / "staff").glob("*.py")
+                   if route.search(path.read_text(encoding="utf-8"))}
+    assert with_routes == set(staff.AREAS)
+
+
+@pytest.mark.parametrize("package", sorted(MAY_IMPORT))
+def test_every_package_says_what_it_holds_and_may_import(package: str):
+    docstring = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text()))
+    assert docstring and "May import" in docstring
+
+
+def test_no_module_or_function_is_too_long():
+    too_long = []
+    for _package, path in [*modules(), ("app", ROOT / "app.py")]:
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            too_long.append(f"{path.relative_to(ROOT)}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{path.relative_to(ROOT)}:{node.name}: {length} lines")
+    assert too_long == []
