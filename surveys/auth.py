@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, has_app_context, redirect, request, session, url_for
 from sqlalchemy.orm import Session
 
 from surveys.account_models import Account, LoginFailure, PasswordLink, utcnow
@@ -27,10 +27,18 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 PASSWORD_LINK_LIFETIME = dt.timedelta(days=3)
 
-_hasher = PasswordHasher()
+_PRODUCTION = PasswordHasher()  # RFC 9106's low-memory profile
+# An app with TESTING set hashes at the lowest cost: the tests make and check hundreds of
+# hashes, and the cost is the production hasher's purpose, not something they test.
+_TESTING = PasswordHasher.from_parameters(profiles.CHEAPEST)
 # Verifying against a real hash when the account is unknown takes as long as for a known
 # one, so the response time does not tell which e-mail addresses have accounts.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_DUMMY_HASHES = {h: h.hash(secrets.token_hex(16)) for h in (_PRODUCTION, _TESTING)}
+
+
+def _hasher() -> PasswordHasher:
+    testing = has_app_context() and current_app.config.get("TESTING")
+    return _TESTING if testing else _PRODUCTION
 
 
 class TooManyAttempts(Exception):
@@ -38,7 +46,7 @@ class TooManyAttempts(Exception):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _digest(value: str) -> str:
@@ -61,9 +69,10 @@ def authenticate(db: Session, email: str, password: str) -> Account | None:
     account = None
     if "\x00" not in email:  # PostgreSQL refuses NUL in text; no address holds one
         account = db.scalars(sa.select(Account).filter_by(email=email, is_active=True)).first()
+    hasher = _hasher()
     try:
-        _hasher.verify(account.password_hash if account and account.password_hash
-                       else _DUMMY_HASH, password)
+        hasher.verify(account.password_hash if account and account.password_hash
+                      else _DUMMY_HASHES[hasher], password)
     except (VerificationError, InvalidHashError):
         account = None
     if account is None:
@@ -88,7 +97,8 @@ def password_problem(password: str) -> str | None:
 
 def check_password(account: Account, password: str) -> bool:
     try:
-        return bool(account.password_hash) and _hasher.verify(account.password_hash, password)
+        return bool(account.password_hash) and _hasher().verify(account.password_hash,
+                                                                 password)
     except (VerificationError, InvalidHashError):
         return False
 
