@@ -62,6 +62,8 @@ from surveys.models import Network, Organisation, Survey, Unit
 from surveys.operations import Outcome, submit_response
 from tests.conftest import log_in
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
+
 A_2025 = [
     {"resultat_hverdag": 1, "resultat_mestring": 3, "medvirkning_viktig": 3,
      "respekt_behandling": 4},

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from surveys import database, follow_up_codes, guess_limits
 from surveys.dates import today
 from surveys.models import Answer, FollowUpCode, GuessFailure, Response
 from tests.conftest import csrf_of, form_tokens, respond
+
+pytestmark = pytest.mark.both_backends  # unique codes, guess counts, transactions
 
 BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
             "activities-1-activity": "Gå tur med hunden", "activities-1-score": "3"}
