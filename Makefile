@@ -26,10 +26,13 @@ run: $(VENV)/.installed assets
 	$(BIN)/flask --app app demo
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
+# Two pytest workers (pytest-xdist), as many as the CI machine has cores; the tests that load
+# both cores by themselves (tests/test_faults.py) share an xdist_group: one after the other.
+JOBS ?= 2
 test: $(VENV)/.dev-installed assets browser
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory alembic-check
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n $(JOBS) --dist loadgroup
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -13,9 +13,9 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import g, session
+from flask import current_app, g, has_app_context, session
 from sqlalchemy.orm import Session
 
 from surveys.account_models import Account, LoginFailure, PasswordLink, utcnow
@@ -26,15 +26,23 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 PASSWORD_LINK_LIFETIME = dt.timedelta(days=3)
 
-_hasher = PasswordHasher()
+_PRODUCTION = PasswordHasher()  # RFC 9106's low-memory profile
+# An app with TESTING set hashes at the lowest cost: the tests make and check hundreds of
+# hashes, and the cost is the production hasher's purpose, not something they test.
+_TESTING = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+def _hasher() -> PasswordHasher:
+    testing = has_app_context() and current_app.config.get("TESTING")
+    return _TESTING if testing else _PRODUCTION
 
 
 # Verifying against a real hash when the account is unknown takes as long as for a known
 # one, so the response time does not tell which e-mail addresses have accounts. Made on the
 # first login, not at import: a hash costs each worker about 0.35 s of CPU.
 @functools.cache
-def _dummy_hash() -> str:
-    return _hasher.hash(secrets.token_hex(16))
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_hex(16))
 
 
 class TooManyAttempts(Exception):
@@ -42,7 +50,7 @@ class TooManyAttempts(Exception):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _digest(value: str) -> str:
@@ -65,9 +73,10 @@ def authenticate(db: Session, email: str, password: str) -> Account | None:
     account = None
     if "\x00" not in email:  # PostgreSQL refuses NUL in text; no address holds one
         account = db.scalars(sa.select(Account).filter_by(email=email, is_active=True)).first()
+    hasher = _hasher()
     try:
-        _hasher.verify(account.password_hash if account and account.password_hash
-                       else _dummy_hash(), password)
+        hasher.verify(account.password_hash if account and account.password_hash
+                      else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         account = None
     if account is None:
@@ -92,7 +101,8 @@ def password_problem(password: str) -> str | None:
 
 def check_password(account: Account, password: str) -> bool:
     try:
-        return bool(account.password_hash) and _hasher.verify(account.password_hash, password)
+        return bool(account.password_hash) and _hasher().verify(account.password_hash,
+                                                                 password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -37,6 +37,8 @@ from tests.conftest import PASSWORD, csrf_of, log_in, make_app
 from tests.test_change_results import USERS, store_user
 from tests.test_comparison import A_2025, A_2026
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL, each driver's number types
+
 DAY = dt.date(2026, 3, 2)
 SECRET_TEXT = "Kari på nattevakt var så snill"  # free text: must never reach the API
 EMAILS = {"unit_a": "enhet@a.no", "unit_c": "enhet@c.no", "network_n": "nett@n.no",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import argon2
+import pytest
+
 import database
+from app import create_app
 from surveys import auth
 from surveys.account_models import Account, LoginFailure
 from tests.conftest import PASSWORD, csrf_of, log_in
@@ -78,3 +82,16 @@ def test_create_admin_command(app, runner):
 
         accounts = database.session().scalars(sa.select(Account)).all()
         assert [(a.email, a.is_admin) for a in accounts] == [("admin@kommune.no", True)]
+
+
+@pytest.mark.parametrize(("testing", "profile"), [(False, argon2.profiles.RFC_9106_LOW_MEMORY),
+                                                  (True, argon2.profiles.CHEAPEST)])
+def test_production_hashes_at_production_cost(testing, profile):
+    """Only an app with TESTING set hashes cheaply; without it (production), RFC 9106's
+    low-memory profile, also outside any app (scripts)."""
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "TESTING": testing})
+    with app.app_context():
+        hashed = auth.hash_password(PASSWORD)
+    assert argon2.extract_parameters(hashed) == profile
+    assert argon2.extract_parameters(auth.hash_password(PASSWORD)) == (
+        argon2.profiles.RFC_9106_LOW_MEMORY)

@@ -17,6 +17,8 @@ from surveys.models import FollowUpCode, Survey
 from surveys.operations import FollowUpPlan, submit_follow_up, submit_response
 from tests.conftest import csrf_of, leads, log_in, page_of
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
+
 # (activities with baseline scores, follow-up scores or None). Users' means and changes:
 #   1: (3+5)/2 = 4   → (6+8)/2 = 7     change 3
 #   2: 2             → 4               change 2

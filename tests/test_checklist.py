@@ -25,6 +25,8 @@ from surveys.models import Answer, Response, ResponseSource, Survey
 from surveys.operations import submit_response
 from tests.conftest import csrf_of, form_tokens, leads, log_in, page_of, respond, response_count
 
+pytestmark = pytest.mark.both_backends  # series aggregated in SQL
+
 DEFINITION = builtin_definitions()["sjekkliste"]
 STEPS = [item.id for item in DEFINITION.checklist_items()]
 FIRST_DAY = dt.date.today() - dt.timedelta(days=300)

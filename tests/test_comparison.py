@@ -63,6 +63,7 @@ from surveys.models import Network, Organisation, Survey, Unit
 from surveys.operations import Outcome, submit_response
 from tests.conftest import log_in
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
 FIVE = SmallGroups(5)
 
 A_2025 = [

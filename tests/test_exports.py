@@ -45,6 +45,8 @@ from tests.export_files import csv_text, xlsx_bytes
 from tests.test_comparison import A_2025, A_2026, B_2025, B_2026
 from tests.test_results import SAMLING as RESULTS_SAMLING
 
+pytestmark = pytest.mark.both_backends  # rows streamed and typed by each driver
+
 INJECTIONS = ['=HYPERLINK("http://x","klikk")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
 XLSX = exports.XLSX_MIMETYPE
 

@@ -39,8 +39,10 @@ from surveys.cli import upgrade_database
 from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
 from tests.conftest import form_tokens, make_app, response_count
 
-pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                                reason="needs PostgreSQL (TEST_DATABASE_URL)")
+pytestmark = [pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
+                                 reason="needs PostgreSQL (TEST_DATABASE_URL)"),
+              # One after the other on one xdist worker: each loads both cores by itself.
+              pytest.mark.xdist_group("faults")]
 
 ROOT = Path(__file__).resolve().parent.parent
 PSFS_OK = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5"}

@@ -39,6 +39,8 @@ from surveys.models import Response, ResponseSource, Survey
 from surveys.operations import follow_up_plan, submit_follow_up, submit_response
 from tests.conftest import csrf_of, leads, log_in
 
+pytestmark = pytest.mark.both_backends  # rows typed by each driver
+
 BASE = "https://fhir.kommune.example/fhir"
 BUILTINS = sorted(builtin_definitions())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import sqlalchemy as sa
 
 import database
@@ -13,6 +14,8 @@ from surveys import follow_up_codes, guess_limits
 from surveys.models import Answer, FollowUpCode, GuessFailure, Response
 from tests.conftest import csrf_of, form_tokens, respond
 from util.dates import today
+
+pytestmark = pytest.mark.both_backends  # unique codes, guess counts, transactions
 
 BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
             "activities-1-activity": "Gå tur med hunden", "activities-1-score": "3"}

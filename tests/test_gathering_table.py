@@ -29,6 +29,8 @@ from surveys.operations import submit_response
 from tests.conftest import log_in
 from tests.export_files import csv_text
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
+
 # gathering number -> (responses, invited, sum of nytte_totalt)
 SOR = {1: (29, 58, 45), 2: (29, 70, 44), 3: (40, 75, 52), 4: (39, 105, 51)}
 DAY = dt.date(2026, 3, 2)

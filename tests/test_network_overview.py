@@ -29,6 +29,8 @@ from surveys.models import Network, Organisation, Survey, Unit
 from surveys.operations import submit_response
 from tests.conftest import log_in
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
+
 DAY = dt.date(2026, 3, 2)
 RESULTAT = ("resultat_hverdag", "resultat_mestring", "resultat_trygghet")
 HJEMME = [(7, 7, 7), (6, 5, "dont_know"), (4, 4, 4), (7, 6, 5), (3,)]

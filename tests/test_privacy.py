@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from surveys.models import Response, SingleUseLink
 from tests.conftest import form_tokens, respond
+
+pytestmark = pytest.mark.both_backends  # the schema as each dialect has it
 
 PUBLIC_PAGES = ["/", "/personvern", "/tilgjengelighet"]
 

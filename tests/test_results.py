@@ -19,6 +19,8 @@ from surveys.models import Response, Survey
 from surveys.operations import Outcome, submit_response
 from tests.conftest import leads, log_in, page_of
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
+
 # The gathering evaluation (scale samling5: 1 = very good is best, 5 = very poor is worst).
 # nytte_totalt: 1, 1, 2, 2, 3 and one "don't know" → n 5, mean 1.8; deviations −0.8, −0.8,
 # 0.2, 0.2, 1.2, squares sum to 2.8, sd = √(2.8/4) = 0.8367, se = 0.3742,

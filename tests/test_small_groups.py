@@ -25,6 +25,8 @@ from surveys.models import Gathering, Network, Organisation, Survey, Unit
 from tests.conftest import log_in
 from tests.test_results import store
 
+pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
+
 SCALE_ITEMS = ("resultat_hverdag", "respekt_behandling", "medvirkning_viktig")
 ON_100 = re.compile(r"83[.,]3")
 HEAT_CELL = re.compile(r'<td class="num heat-\d">6\.0</td>')  # the overview prints means

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
+
 import database
 from questionnaires.item_types import AnswerValue
 from surveys.models import LinkMode, SingleUseLink, Survey
 from surveys.operations import Outcome, submit_response
 from tests.conftest import response_count
+
+pytestmark = pytest.mark.both_backends  # stored once: unique keys, concurrent transactions
 
 ANSWERS = [AnswerValue("activities.activity", 0, None, "Gå"),
            AnswerValue("activities.score", 0, 4.0, None)]

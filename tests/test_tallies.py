@@ -10,6 +10,7 @@ import secrets
 import threading
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 import database
@@ -20,6 +21,8 @@ from surveys.cli import upgrade_database
 from surveys.demo import seed_demo
 from surveys.models import Answer, AnswerTally, Response, ScoreTally, Survey, Unit
 from surveys.operations import Outcome, submit_response
+
+pytestmark = pytest.mark.both_backends  # counts kept in SQL, concurrent writers
 
 DAY = dt.date(2026, 3, 2)
 
