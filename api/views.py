@@ -28,13 +28,13 @@ from api import objects as api_objects
 from api import schema as api_schema
 from api.auth import current_account, token_required
 from api.errors import bad_request, json_error
-from reporting import aggregation
 from reporting.change import summary_of
 from reporting.comparison_queries import compare_groups, in_order, mismatch
 from reporting.gatherings import table_of
 from reporting.results import category_overview, results_of
 from reporting.rule import current_rule
 from surveys import access
+from surveys.counts import response_count, response_counts
 from surveys.models import Network, Survey, Unit
 from util.dates import today
 from web.i18n import current_language
@@ -57,7 +57,7 @@ def _answer(shape: type[api_models.Answer], **body: Any) -> Response:
 
 def _survey_json(survey: Survey, responses: int | None = None) -> api_models.Survey:
     if responses is None:
-        responses = aggregation.response_total(database.session(), survey.id)
+        responses = response_count(database.session(), survey.id)
     return api_objects.survey(survey, responses, current_rule(), today(),
                               current_language())
 
@@ -75,7 +75,7 @@ def openapi():
 def surveys():
     db = database.session()
     found = access.visible_surveys(db, current_account())
-    totals = aggregation.response_totals(db, [s.id for s in found])
+    totals = response_counts(db, [s.id for s in found])
     return _answer(api_models.SurveysAnswer, surveys=api_objects.surveys(
         found, totals, current_rule(), today(), current_language()))
 
@@ -159,7 +159,7 @@ def unit(unit_id: int):
     found = _visible(Unit, unit_id)
     listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == found.id)
                              .order_by(Survey.id.desc())))
-    totals = aggregation.response_totals(db, [s.id for s in listed])
+    totals = response_counts(db, [s.id for s in listed])
     return _answer(api_models.UnitAnswer, unit=api_objects.unit(found),
                    surveys=[_unit_survey(s, totals[s.id]) for s in listed])
 

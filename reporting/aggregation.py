@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveys.models import Answer, AnswerTally, Response, ScoreTally
-from surveys.tallies import NUMBER, RESPONSES, SURVEY, TEXT
+from surveys.tallies import NUMBER, TEXT
 
 Scores = dict[float, int]  # a category's scores: {score: how many responses}
 
@@ -37,22 +37,6 @@ class ItemCounts:
     numbers: dict[float, int] = field(default_factory=dict)
     texts: dict[str, int] = field(default_factory=dict)
     responses: int = 0
-
-
-def response_totals(db: Session, survey_ids: Collection[int]) -> dict[int, int]:
-    """survey id → its responses, follow-ups not counted; every asked survey is there."""
-    result = dict.fromkeys(survey_ids, 0)
-    if survey_ids:
-        result.update(db.execute(
-            sa.select(AnswerTally.survey_id, AnswerTally.count)
-            .where(AnswerTally.survey_id.in_(list(survey_ids)), AnswerTally.item == SURVEY,
-                   AnswerTally.kind == RESPONSES)).all())
-    return result
-
-
-def response_total(db: Session, survey_id: int) -> int:
-    """Responses of the survey, follow-ups not counted."""
-    return response_totals(db, [survey_id])[survey_id]
 
 
 def item_counts_by_survey(db: Session, survey_ids: Collection[int], items: Collection[str]

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import database
 from analytics.paired import ActivityCounts, PairedSummary, activity_counts, paired_summary
 from reporting.rule import current_rule
-from surveys.follow_up_queries import baseline_count, named_activities, pairs
+from surveys.counts import response_count
+from surveys.follow_up_queries import named_activities, pairs
 from surveys.models import Survey
 
 
@@ -25,7 +26,7 @@ def summary_of(survey: Survey, baselines: int | None = None) -> PairedSummary:
     """The paired figures of a survey; `baselines` when the caller has counted them already."""
     db, definition = database.session(), survey.questionnaire.definition
     if baselines is None:
-        baselines = baseline_count(db, survey.id)
+        baselines = response_count(db, survey.id)
     return paired_summary(baselines, pairs(db, definition, survey.id), current_rule())
 
 
@@ -33,7 +34,7 @@ def change_results(survey: Survey, *, free_text: bool) -> ChangeResults:
     """The change page's figures; the activities users named only when `free_text` (the
     caller decides who may read them: `surveys.access.may_read_free_text`)."""
     db, definition = database.session(), survey.questionnaire.definition
-    baselines = baseline_count(db, survey.id)
+    baselines = response_count(db, survey.id)
     activities = None
     if free_text:
         activities = activity_counts(named_activities(db, definition, survey.id), baselines,

@@ -14,6 +14,7 @@ from questionnaires.queries import latest_version
 from reporting import aggregation
 from reporting import network_overview as no
 from reporting.rule import current_rule
+from surveys.counts import response_counts
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def heat_map(slug: str, definition: s.Definition, units: list[no.UnitRow]) -> He
     surveys = no.newest_surveys(db, [u.id for u in units], slug)
     ids = list(surveys.values())
     figures = aggregation.score_means(db, ids, no.category_items(definition))
-    groups = no.heat_rows(definition, units, surveys, aggregation.response_totals(db, ids),
+    groups = no.heat_rows(definition, units, surveys, response_counts(db, ids),
                           figures, current_rule())
     scale = no.shared_scale(definition)
     bands = ([(k, low, high) for k, (low, high) in enumerate(no.band_limits(scale))]
@@ -60,7 +61,7 @@ def improvement(units: list[no.UnitRow], lang: str) -> Improvement | None:
     labels = {item.id: {option.value: option.text.get(lang) for option in item.options}
               for item in items}
     return Improvement(items, no.status_rows(items, units, surveys,
-                                             aggregation.response_totals(db, ids), counts),
+                                             response_counts(db, ids), counts),
                        labels)
 
 

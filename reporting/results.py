@@ -10,6 +10,7 @@ from questionnaires.item_types import DONT_KNOW
 from reporting import aggregation, item_results
 from reporting.item_results import ScaleSummary, SurveyResults, scale_summary
 from reporting.rule import current_rule
+from surveys.counts import response_count
 from surveys.models import Survey
 
 FREE_TEXT_TYPES = ("text", "long_text")
@@ -25,7 +26,7 @@ def results_of(survey: Survey, *, free_text: bool) -> SurveyResults:
         texts = aggregation.free_texts(
             db, survey.id, [item.id for item in items if item.type in FREE_TEXT_TYPES])
     return item_results.survey_results(
-        definition, aggregation.response_total(db, survey.id), survey.invited,
+        definition, response_count(db, survey.id), survey.invited,
         aggregation.item_counts(db, survey.id, [item.id for item in items]),
         aggregation.scores(db, survey.id, item_results.category_items(definition)),
         texts, current_rule())
@@ -37,7 +38,7 @@ def category_overview(survey: Survey) -> SurveyResults:
     quick)."""
     db, definition = database.session(), survey.questionnaire.definition
     return item_results.survey_results(
-        definition, aggregation.response_total(db, survey.id), survey.invited, {},
+        definition, response_count(db, survey.id), survey.invited, {},
         aggregation.scores(db, survey.id, item_results.category_items(definition)), None,
         current_rule())
 
@@ -45,7 +46,7 @@ def category_overview(survey: Survey) -> SurveyResults:
 def item_summary(survey: Survey, item: s.ScaleItem) -> ScaleSummary:
     """One scale item's summary, through the small-group rule of the whole survey too."""
     db, definition, rule = database.session(), survey.questionnaire.definition, current_rule()
-    if rule.hides(aggregation.response_total(db, survey.id)):
+    if rule.hides(response_count(db, survey.id)):
         return ScaleSummary(suppressed=True)
     counts = aggregation.item_counts(db, survey.id, [item.id])[item.id]
     return scale_summary(counts.numbers, counts.texts.get(DONT_KNOW, 0),

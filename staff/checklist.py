@@ -29,10 +29,10 @@ from staff.lookups import checklist_survey
 from staff.survey_forms import ChangeForm
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
+from surveys.counts import response_count
 from surveys.models import Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
 from surveys.pages import posted_form
-from surveys.queries import response_count
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import current_language

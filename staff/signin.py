@@ -13,7 +13,7 @@ import database
 from staff.blueprint import ANYONE, SIGNED_IN, bp
 from staff.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from surveys import access, auth
-from surveys.queries import response_counts
+from surveys.counts import response_counts
 from util.dates import today
 from web.i18n import current_language
 

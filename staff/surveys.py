@@ -34,6 +34,7 @@ from staff.survey_forms import (
 from surveys import access, auth, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
+from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
 from surveys.operations import Outcome, submit_response
@@ -42,8 +43,6 @@ from surveys.queries import (
     link_counts,
     paper_response_count,
     questionnaire_versions,
-    response_count,
-    response_counts,
     response_table,
     unused_links,
 )

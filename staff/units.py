@@ -17,8 +17,8 @@ from reporting.results import category_overview
 from reporting.rule import current_rule
 from staff.blueprint import SIGNED_IN, bp
 from staff.lookups import visible
+from surveys.counts import response_counts
 from surveys.models import Survey, Unit
-from surveys.queries import response_counts
 from util.dates import today
 from web.i18n import current_language
 

@@ -101,11 +101,6 @@ def baseline_activities(db: Session, definition: s.Definition,
             for position in sorted(labels)]
 
 
-def baseline_count(db: Session, survey_id: int) -> int:
-    return db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
-        survey_id=survey_id, is_follow_up=False)) or 0
-
-
 def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     """Every baseline with its follow-up in a survey, scores by activity position.
 

@@ -41,28 +41,11 @@ def with_questionnaire(query: sa.Select) -> sa.Select:
     return query.options(joinedload(Survey.questionnaire))
 
 
-def response_count(db: Session, survey_id: int) -> int:
-    return db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
-        survey_id=survey_id)) or 0
-
-
 def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
     return db.scalar(
         sa.select(sa.func.count()).select_from(Response).filter_by(
             survey_id=survey_id, submission_key=submission_key)
     ) > 0
-
-
-def response_counts(db: Session, survey_ids: list[int]) -> dict[int, int]:
-    """Number of responses per survey, in one GROUP BY query."""
-    if not survey_ids:
-        return {}
-    rows = db.execute(
-        sa.select(Response.survey_id, sa.func.count())
-        .where(Response.survey_id.in_(survey_ids))
-        .group_by(Response.survey_id)
-    )
-    return {survey_id: count for survey_id, count in rows}
 
 
 # --- Reads for the staff survey pages -------------------------------------------------------

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from surveys import access, tallies
 from surveys.account_models import Account
+from surveys.counts import response_count
 from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Response, Survey
 from surveys.operations import issue_single_use_links
-from surveys.queries import response_count
 
 
 @dataclass(frozen=True)
