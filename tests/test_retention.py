@@ -12,7 +12,7 @@ import database
 from surveys import retention
 from surveys.account_models import AuditEntry
 from surveys.models import Answer, AnswerTally, FollowUpCode, Response, Survey
-from tests.conftest import respond
+from tests.conftest import log_in, respond
 from util.dates import today
 
 PSFS = {"activities-0-activity": "Gå til butikken", "activities-0-score": "4"}
@@ -118,6 +118,16 @@ def test_writes_one_audit_entry_per_survey_without_an_account(app, runner, three
     assert entry.account_id is None
     assert entry.target.startswith(f"survey {three_surveys['old']}: 1 responses")
     assert "kept 24 months" in entry.target
+
+
+def test_the_audit_log_names_the_app_as_the_one_who_deleted(app, client, runner, three_surveys,
+                                                           make_account):
+    runner.invoke(args=["retention"])
+    make_account("admin@a.no", is_admin=True)
+    client.set_cookie("lang", "en")
+    assert log_in(client, "admin@a.no").status_code == 303
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "The app itself (retention time)" in html and "Deleted account" not in html
 
 
 def test_dry_run_deletes_nothing(app, runner, three_surveys):
