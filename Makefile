@@ -23,6 +23,7 @@ run: $(VENV)/.installed assets
 
 test: $(VENV)/.dev-installed assets browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(VENV)/.dev-installed
