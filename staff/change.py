@@ -35,7 +35,7 @@ def survey_change(survey_id: int):
     survey = follow_up_survey(survey_id)
     return render_template("admin/change/survey.html", survey=survey,
                            results=change_results(survey, free_text=access.may_read_free_text(
-                               auth.current_account(), survey)),
+                               auth.signed_in_account(), survey)),
                            minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE)
 
@@ -84,7 +84,7 @@ def survey_pairs_xlsx(survey_id: int):
 def _pairs_export(survey_id: int, fmt: str):
     survey = follow_up_survey(survey_id)
     delimiter = export_delimiter(fmt)
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     summary = summary_of(survey)
     with_text = access.may_read_free_text(account, survey)
     labels = _activity_labels(survey) if with_text else {}

@@ -60,7 +60,7 @@ def follow_up_settings(survey_id: int):
     form = FollowUpSettingsForm()
     if not form.validate():
         return _settings_page(survey, form, status=422)
-    ops.change_follow_up_settings(database.session(), auth.current_account(), survey,
+    ops.change_follow_up_settings(database.session(), auth.signed_in_account(), survey,
                                   form.follow_up_weeks.data, form.show_baseline_score.data)
     flash(_("The follow-up settings are saved."))
     return redirect(url_for(".survey", survey_id=survey.id), code=303)

@@ -80,7 +80,7 @@ def _compared(account: Account, network: Network) -> Network | None:
 def network_evaluations(network_id: int):
     """The table of every gathering's evaluation, the open answers, and optionally a second
     network's table beside it."""
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     other = _compared(account, network)
     table = table_of(network, current_language())
@@ -105,7 +105,7 @@ def network_evaluations_xlsx(network_id: int):
 
 
 def _evaluations_export(network_id: int, fmt: str):
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     delimiter = export_delimiter(fmt)
     table = table_of(network, current_language())

@@ -30,7 +30,7 @@ from web.i18n import current_language
 @bp.get("/networks/<int:network_id>/overview", allow=SIGNED_IN)
 def network_overview(network_id: int):
     """Heat map, baseline/follow-up table and improvement areas of one network's units."""
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     units = no.network_units(db, network.id)
     choices = no.category_questionnaires(db)
@@ -57,7 +57,7 @@ def network_checklists(network_id: int):
     """Every unit's checklist side by side: pathways, the current median and the signals.
     Only figures of a unit's whole series leave its page, and only from the small-group
     limit on (see `reporting.checklist`)."""
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     units = {unit.id: unit for unit in no.network_units(db, network.id)}
     surveys = db.scalars(sa.select(Survey).where(Survey.unit_id.in_(list(units)))

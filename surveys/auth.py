@@ -134,3 +134,12 @@ def current_account() -> Account | None:
         account = database.session().get(Account, account_id) if account_id else None
         g.account = account if account is not None and account.is_active else None
     return g.account
+
+
+def signed_in_account() -> Account:
+    """The logged-in account of a request that must have one: a staff view, which runs only
+    after `staff.blueprint._admit` has sent anonymous visitors to the login page."""
+    account = current_account()
+    if account is None:
+        raise RuntimeError("signed_in_account() in a request with no signed-in account")
+    return account
