@@ -13,7 +13,6 @@ import random
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -35,6 +34,7 @@ from surveys.models import (
 )
 from surveys.operations import follow_up_plan, submit_follow_up, submit_response
 from util.dates import today
+from util.secret import app_secret
 
 DEMO_NETWORK = "Læringsnettverk Sør (demo)"
 RESPONSES_PER_SURVEY = 30
@@ -186,7 +186,7 @@ def _submit(db: Session, survey: Survey, definition: s.Definition, data: MultiDi
     if not qforms.validate_items(form, definition.items()):
         return None
     answers = qforms.collect_answers(definition, form)
-    key, plan = secrets.token_urlsafe(18), follow_up_plan(survey, current_app.secret_key, day)
+    key, plan = secrets.token_urlsafe(18), follow_up_plan(survey, app_secret(), day)
     submit_response(db, survey, None, key, lang, answers, day, follow_up=plan)
     return key
 
@@ -194,7 +194,7 @@ def _submit(db: Session, survey: Survey, definition: s.Definition, data: MultiDi
 def _follow_up(db: Session, survey: Survey, definition: s.Definition, baseline_key: str,
                rng: random.Random, day: dt.date) -> None:
     """The follow-up of one generated baseline: the same activities, scored again."""
-    found = baseline_code(db, current_app.secret_key, survey.id, baseline_key)
+    found = baseline_code(db, app_secret(), survey.id, baseline_key)
     if found is None:
         return
     _code, row = found
