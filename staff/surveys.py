@@ -35,7 +35,7 @@ from surveys import access, auth, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.labels import version_title
-from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
+from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus, Unit
 from surveys.operations import Outcome, submit_response
 from surveys.queries import (
     link_counts,
@@ -54,11 +54,11 @@ PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
 
 def target_label(survey: Survey) -> str:
     """«Unit (Organisation)» or «Gathering N, Network»."""
-    if survey.unit is not None:
-        return f"{survey.unit.name} ({survey.unit.organisation.name})"
-    gathering = survey.gathering
-    return _("Gathering %(number)d, %(network)s", number=gathering.number,
-             network=gathering.network.name)
+    target = survey.target()
+    if isinstance(target, Unit):
+        return f"{target.name} ({target.organisation.name})"
+    return _("Gathering %(number)d, %(network)s", number=target.number,
+             network=target.network.name)
 
 
 @bp.context_processor

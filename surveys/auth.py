@@ -59,7 +59,7 @@ def authenticate(db: Session, email: str, password: str) -> Account | None:
     key = _digest(email)
     since = utcnow() - FAILURE_WINDOW
     failures = db.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
-        LoginFailure.email_hash == key, LoginFailure.failed_at >= since))
+        LoginFailure.email_hash == key, LoginFailure.failed_at >= since)) or 0
     if failures >= MAX_FAILURES:
         raise TooManyAttempts
     account = None
@@ -91,8 +91,10 @@ def password_problem(password: str) -> str | None:
 
 
 def check_password(account: Account, password: str) -> bool:
+    if not account.password_hash:
+        return False
     try:
-        return bool(account.password_hash) and _hasher.verify(account.password_hash, password)
+        return _hasher.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

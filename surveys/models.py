@@ -151,6 +151,14 @@ class Survey(Base):
     unit: Mapped[Unit | None] = relationship()
     gathering: Mapped[Gathering | None] = relationship()
 
+    def target(self) -> Unit | Gathering:
+        """The unit or the gathering the survey is for; the schema holds exactly one
+        (`exactly_one_target`)."""
+        target = self.unit if self.unit is not None else self.gathering
+        if target is None:
+            raise RuntimeError(f"survey {self.id} has neither a unit nor a gathering")
+        return target
+
     def status(self, today: dt.date) -> SurveyStatus:
         """Draft before its opening date, closed after its closing date or when closed."""
         if self.is_closed or (self.closes_on is not None and today > self.closes_on):
