@@ -248,6 +248,13 @@ class Definition(Strict):
                 return item
         raise KeyError(item_id)
 
+    def scale_item(self, item_id: str) -> ScaleItem:
+        """The top-level scale item with this id (KeyError if there is none)."""
+        item = self.item(item_id)
+        if not isinstance(item, ScaleItem):
+            raise ValueError(f"item '{item_id}' is not a scale item")
+        return item
+
     def scale_of(self, item: ScaleItem) -> Scale:
         return self.scales[item.scale]
 

@@ -9,6 +9,7 @@ shown (the small-group rule, and why team statuses are not suppressed) is in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -60,10 +61,13 @@ def network_checklists(network_id: int):
     account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     units = {unit.id: unit for unit in no.network_units(db, network.id)}
-    surveys = db.scalars(sa.select(Survey).where(Survey.unit_id.in_(list(units)))
-                         .order_by(Survey.id.desc())) if units else []
+    surveys: Iterable[Survey] = db.scalars(
+        sa.select(Survey).where(Survey.unit_id.in_(list(units))).order_by(Survey.id.desc())
+    ) if units else []
     rows = [ChecklistRow(units[survey.unit_id], survey, checklist_summary(survey, current_rule()))
-            for survey in surveys if checklist.is_checklist(survey.questionnaire.definition)]
+            for survey in surveys
+            if survey.unit_id is not None  # always so (see the query); said again for the type
+            and checklist.is_checklist(survey.questionnaire.definition)]
     order = {unit_id: index for index, unit_id in enumerate(units)}
     rows.sort(key=lambda row: order[row.unit.id])
     return render_template("admin/network/checklists.html", network=network,

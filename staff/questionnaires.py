@@ -141,7 +141,7 @@ def _file_page(endpoint: str):
     form_class, template = FILE_PAGES[endpoint]
     form = form_class()
     if form.validate_on_submit():
-        definition = form.definition
+        definition = form.validated_definition()
         db = database.session()
         try:
             row, created = operations.upload_definition(db, definition, form.origin)
