@@ -31,6 +31,7 @@ run: $(VENV)/.installed assets
 JOBS ?= 2
 test: $(VENV)/.dev-installed assets browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(MAKE) --no-print-directory alembic-check
 	$(BIN)/pytest -q -p no:cacheprovider -n $(JOBS) --dist loadgroup
 

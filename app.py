@@ -64,7 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Links we print (set-password links, QR codes) must carry the public host and https,
         # and the limit on guessing follow-up codes counts per client, not per proxy. The
         # address is only ever used as a keyed digest for that count, never stored.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Flask's documented way to add middleware, though its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask import Response
 
@@ -98,10 +98,11 @@ def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
     layers = [users, mean,
               _mean_label(x, mean_y, order=0, align="right", dx=-12),
               _mean_label(x, mean_y, order=1, align="left", dx=12)]
-    return finish(alt.layer(*layers, data=alt.Data(values=rows)), title, locale)
+    return finish(alt.LayerChart(layer=layers, data=alt.Data(values=rows)), title, locale)
 
 
-def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: str, dx: int) -> alt.Chart:
+def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: Literal["left", "right"],
+                dx: int) -> alt.Chart:
     """The mean at one end of the slope, one decimal, in the chart's locale."""
     import altair as alt
     return alt.Chart().transform_filter(alt.datum.order == order).mark_text(
@@ -122,7 +123,7 @@ def change_histogram(distribution: Sequence[tuple[int, int]], *, title: str, x_t
     bars = alt.Chart().mark_bar(color=BLUE).encode(x=x, y=y)
     counts = alt.Chart().mark_text(dy=-6, baseline="bottom", color=TEXT, fontSize=12).encode(
         x=x, y=y, text=alt.Text("users:Q", format="d"))
-    return finish(alt.layer(bars, counts, data=alt.Data(values=rows)), title, locale)
+    return finish(alt.LayerChart(layer=[bars, counts], data=alt.Data(values=rows)), title, locale)
 
 
 def count_ticks(top: int, most: int = 8) -> list[int]:
@@ -179,7 +180,7 @@ def stacked_bar(steps: Sequence[tuple[int, int]], scale: s.Scale, *, title: str,
     bar = alt.Chart().mark_bar(stroke=TEXT, strokeWidth=1).encode(
         x=alt.X("sum(answers):Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1)),
         color=colour, order=alt.Order("rank:Q"))
-    chart = finish(alt.layer(bar, data=alt.Data(values=rows)), title, lang)
+    chart = finish(alt.LayerChart(layer=[bar], data=alt.Data(values=rows)), title, lang)
     return chart.properties(height=BAR_HEIGHT)
 
 
@@ -227,4 +228,5 @@ def difference_chart(rows: Sequence[dict[str, Any]], *, title: str, first_label:
         x2="high:Q", y=y, yOffset=y_offset, color=colour)
     dots = alt.Chart().mark_point(size=110, filled=True, opacity=1).encode(
         x=alt.X("mean:Q", scale=x_scale), y=y, yOffset=y_offset, color=colour, shape=shape)
-    return finish(alt.layer(bars, dots, data=alt.Data(values=list(rows))), title, locale)
+    return finish(alt.LayerChart(layer=[bars, dots], data=alt.Data(values=list(rows))), title,
+                  locale)

@@ -146,7 +146,7 @@ def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | Phas
     if carried is not None and carried.n:
         layers += _carried_layers(carried, carried_label, x_scale, y_scale)
     layers.append(_points(data, x, y, kinds, legend_title))
-    return finish(alt.layer(*layers), title, locale)
+    return finish(alt.LayerChart(layer=layers), title, locale)
 
 
 def _median_layers(phases: Sequence[RunsAnalysis], x_scale: alt.Scale, y_scale: alt.Scale,
@@ -246,7 +246,7 @@ def p_chart(chart: PChart, *, month_labels: Sequence[str], title: str, x_title: 
     layers.append(alt.Chart(alt.Data(values=points)).mark_line(
         color=GREY, strokeWidth=1.5).encode(x=x, y=y, order="position:Q"))
     layers.append(_points(points, x, y, kinds, legend_title))
-    return finish(alt.layer(*layers), title, locale)
+    return finish(alt.LayerChart(layer=layers), title, locale)
 
 
 def _points(rows: list[dict[str, object]], x: alt.X, y: alt.Y, kinds: list[str],

@@ -40,7 +40,7 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> MeanCI | None:
     return MeanCI(n=n, mean=mean, low=mean - half_width, high=mean + half_width)
 
 
-def t_quantile(level: float, df: int) -> float:
+def t_quantile(level: float, df: float) -> float:
     """The t quantile for a two-sided interval at `level` (2.776 for 95 % and df = 4)."""
     if not 0 < level < 1:
         raise ValueError(f"confidence level must lie between 0 and 1, not {level!r}")

@@ -96,10 +96,13 @@ def _item_figures(entry: ItemResult, definition: s.Definition, lang: str) -> Fie
 def item(entry: ItemResult, definition: s.Definition, lang: str) -> m.Item:
     """One scale, choice, checklist or whole-number item (the caller leaves out text); a
     held-back item has every figure empty, though a scale item names its scale all the same."""
+    kind = entry.kind
+    if kind == "text":
+        raise ValueError(f"free text ({entry.item.id}) is not among the API's figures")
     suppressed = entry.summary.suppressed
     figures = {} if suppressed else _item_figures(entry, definition, lang)
-    found = definition.scale_of(entry.item) if entry.kind == "scale" else None
-    return m.Item(id=entry.item.id, kind=entry.kind, text=entry.item.text.get(lang),
+    found = definition.scale_of(entry.item) if kind == "scale" else None
+    return m.Item(id=entry.item.id, kind=kind, text=entry.item.text.get(lang),
                   scale=scale(found), suppressed=suppressed, **(EMPTY_ITEM | figures))
 
 

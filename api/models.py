@@ -29,6 +29,9 @@ Suppressed = Annotated[bool, Field(description="true: fewer answers than small_g
                                                "the figures are then null, never shown")]
 
 
+Names = tuple[str, ...]  # field names
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -39,7 +42,7 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
     return branches[0]
 
 
-def _suppression_rule(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+def _suppression_rule(schema: dict[str, Any], cls: type[HeldBack]) -> None:
     """`if suppressed then held_back null and emptied empty, else shown not null`."""
     then = ({name: {"type": "null"} for name in cls.held_back}
             | {name: {"maxItems": 0} for name in cls.emptied})
@@ -52,9 +55,9 @@ def _suppression_rule(schema: dict[str, Any], cls: type[BaseModel]) -> None:
 
 class HeldBack(Strict):
     model_config = ConfigDict(json_schema_extra=_suppression_rule)
-    held_back: ClassVar[tuple[str, ...]] = ()
-    emptied: ClassVar[tuple[str, ...]] = ()
-    shown: ClassVar[tuple[str, ...]] = ()
+    held_back: ClassVar[Names] = ()
+    emptied: ClassVar[Names] = ()
+    shown: ClassVar[Names] = ()
 
     @model_validator(mode="after")
     def _nothing_held_back_is_shown(self) -> Self:
@@ -99,8 +102,8 @@ class Questionnaire(Strict):
 class Survey(HeldBack):
     """A survey of a unit or of a gathering"""
 
-    held_back: ClassVar = ("responses",)
-    shown: ClassVar = ("responses",)
+    held_back: ClassVar[Names] = ("responses",)
+    shown: ClassVar[Names] = ("responses",)
     id: int
     title: str
     questionnaire: Questionnaire
@@ -159,8 +162,8 @@ class Scale(Strict):
 class Category(HeldBack):
     """A category score: per response the mean of its answers in the category"""
 
-    held_back: ClassVar = (*MEAN_FIELDS, "mean_0_100")
-    shown: ClassVar = ("n", "mean")
+    held_back: ClassVar[Names] = (*MEAN_FIELDS, "mean_0_100")
+    shown: ClassVar[Names] = ("n", "mean")
     id: str
     text: str
     suppressed: Suppressed
@@ -186,9 +189,9 @@ class Count(Strict):
 class Item(HeldBack):
     """One question; free-text questions are never listed"""
 
-    held_back: ClassVar = (*MEAN_FIELDS, "mean_0_100", "top_box", "dont_know")
-    emptied: ClassVar = ("steps", "counts")
-    shown: ClassVar = ("n",)
+    held_back: ClassVar[Names] = (*MEAN_FIELDS, "mean_0_100", "top_box", "dont_know")
+    emptied: ClassVar[Names] = ("steps", "counts")
+    shown: ClassVar[Names] = ("n",)
     id: str
     kind: Literal["scale", "choice", "checklist", "number"]
     text: str
@@ -212,9 +215,9 @@ class Section(Strict):
 
 
 class Overview(HeldBack):
-    held_back: ClassVar = ("responses", "response_rate")
-    emptied: ClassVar = ("categories",)
-    shown: ClassVar = ("responses",)
+    held_back: ClassVar[Names] = ("responses", "response_rate")
+    emptied: ClassVar[Names] = ("categories",)
+    shown: ClassVar[Names] = ("responses",)
     suppressed: Suppressed
     responses: NonNegative | None
     response_rate: Share | None
@@ -229,10 +232,10 @@ class ChangeBin(Strict):
 class Change(HeldBack):
     """The change over linked baseline and follow-up pairs (PSFS); never a single pair"""
 
-    held_back: ClassVar = ("baseline_mean", "follow_up_mean", "change", "improved",
+    held_back: ClassVar[Names] = ("baseline_mean", "follow_up_mean", "change", "improved",
                            "improved_share")
-    emptied: ClassVar = ("distribution",)
-    shown: ClassVar = ("change",)
+    emptied: ClassVar[Names] = ("distribution",)
+    shown: ClassVar[Names] = ("change",)
     suppressed: bool = Field(description="true: fewer pairs than small_group_minimum")
     baselines: NonNegative | None
     follow_ups: NonNegative | None
@@ -247,9 +250,9 @@ class Change(HeldBack):
 
 
 class ComparisonCategory(HeldBack):
-    held_back: ClassVar = ("baseline", "follow_up", "difference", "baseline_0_100",
+    held_back: ClassVar[Names] = ("baseline", "follow_up", "difference", "baseline_0_100",
                            "follow_up_0_100", "difference_0_100", "direction")
-    shown: ClassVar = ("baseline", "follow_up")
+    shown: ClassVar[Names] = ("baseline", "follow_up")
     id: str
     text: str
     suppressed: Suppressed
@@ -270,8 +273,8 @@ class UnitSurvey(Strict):
 
 
 class GatheringColumn(HeldBack):
-    held_back: ClassVar = ("responses", "response_rate")
-    shown: ClassVar = ("responses",)
+    held_back: ClassVar[Names] = ("responses", "response_rate")
+    shown: ClassVar[Names] = ("responses",)
     number: int
     label: str
     suppressed: Suppressed
@@ -281,8 +284,8 @@ class GatheringColumn(HeldBack):
 
 
 class GatheringMean(HeldBack):
-    held_back: ClassVar = ("mean",)
-    shown: ClassVar = ("mean",)
+    held_back: ClassVar[Names] = ("mean",)
+    shown: ClassVar[Names] = ("mean",)
     gathering: int
     mean: float | None
     suppressed: Suppressed
@@ -313,7 +316,7 @@ class SurveysAnswer(Answer):
 
 
 class ResultsAnswer(Overview, Answer):
-    emptied: ClassVar = ("categories", "sections")
+    emptied: ClassVar[Names] = ("categories", "sections")
     survey: Survey
     sections: list[Section]
 

@@ -34,9 +34,10 @@ def questionnaire(version: QuestionnaireVersion, lang: str) -> m.Questionnaire:
 
 
 def network_of(survey: Survey) -> Network:
-    if survey.unit is not None:
-        return survey.unit.organisation.network
-    return survey.gathering.network
+    target = survey.target()
+    if isinstance(target, Unit):
+        return target.organisation.network
+    return target.network
 
 
 def survey(found: Survey, responses: int, rule: SmallGroups, today: dt.date,

@@ -17,7 +17,7 @@ import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from api import models as m
@@ -131,7 +131,7 @@ def path_item(operation: Operation) -> Schema:
 @functools.cache
 def _schemas() -> Schema:
     """Every model an answer or error uses, under its class name (built once: it is fixed)."""
-    models = [m.Error, *(operation.answer for operation in OPERATIONS)]
+    models: list[type[BaseModel]] = [m.Error, *(operation.answer for operation in OPERATIONS)]
     _, found = models_json_schema([(model, "serialization") for model in models],
                                   ref_template=REF, schema_generator=Untitled)
     return found["$defs"]

@@ -78,6 +78,15 @@ def engine() -> sa.Engine:
     return current_app.extensions["db_engine"]
 
 
+def engine_of(db: Session) -> sa.Engine:
+    """The engine `db` was made on, for reads on a connection of their own that outlive the
+    session (streamed exports). Every session here is made on an engine (`init_app`)."""
+    bind = db.get_bind()
+    if not isinstance(bind, sa.Engine):
+        raise TypeError(f"the session is bound to {type(bind).__name__}, not an engine")
+    return bind
+
+
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:

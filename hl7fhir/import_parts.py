@@ -19,6 +19,7 @@ from hl7fhir.reading import (
     only_keys,
     part_value,
     parts,
+    required,
     single,
     slug,
     texts,
@@ -98,9 +99,9 @@ def scale_item_data(data: dict[str, Any], kind: str, found: Found,
     if kind not in ("choice", "integer"):
         raise Refused(where, "the scale extension is supported only on choice and integer "
                              "items")
-    scale_id = value(single(found, t.SCALE, where), "valueCode", str, where)
+    scale_id = value(required(found, t.SCALE, where), "valueCode", str, where)
     options = data.get("answerOption") if kind == "choice" else []
-    if kind == "choice" and not isinstance(options, list):
+    if not isinstance(options, list):  # only a choice item can get here without a list
         raise Refused(where, "a scale item of type choice needs its answerOption")
     dont_know = any(option_code(option) == t.DONT_KNOW for option in options)
     return {"type": "scale", "scale": scale_id, "dont_know": dont_know}

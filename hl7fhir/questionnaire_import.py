@@ -164,7 +164,8 @@ class _Reader:
 
     def sections(self, items: list[Any]) -> tuple[dict | None, list[dict[str, Any]]]:
         """The introduction (a first display item) and the sections."""
-        intro, sections, loose = None, [], None
+        intro, sections = None, []
+        loose: dict[str, Any] | None = None  # the section collecting items outside a group
         for index, item in enumerate(items):
             try:
                 if not isinstance(item, dict):
@@ -329,11 +330,11 @@ class _Reader:
                 typed["max_length"] = value(data, "maxLength", int, where)
             return typed
         if kind == "integer":
-            bounds = [single(found, url, where) for url in (t.MIN_VALUE, t.MAX_VALUE)]
-            if None in bounds:
+            low, high = (single(found, url, where) for url in (t.MIN_VALUE, t.MAX_VALUE))
+            if low is None or high is None:
                 raise Refused(where, "an integer item needs both minValue and maxValue")
-            low, high = (value(b, "valueInteger", int, where) for b in bounds)
-            return {"type": "integer", "min": low, "max": high}
+            return {"type": "integer", "min": value(low, "valueInteger", int, where),
+                    "max": value(high, "valueInteger", int, where)}
         if kind == "date":
             years = single(found, t.YEARS_BACK, where)
             typed = {"type": "date"}

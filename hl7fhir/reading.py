@@ -81,6 +81,14 @@ def single(found: dict[str, list[dict]], url: str, where: str) -> dict | None:
     return matches[0] if matches else None
 
 
+def required(found: dict[str, list[dict]], url: str, where: str) -> dict:
+    """The one extension with this URL; none, or two, is refused."""
+    match = single(found, url, where)
+    if match is None:
+        raise Refused(where, f"extension '{short_url(url)}' is required")
+    return match
+
+
 def parts(extension: dict[str, Any], names: set[str], repeating: set[str],
           where: str) -> dict[str, list[dict]]:
     """The sub-extensions of a complex extension by name; unknown names are refused, as is

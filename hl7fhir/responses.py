@@ -24,13 +24,14 @@ responses streams out without being held in memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+import database
 from hl7fhir import terms as t
 from hl7fhir.questionnaire_export import FixedTexts
 from questionnaires import schema as s
@@ -38,6 +39,7 @@ from surveys.models import Answer, FollowUpCode, Response, Survey
 from surveys.queries import is_free_text, response_pages
 
 Displays = dict[str, dict[str, str]]  # language → code → display
+Stored = str | float  # an answer as stored: its text, else its number
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Slot:
     kind: str  # coding, integer, string or date
     displays: Displays = field(default_factory=dict)
 
-    def answer(self, raw: object, lang: str) -> dict[str, Any]:
+    def answer(self, raw: Stored, lang: str) -> dict[str, Any]:
         if self.kind == "coding":
             code = raw if isinstance(raw, str) else str(int(raw))
             coding = {"code": code}
@@ -116,7 +118,7 @@ def _displays(texts: dict[str, s.Text]) -> Displays:
             for lang in s.LANGUAGES}
 
 
-def response_items(sections: list[SectionSlots], values: dict[tuple[str, int], list[object]],
+def response_items(sections: list[SectionSlots], values: dict[tuple[str, int], list[Stored]],
                    lang: str) -> list[dict[str, Any]]:
     """One response's answers as nested QuestionnaireResponse items."""
     items = []
@@ -135,7 +137,7 @@ def response_items(sections: list[SectionSlots], values: dict[tuple[str, int], l
     return items
 
 
-def _group_rows(group: GroupSlots, values: dict[tuple[str, int], list[object]],
+def _group_rows(group: GroupSlots, values: dict[tuple[str, int], list[Stored]],
                 lang: str) -> list[dict[str, Any]]:
     positions = sorted({position for key, position in values if key in group.children})
     rows = []
@@ -173,7 +175,7 @@ def bundle_chunks(db: Session, survey: Survey, base_url: str, include_free_text:
     definition = survey.questionnaire.definition
     sections = layout(definition, include_free_text, fixed)
     canonical = f"{t.canonical(base_url, definition.id)}|{definition.version}"
-    return _chunks(db.get_bind(), survey.id, sections, canonical, batch_size)
+    return _chunks(database.engine_of(db), survey.id, sections, canonical, batch_size)
 
 
 def _chunks(engine: sa.Engine, survey_id: int, sections: list[SectionSlots],
@@ -196,23 +198,23 @@ def _chunks(engine: sa.Engine, survey_id: int, sections: list[SectionSlots],
 
 
 def _answers(connection: sa.Connection,
-             batch: list[sa.Row]) -> dict[str, dict[tuple[str, int], list[object]]]:
+             batch: Sequence[sa.Row]) -> dict[str, dict[tuple[str, int], list[Stored]]]:
     """The batch's answers: response key → (item, position) → values in stored order."""
-    values: dict[str, dict[tuple[str, int], list[object]]] = {}
+    values: dict[str, dict[tuple[str, int], list[Stored]]] = {}
     rows = connection.execute(
         sa.select(sa.cast(Answer.response_id, sa.String), Answer.item, Answer.position,
                   Answer.value_num, Answer.value_text)
         .where(Answer.response_id.in_([r.id for r in batch])).order_by(Answer.id))
     for key, item, position, number, text in rows:
-        if number is None and text is None:
+        value = text if text is not None else number
+        if value is None:
             continue  # not written by the form builder; nothing to say in FHIR either
-        values.setdefault(key, {}).setdefault((item, position), []).append(
-            text if text is not None else number)
+        values.setdefault(key, {}).setdefault((item, position), []).append(value)
     return values
 
 
 def _response_batches(connection: sa.Connection, survey_id: int,
-                      batch_size: int) -> Iterator[list[sa.Row]]:
+                      batch_size: int) -> Iterator[Sequence[sa.Row]]:
     """The survey's responses in (date, id) order with their pair ids, a page at a time;
     keyset pages as the CSV export reads them (`surveys.queries.response_pages`)."""
     baseline_code, follow_up_code = aliased(FollowUpCode), aliased(FollowUpCode)

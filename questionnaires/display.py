@@ -78,6 +78,7 @@ def error_entries(definition: s.Definition, items: list[s.Item], form,
     """(control id, question, message) for each field with an error, in page order."""
     entries = []
     for item in items:
+        slots: list[tuple[str, s.Item, str]]
         if isinstance(item, s.GroupItem):
             slots = [(row_field(item.id, r, c.id), c, f"{item.row_label.get(lang)} {r + 1}: ")
                      for r in range(item.max_repeat) for c in item.items]

@@ -19,9 +19,16 @@ SCORE_PREFIX = "score_"
 
 
 class BaselineRow(Protocol):
-    position: int
-    label: str
-    score: float | None
+    """A row the user named at baseline (read-only, so frozen dataclasses fit)."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def score(self) -> float | None: ...
 
 
 Translate = Callable[[str], str]
@@ -30,6 +37,10 @@ Translate = Callable[[str], str]
 
 def _text(make: Translate) -> s.Text:
     return s.Text(**{lang: make(lang) for lang in s.LANGUAGES})
+
+
+def _with_score(hint: Callable[[str, float], str], score: float) -> Translate:
+    return lambda lang: hint(lang, score)
 
 
 def follow_up_definition(
@@ -44,11 +55,11 @@ def follow_up_definition(
     tells the user their baseline score under each activity (a survey setting).
     """
     group, _label, score = definition.follow_up_items()
-    items = []
+    items: list[s.Item] = []
     for row in rows:
         hint = None
         if baseline_hint is not None and row.score is not None:
-            hint = _text(lambda lang, value=row.score: baseline_hint(lang, value))
+            hint = _text(_with_score(baseline_hint, row.score))
         items.append(s.ScaleItem(
             type="scale", id=f"{SCORE_PREFIX}{row.position}", scale=score.scale,
             text=s.Text(nb=row.label, nn=row.label, en=row.label), hint=hint,

@@ -259,7 +259,10 @@ class DateType(ItemType):
         return StringField(filters=[clean_text], validators=[Optional(), DateInRange(item)])
 
     def values(self, item, raw, item_key, position):
-        return [AnswerValue(item_key, position, None, parse_date(raw).isoformat())]
+        date = parse_date(raw)
+        if date is None:  # never after validation: DateInRange refuses what does not parse
+            raise ValueError(f"{item_key}: {raw!r} is not a date")
+        return [AnswerValue(item_key, position, None, date.isoformat())]
 
 
 REGISTRY: dict[str, ItemType] = {

@@ -248,6 +248,13 @@ class Definition(Strict):
                 return item
         raise KeyError(item_id)
 
+    def scale_item(self, item_id: str) -> ScaleItem:
+        """The top-level scale item with this id (KeyError if there is none)."""
+        item = self.item(item_id)
+        if not isinstance(item, ScaleItem):
+            raise ValueError(f"item '{item_id}' is not a scale item")
+        return item
+
     def scale_of(self, item: ScaleItem) -> Scale:
         return self.scales[item.scale]
 
@@ -255,13 +262,18 @@ class Definition(Strict):
         """The top-level checklist steps, in order: what a pathway's compliance counts."""
         return [item for item in self.items() if isinstance(item, ChecklistItem)]
 
-    def follow_up_items(self) -> tuple[GroupItem, TextItem, ScaleItem] | None:
-        """The group, label item and score item of the follow-up, if there is one."""
+    def follow_up_items(self) -> tuple[GroupItem, TextItem, ScaleItem]:
+        """The group, label item and score item of the follow-up. Asked only of a definition
+        with a follow-up, whose items validation has checked (`_follow_up_problems`)."""
         if self.follow_up is None:
-            return None
+            raise ValueError(f"questionnaire '{self.id}' has no follow-up")
         group = self.item(self.follow_up.group)
-        children = {child.id: child for child in group.items}
-        return group, children[self.follow_up.label], children[self.follow_up.score]
+        if isinstance(group, GroupItem):
+            children = {child.id: child for child in group.items}
+            label, score = children.get(self.follow_up.label), children.get(self.follow_up.score)
+            if isinstance(label, TextItem) and isinstance(score, ScaleItem):
+                return group, label, score
+        raise ValueError(f"the follow-up items of '{self.id}' did not pass validation")
 
 
 def condition_values(item: Item, definition: Definition) -> set[str] | None:

@@ -127,5 +127,6 @@ def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str,
                Answer.value_text != "")
         .order_by(Response.submitted_on, Answer.value_text))
     for item, text in rows:
-        result[item].append(text)
+        if text is not None:  # always so (see the query); said again for the type
+            result[item].append(text)
     return dict(result)

@@ -23,7 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal
 
 from analytics.small_groups import SmallGroups
 from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile
@@ -31,7 +31,10 @@ from questionnaires import schema as s
 from questionnaires.scoring import to_0_100
 from reporting.aggregation import Scores
 
-BETTER, WORSE, UNCLEAR = "better", "worse", "unclear"
+Direction = Literal["better", "worse", "unclear"]
+BETTER: Final = "better"
+WORSE: Final = "worse"
+UNCLEAR: Final = "unclear"
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,11 @@ def welch_difference(first: Scores, second: Scores, level: float = 0.95) -> Diff
     if v1 + v2 == 0:
         return Difference(diff=diff, low=diff, high=diff, df=None)
     df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
-    half_width = t_quantile(level, df) * math.sqrt(v1 + v2)  # type: ignore[arg-type]
+    half_width = t_quantile(level, df) * math.sqrt(v1 + v2)
     return Difference(diff=diff, low=diff - half_width, high=diff + half_width, df=df)
 
 
-def direction(difference: Difference, scale: s.Scale) -> str:
+def direction(difference: Difference, scale: s.Scale) -> Direction:
     """«better» or «worse» when the interval excludes 0, read in the scale's good direction
     (for a scale where low is good, a negative difference is an improvement); else unclear."""
     sign = 1 if scale.good == "high" else -1
@@ -92,16 +95,18 @@ class CategoryComparison:
     first_100: float | None = None
     second_100: float | None = None
     difference_100: Difference | None = None
-    direction: str | None = None
+    direction: Direction | None = None
 
 
 def compare_category(category: Any, first: Scores, second: Scores,
                      scale: s.Scale | None, rule: SmallGroups) -> CategoryComparison:
     """Both means with CIs and their difference, if both groups reach `minimum`."""
-    if not (rule.shows(sum(first.values())) and rule.shows(sum(second.values()))):
+    # The CIs are None only for no scores, which the rule hides.
+    first_ci, second_ci = mean_ci_from_counts(first), mean_ci_from_counts(second)
+    if (first_ci is None or second_ci is None
+            or not (rule.shows(sum(first.values())) and rule.shows(sum(second.values())))):
         return CategoryComparison(category=category, suppressed=True, scale=scale)
     difference = welch_difference(first, second)
-    first_ci, second_ci = mean_ci_from_counts(first), mean_ci_from_counts(second)
     if scale is None or difference is None:
         return CategoryComparison(category=category, suppressed=False, first=first_ci,
                                   second=second_ci, difference=difference)

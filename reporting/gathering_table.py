@@ -76,24 +76,26 @@ def gathering_figures(db: Session, network_id: int,
     """Responses, invited and per-item sums for each gathering that has an evaluation survey,
     in gathering order; three small queries on the surveys and their tallies."""
     surveys = _network_surveys(network_id).subquery()
+    gathering_number: sa.ColumnElement[int] = surveys.c.number  # typed, so rows are too
     invited = db.execute(
-        sa.select(surveys.c.number, sa.func.sum(Survey.invited), sa.func.count(Survey.invited),
+        sa.select(gathering_number, sa.func.sum(Survey.invited), sa.func.count(Survey.invited),
                   sa.func.count(Survey.id))
-        .join(Survey, Survey.id == surveys.c.survey_id).group_by(surveys.c.number))
+        .join(Survey, Survey.id == surveys.c.survey_id).group_by(gathering_number))
     responses: dict[int, int] = dict(db.execute(
-        sa.select(surveys.c.number, sa.func.sum(AnswerTally.count))
+        sa.select(gathering_number, sa.func.sum(AnswerTally.count))
         .join(AnswerTally, AnswerTally.survey_id == surveys.c.survey_id)
         .where(AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES)
-        .group_by(surveys.c.number)).all())
+        .group_by(gathering_number)).all())
     sums: dict[int, dict[str, tuple[float, int]]] = {}
     for number, item, value, count in db.execute(
-            sa.select(surveys.c.number, AnswerTally.item, AnswerTally.value, AnswerTally.count)
+            sa.select(gathering_number, AnswerTally.item, AnswerTally.value, AnswerTally.count)
             .join(AnswerTally, AnswerTally.survey_id == surveys.c.survey_id)
             .where(AnswerTally.item.in_(list(item_ids)), AnswerTally.kind == NUMBER)):
         total, n = sums.setdefault(number, {}).get(item, (0.0, 0))
         sums[number][item] = (total + float(value) * count, n + count)
     return [GatheringFigures(number, responses.get(number, 0),
-                             int(known_sum) if known == count and count else None,
+                             int(known_sum) if known == count and known_sum is not None
+                             else None,
                              sums.get(number, {}))
             for number, known_sum, known, count in sorted(invited, key=lambda row: row[0])]
 
@@ -116,7 +118,8 @@ def open_answers(db: Session, survey_ids: Sequence[int],
         .order_by(Gathering.number, Answer.item, Answer.value_text))
     found: dict[int, dict[str, list[str]]] = {}
     for number, item, text in rows:
-        found.setdefault(number, {}).setdefault(item, []).append(text)
+        if text is not None:  # always so (see the query); said again for the type
+            found.setdefault(number, {}).setdefault(item, []).append(text)
     return found
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from analytics.small_groups import SmallGroups
 from analytics.stats import MeanCI, mean_ci_from_counts, share
@@ -90,9 +90,9 @@ def scale_summary(numbers: Mapping[float, int], dont_know: int, scale: s.Scale,
                   rule: SmallGroups) -> ScaleSummary:
     """n, mean with CI, 0–100, top-box share and counts per step of one scale item."""
     n = sum(numbers.values())
-    if rule.hides(n):
+    ci = mean_ci_from_counts(dict(numbers))  # None only for no scores, which the rule hides
+    if ci is None or rule.hides(n):
         return ScaleSummary(suppressed=True)
-    ci = mean_ci_from_counts(dict(numbers))
     top = sum(numbers.get(float(step), 0) for step in top_box_steps(scale))
     return ScaleSummary(
         suppressed=False, ci=ci, on_100=to_0_100(ci.mean, scale), top_box=share(top, n),
@@ -107,9 +107,9 @@ def category_summary(scores: Scores, scale: s.Scale | None, rule: SmallGroups) -
     `scale` is None when the category's items use different scales: then there is no
     common 0–100 axis to place the mean on.
     """
-    if rule.hides(sum(scores.values())):
+    ci = mean_ci_from_counts(scores)  # None only for no scores, which the rule hides
+    if ci is None or rule.hides(sum(scores.values())):
         return CategorySummary(suppressed=True)
-    ci = mean_ci_from_counts(scores)
     on_100 = to_0_100(ci.mean, scale) if scale is not None else None
     return CategorySummary(suppressed=False, ci=ci, on_100=on_100)
 
@@ -124,6 +124,9 @@ def count_summary(counts: ItemCounts, values: Sequence[str], rule: SmallGroups) 
 
 # --- The whole survey -----------------------------------------------------------------------
 
+Kind = Literal["scale", "choice", "checklist", "number", "text"]
+
+
 @dataclass(frozen=True)
 class ItemResult:
     """One item of the page: `kind` is scale, choice, checklist, number or text; `summary` a
@@ -131,7 +134,7 @@ class ItemResult:
     reader may not read free text)."""
 
     item: Any
-    kind: str
+    kind: Kind
     summary: Any
 
 
@@ -152,8 +155,9 @@ class SurveyResults:
     sections: tuple[SectionResult, ...] = ()
 
 
-KINDS = {"scale": "scale", "single_choice": "choice", "multiple_choice": "choice",
-         "checklist": "checklist", "integer": "number", "text": "text", "long_text": "text"}
+KINDS: dict[str, Kind] = {
+    "scale": "scale", "single_choice": "choice", "multiple_choice": "choice",
+    "checklist": "checklist", "integer": "number", "text": "text", "long_text": "text"}
 
 
 def shown_items(definition: s.Definition) -> list[Any]:
@@ -170,7 +174,7 @@ def category_items(definition: s.Definition) -> dict[str, list[str]]:
 
 def category_scale(definition: s.Definition, item_ids: Sequence[str]) -> s.Scale | None:
     """The one scale a category's items share, or None when they differ or there are none."""
-    scales = {definition.item(item_id).scale for item_id in item_ids}
+    scales = {definition.scale_item(item_id).scale for item_id in item_ids}
     return definition.scales[scales.pop()] if len(scales) == 1 else None
 
 

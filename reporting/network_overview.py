@@ -111,7 +111,8 @@ def newest_surveys(db: Session, unit_ids: Collection[int], slug: str) -> dict[in
         .where(Survey.unit_id.in_(list(unit_ids)), QuestionnaireVersion.slug == slug,
                _answered())
         .group_by(Survey.unit_id))
-    return {unit_id: survey_id for unit_id, survey_id in rows}
+    return {unit_id: survey_id for unit_id, survey_id in rows
+            if unit_id is not None}  # always so (see the query); said again for the type
 
 
 def phase_counts(db: Session, unit_ids: Collection[int], slug: str
@@ -127,7 +128,8 @@ def phase_counts(db: Session, unit_ids: Collection[int], slug: str
         .where(Survey.unit_id.in_(list(unit_ids)), QuestionnaireVersion.slug == slug,
                Survey.phase.in_(PHASES))
         .group_by(Survey.unit_id, Survey.phase))
-    return {(unit_id, phase): int(count) for unit_id, phase, count in rows}
+    return {(unit_id, phase): int(count) for unit_id, phase, count in rows
+            if unit_id is not None and phase is not None}  # always so, as above
 
 
 def status_counts(db: Session, survey_ids: Collection[int], items: Collection[str]
@@ -197,8 +199,8 @@ def heat_rows(definition: s.Definition, units: Sequence[UnitRow], surveys: Mappi
     for unit in units:
         survey = surveys.get(unit.id)
         count = responses.get(survey, 0) if survey is not None else None
-        cells = tuple(_cell(figures.get((survey, c.id)), scales[c.id], survey is not None,
-                            rule) for c in categories)
+        cells = tuple(_cell(figures.get((survey, c.id)) if survey is not None else None,
+                            scales[c.id], survey is not None, rule) for c in categories)
         rows.append(HeatRow(unit, count, count is not None and rule.hides(count), cells))
     return grouped(rows)
 
@@ -211,7 +213,7 @@ def shown_categories(definition: s.Definition) -> list[s.Category]:
 
 def shared_scale(definition: s.Definition) -> s.Scale | None:
     """The one scale of all categorised scale items (for the legend), else None."""
-    names = {definition.item(item_id).scale
+    names = {definition.scale_item(item_id).scale
              for ids in category_items(definition).values() for item_id in ids}
     return definition.scales[names.pop()] if len(names) == 1 else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +30,7 @@ from surveys.operations import Outcome, submit_follow_up
 from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
 from util.dates import today
+from util.secret import app_secret
 from web.errors import FriendlyError
 from web.i18n import current_language
 from web.security import csrf
@@ -60,7 +61,7 @@ def _code_row(survey: Survey, typed: str, *, unused: bool = True,
 
     An address the app signed for this code is not a guess and is not throttled.
     """
-    db, secret = database.session(), current_app.secret_key
+    db, secret = database.session(), app_secret()
     code = follow_up_codes.normalise(typed)
     limits = guess_limits.scopes(secret, survey.id, request.remote_addr)
     if not (code and follow_up_codes.signed(secret, survey.id, code, signature)) and (
@@ -73,6 +74,7 @@ def _code_row(survey: Survey, typed: str, *, unused: bool = True,
         raise CodeProblem(404, str(WRONG_CODE))
     if unused and row.follow_up_id is not None:
         raise CodeProblem(410, str(USED_CODE))
+    assert code is not None  # a row is only found for a code
     return code, row
 
 

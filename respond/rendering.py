@@ -42,7 +42,7 @@ def slot(name: str) -> Markup:
     return Markup(f"\x00{_NONCE}:{name}\x00")
 
 
-def _cached(key: Hashable | None, draw: Callable[[], Any]) -> Any:
+def _cached(key: tuple[Any, ...] | None, draw: Callable[[], Any]) -> Any:
     """`draw()`, kept per app under `key` (oldest dropped first); `key` None: not kept."""
     if key is None:
         return draw()
@@ -64,7 +64,7 @@ def kept(key: Hashable | None, draw: Callable[[], str]) -> str:
 
 
 def render_page(answering: Answering, form: FlaskForm, index: int, *, lang: str, action: str,
-                follow_up_url: str | None, version: Hashable | None) -> str:
+                follow_up_url: str | None, version: tuple[Hashable, ...] | None) -> str:
     """Page `index` of `answering` for the visitor whose form is `form`, posting to
     `action`. `version` keys what is kept (the survey's version and layout); None keeps
     nothing."""
@@ -89,9 +89,11 @@ def render_page(answering: Answering, form: FlaskForm, index: int, *, lang: str,
             values[f"item:{item.id}"] = ""
             continue
         if all(_untouched(form[name], blank[name]) for name in fields_of(item)):
+            def draw(item: Any = item) -> str:  # the blank form only when not kept yet
+                return _draw_item(answering, item, blank_form(answering), lang)
+
             html = _cached(None if version is None else ("item", version[0], item.id, lang),
-                           lambda item=item: _draw_item(answering, item, blank_form(answering),
-                                                        lang))
+                           draw)
         else:
             html = _draw_item(answering, item, form, lang)
         values[f"item:{item.id}"] = f"\n    {html}\n  "

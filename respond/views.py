@@ -36,6 +36,7 @@ from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import answering_for
 from surveys.queries import LinkTarget, find_link
 from util.dates import today
+from util.secret import app_secret
 from web.errors import render_error
 from web.i18n import current_language, remember_language
 from web.security import csrf
@@ -112,13 +113,18 @@ def switched_language(render: Callable[[], Any]):
         return None
     with force_locale(lang):
         response = make_response(render())
-    return remember_language(response, lang)
+    return remember_language(response, str(lang))
+
+
+def _token() -> str:
+    """The `<token>` of this request's `/s/<token>` address."""
+    return str((request.view_args or {})["token"])
 
 
 def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue], key: str):
     """Store a complete, valid response, then thank (or give the follow-up code)."""
     survey, definition = target.survey, answering.definition
-    plan = follow_up_plan(survey, current_app.secret_key, today(), definition)
+    plan = follow_up_plan(survey, app_secret(), today(), definition)
     outcome = submit_response(database.session(), survey, target.single_use, key,
                               current_language(), answers, today(), follow_up=plan,
                               definition=definition)
@@ -126,12 +132,12 @@ def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue]
         abort(410)
     if plan is not None:
         return _to_code_page(survey, key)
-    return redirect(url_for(".thanks", token=request.view_args["token"]), code=303)
+    return redirect(url_for(".thanks", token=_token()), code=303)
 
 
 def _to_code_page(survey: Survey, submission_key: str):
     """After a baseline (or the same baseline sent again): the page with its code."""
-    code, _row = stored_baseline_code(database.session(), current_app.secret_key, survey.id,
+    code, _row = stored_baseline_code(database.session(), app_secret(), survey.id,
                                       submission_key)
     return redirect(follow_up_codes.code_url("respond.follow_up_code", survey, code),
                     code=303)
@@ -146,13 +152,13 @@ def _rerender(target: LinkTarget, answering: Answering):
 def _render(target: LinkTarget, answering: Answering, form, index: int, status: int = 200):
     survey = target.survey
     html = render_page(survey, answering, form, index,
-                       url_for(".submit", token=request.view_args["token"]),
+                       url_for(".submit", token=_token()),
                        version=(survey.questionnaire_version_id, survey.layout))
     return html, status
 
 
 def render_page(survey: Survey, answering: Answering, form, index: int, action: str,
-                version: Hashable | None = None) -> str:
+                version: tuple[Hashable, ...] | None = None) -> str:
     """One page of a questionnaire's form, posting to `action`; the other pages' answers
     ride along in hidden fields. With `version`, the questionnaire's part is kept (see
     `respond.rendering`)."""

@@ -16,7 +16,7 @@ from surveys.account_models import Account
 
 
 def _me() -> Account:
-    return auth.current_account()
+    return auth.signed_in_account()
 
 
 def _account(account_id: int) -> Account:

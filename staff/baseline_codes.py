@@ -4,7 +4,7 @@ that tells staff the code with a link to its printable slip. Used by paper entry
 
 from __future__ import annotations
 
-from flask import current_app, flash
+from flask import flash
 from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -15,11 +15,12 @@ from surveys.follow_up_queries import stored_baseline_code
 from surveys.models import Survey
 from surveys.operations import FollowUpPlan, follow_up_plan
 from util.dates import today
+from util.secret import app_secret
 
 
 def paper_baseline_plan(survey: Survey) -> FollowUpPlan | None:
     """The follow-up plan of a paper baseline, as online; None without a follow-up."""
-    return follow_up_plan(survey, current_app.secret_key, today())
+    return follow_up_plan(survey, app_secret(), today())
 
 
 def flash_baseline_code(survey: Survey, submission_key: str) -> None:
@@ -28,7 +29,7 @@ def flash_baseline_code(survey: Survey, submission_key: str) -> None:
     The message is built as Markup from escaped text, so the link survives the session's
     flash storage; only the session (never the audit log) holds the code.
     """
-    code, row = stored_baseline_code(database.session(), current_app.secret_key, survey.id,
+    code, row = stored_baseline_code(database.session(), app_secret(), survey.id,
                                      submission_key)
     text = escape(_("Follow-up code: %(code)s, suggested follow-up on or about %(date)s. "
                     "Write it on the paper form and in the journal."))

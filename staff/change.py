@@ -36,7 +36,7 @@ def survey_change(survey_id: int):
     survey = follow_up_survey(survey_id)
     return render_template("admin/change/survey.html", survey=survey,
                            results=change_results(survey, free_text=access.may_read_free_text(
-                               auth.current_account(), survey)),
+                               auth.signed_in_account(), survey)),
                            minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE)
 
@@ -76,7 +76,7 @@ def survey_pairs(fmt: str, survey_id: int) -> Download:
     """
     survey = follow_up_survey(survey_id)
     summary = summary_of(survey)
-    with_text = access.may_read_free_text(auth.current_account(), survey)
+    with_text = access.may_read_free_text(auth.signed_in_account(), survey)
     labels = _activity_labels(survey) if with_text else {}
     header = ["pair_id", "baseline_date", "follow_up_date", "activity_number",
               *(["activity"] if with_text else []), "baseline_score", "follow_up_score"]

@@ -51,7 +51,7 @@ def _series(survey: Survey) -> tuple[list[checklist.PathwayRecord], SeriesAnalys
     read the survey's free text."""
     records = checklist.pathway_records(database.session(), survey.id,
                                         survey.questionnaire.definition)
-    with_labels = access.may_read_free_text(auth.current_account(), survey)
+    with_labels = access.may_read_free_text(auth.signed_in_account(), survey)
     return records, checklist.analyse_series(records, survey.change_on,
                                              with_labels=with_labels)
 
@@ -79,7 +79,7 @@ def checklist_page(survey_id: int):
         steps=checklist.step_compliance(definition, records), p_chart=p_chart,
         p_rows=run_charts.p_chart_rows(p_chart), laney=laney, month_label=_month_label,
         form=form, lang=current_language(),
-        with_labels=access.may_read_free_text(auth.current_account(), survey),
+        with_labels=access.may_read_free_text(auth.signed_in_account(), survey),
         may_fill=survey.status(today()) is not SurveyStatus.CLOSED)
 
 
@@ -147,7 +147,7 @@ def checklist_series(fmt: str, survey_id: int) -> Download:
 def checklist_change(survey_id: int):
     """Mark the day a change was introduced (`nav=remove` takes the mark away)."""
     survey = checklist_survey(survey_id)
-    db, account = database.session(), auth.current_account()
+    db, account = database.session(), auth.signed_in_account()
     if request.form.get("nav") == "remove":
         ops.mark_change(db, account, survey, None, None)
         flash(_("The change is no longer marked."))

@@ -17,6 +17,8 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 
 from analytics import charts
+from analytics.stats import MeanCI
+from questionnaires.schema import Scale
 from questionnaires.scoring import to_0_100
 from reporting.comparison import CategoryComparison
 from reporting.comparison_queries import (
@@ -41,15 +43,22 @@ def chart_rows(rows: Sequence[CategoryComparison], lang: str) -> list[dict[str, 
     labels = (_("Baseline"), _("Follow-up"))
     result = []
     for row in rows:
-        if row.suppressed or row.first_100 is None:
+        scale = row.scale
+        if row.suppressed or row.first_100 is None or scale is None:
             continue
         for label, ci in zip(labels, (row.first, row.second), strict=True):
-            low, high = ((ci.low, ci.high) if ci.low is not None else (ci.mean, ci.mean))
-            ends = sorted(to_0_100(value, row.scale) for value in (low, high))
-            result.append({"category": row.category.text.get(lang), "group": label,
-                           "mean": to_0_100(ci.mean, row.scale),
-                           "low": ends[0], "high": ends[1]})
+            if ci is not None:  # always, when first_100 is (`compare_category`)
+                result.append({"category": row.category.text.get(lang), "group": label,
+                               **_on_100(ci, scale)})
     return result
+
+
+def _on_100(ci: MeanCI, scale: Scale) -> dict[str, float]:
+    """A mean and its interval on 0–100 (the interval is the mean itself when n = 1)."""
+    low = ci.low if ci.low is not None else ci.mean
+    high = ci.high if ci.high is not None else ci.mean
+    ends = sorted(to_0_100(value, scale) for value in (low, high))
+    return {"mean": to_0_100(ci.mean, scale), "low": ends[0], "high": ends[1]}
 
 
 def difference_chart(rows: Sequence[CategoryComparison], lang: str) -> Any:

@@ -25,7 +25,7 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 @bp.get("/surveys/<int:survey_id>/responses.fhir.json", allow=SIGNED_IN)
 def export_responses_fhir(survey_id: int):
     """Every response as a QuestionnaireResponse in a Bundle, streamed."""
-    db, account = database.session(), auth.current_account()
+    db, account = database.session(), auth.signed_in_account()
     survey = access.get_visible(db, account, Survey, survey_id)
     chunks = bundle_chunks(db, survey, fhir_terms.base_url(),
                            access.may_read_free_text(account, survey), fixed_texts())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,6 +36,7 @@ from surveys.operations import Outcome, submit_follow_up
 from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
 from util.dates import today
+from util.secret import app_secret
 from web.errors import render_error
 from web.i18n import current_language
 
@@ -60,7 +61,7 @@ def follow_up_settings(survey_id: int):
     form = FollowUpSettingsForm()
     if not form.validate():
         return _settings_page(survey, form, status=422)
-    ops.change_follow_up_settings(database.session(), auth.current_account(), survey,
+    ops.change_follow_up_settings(database.session(), auth.signed_in_account(), survey,
                                   form.follow_up_weeks.data, form.show_baseline_score.data)
     flash(_("The follow-up settings are saved."))
     return redirect(url_for(".survey", survey_id=survey.id), code=303)
@@ -80,7 +81,7 @@ def _code_row(survey: Survey, code: str, submission_key: str | None) -> FollowUp
     """The code's row in this survey; a used code passes only for the same follow-up sent
     again (same submission key), which is then stored once."""
     db = database.session()
-    row = find_code(db, current_app.secret_key, survey.id, code)
+    row = find_code(db, app_secret(), survey.id, code)
     if row is None:
         raise CodeProblem(404, str(UNKNOWN_CODE))
     if row.follow_up_id is not None and not (

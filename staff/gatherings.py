@@ -82,7 +82,7 @@ def _compared(account: Account, network: Network) -> Network | None:
 def network_evaluations(network_id: int):
     """The table of every gathering's evaluation, the open answers, and optionally a second
     network's table beside it."""
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     other = _compared(account, network)
     table = table_of(network, current_language())

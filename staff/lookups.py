@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 def visible(model: type[T], object_id: int) -> T:
     """The object of `model` with that id, if the account may see it; otherwise 404."""
-    return access.get_visible(database.session(), auth.current_account(), model, object_id)
+    return access.get_visible(database.session(), auth.signed_in_account(), model, object_id)
 
 
 def visible_survey(survey_id: int) -> Survey:

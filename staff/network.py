@@ -9,6 +9,7 @@ shown (the small-group rule, and why team statuses are not suppressed) is in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ from web.i18n import current_language
 @bp.get("/networks/<int:network_id>/overview", allow=SIGNED_IN)
 def network_overview(network_id: int):
     """Heat map, baseline/follow-up table and improvement areas of one network's units."""
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     units = no.network_units(db, network.id)
     choices = no.category_questionnaires(db)
@@ -57,13 +58,16 @@ def network_checklists(network_id: int):
     """Every unit's checklist side by side: pathways, the current median and the signals.
     Only figures of a unit's whole series leave its page, and only from the small-group
     limit on (see `reporting.checklist`)."""
-    account, db = auth.current_account(), database.session()
+    account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     units = {unit.id: unit for unit in no.network_units(db, network.id)}
-    surveys = db.scalars(sa.select(Survey).where(Survey.unit_id.in_(list(units)))
-                         .order_by(Survey.id.desc())) if units else []
+    surveys: Iterable[Survey] = db.scalars(
+        sa.select(Survey).where(Survey.unit_id.in_(list(units))).order_by(Survey.id.desc())
+    ) if units else []
     rows = [ChecklistRow(units[survey.unit_id], survey, checklist_summary(survey, current_rule()))
-            for survey in surveys if checklist.is_checklist(survey.questionnaire.definition)]
+            for survey in surveys
+            if survey.unit_id is not None  # always so (see the query); said again for the type
+            and checklist.is_checklist(survey.questionnaire.definition)]
     order = {unit_id: index for index, unit_id in enumerate(units)}
     rows.sort(key=lambda row: order[row.unit.id])
     return render_template("admin/network/checklists.html", network=network,

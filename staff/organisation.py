@@ -33,7 +33,7 @@ Saved = tuple[str, str | None]  # the message to flash, the anchor to return to
 
 
 def _me() -> Account:
-    return auth.current_account()
+    return auth.signed_in_account()
 
 
 def _visible(model: type, object_id: int):

@@ -63,6 +63,12 @@ class UploadForm(FlaskForm):
         self.definition: Definition | None = None
         self.problems: list[str] = []
 
+    def validated_definition(self) -> Definition:
+        """The parsed questionnaire of a form that has passed validation."""
+        if self.definition is None:
+            raise RuntimeError("validated_definition() before the form has validated")
+        return self.definition
+
     def validate_file(self, field: FileField) -> None:
         storage = field.data
         if not isinstance(storage, FileStorage) or not storage.filename:

@@ -93,7 +93,7 @@ def questionnaires():
     rows = queries.all_versions(database.session())
     return render_template("admin/questionnaires/list.html",
                            questionnaires=_summaries(rows, current_language()),
-                           origins=ORIGINS, account=auth.current_account())
+                           origins=ORIGINS, account=auth.signed_in_account())
 
 
 @bp.get("/questionnaires/<slug>/<int:version>", allow=SIGNED_IN)
@@ -102,7 +102,7 @@ def questionnaire_version(slug: str, version: int):
     definition = row.definition
     return render_template(
         "admin/questionnaires/version.html", row=row, definition=definition,
-        lang=current_language(), origins=ORIGINS, account=auth.current_account(),
+        lang=current_language(), origins=ORIGINS, account=auth.signed_in_account(),
         item_count=sum(1 for _item in definition.items()))
 
 
@@ -141,7 +141,7 @@ def _file_page(endpoint: str):
     form_class, template = FILE_PAGES[endpoint]
     form = form_class()
     if form.validate_on_submit():
-        definition = form.definition
+        definition = form.validated_definition()
         db = database.session()
         try:
             row, created = operations.upload_definition(db, definition, form.origin)
@@ -161,7 +161,7 @@ def _file_page(endpoint: str):
                 return redirect(url_for(".questionnaire_version", slug=row.slug,
                                         version=row.version), code=303)
             action = "questionnaire.import" if form.origin == "fhir" else "questionnaire.upload"
-            access.audit(db, auth.current_account(), action, f"{row.slug} version {row.version}")
+            access.audit(db, auth.signed_in_account(), action, f"{row.slug} version {row.version}")
             db.commit()
             flash(_("%(id)s version %(version)d is stored.", id=row.slug, version=row.version))
             return redirect(url_for(".questionnaire_version", slug=row.slug,
@@ -182,7 +182,7 @@ def questionnaire_copy(slug: str, version: int):
             form.slug.errors.append(_("The id '%(id)s' is already used. Choose another.",
                                       id=form.slug.data))
         else:
-            access.audit(db, auth.current_account(), "questionnaire.copy",
+            access.audit(db, auth.signed_in_account(), "questionnaire.copy",
                          f"{slug} version {version} as {row.slug} version {row.version}")
             db.commit()
             flash(_("The copy %(id)s is stored as version 1. Download it, edit it, and upload "

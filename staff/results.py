@@ -28,7 +28,7 @@ from web.i18n import current_language
 
 def readable_results(survey: Survey) -> SurveyResults:
     """The survey's results, with free text for the readers allowed to read it."""
-    return results_of(survey, free_text=access.may_read_free_text(auth.current_account(),
+    return results_of(survey, free_text=access.may_read_free_text(auth.signed_in_account(),
                                                                   survey))
 
 

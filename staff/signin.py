@@ -53,7 +53,7 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"], allow=SIGNED_IN)
 def change_password():
-    account = auth.current_account()
+    account = auth.signed_in_account()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not auth.check_password(account, form.current.data):
@@ -92,7 +92,7 @@ def set_password(token: str):
 
 @bp.get("/", allow=SIGNED_IN)
 def overview():
-    account = auth.current_account()
+    account = auth.signed_in_account()
     db = database.session()
     surveys = access.visible_surveys(db, account)
     return render_template(

@@ -36,7 +36,7 @@ from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
-from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
+from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus, Unit
 from surveys.operations import Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
@@ -54,11 +54,11 @@ PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
 
 def target_label(survey: Survey) -> str:
     """«Unit (Organisation)» or «Gathering N, Network»."""
-    if survey.unit is not None:
-        return f"{survey.unit.name} ({survey.unit.organisation.name})"
-    gathering = survey.gathering
-    return _("Gathering %(number)d, %(network)s", number=gathering.number,
-             network=gathering.network.name)
+    target = survey.target()
+    if isinstance(target, Unit):
+        return f"{target.name} ({target.organisation.name})"
+    return _("Gathering %(number)d, %(network)s", number=target.number,
+             network=target.network.name)
 
 
 @bp.context_processor
@@ -74,7 +74,7 @@ def _to_survey(survey: Survey):
 @bp.get("/surveys", allow=SIGNED_IN)
 def surveys():
     db = database.session()
-    listed = access.visible_surveys(db, auth.current_account())
+    listed = access.visible_surveys(db, auth.signed_in_account())
     return render_template("admin/surveys/list.html", surveys=listed, today=today(),
                            counts=response_counts(db, [s.id for s in listed]),
                            lang=current_language())
@@ -111,7 +111,7 @@ def _settings(form: SurveyForm) -> ops.SurveySettings:
 
 @bp.route("/surveys/new", methods=["GET", "POST"], allow=SIGNED_IN)
 def new_survey():
-    account = auth.current_account()
+    account = auth.signed_in_account()
     form = SurveyForm()
     form.set_choices(*_choices(account))
     if form.validate_on_submit():
@@ -137,14 +137,14 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         public_url=None if single_use else handout.public_url(survey),
         more_links_form=more_links_form,
         follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
-        free_text=access.may_read_free_text(auth.current_account(), survey))
+        free_text=access.may_read_free_text(auth.signed_in_account(), survey))
     return html, status
 
 
 @bp.post("/surveys/<int:survey_id>/close", allow=SIGNED_IN)
 def close_survey(survey_id: int):
     survey = visible_survey(survey_id)
-    ops.close_survey(database.session(), auth.current_account(), survey)
+    ops.close_survey(database.session(), auth.signed_in_account(), survey)
     flash(_("The survey is closed. Paper forms can still be entered."))
     return _to_survey(survey)
 
@@ -152,7 +152,7 @@ def close_survey(survey_id: int):
 @bp.post("/surveys/<int:survey_id>/reopen", allow=SIGNED_IN)
 def reopen_survey(survey_id: int):
     survey = visible_survey(survey_id)
-    if ops.reopen_survey(database.session(), auth.current_account(), survey, today()):
+    if ops.reopen_survey(database.session(), auth.signed_in_account(), survey, today()):
         flash(_("The survey is open again. Its closing date had passed and was removed."))
     else:
         flash(_("The survey is open again."))
@@ -165,7 +165,7 @@ def add_links(survey_id: int):
     form = MoreLinksForm()
     if not form.validate():
         return _survey_page(survey, form, status=422)
-    ops.add_links(database.session(), auth.current_account(), survey, form.count.data)
+    ops.add_links(database.session(), auth.signed_in_account(), survey, form.count.data)
     flash(ngettext("%(num)d new single-use link is ready.",
                    "%(num)d new single-use links are ready.", form.count.data))
     return _to_survey(survey)
@@ -313,7 +313,7 @@ def export_responses(fmt: str, survey_id: int) -> Download:
     stays flat."""
     survey = visible_survey(survey_id)
     header, rows = response_table(database.session(), survey,
-                                  access.may_read_free_text(auth.current_account(), survey))
+                                  access.may_read_free_text(auth.signed_in_account(), survey))
     return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
                     ops.describe(survey))
 
@@ -324,7 +324,7 @@ def delete_survey_responses(survey_id: int):
     db = database.session()
     form = ConfirmDeleteForm()
     if form.validate_on_submit():
-        count = ops.delete_responses(db, auth.current_account(), survey)
+        count = ops.delete_responses(db, auth.signed_in_account(), survey)
         flash(ngettext("%(num)d response was deleted.", "%(num)d responses were deleted.",
                        count))
         return _to_survey(survey)

@@ -19,7 +19,7 @@ from util.dates import today
 
 
 def _page(form: NewTokenForm, status: int = 200):
-    db, account = database.session(), auth.current_account()
+    db, account = database.session(), auth.signed_in_account()
     others = api_tokens.others_active(db, account) if account.is_admin else []
     return render_template("admin/tokens/list.html", form=form,
                            tokens=api_tokens.tokens_of(db, account), others=others), status
@@ -39,7 +39,7 @@ def api_tokens_page():
     form = NewTokenForm()
     if form.validate_on_submit():
         try:
-            new = api_tokens.create_token(database.session(), auth.current_account(),
+            new = api_tokens.create_token(database.session(), auth.signed_in_account(),
                                           form.name.data, today())
         except api_tokens.TooManyTokens:
             form.name.errors.append(_("You have %(count)d tokens in use. Revoke one you no "
@@ -52,10 +52,10 @@ def api_tokens_page():
 @bp.post("/tokens/<int:token_id>/revoke", allow=SIGNED_IN)
 def api_token_revoke(token_id: int):
     db = database.session()
-    token = api_tokens.revocable(db, auth.current_account(), token_id)
+    token = api_tokens.revocable(db, auth.signed_in_account(), token_id)
     if token is None:
         abort(404)
-    api_tokens.revoke(db, auth.current_account(), token)
+    api_tokens.revoke(db, auth.signed_in_account(), token)
     flash(_("The token «%(name)s» is revoked: programs using it can no longer read figures.",
             name=token.name))
     return redirect(url_for(".api_tokens_page"), code=303)

@@ -38,9 +38,10 @@ def can_see_gathering(account: Account, gathering: Gathering) -> bool:
 
 
 def can_see_survey(account: Account, survey: Survey) -> bool:
-    if survey.unit is not None:
-        return can_see_unit(account, survey.unit)
-    return can_see_gathering(account, survey.gathering)
+    target = survey.target()
+    if isinstance(target, Unit):
+        return can_see_unit(account, target)
+    return can_see_gathering(account, target)
 
 
 def may_read_free_text(account: Account, survey: Survey) -> bool:
@@ -48,11 +49,23 @@ def may_read_free_text(account: Account, survey: Survey) -> bool:
     network's leads) read it, not network leads of a unit nor administrators."""
     if survey.unit_id is not None:
         return survey.unit_id in {u.id for u in account.units}
-    return survey.gathering.network_id in network_ids(account)
+    gathering = survey.target()
+    return isinstance(gathering, Gathering) and gathering.network_id in network_ids(account)
 
 
-CHECKS = {Network: can_see_network, Organisation: can_see_organisation, Unit: can_see_unit,
-          Gathering: can_see_gathering, Survey: can_see_survey}
+def can_see(account: Account, obj: object) -> bool:
+    """Whether `obj`, a network, organisation, unit, gathering or survey, is in scope."""
+    if isinstance(obj, Network):
+        return can_see_network(account, obj)
+    if isinstance(obj, Organisation):
+        return can_see_organisation(account, obj)
+    if isinstance(obj, Unit):
+        return can_see_unit(account, obj)
+    if isinstance(obj, Gathering):
+        return can_see_gathering(account, obj)
+    if isinstance(obj, Survey):
+        return can_see_survey(account, obj)
+    raise TypeError(f"no access rule for {type(obj).__name__}")
 
 
 def get_visible(db: Session, account: Account, model: type[T], object_id: int) -> T:
@@ -60,7 +73,7 @@ def get_visible(db: Session, account: Account, model: type[T], object_id: int) -
     if not 0 < object_id <= MAX_ID:  # beyond INTEGER: the databases would raise, not miss
         abort(404)
     obj = db.get(model, object_id)
-    if obj is None or not CHECKS[model](account, obj):
+    if obj is None or not can_see(account, obj):
         abort(404)
     return obj
 

@@ -67,7 +67,7 @@ def authenticate(db: Session, email: str, password: str) -> Account | None:
     key = _digest(email)
     since = utcnow() - FAILURE_WINDOW
     failures = db.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
-        LoginFailure.email_hash == key, LoginFailure.failed_at >= since))
+        LoginFailure.email_hash == key, LoginFailure.failed_at >= since)) or 0
     if failures >= MAX_FAILURES:
         raise TooManyAttempts
     account = None
@@ -100,9 +100,10 @@ def password_problem(password: str) -> str | None:
 
 
 def check_password(account: Account, password: str) -> bool:
+    if not account.password_hash:
+        return False
     try:
-        return bool(account.password_hash) and _hasher().verify(account.password_hash,
-                                                                 password)
+        return _hasher().verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -144,3 +145,12 @@ def current_account() -> Account | None:
         account = database.session().get(Account, account_id) if account_id else None
         g.account = account if account is not None and account.is_active else None
     return g.account
+
+
+def signed_in_account() -> Account:
+    """The logged-in account of a request that must have one: a staff view, which runs only
+    after `staff.blueprint._admit` has sent anonymous visitors to the login page."""
+    account = current_account()
+    if account is None:
+        raise RuntimeError("signed_in_account() in a request with no signed-in account")
+    return account

@@ -13,7 +13,6 @@ import random
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -35,6 +34,7 @@ from surveys.models import (
 )
 from surveys.operations import follow_up_plan, submit_follow_up, submit_response
 from util.dates import today
+from util.secret import app_secret
 
 DEMO_NETWORK = "Læringsnettverk Sør (demo)"
 RESPONSES_PER_SURVEY = 30
@@ -102,6 +102,8 @@ def _create_demo(db: Session) -> Network:
     db.commit()  # each response below is stored in a transaction of its own
     for slug, target, layout in DEMO_SURVEYS:
         version = latest_version(db, slug)
+        if version is None:
+            raise RuntimeError(f"load the built-in questionnaires first: no '{slug}' is stored")
         survey = Survey(
             title=f"Demo: {version.definition.title.nb}", questionnaire=version, layout=layout,
             period_label="2026", phase="baseline", invited=RESPONSES_PER_SURVEY * 2,
@@ -114,7 +116,7 @@ def _create_demo(db: Session) -> Network:
         db.add(survey)
         db.commit()
         if version.definition.pathway is not None:
-            _checklist_series(db, survey, version.definition, rng)
+            _checklist_series(db, survey, version.definition, version.definition.pathway, rng)
             continue
         for _ in range(RESPONSES_PER_SURVEY):
             _answer(db, survey, version.definition, rng)
@@ -122,7 +124,7 @@ def _create_demo(db: Session) -> Network:
 
 
 def _checklist_series(db: Session, survey: Survey, definition: s.Definition,
-                      rng: random.Random) -> None:
+                      pathway: s.Pathway, rng: random.Random) -> None:
     """A unit's checklist over the last ten months with a real improvement: from the marked
     change on (the checklist gone through at the morning meeting), steps are done far more
     often, so the run chart shows a shift above the median from before the change."""
@@ -133,8 +135,8 @@ def _checklist_series(db: Session, survey: Survey, definition: s.Definition,
                     for _ in range(CHECKLIST_PATHWAYS))
     for number, start in enumerate(starts, start=1):
         done_share = 0.9 if start >= change else 0.6
-        data = MultiDict({definition.pathway.start: start.isoformat(),
-                          definition.pathway.label: f"{start.year}-{number:03d}"})
+        data = MultiDict({pathway.start: start.isoformat(),
+                          pathway.label: f"{start.year}-{number:03d}"})
         for step in definition.checklist_items():
             mark = rng.random()
             data[step.id] = ("not_relevant" if mark < 0.08 else
@@ -158,7 +160,7 @@ def _create_accounts(db: Session, network: Network) -> None:
 
 def _answer(db: Session, survey: Survey, definition: s.Definition, rng: random.Random) -> None:
     """Submit one generated response through the form builder."""
-    data = MultiDict()
+    data: MultiDict[str, str] = MultiDict()
     for item in definition.items():
         if isinstance(item, s.GroupItem):
             for row in range(rng.randint(max(item.min_repeat, 1), item.max_repeat)):
@@ -186,7 +188,7 @@ def _submit(db: Session, survey: Survey, definition: s.Definition, data: MultiDi
     if not qforms.validate_items(form, definition.items()):
         return None
     answers = qforms.collect_answers(definition, form)
-    key, plan = secrets.token_urlsafe(18), follow_up_plan(survey, current_app.secret_key, day)
+    key, plan = secrets.token_urlsafe(18), follow_up_plan(survey, app_secret(), day)
     submit_response(db, survey, None, key, lang, answers, day, follow_up=plan)
     return key
 
@@ -194,7 +196,7 @@ def _submit(db: Session, survey: Survey, definition: s.Definition, data: MultiDi
 def _follow_up(db: Session, survey: Survey, definition: s.Definition, baseline_key: str,
                rng: random.Random, day: dt.date) -> None:
     """The follow-up of one generated baseline: the same activities, scored again."""
-    found = baseline_code(db, current_app.secret_key, survey.id, baseline_key)
+    found = baseline_code(db, app_secret(), survey.id, baseline_key)
     if found is None:
         return
     _code, row = found

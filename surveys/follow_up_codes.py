@@ -23,7 +23,9 @@ import hmac
 import re
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
+
+from util.secret import app_secret
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each
 LENGTH = 8  # 8 × 5 = 40 bits
@@ -66,7 +68,7 @@ def signed(secret: str, survey_id: int, code: str, signature: str | None) -> boo
 
 def code_url(endpoint: str, survey: Any, code: str, **values: Any) -> str:
     """A signed address of `endpoint` for a code of `survey`."""
-    secret = current_app.secret_key
+    secret = app_secret()
     return url_for(endpoint, token=survey.public_token, code=code,
                    s=sign(secret, survey.id, code), **values)
 

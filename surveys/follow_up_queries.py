@@ -33,8 +33,8 @@ def survey_for_token(db: Session, token: str) -> Survey | None:
 
 
 def code_digest_taken(db: Session, digest: str) -> bool:
-    return db.scalar(sa.select(sa.func.count()).select_from(FollowUpCode).filter_by(
-        code_digest=digest)) > 0
+    return (db.scalar(sa.select(sa.func.count()).select_from(FollowUpCode).filter_by(
+        code_digest=digest)) or 0) > 0
 
 
 def find_code(db: Session, secret: str, survey_id: int, code: str) -> FollowUpCode | None:
@@ -126,7 +126,8 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
         .where(FollowUpCode.survey_id == survey_id, Answer.survey_id == survey_id,
                Answer.item == score_key, Answer.value_num.is_not(None)))
     for response_id, position, value in score_rows:
-        scores.setdefault(response_id, {})[position] = value
+        if value is not None:  # always so (see the query); said again for the type
+            scores.setdefault(response_id, {})[position] = value
     found = [Pair(pair_id=_pair_label(pair_id), baseline_on=base_on, follow_up_on=follow_on,
                   baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}))
              for pair_id, base_id, base_on, follow_id, follow_on in linked

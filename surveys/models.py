@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import secrets
 import uuid
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,6 +22,7 @@ from database import Base
 from questionnaires.models import QuestionnaireVersion
 
 TOKEN_BYTES = 24  # 192 random bits; the issue asks for at least 128
+Phase = Literal["baseline", "follow_up"]  # what a survey may be marked as (or nothing)
 
 
 def new_token() -> str:
@@ -130,7 +132,7 @@ class Survey(Base):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     gathering_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gatherings.id"))
     period_label: Mapped[str | None] = mapped_column(sa.String(100))
-    phase: Mapped[str | None] = mapped_column(sa.String(20))  # baseline / follow_up
+    phase: Mapped[Phase | None] = mapped_column(sa.String(20))
     opens_on: Mapped[dt.date | None]
     closes_on: Mapped[dt.date | None]
     is_closed: Mapped[bool] = mapped_column(default=False)
@@ -150,6 +152,14 @@ class Survey(Base):
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()
     gathering: Mapped[Gathering | None] = relationship()
+
+    def target(self) -> Unit | Gathering:
+        """The unit or the gathering the survey is for; the schema holds exactly one
+        (`exactly_one_target`)."""
+        target = self.unit if self.unit is not None else self.gathering
+        if target is None:
+            raise RuntimeError(f"survey {self.id} has neither a unit nor a gathering")
+        return target
 
     def status(self, today: dt.date) -> SurveyStatus:
         """Draft before its opening date, closed after its closing date or when closed."""

@@ -7,6 +7,7 @@ import enum
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -108,8 +109,8 @@ def _end_reads(db: Session) -> None:
         db.rollback()
 
 
-_INSERT_RESPONSE = sa.insert(Response.__table__)
-_INSERT_ANSWERS = sa.insert(Answer.__table__)
+_INSERT_RESPONSE = sa.insert(Response)
+_INSERT_ANSWERS = sa.insert(Answer)
 
 
 def _insert_response(db: Session, survey_id: int, version_id: int, submission_key: str,
@@ -175,11 +176,11 @@ def submit_follow_up(
     try:
         response_id = _insert_response(db, survey_id, version_id, submission_key, language,
                                        list(answers), today, source, is_follow_up=True)
-        claimed = db.execute(
+        claimed = _rowcount(db.execute(
             sa.update(FollowUpCode)
             .where(FollowUpCode.id == code_id, FollowUpCode.follow_up_id.is_(None))
             .values(follow_up_id=response_id)
-        ).rowcount == 1
+        )) == 1
         if not claimed:
             db.rollback()
             return Outcome.CODE_USED
@@ -190,12 +191,18 @@ def submit_follow_up(
 
 
 def _claim_link(db: Session, link_id: int) -> bool:
-    result = db.execute(
+    return _rowcount(db.execute(
         sa.update(SingleUseLink)
         .where(SingleUseLink.id == link_id, SingleUseLink.used.is_(False))
         .values(used=True)
-    )
-    return result.rowcount == 1
+    )) == 1
+
+
+def _rowcount(result: sa.Result[Any]) -> int:
+    """Rows an UPDATE matched (SQLAlchemy 2.1 types `execute` as a plain Result; an UPDATE
+    gives a CursorResult, which has the count)."""
+    assert isinstance(result, sa.CursorResult)
+    return result.rowcount
 
 
 MAX_SINGLE_USE_LINKS = 5000

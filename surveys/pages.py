@@ -82,6 +82,8 @@ def follow_up_form(survey: Survey, row: FollowUpCode, intro: Callable[[dt.date],
     definition = survey.questionnaire.definition
     rows = baseline_activities(db, definition, row.baseline_id)
     baseline = db.get(Response, row.baseline_id)
+    if baseline is None:  # the code's foreign key keeps its baseline while the code exists
+        raise LookupError(f"no baseline {row.baseline_id} for a follow-up code")
     form_definition = qfollow.follow_up_definition(
         definition, rows, intro(baseline.submitted_on),
         hint if survey.show_baseline_score else None)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+import database
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from surveys.models import Answer, Response, ResponseSource, SingleUseLink, Survey
@@ -31,7 +32,7 @@ def find_link(db: Session, token: str) -> LinkTarget | None:
     link = db.scalars(sa.select(SingleUseLink).filter_by(token=token)).first()
     if link is None:
         return None
-    return LinkTarget(db.get(Survey, link.survey_id), link)
+    return LinkTarget(db.get_one(Survey, link.survey_id), link)
 
 
 def with_questionnaire(query: sa.Select) -> sa.Select:
@@ -42,10 +43,10 @@ def with_questionnaire(query: sa.Select) -> sa.Select:
 
 
 def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
-    return db.scalar(
+    return (db.scalar(
         sa.select(sa.func.count()).select_from(Response).filter_by(
             survey_id=survey_id, submission_key=submission_key)
-    ) > 0
+    ) or 0) > 0
 
 
 # --- Reads for the staff survey pages -------------------------------------------------------
@@ -132,7 +133,7 @@ def _response_rows(db: Session, survey_id: int, columns: list[Column],
     (the server closes the generator) or when the generator is dropped.
     """
     keys = [(c.key, c.position) for c in columns]
-    with db.get_bind().connect() as connection:
+    with database.engine_of(db).connect() as connection:
         yield from _rows_on(connection, survey_id, keys, batch_size)
 
 
@@ -158,7 +159,7 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
 
 
 def _response_batches(connection: sa.Connection, survey_id: int,
-                      batch_size: int) -> Iterator[list[sa.Row]]:
+                      batch_size: int) -> Iterator[Sequence[sa.Row]]:
     """The survey's responses in (date, id) order, `batch_size` at a time."""
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
                        Response.submitted_on, Response.language, Response.source)
@@ -167,7 +168,7 @@ def _response_batches(connection: sa.Connection, survey_id: int,
 
 
 def response_pages(connection: sa.Connection, query: sa.Select,
-                   batch_size: int) -> Iterator[list[sa.Row]]:
+                   batch_size: int) -> Iterator[Sequence[sa.Row]]:
     """The rows of `query` (which selects `Response.id` and `Response.submitted_on`) in
     (date, id) order, `batch_size` at a time; each page starts after the last (date, id) of
     the one before, so no OFFSET scan grows with the export (keyset paging)."""

@@ -86,14 +86,14 @@ def expired(db: Session, today: dt.date, months: int) -> list[Expired]:
     surveys = [s for s in db.scalars(
         sa.select(Survey).where(Survey.closes_on.is_not(None), Survey.closes_on < cutoff,
                                 has_data).order_by(Survey.closes_on, Survey.id))
-        if s.follow_ups_close_on() < today]
+        if (s.follow_ups_close_on() or today) < today]
     ids = [s.id for s in surveys]
     responses = _counts(db, ids, Response.is_follow_up.is_(False))
     follow_ups = _counts(db, ids, Response.is_follow_up.is_(True))
     codes = dict(db.execute(sa.select(FollowUpCode.survey_id, sa.func.count())
                             .where(FollowUpCode.survey_id.in_(ids))
                             .group_by(FollowUpCode.survey_id)).all()) if ids else {}
-    return [Expired(s.id, s.title, s.closes_on, responses.get(s.id, 0),
+    return [Expired(s.id, s.title, s.closes_on or cutoff, responses.get(s.id, 0),
                     follow_ups.get(s.id, 0), codes.get(s.id, 0)) for s in surveys]
 
 

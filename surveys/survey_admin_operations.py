@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Response, Survey
+from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Phase, Response, Survey
 from surveys.operations import issue_single_use_links
 
 
@@ -29,7 +29,7 @@ class SurveySettings:
     unit_id: int | None
     gathering_id: int | None
     period_label: str | None
-    phase: str | None
+    phase: Phase | None
     opens_on: dt.date | None
     closes_on: dt.date | None
     invited: int | None

@@ -192,12 +192,13 @@ def _recounted_scores(db: Session, survey_id: int, definition: s.Definition
     scores = (sa.select(numbers.c.category, sa.func.sum(numbers.c.value_num).label("total"),
                         sa.func.count().label("answered"))
               .group_by(numbers.c.response_id, numbers.c.category).subquery())
-    rows = db.execute(sa.select(scores.c.category, scores.c.total, scores.c.answered,
-                                sa.func.count())
+    category: sa.ColumnElement[str] = scores.c.category
+    total: sa.ColumnElement[float] = scores.c.total
+    answered: sa.ColumnElement[int] = scores.c.answered
+    rows = db.execute(sa.select(category, total, answered, sa.func.count())
                       .group_by(scores.c.category, scores.c.total, scores.c.answered)
                       .order_by(scores.c.category, scores.c.total, scores.c.answered))
-    return [(category, float(total), int(answered), int(n))
-            for category, total, answered, n in rows]
+    return [(name, float(sum_), int(count), int(n)) for name, sum_, count, n in rows]
 
 
 def recount_missing(db: Session) -> int:

@@ -19,7 +19,7 @@ def select_locale() -> str:
     """The language asked for in the cookie, else the browser's best match, else nb."""
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]
 

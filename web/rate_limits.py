@@ -32,10 +32,13 @@ import ipaddress
 import logging
 import os
 import time
+from typing import cast
 
 from flask import Flask, current_app, make_response, request
-from flask_limiter import Limiter, RateLimitExceeded
+from flask import typing as ft
+from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
 
+from util.secret import app_secret
 from web import errors
 
 log = logging.getLogger(__name__)
@@ -72,7 +75,7 @@ def client_key() -> str:
         address = str(network)
     except ValueError:
         pass
-    secret = current_app.secret_key.encode()
+    secret = app_secret().encode()
     return hmac.new(secret, f"rate-limit:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -84,8 +87,11 @@ def _failed_login(response) -> bool:
 def _retry_after(limiter: Limiter) -> int:
     """Seconds until the breached limit lets this client in again (at least one)."""
     try:
-        reset_at = limiter.current_limit.reset_at
+        breached = limiter.current_limit
+        reset_at = breached.reset_at if breached is not None else None
     except Exception:  # the storage went away between the check and now
+        reset_at = None
+    if reset_at is None:
         log.warning("rate-limit window unknown; suggesting a minute")
         return 60
     return max(int(reset_at - time.time()), 1)
@@ -116,7 +122,14 @@ def init_app(app: Flask) -> None:
     submit = limiter.shared_limit(lambda: current_app.config["RATELIMIT_SUBMIT"],
                                   scope="submit", methods=["POST"])
     for endpoint in SUBMIT_ENDPOINTS:
-        app.view_functions[endpoint] = submit(app.view_functions[endpoint])
+        _wrap(app, endpoint, submit)
     login = limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"],
                           deduct_when=_failed_login)
-    app.view_functions[LOGIN_ENDPOINT] = login(app.view_functions[LOGIN_ENDPOINT])
+    _wrap(app, LOGIN_ENDPOINT, login)
+
+
+def _wrap(app: Flask, endpoint: str, limit: RouteLimit) -> None:
+    """Put `limit` around a registered view. The decorator keeps the view's signature, but
+    it is typed for one kind of view at a time and Flask's table holds sync-or-async views,
+    a union mypy cannot carry through it: hence the cast back to the table's own type."""
+    app.view_functions[endpoint] = cast("ft.RouteCallable", limit(app.view_functions[endpoint]))

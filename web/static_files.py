@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
             headers["Cache-Control"] = IMMUTABLE
 
     app.url_defaults(hashed_name)
+    # Flask's documented way to add middleware, though its types declare wsgi_app a method.
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app, root=folder, prefix=app.static_url_path,
         max_age=app.config["SEND_FILE_MAX_AGE_DEFAULT"], allow_all_origins=False,
