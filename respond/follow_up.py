@@ -1,6 +1,9 @@
 """The follow-up, for the respondent: the code page after a baseline, its printable slip,
 typing a code, and the follow-up form with the user's own activities.
 
+The code page and the slip show the code once and never take it from an address (a shared
+tablet's history would keep it): see `surveys.code_handover`.
+
 Every address that takes a code looks it up through `_code_row`, which counts wrong codes
 per survey and per client (see `surveys.guess_limits`) before anything else is done, so a
 guesser meets the limit on the slip, the form and the code page alike. Only the addresses
@@ -11,7 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,7 +32,7 @@ import database
 from questionnaires import follow_up as qfollow
 from questionnaires.answering import Answering
 from respond.views import bp, render_page, switched_language
-from surveys import follow_up_codes, guess_limits, handout
+from surveys import code_handover, follow_up_codes, guess_limits, handout
 from surveys.follow_up_codes import CodeProblem
 from surveys.follow_up_queries import find_code, survey_for_token
 from surveys.models import FollowUpCode, Survey
@@ -88,29 +98,91 @@ def _usable_row(survey: Survey, typed: str, *, unused: bool = True) -> tuple[str
 
 
 # --- After the baseline: the code, its QR code and a printable slip -----------------------
+#
+# The code never appears in an address (see `surveys.code_handover`): the baseline's POST
+# hands it over in the session and redirects to `/kode`, which shows it once; the slip and
+# the page in another language are posts from that page, honoured once.
 
 def _code_context(survey: Survey, code: str, row: FollowUpCode) -> dict:
     url = follow_up_codes.code_url("respond.follow_up", survey, code, _external=True)
     return {"survey": survey, "definition": survey.questionnaire.definition,
             "lang": current_language(), "code": follow_up_codes.display(code),
-            "slip_url": follow_up_codes.code_url("respond.follow_up_slip", survey, code),
             "url": url, "qr": handout.qr_data_uri(url), "due_on": row.due_on}
 
 
-@bp.get("/s/<token>/kode/<code>")
-def follow_up_code(token: str, code: str):
-    """The thank-you page of a baseline, with the code for the follow-up."""
-    survey = _follow_up_survey(token)
-    code, row = _usable_row(survey, code)
-    return render_template("respond/code.html", **_code_context(survey, code, row))
+def _unshown_row(survey: Survey, code: str | None) -> FollowUpCode | None:
+    """The row of a code the app itself handed over, if it can still be used."""
+    if code is None:
+        return None
+    row = find_code(database.session(), app_secret(), survey.id, code)
+    return row if row is not None and row.follow_up_id is None else None
 
 
-@bp.get("/s/<token>/kode/<code>/lapp")
-def follow_up_slip(token: str, code: str):
-    """A slip to print or keep: the code, the QR code with the link, and the date."""
+def _posted_code(survey: Survey) -> str | None:
+    """The code posted back by a page that showed it, if the post carries the session's
+    ticket (used up here) and the app's own signature for the code; otherwise None."""
+    if not code_handover.take_ticket(request.form.get("ticket")):
+        return None
+    code = follow_up_codes.normalise(request.form.get("code", ""))
+    if code is None or not follow_up_codes.signed(app_secret(), survey.id, code,
+                                                  request.form.get("s")):
+        return None
+    return code
+
+
+def _not_kept(html: str, status: int = 200):
+    """A page that must not outlive its showing: not in any cache, nor the back/forward
+    cache (Chromium keeps no page sent with no-store there)."""
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _shown_once(survey: Survey):
+    """What Back, a reload or an old address of the code page gets: where the code is now."""
+    return _not_kept(render_template(
+        "respond/code_shown.html", survey=survey, lang=current_language(),
+        definition=survey.questionnaire.definition), 410)
+
+
+def _code_page(survey: Survey, code: str, row: FollowUpCode):
+    ticket = code_handover.issue_ticket()
+    return _not_kept(render_template(
+        "respond/code.html", ticket=ticket, raw_code=code,
+        signature=follow_up_codes.sign(app_secret(), survey.id, code),
+        **_code_context(survey, code, row)))
+
+
+@bp.route("/s/<token>/kode", methods=["GET", "POST"])
+@bp.get("/s/<token>/kode/<path:_old>")
+def follow_up_code(token: str, _old: str | None = None):
+    """The thank-you page of a baseline, with the code for the follow-up, shown once.
+
+    Reached by the baseline's redirect (the code in the session), or posted from itself to
+    switch language; an old address that held the code shows no code at all.
+    """
     survey = _follow_up_survey(token)
-    code, row = _usable_row(survey, code)
-    return render_template("respond/slip.html", **_code_context(survey, code, row))
+    if request.method == "POST":
+        code = _posted_code(survey)
+    else:
+        code = None if _old is not None else code_handover.take_code(survey.id)
+    row = _unshown_row(survey, code)
+    if code is None or row is None:
+        return _shown_once(survey)
+    switched = switched_language(lambda: _code_page(survey, code, row))
+    return switched if switched is not None else _code_page(survey, code, row)
+
+
+@bp.route("/s/<token>/kode/lapp", methods=["GET", "POST"])
+def follow_up_slip(token: str):
+    """A slip to print or keep: the code, the QR code with the link, and the date; posted
+    once from the code page (or staff's paper entry), never opened by an address."""
+    survey = _follow_up_survey(token)
+    code = _posted_code(survey) if request.method == "POST" else None
+    row = _unshown_row(survey, code)
+    if code is None or row is None:
+        return _shown_once(survey)
+    return _not_kept(render_template("respond/slip.html", **_code_context(survey, code, row)))
 
 
 # --- The follow-up ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from questionnaires.answering import Answering
 from questionnaires.display import TEMPLATE_HELPERS
 from questionnaires.item_types import AnswerValue
 from respond import rendering
-from surveys import follow_up_codes
+from surveys import code_handover
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
 from surveys.models import Survey
 from surveys.operations import Outcome, follow_up_plan, submit_response
@@ -139,8 +139,8 @@ def _to_code_page(survey: Survey, submission_key: str):
     """After a baseline (or the same baseline sent again): the page with its code."""
     code, _row = stored_baseline_code(database.session(), app_secret(), survey.id,
                                       submission_key)
-    return redirect(follow_up_codes.code_url("respond.follow_up_code", survey, code),
-                    code=303)
+    code_handover.hand_over(survey.id, code)  # never in the address: a tablet is shared
+    return redirect(url_for("respond.follow_up_code", token=survey.public_token), code=303)
 
 
 def _rerender(target: LinkTarget, answering: Answering):

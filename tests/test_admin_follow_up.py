@@ -17,7 +17,7 @@ from surveys import follow_up_codes
 from surveys.account_models import AuditEntry
 from surveys.models import Answer, FollowUpCode, Response, Survey
 from tests.conftest import csrf_of, form_tokens, log_in, respond
-from tests.test_follow_up import counts
+from tests.test_follow_up import counts, posted_back, shown_code
 from util.dates import today
 
 BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
@@ -61,10 +61,8 @@ def audit_entries(app) -> list[tuple[str, str]]:
 
 
 def online_baseline(client, survey) -> str:
-    """A baseline answered online; its code from the address it leads to."""
-    response = respond(client, survey.public_token, BASELINE)
-    assert response.status_code == 303
-    return re.search(r"/kode/([2-9A-Z]{8})\?s=", response.headers["Location"]).group(1)
+    """A baseline answered online; its code from the page it leads to."""
+    return shown_code(client, respond(client, survey.public_token, BASELINE))[0]
 
 
 def enter_code(client, survey_id: int, typed: str, language: str = "nb"):
@@ -198,9 +196,11 @@ def test_paper_baseline_shows_a_code_that_works_online(app, client, lead):
     with app.app_context():
         due = today() + dt.timedelta(weeks=4)
     assert f"on or about {due:%B} {due.day}, {due.year}" in html
-    slip = re.search(rf'href="(/s/{lead.public_token}/kode/{code}/lapp\?s=[0-9a-f]{{16}})"',
-                     html).group(1)
-    assert client.get(slip).status_code == 200
+    assert f"/kode/{code}" not in html  # the slip is posted, its address holds no code
+    slip = client.post(f"/s/{lead.public_token}/kode/lapp", data=posted_back(html))
+    assert slip.status_code == 200 and follow_up_codes.display(code) in text_of(slip)
+    assert client.post(f"/s/{lead.public_token}/kode/lapp", data=posted_back(html)
+                       ).status_code == 410  # once
     assert client.get(f"/s/{lead.public_token}/oppfolging/{code}").status_code == 200
     with app.app_context():
         row = database.session().scalars(sa.select(FollowUpCode)).one()

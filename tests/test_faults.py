@@ -360,7 +360,7 @@ def test_database_outage_keeps_answers_and_recovers_without_restart(private_post
         private_postgres.start()
         sent_again = client.post(action, data=MultiDict(fields))
         assert sent_again.status_code == 303, sent_again.get_data(as_text=True)[:500]
-        assert "/kode/" in sent_again.headers["Location"]
+        assert sent_again.headers["Location"].endswith("/kode")
         assert response_count_or_none(app, token) == 1
         pressed_twice = client.post(action, data=MultiDict(fields))
         assert pressed_twice.status_code == 303

@@ -19,14 +19,37 @@ pytestmark = pytest.mark.both_backends  # unique codes, guess counts, transactio
 
 BASELINE = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5",
             "activities-1-activity": "Gå tur med hunden", "activities-1-score": "3"}
-CODE_IN_URL = re.compile(r"/kode/([2-9A-Z]{8})\?s=[0-9a-f]{16}$")
+CODE_ON_PAGE = re.compile(r'<span aria-hidden="true">([2-9A-Z]{4})-([2-9A-Z]{4})</span>')
+FOLLOW_UP_LINK = re.compile(r"http://localhost(/s/[^/\s<]+/oppfolging/[2-9A-Z]{8}\?s=[0-9a-f]{16})")
+HIDDEN = re.compile(r'<input type="hidden" name="(ticket|code|s)" value="([^"]*)">')
+
+
+def shown_code(client, posted) -> tuple[str, str]:
+    """The code the page after a baseline shows, and that page's HTML; the code is in no
+    address on the way."""
+    assert posted.status_code == 303, posted.get_data(as_text=True)[:500]
+    location = posted.headers["Location"]
+    page = client.get(location)
+    assert page.status_code == 200, page.status_code
+    html = page.get_data(as_text=True)
+    code = "".join(CODE_ON_PAGE.search(html).groups())
+    assert code not in location and follow_up_codes.display(code) not in location
+    return code, html
+
+
+def follow_up_link(client, posted) -> str:
+    """The signed follow-up address (path and query) the code page after `posted` shows."""
+    return FOLLOW_UP_LINK.search(shown_code(client, posted)[1]).group(1)
 
 
 def give_baseline(client, survey, answers=BASELINE) -> str:
     """Answer a baseline; return its follow-up code from the page it leads to."""
-    response = respond(client, survey.public_token, answers)
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return CODE_IN_URL.search(response.headers["Location"]).group(1)
+    return shown_code(client, respond(client, survey.public_token, answers))[0]
+
+
+def posted_back(html: str) -> dict[str, str]:
+    """What a form of the code page posts back: ticket, code and signature."""
+    return dict(HIDDEN.findall(html))
 
 
 def open_follow_up(client, survey, code: str):
@@ -68,18 +91,93 @@ def test_code_alphabet_and_format():
 def test_baseline_shows_a_code_with_qr_link_and_due_date(client, make_survey, app):
     survey = make_survey("psfs", follow_up_weeks=6)
     client.set_cookie("lang", "en")
-    code = give_baseline(client, survey)
-    page = client.get(f"/s/{survey.public_token}/kode/{code}")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert follow_up_codes.display(code) in html
+    code, html = shown_code(client, respond(client, survey.public_token, BASELINE))
     assert f"/s/{survey.public_token}/oppfolging/{code}" in html  # the link, also in the QR
     assert 'src="data:image/svg+xml' in html
     with app.app_context():
         due = today() + dt.timedelta(weeks=6)
     assert f"on or about <strong>{due:%B} {due.day}, {due.year}</strong>" in html
-    slip = client.get(f"/s/{survey.public_token}/kode/{code}/lapp")
+    slip = client.post(f"/s/{survey.public_token}/kode/lapp", data=posted_back(html))
     assert slip.status_code == 200 and follow_up_codes.display(code) in slip.get_data(as_text=True)
+    assert slip.headers["Cache-Control"] == "no-store"
+
+
+# --- A shared tablet: the code is in no address and is shown once ---------------------------
+
+SHOWN_ONCE = {"nb": "Koden er allerede vist", "nn": "Koden er allereie vist",
+              "en": "The code has already been shown"}
+
+
+def test_the_code_is_in_no_address_and_its_page_is_not_kept(client, make_survey):
+    survey = make_survey("psfs")
+    posted = respond(client, survey.public_token, BASELINE)
+    assert posted.headers["Location"] == f"/s/{survey.public_token}/kode"
+    page = client.get(posted.headers["Location"])
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    html = page.get_data(as_text=True)
+    code = "".join(CODE_ON_PAGE.search(html).groups())
+    actions = re.findall(r'(?:action|href)="([^"]*)"', html)
+    assert actions and not [a for a in actions if code in a or follow_up_codes.display(code) in a]
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_back_or_reload_never_shows_the_code_again(client, make_survey, lang):
+    survey = make_survey("psfs")
+    client.set_cookie("lang", lang)
+    code, _html = shown_code(client, respond(client, survey.public_token, BASELINE))
+    again = client.get(f"/s/{survey.public_token}/kode")
+    html = again.get_data(as_text=True)
+    assert again.status_code == 410 and again.headers["Cache-Control"] == "no-store"
+    assert SHOWN_ONCE[lang] in html
+    assert code not in html and follow_up_codes.display(code) not in html
+    assert f'href="/s/{survey.public_token}/oppfolging"' in html  # where to type it later
+
+
+def test_old_addresses_with_the_code_show_no_code(client, make_survey):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    signature = follow_up_codes.sign("test", survey.id, code)
+    for path in (f"/kode/{code}?s={signature}", f"/kode/{code}/lapp?s={signature}",
+                 "/kode/lapp"):
+        old = client.get(f"/s/{survey.public_token}{path}")
+        assert old.status_code == 410, path
+        assert code not in old.get_data(as_text=True)
+
+
+def test_the_slip_is_shown_once_and_a_post_sent_again_shows_nothing(client, make_survey):
+    survey = make_survey("psfs")
+    code, html = shown_code(client, respond(client, survey.public_token, BASELINE))
+    sent = posted_back(html)
+    assert set(sent) == {"ticket", "code", "s"}
+    slip_url = f"/s/{survey.public_token}/kode/lapp"
+    assert code in client.post(slip_url, data=sent).get_data(as_text=True)
+    again = client.post(slip_url, data=sent)  # Back, then "send the form again"
+    assert again.status_code == 410 and code not in again.get_data(as_text=True)
+    forged = client.post(slip_url, data={**sent, "code": "ABCDEFGH"})
+    assert forged.status_code == 410
+
+
+def test_the_code_page_in_another_language_uses_the_ticket_once(client, make_survey):
+    survey = make_survey("psfs")
+    client.set_cookie("lang", "nb")
+    code, html = shown_code(client, respond(client, survey.public_token, BASELINE))
+    url = f"/s/{survey.public_token}/kode"
+    switched = client.post(url, data={**posted_back(html), "switch_lang": "en"})
+    english = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and "Keep this code for the follow-up" in english
+    assert follow_up_codes.display(code) in english
+    replayed = client.post(url, data={**posted_back(html), "switch_lang": "nn"})
+    assert replayed.status_code == 410 and code not in replayed.get_data(as_text=True)
+    slip = client.post(f"{url}/lapp", data=posted_back(english))  # the new page's ticket
+    assert code in slip.get_data(as_text=True)
+
+
+def test_the_session_keeps_no_code_once_it_is_shown(client, make_survey):
+    survey = make_survey("psfs")
+    code, _html = shown_code(client, respond(client, survey.public_token, BASELINE))
+    with client.session_transaction() as session:
+        assert code not in repr(dict(session))
 
 
 def test_the_same_baseline_sent_twice_keeps_one_code(client, make_survey, app):
@@ -87,9 +185,9 @@ def test_the_same_baseline_sent_twice_keeps_one_code(client, make_survey, app):
     start = client.get(f"/s/{survey.public_token}")
     data = {**form_tokens(start.get_data(as_text=True)), "page": "0", "nav": "submit",
             **BASELINE}
-    first = client.post(f"/s/{survey.public_token}", data=data)
-    again = client.post(f"/s/{survey.public_token}", data=data)
-    assert first.headers["Location"] == again.headers["Location"]
+    first = shown_code(client, client.post(f"/s/{survey.public_token}", data=data))[0]
+    again = shown_code(client, client.post(f"/s/{survey.public_token}", data=data))[0]
+    assert first == again  # a double tap or a lost page still gets its code
     assert counts(app)[0] == 1
 
 
@@ -203,13 +301,11 @@ def test_a_burst_of_guesses_is_stopped_per_client(client, make_survey, app):
     limited = open_follow_up(client, survey, code)
     assert limited.status_code == 429
     assert enter_code(client, survey, code).status_code == 429
-    # The addresses the app handed out for the code are signed, and still open.
+    # The address the app handed out for the code is signed, and still opens.
     with app.test_request_context():
         app.preprocess_request()
         signed = follow_up_codes.code_url("respond.follow_up", survey, code)
-        slip = follow_up_codes.code_url("respond.follow_up_slip", survey, code)
     assert client.get(signed).status_code == 200
-    assert client.get(slip).status_code == 200
     forged = signed[:-4] + ("0000" if not signed.endswith("0000") else "1111")
     assert client.get(forged).status_code == 429
     # Another client is not stopped by this one's guesses.

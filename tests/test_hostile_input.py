@@ -34,6 +34,7 @@ from questionnaires.loader import builtin_definitions
 from surveys.models import Layout, LinkMode, Survey
 from surveys.operations import issue_single_use_links
 from tests.conftest import PASSWORD, form_tokens, make_app, respond
+from tests.test_follow_up import follow_up_link
 from tests.test_permissions import build_world, urls_for
 from util.dates import today
 
@@ -270,8 +271,7 @@ PSFS_OK = {"activities-0-activity": "Gå tur", "activities-0-score": "4",
 
 def new_baseline(client: FlaskClient, token: str) -> str:
     """Answer a PSFS baseline; returns the signed address of its follow-up form."""
-    location = respond(client, token, PSFS_OK).headers["Location"]
-    return location.replace("/kode/", "/oppfolging/")
+    return follow_up_link(client, respond(client, token, PSFS_OK))
 
 
 def test_hostile_follow_ups(app, client, make_survey):

@@ -21,6 +21,7 @@ from questionnaires import schema as s
 from questionnaires.loader import builtin_definitions
 from surveys.models import Gathering, Network, Survey
 from tests.conftest import form_tokens, log_in, respond
+from tests.test_follow_up import follow_up_link, shown_code
 from tests.test_hostile_input import complete_answer
 
 PAYLOADS = [
@@ -99,15 +100,14 @@ def answer_with_payloads(app: Flask, make_survey, make_account,
                              with_payloads(definition, complete, n))
             assert posted.status_code == 303, (slug, posted.get_data(as_text=True)[:300])
             if slug == "psfs":
-                follow_up(client, posted.headers["Location"])
+                follow_up(client, follow_up_link(client, posted))
     units, networks = ids_of(app, surveys.values())
     make_account(LEAD, units=tuple(units), networks=tuple(networks))
     return surveys
 
 
-def follow_up(client: FlaskClient, code_location: str) -> None:
+def follow_up(client: FlaskClient, url: str) -> None:
     """Answer the follow-up of a baseline; its form lists the payload activities escaped."""
-    url = code_location.replace("/kode/", "/oppfolging/")
     page = client.get(url)
     assert shows_escaped(assert_escaped(page, url)), "the follow-up form shows the activity"
     scores = {name: "7" for name in re.findall(r'name="(score_\d+)"', page.get_data(
@@ -216,9 +216,8 @@ def test_paper_follow_up_lists_activities_as_text(app, client, make_survey, make
     psfs = make_survey("psfs")
     make_account(LEAD, units=(psfs.unit_id,))
     client.set_cookie("lang", "en")
-    code = respond(client, psfs.public_token, {"activities-0-activity": PAYLOADS[0],
-                                               "activities-0-score": "3"}).headers["Location"]
-    code = code.split("/kode/")[1].split("?")[0]
+    code = shown_code(client, respond(client, psfs.public_token, {
+        "activities-0-activity": PAYLOADS[0], "activities-0-score": "3"}))[0]
     assert log_in(client, LEAD).status_code == 303
     url = f"/admin/surveys/{psfs.id}/follow-up-entry"
     scores = client.post(url, data={"csrf_token": csrf_on(client, url),
