@@ -91,3 +91,10 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. SQLAlchemy 2.1 types `execute` as a plain
+    Result; for these statements it is a CursorResult, which has the count."""
+    assert isinstance(result, sa.CursorResult)
+    return result.rowcount

@@ -7,12 +7,12 @@ import enum
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from database import rowcount
 from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue
 from surveys import follow_up_codes, tallies
@@ -176,7 +176,7 @@ def submit_follow_up(
     try:
         response_id = _insert_response(db, survey_id, version_id, submission_key, language,
                                        list(answers), today, source, is_follow_up=True)
-        claimed = _rowcount(db.execute(
+        claimed = rowcount(db.execute(
             sa.update(FollowUpCode)
             .where(FollowUpCode.id == code_id, FollowUpCode.follow_up_id.is_(None))
             .values(follow_up_id=response_id)
@@ -191,18 +191,12 @@ def submit_follow_up(
 
 
 def _claim_link(db: Session, link_id: int) -> bool:
-    return _rowcount(db.execute(
+    return rowcount(db.execute(
         sa.update(SingleUseLink)
         .where(SingleUseLink.id == link_id, SingleUseLink.used.is_(False))
         .values(used=True)
     )) == 1
 
-
-def _rowcount(result: sa.Result[Any]) -> int:
-    """Rows an UPDATE matched (SQLAlchemy 2.1 types `execute` as a plain Result; an UPDATE
-    gives a CursorResult, which has the count)."""
-    assert isinstance(result, sa.CursorResult)
-    return result.rowcount
 
 
 MAX_SINGLE_USE_LINKS = 5000

@@ -63,12 +63,6 @@ def paper_response_count(db: Session, survey_id: int) -> int:
         survey_id=survey_id, source=ResponseSource.PAPER)) or 0
 
 
-def unused_links(db: Session, survey_id: int) -> list[SingleUseLink]:
-    """The single-use links of a survey not used yet, in the order they were issued."""
-    return list(db.scalars(sa.select(SingleUseLink).filter_by(
-        survey_id=survey_id, used=False).order_by(SingleUseLink.id)))
-
-
 def link_counts(db: Session, survey_id: int) -> tuple[int, int]:
     """(issued, used) single-use links of a survey, in one query."""
     issued, used = db.execute(

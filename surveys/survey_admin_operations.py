@@ -1,5 +1,5 @@
-"""Writes from the staff survey pages: create, follow-up settings, close, reopen, more links,
-export, delete, and the follow-up plan of a paper baseline.
+"""Writes from the staff survey pages: create, follow-up settings, close, reopen, more links
+(or a fresh set), export, delete, and the follow-up plan of a paper baseline.
 
 Each function records itself in the audit log and commits once, so the action and its
 record are stored together or not at all.
@@ -13,10 +13,20 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from database import rowcount
 from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Phase, Response, Survey
+from surveys.models import (
+    Answer,
+    FollowUpCode,
+    Layout,
+    LinkMode,
+    Phase,
+    Response,
+    SingleUseLink,
+    Survey,
+)
 from surveys.operations import issue_single_use_links
 
 
@@ -45,8 +55,19 @@ def describe(survey: Survey) -> str:
     return f"survey {survey.id}: {survey.title}"
 
 
-def create_survey(db: Session, account: Account, settings: SurveySettings) -> Survey:
-    """Store a new survey, with its single-use links when asked for, in one commit."""
+@dataclass(frozen=True)
+class IssuedLinks:
+    """Single-use links just issued: their tokens, which are shown to staff this once and
+    never again, and how many unused links of earlier sets were withdrawn."""
+
+    tokens: list[str]
+    replaced: int = 0
+
+
+def create_survey(db: Session, account: Account,
+                  settings: SurveySettings) -> tuple[Survey, IssuedLinks | None]:
+    """Store a new survey, with its single-use links when asked for, in one commit; the links'
+    tokens come back to be shown once (None for a survey with one open link)."""
     survey = Survey(
         title=settings.title, questionnaire_version_id=settings.questionnaire_version_id,
         unit_id=settings.unit_id, gathering_id=settings.gathering_id,
@@ -60,10 +81,10 @@ def create_survey(db: Session, account: Account, settings: SurveySettings) -> Su
     db.flush()
     access.audit(db, account, "survey.create", describe(survey))
     if settings.link_mode is LinkMode.SINGLE_USE:
-        issue_single_use_links(db, survey, settings.link_count or 0)  # commits
-    else:
-        db.commit()
-    return survey
+        links = issue_single_use_links(db, survey, settings.link_count or 0)  # commits
+        return survey, IssuedLinks([link.token for link in links])
+    db.commit()
+    return survey, None
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
@@ -88,10 +109,26 @@ def mark_change(db: Session, account: Account, survey: Survey, on: dt.date | Non
     db.commit()
 
 
-def add_links(db: Session, account: Account, survey: Survey, count: int) -> None:
-    """More single-use links for a survey that uses them."""
-    access.audit(db, account, "links.issue", f"{describe(survey)}: {count}")
-    issue_single_use_links(db, survey, count)  # commits
+def add_links(db: Session, account: Account, survey: Survey, count: int,
+              replace: bool = False) -> IssuedLinks:
+    """More single-use links for a survey that uses them, their tokens to be shown once.
+
+    With `replace`, the links of earlier sets not used yet are withdrawn in the same commit:
+    marked used, so they stop working (a lost or leaked list can be withdrawn) and answer as
+    any used link does. Why not delete them: «issued N, used M» would then give the links
+    used so far exactly (N minus the fresh set) even when they are fewer than `minimum`;
+    withdrawn, every earlier link counts as used, whoever answered.
+    """
+    replaced = 0
+    if replace:
+        replaced = rowcount(db.execute(
+            sa.update(SingleUseLink)
+            .where(SingleUseLink.survey_id == survey.id, SingleUseLink.used.is_(False))
+            .values(used=True)))
+    access.audit(db, account, "links.issue", f"{describe(survey)}: {count}"
+                 + (f", {replaced} unused withdrawn" if replace else ""))
+    links = issue_single_use_links(db, survey, count)  # commits
+    return IssuedLinks([link.token for link in links], replaced)
 
 
 def close_survey(db: Session, account: Account, survey: Survey) -> None:
