@@ -73,9 +73,7 @@ def _open_target(token: str) -> LinkTarget:
     target = find_link(database.session(), token)
     if target is None:
         abort(404)
-    if not target.survey.accepts_answers(today()) or (
-        target.single_use is not None and target.single_use.used
-    ):
+    if not target.survey.accepts_answers(today()):
         abort(410)
     return target
 
@@ -126,7 +124,8 @@ def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue]
         abort(410)
     if plan is not None:
         return _to_code_page(survey, key)
-    return redirect(url_for(".thanks", token=request.view_args["token"]), code=303)
+    # under the survey's own token: a used single-use link is gone (`SingleUseLink`)
+    return redirect(url_for(".thanks", token=survey.public_token), code=303)
 
 
 def _to_code_page(survey: Survey, submission_key: str):

@@ -6,11 +6,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session, joinedload
 
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
-from surveys.models import Answer, Response, ResponseSource, SingleUseLink, Survey
+from surveys.models import (
+    Answer,
+    Response,
+    ResponseSource,
+    SingleUseLink,
+    Survey,
+    link_digest,
+)
 
 
 @dataclass(frozen=True)
@@ -22,13 +30,15 @@ class LinkTarget:
 
 
 def find_link(db: Session, token: str) -> LinkTarget | None:
-    """Resolve a public or single-use token; None when it is unknown."""
+    """Resolve a public or single-use token; None when it is unknown or used (a used
+    single-use link leaves no row: see `SingleUseLink`)."""
     if not 20 <= len(token) <= 64:
         return None
     survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
     if survey is not None:
         return LinkTarget(survey, None) if survey.link_mode == "open" else None
-    link = db.scalars(sa.select(SingleUseLink).filter_by(token=token)).first()
+    link = db.scalars(sa.select(SingleUseLink).filter_by(
+        token_digest=link_digest(current_app.secret_key, token))).first()
     if link is None:
         return None
     return LinkTarget(db.get(Survey, link.survey_id), link)
@@ -63,17 +73,19 @@ def paper_response_count(db: Session, survey_id: int) -> int:
 
 
 def unused_links(db: Session, survey_id: int) -> list[SingleUseLink]:
-    """The single-use links of a survey not used yet, in the order they were issued."""
-    return list(db.scalars(sa.select(SingleUseLink).filter_by(
-        survey_id=survey_id, used=False).order_by(SingleUseLink.id)))
+    """The single-use links of a survey not used yet: digests only, since a link's token
+    is shown once, when issued (`surveys.operations.issue_single_use_links`)."""
+    return list(db.scalars(sa.select(SingleUseLink).filter_by(survey_id=survey_id)))
 
 
 def link_counts(db: Session, survey_id: int) -> tuple[int, int]:
-    """(issued, used) single-use links of a survey, in one query."""
-    issued, used = db.execute(
-        sa.select(sa.func.count(), sa.func.count().filter(SingleUseLink.used.is_(True)))
-        .where(SingleUseLink.survey_id == survey_id)).one()
-    return issued or 0, used or 0
+    """(issued, used) single-use links of a survey: the unused rows and the survey's count
+    of used ones (a used link leaves no row)."""
+    unused, used = db.execute(
+        sa.select(sa.select(sa.func.count()).select_from(SingleUseLink)
+                  .where(SingleUseLink.survey_id == survey_id).scalar_subquery(),
+                  Survey.links_used).where(Survey.id == survey_id)).one()
+    return (unused or 0) + (used or 0), used or 0
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,8 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
             sa.select(sa.cast(Answer.response_id, sa.String), Answer.item, Answer.position,
                       Answer.value_num, Answer.value_text)
             .where(Answer.response_id.in_([r.id for r in batch]))
-            .order_by(Answer.id)).all()
+            .order_by(Answer.item, Answer.position, Answer.value_text, Answer.value_num)
+        ).all()
         for response_key, item, position, value_num, text in answers:
             values.setdefault(response_key, {}).setdefault((item, position), []).append(
                 text if text is not None else value_num)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import Answer, FollowUpCode, Layout, LinkMode, Response, Survey
+from surveys.models import Answer, Layout, LinkMode, Response, Survey
 from surveys.operations import issue_single_use_links
 
 
@@ -122,14 +122,13 @@ def record_export(db: Session, account: Account, survey: Survey) -> None:
 
 
 def delete_responses(db: Session, account: Account, survey: Survey) -> int:
-    """Delete every response of a survey, its answers and its follow-up codes; returns how
-    many responses.
+    """Delete every response of a survey and its answers (a follow-up code is no row of its
+    own: it goes with its baseline); returns how many responses.
 
-    Answers and codes are deleted explicitly as well as by the foreign keys' cascade, so no
+    Answers are deleted explicitly as well as by the foreign keys' cascade, so no
     row is left whatever the database enforces. Used single-use links stay used.
     """
     count = response_count(db, survey.id)
-    db.execute(sa.delete(FollowUpCode).where(FollowUpCode.survey_id == survey.id))
     db.execute(sa.delete(Answer).where(Answer.survey_id == survey.id))
     db.execute(sa.delete(Response).where(Response.survey_id == survey.id))
     tallies.forget(db, [survey.id])
