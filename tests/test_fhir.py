@@ -442,7 +442,7 @@ def _follow_up(db, survey: Survey, definition: s.Definition, key: str, day: dt.d
     group, _label, score = definition.follow_up_items()
     answers = [AnswerValue(f"{group.id}.{score.id}", a.position, 7.0, None)
                for a in baseline_activities(db, definition, row.baseline_id)]
-    submit_follow_up(db, survey, row.id, secrets.token_urlsafe(18), "nb", answers, day)
+    submit_follow_up(db, survey, row, secrets.token_urlsafe(18), "nb", answers, day)
 
 
 def bundle_of(app: Flask, survey_id: int, free_text: bool = True, batch_size: int = 4) -> dict:
