@@ -1,11 +1,11 @@
-"""Command-line tasks: `flask --app app migrate` and `flask --app app demo`."""
+"""Command-line tasks: `flask --app app migrate`, `demo`, `create-admin` and `retention`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 import database
@@ -56,8 +56,6 @@ def demo_command(base_url: str) -> None:
                f"password {DEMO_PASSWORD}", err=True)
 
 
-
-
 @click.command("create-admin")
 @click.option("--email", prompt=True, help="The administrator's e-mail address.")
 @click.option("--name", prompt=True, help="The administrator's name.")
@@ -88,7 +86,38 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Administrator {email} is ready. Log in at /admin/login.")
 
 
+@click.command("retention")
+@click.option("--dry-run", is_flag=True,
+              help="Only list what would be deleted; delete nothing.")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Delete the responses of surveys closed more than SURVEY_RETENTION_MONTHS ago.
+
+    Meant for a nightly cron job: a second run finds nothing left to delete. Prints one
+    line per survey with counts only, never an answer."""
+    from surveys import retention
+    from util.dates import today
+
+    try:
+        months = retention.configured_months(current_app.config)
+    except ValueError as problem:
+        raise click.UsageError(str(problem)) from None
+    if months is None:
+        click.echo("Retention is off (SURVEY_RETENTION_MONTHS is 0 or empty): "
+                   "responses are kept until deleted by hand.")
+        return
+    found = retention.delete_expired(database.session(), today(), months, dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    for survey in found:
+        click.echo(f"survey {survey.survey_id} «{survey.title}», closed {survey.closes_on}: "
+                   f"{verb} {survey.responses} responses, {survey.follow_ups} follow-ups, "
+                   f"{survey.codes} follow-up codes")
+    click.echo(f"{len(found)} surveys past {months} months after closing; "
+               f"{'nothing deleted (dry run)' if dry_run else 'their responses are deleted'}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(migrate_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(retention_command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from surveys import retention
 from web.i18n import remember_language
 
 bp = Blueprint("pages", __name__)
@@ -16,7 +17,24 @@ def home():
 
 @bp.get("/personvern")
 def privacy():
-    return render_template("pages/privacy.html")
+    """The privacy statement. Who is responsible, how to reach the data protection officer
+    and how long answers are kept differ per installation, so they come from configuration;
+    unset, the page says that the operator must fill them in, as the accessibility
+    statement does."""
+    config = current_app.config
+    try:
+        months = retention.configured_months(config)
+        retention_known = True
+    except ValueError:  # `flask retention` refuses it too; do not guess here
+        current_app.logger.warning("SURVEY_RETENTION_MONTHS is not a number of months")
+        months, retention_known = None, False
+    return render_template(
+        "pages/privacy.html",
+        controller=config.get("PRIVACY_CONTROLLER"),
+        dpo_contact=config.get("PRIVACY_DPO_CONTACT"),
+        retention_months=months, retention_known=retention_known,
+        small_group_min=current_app.extensions["small_groups"].minimum,
+    )
 
 
 @bp.get("/tilgjengelighet")

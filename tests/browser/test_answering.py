@@ -121,6 +121,34 @@ def test_other_pages_are_accessible(page: Page, live_server, lang):
         assert_accessible(page)
 
 
+@pytest.fixture(scope="module")
+def configured_server(sqlite_template, tmp_path_factory):
+    """A server whose operator filled in the privacy page's settings, long values included,
+    as a real installation would."""
+    import shutil
+
+    from tests.browser.conftest import serve
+    from tests.conftest import make_app
+
+    path = tmp_path_factory.mktemp("configured") / "configured.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}", RETENTION_MONTHS=24,
+                   PRIVACY_CONTROLLER="Nordby kommune, Helse og omsorg, Postboks 1, 9999 Nordby",
+                   PRIVACY_DPO_CONTACT="personvernombud.helse-og-omsorg@nordby.kommune.no")
+    with serve(app) as url:
+        yield url
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_privacy_page_with_the_operators_settings(page: Page, configured_server, lang):
+    page.goto(f"{configured_server}/sprak/{lang}?next=/personvern")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("[data-retention]")).to_contain_text("24")
+    expect(page.locator("[data-dpo]")).to_contain_text("personvernombud.helse-og-omsorg@")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+
+
 def test_error_summary_gets_focus_and_links_to_the_field(page: Page, live_server):
     page.goto(f"{live_server.url}/s/{live_server.one_page['psfs']}")
     page.fill("#f-activities-0-activity", "Gå i trappen")
