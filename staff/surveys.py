@@ -37,14 +37,14 @@ from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
-from surveys.operations import Outcome, submit_response
+from surveys.operations import IssuedLink, Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
     paper_response_count,
     questionnaire_versions,
     response_table,
-    unused_links,
+    unused_tokens,
 )
 from util.dates import today
 from web.i18n import current_language
@@ -115,9 +115,9 @@ def new_survey():
     form = SurveyForm()
     form.set_choices(*_choices(account))
     if form.validate_on_submit():
-        survey = ops.create_survey(database.session(), account, _settings(form))
+        survey, links = ops.create_survey(database.session(), account, _settings(form))
         flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _to_survey(survey)
+        return _issued_links(survey, links) if links else _to_survey(survey)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
 
@@ -165,10 +165,26 @@ def add_links(survey_id: int):
     form = MoreLinksForm()
     if not form.validate():
         return _survey_page(survey, form, status=422)
-    ops.add_links(database.session(), auth.current_account(), survey, form.count.data)
+    links = ops.add_links(database.session(), auth.current_account(), survey, form.count.data)
     flash(ngettext("%(num)d new single-use link is ready.",
                    "%(num)d new single-use links are ready.", form.count.data))
-    return _to_survey(survey)
+    return _issued_links(survey, links)
+
+
+def _issued_links(survey: Survey, links: list[IssuedLink]):
+    """The page that shows links just issued: the only time their tokens are known (only
+    digests are stored). Its CSV and slips are POSTs that send the tokens back from the
+    page's hidden fields; the page itself is never cached."""
+    tokens = [link.token for link in links]
+    html = render_template("admin/surveys/issued_links.html", survey=survey, tokens=tokens,
+                           urls=[handout.link_url(token) for token in tokens])
+    return html, 200, {"Cache-Control": "no-store"}
+
+
+def _sent_tokens(survey: Survey) -> list[str]:
+    """The tokens sent back by the page of issued links, those still unused links of
+    this survey (anything else is dropped, so nothing but our own links is echoed)."""
+    return unused_tokens(database.session(), survey.id, request.form.getlist("token"))
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -220,26 +236,27 @@ def survey_poster(survey_id: int):
                                url=handout.public_url(survey))
 
 
-@bp.get("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
+@bp.post("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
 def survey_links_csv(survey_id: int):
     survey = _single_use_survey(survey_id)
-    links = unused_links(database.session(), survey.id)
-    rows = [(number, handout.link_url(link.token)) for number, link in enumerate(links, 1)]
+    rows = [(number, handout.link_url(token))
+            for number, token in enumerate(_sent_tokens(survey), 1)]
     return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
                                 export_delimiter("csv"))
 
 
-@bp.get("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
+@bp.post("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
 def survey_slips(survey_id: int):
     survey = _single_use_survey(survey_id)
     lang = _print_language()
-    page = request.args.get("page", "1")
+    page = request.form.get("page", "1")
     page_number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
-    sheets, pages = handout.slips(unused_links(database.session(), survey.id), page_number)
+    tokens = _sent_tokens(survey)
+    sheets, pages = handout.slips(tokens, page_number)
     with force_locale(lang):
         return render_template("admin/surveys/slips.html", survey=survey, lang=lang,
                                definition=survey.questionnaire.definition, sheets=sheets,
-                               page=min(page_number, pages), pages=pages)
+                               page=min(page_number, pages), pages=pages, tokens=tokens)
 
 
 @bp.get("/surveys/<int:survey_id>/paper", allow=SIGNED_IN)

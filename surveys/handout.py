@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import segno
 from flask import url_for
 
-from surveys.models import SingleUseLink, Survey
+from surveys.models import Survey
 
 PRINT_LANGUAGES = ("nb", "nn", "en")
 SVG_SCALE = 10  # 41 modules → about 410 px; an SVG prints sharp at any size anyway
@@ -64,16 +64,17 @@ class Slip:
     qr: str
 
 
-def slips(links: Sequence[SingleUseLink], page: int) -> tuple[list[list[Slip]], int]:
+def slips(tokens: Sequence[str], page: int) -> tuple[list[list[Slip]], int]:
     """The slips of one web page, in A4 sheets, and how many web pages there are.
 
-    `page` counts from 1 and is clamped to the pages that exist.
+    `tokens` are single-use links' tokens, known only when they are issued. `page` counts
+    from 1 and is clamped to the pages that exist.
     """
-    pages = max(1, -(-len(links) // SLIPS_PER_PAGE))
+    pages = max(1, -(-len(tokens) // SLIPS_PER_PAGE))
     page = min(max(page, 1), pages)
     start = (page - 1) * SLIPS_PER_PAGE
-    chosen = [Slip(start + i + 1, link_url(link.token), qr_data_uri(link_url(link.token)))
-              for i, link in enumerate(links[start:start + SLIPS_PER_PAGE])]
+    chosen = [Slip(start + i + 1, link_url(token), qr_data_uri(link_url(token)))
+              for i, token in enumerate(tokens[start:start + SLIPS_PER_PAGE])]
     sheets = [chosen[i:i + SLIPS_PER_SHEET] for i in range(0, len(chosen), SLIPS_PER_SHEET)]
     return sheets, pages
 

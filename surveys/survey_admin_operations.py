@@ -17,7 +17,7 @@ from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.counts import response_count
 from surveys.models import Answer, Layout, LinkMode, Response, Survey
-from surveys.operations import issue_single_use_links
+from surveys.operations import IssuedLink, issue_single_use_links
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,10 @@ def describe(survey: Survey) -> str:
     return f"survey {survey.id}: {survey.title}"
 
 
-def create_survey(db: Session, account: Account, settings: SurveySettings) -> Survey:
-    """Store a new survey, with its single-use links when asked for, in one commit."""
+def create_survey(db: Session, account: Account,
+                  settings: SurveySettings) -> tuple[Survey, list[IssuedLink]]:
+    """Store a new survey, with its single-use links when asked for, in one commit; the
+    links' tokens are returned here only (only their digests are stored)."""
     survey = Survey(
         title=settings.title, questionnaire_version_id=settings.questionnaire_version_id,
         unit_id=settings.unit_id, gathering_id=settings.gathering_id,
@@ -60,10 +62,9 @@ def create_survey(db: Session, account: Account, settings: SurveySettings) -> Su
     db.flush()
     access.audit(db, account, "survey.create", describe(survey))
     if settings.link_mode is LinkMode.SINGLE_USE:
-        issue_single_use_links(db, survey, settings.link_count or 0)  # commits
-    else:
-        db.commit()
-    return survey
+        return survey, issue_single_use_links(db, survey, settings.link_count or 0)  # commits
+    db.commit()
+    return survey, []
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
@@ -88,10 +89,10 @@ def mark_change(db: Session, account: Account, survey: Survey, on: dt.date | Non
     db.commit()
 
 
-def add_links(db: Session, account: Account, survey: Survey, count: int) -> None:
-    """More single-use links for a survey that uses them."""
+def add_links(db: Session, account: Account, survey: Survey, count: int) -> list[IssuedLink]:
+    """More single-use links for a survey that uses them; their tokens, returned here only."""
     access.audit(db, account, "links.issue", f"{describe(survey)}: {count}")
-    issue_single_use_links(db, survey, count)  # commits
+    return issue_single_use_links(db, survey, count)  # commits
 
 
 def close_survey(db: Session, account: Account, survey: Survey) -> None:

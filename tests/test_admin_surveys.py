@@ -124,7 +124,7 @@ def test_create_survey_with_single_use_links(app, client, lead):
     data = {"csrf_token": token_of(client),
             **create_form(app, lead, link_mode="single_use", link_count="7", phase="none",
                           opens_on="", closes_on="", invited="")}
-    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    assert client.post("/admin/surveys/new", data=data).status_code == 200  # links shown
     new = surveys_in(app)[-1]
     assert new.link_mode == "single_use" and new.phase is None and new.invited is None
     with app.app_context():
@@ -272,8 +272,13 @@ def test_more_single_use_links(app, client, lead, make_survey):
     assert "Write a whole number from 1 to 5000." in text_of(bad)
     good = client.post(f"/admin/surveys/{lead.id}/links", data={"csrf_token": token,
                                                                 "count": "3"})
-    assert good.status_code == 303
-    assert "3 single-use links issued, 0 used." in text_of(client.get(good.headers["Location"]))
+    assert good.status_code == 200  # the new links, shown this once
+    assert good.headers["Cache-Control"] == "no-store"
+    assert text_of(good).count('class="link-text">http://localhost/s/') == 3
+    assert "shown only this once" in text_of(good)
+    page = text_of(client.get(f"/admin/surveys/{lead.id}"))
+    assert "3 single-use links issued, 0 used." in page
+    assert "http://localhost/s/" not in page
 
 
 # --- Handing out ----------------------------------------------------------------------------
@@ -342,25 +347,48 @@ def test_paper_version_of_every_builtin_questionnaire(client, lead, make_survey,
         assert 'class="box"' in text_of(response)
 
 
-def test_single_use_links_as_csv_and_slips(app, client, lead):
+def issued_tokens(html: str) -> list[str]:
+    return re.findall(r'<input type="hidden" name="token" value="([^"]+)">', html)
+
+
+def test_single_use_links_shown_once_as_csv_and_slips(app, client, lead):
     data = {"csrf_token": token_of(client),
-            **create_form(app, lead, link_mode="single_use", link_count="12")}
-    client.post("/admin/surveys/new", data=data)
+            **create_form(app, lead, link_mode="single_use", link_count="120",
+                          opens_on="", closes_on="")}
+    issued = client.post("/admin/surveys/new", data=data)
+    assert issued.status_code == 200
+    assert issued.headers["Cache-Control"] == "no-store"
+    html = text_of(issued)
+    tokens = issued_tokens(html)
+    assert len(tokens) == len(set(tokens)) == 120
+    assert html.count('class="link-text">http://localhost/s/') == 120
+    assert all(f"http://localhost/s/{token}" in html for token in tokens)
     new = surveys_in(app)[-1]
+    with app.app_context():  # only digests are stored
+        stored = set(database.session().scalars(sa.select(SingleUseLink.token_digest)))
+    assert not stored & set(tokens) and len(stored) == 120
     for path in ("qr.svg", "qr.png", "poster"):  # a single-use survey has no open link
         assert client.get(f"/admin/surveys/{new.id}/{path}").status_code == 404
-    response = client.get(f"/admin/surveys/{new.id}/links.csv")
+    for path in ("links.csv", "slips"):  # no list to give afterwards
+        assert client.get(f"/admin/surveys/{new.id}/{path}").status_code == 405
+    sent = {"csrf_token": csrf_of(html), "token": tokens + ["not-one-of-ours-" * 2]}
+    response = client.post(f"/admin/surveys/{new.id}/links.csv", data=sent)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["number", "link"] and len(rows) == 13
-    assert all(row[1].startswith("http://localhost/s/") for row in rows[1:])
-    slips = client.get(f"/admin/surveys/{new.id}/slips?lang=en")
+    assert rows[0] == ["number", "link"] and len(rows) == 121  # the stranger is dropped
+    assert [row[1] for row in rows[1:]] == [f"http://localhost/s/{t}" for t in tokens]
+    slips = client.post(f"/admin/surveys/{new.id}/slips?lang=en", data=sent)
     assert slips.status_code == 200
-    assert text_of(slips).count('class="slip"') == 12
-    assert text_of(slips).count('class="sheet"') == 2
+    assert text_of(slips).count('class="slip"') == 100  # 100 a page
+    assert text_of(slips).count('class="sheet"') == 10
     assert rows[1][1] in text_of(slips)
-    assert client.get(f"/admin/surveys/{lead.id}/links.csv").status_code == 404
+    second = client.post(f"/admin/surveys/{new.id}/slips?lang=en", data={**sent, "page": "2"})
+    assert text_of(second).count('class="slip"') == 20 and rows[101][1] in text_of(second)
+    respond(client, tokens[0], PSFS_OK)  # a used link is no longer listed
+    again = client.post(f"/admin/surveys/{new.id}/links.csv", data=sent)
+    assert len(again.data.decode("utf-8-sig").splitlines()) == 120
+    assert client.post(f"/admin/surveys/{lead.id}/links.csv", data=sent).status_code == 404
 
 
 # --- Paper answers --------------------------------------------------------------------------
@@ -500,8 +528,8 @@ def test_delete_responses_after_confirmation(app, client, lead):
 
 GET_ROUTES = ["", "/qr.svg", "/qr.png", "/poster", "/paper", "/paper-entry", "/export.csv",
               "/responses/delete"]
-SINGLE_USE_GET_ROUTES = ["/links.csv", "/slips"]
 POST_ROUTES = ["/close", "/reopen", "/links", "/paper-entry", "/responses/delete"]
+SINGLE_USE_POST_ROUTES = ["/links", "/links.csv", "/slips"]
 
 
 @pytest.fixture
@@ -519,19 +547,17 @@ def others(app, lead, make_survey):
     return open_one, single
 
 
-@pytest.mark.parametrize("route", GET_ROUTES + SINGLE_USE_GET_ROUTES)
+@pytest.mark.parametrize("route", GET_ROUTES)
 def test_other_units_survey_is_404_on_get(client, lead, others, route):
-    open_one, single = others
-    target = single if route in SINGLE_USE_GET_ROUTES else open_one
-    assert client.get(f"/admin/surveys/{lead.id}{route}").status_code == (
-        404 if route in SINGLE_USE_GET_ROUTES else 200)
-    assert client.get(f"/admin/surveys/{target.id}{route}").status_code == 404
+    open_one, _single = others
+    assert client.get(f"/admin/surveys/{lead.id}{route}").status_code == 200
+    assert client.get(f"/admin/surveys/{open_one.id}{route}").status_code == 404
 
 
-@pytest.mark.parametrize("route", POST_ROUTES)
+@pytest.mark.parametrize("route", POST_ROUTES + SINGLE_USE_POST_ROUTES[1:])
 def test_other_units_survey_is_404_on_post(app, client, lead, others, route):
     open_one, single = others
-    target = single if route == "/links" else open_one
+    target = single if route in SINGLE_USE_POST_ROUTES else open_one
     data = {"csrf_token": token_of(client), "confirm": "y", "count": "3",
             "submission_key": "k2", **PSFS_OK}
     assert client.post(f"/admin/surveys/{target.id}{route}", data=data).status_code == 404

@@ -17,8 +17,8 @@ from util.dates import today
 
 PSFS = {"activities-0-activity": "Gå til butikken", "activities-0-score": "4"}
 # Tables that keep rows for a survey whose responses are gone: the survey itself, and its
-# single-use links not yet used (used ones are deleted; they join to no answer). Any other table with a survey_id
-# holds something about its responses and must be emptied by retention.
+# single-use links not yet used (a used one leaves no row; none joins to an answer). Any
+# other table with a survey_id holds something about its responses and must be emptied.
 KEPT_PER_SURVEY = {"surveys", "single_use_links"}
 
 
