@@ -620,7 +620,7 @@ def store_user(app, survey_id: int, scores: tuple[int, int], text: str) -> None:
                          AnswerValue("activities.score", 0, float(scores[0]), None)], day,
                         follow_up=FollowUpPlan(app.secret_key, day + dt.timedelta(weeks=4)))
         _code, row = baseline_code(db, app.secret_key, survey_id, key)
-        submit_follow_up(db, survey, row.id, secrets.token_urlsafe(18), "nb",
+        submit_follow_up(db, survey, row, secrets.token_urlsafe(18), "nb",
                          [AnswerValue("activities.score", 0, float(scores[1]), None)],
                          day + dt.timedelta(days=30))
 

@@ -516,7 +516,7 @@ def test_psfs_baseline_and_follow_up_share_the_pair_id_never_the_code(app, make_
         ["baseline"], ["baseline", "follow-up"], ["baseline", "follow-up"]]
     with app.app_context():
         stored = {str(p) for p in database.session().scalars(sa.text(
-            "SELECT pair_id FROM follow_up_codes"))}
+            "SELECT pair_id FROM responses WHERE pair_id IS NOT NULL"))}
     assert {p.replace("-", "") for p in pairs} == {p.replace("-", "") for p in stored}
     both = next(roles for roles in pairs.values() if len(roles) == 2)
     baseline_rows = [i for i in both["baseline"]["item"][0]["item"]]
