@@ -174,10 +174,17 @@ def change_distribution(pairs: Iterable[Pair]) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class ActivityCounts:
-    """Activities users named: `common` with user counts, `other` as texts only."""
+    """Activities users named: `common` (named by at least `minimum` users) with their user
+    counts; of the rest only how many different ones there were (`other`). Their words are
+    never given: an activity one person named can tell a lead who that person is."""
 
     common: list[tuple[str, int]]
-    other: list[str]
+    other: int
+    keys: frozenset[str] = frozenset()  # the common activities, normalised
+
+    def is_common(self, text: str) -> bool:
+        """Was `text`, however spelt, named by enough users to be shown?"""
+        return normalise_activity(text) in self.keys
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -207,11 +214,11 @@ def activity_counts(
 
     A user naming one activity twice counts once. The text shown is the spelling most users
     wrote (ties: the first seen). Activities named by enough users for `rule` come with
-    their counts, most named first; the rest only as texts, in alphabetical order. Nothing
-    is shown when there are too few baselines.
+    their counts, most named first; of the rest only how many there are. Nothing is shown
+    when there are too few baselines.
     """
     if rule.hides(baseline_count):
-        return ActivityCounts(common=[], other=[])
+        return ActivityCounts(common=[], other=0)
     users: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     for user_texts in named:
@@ -223,6 +230,5 @@ def activity_counts(
     shown = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
     common = [(shown[key], count) for key, count in users.items() if rule.shows(count)]
     common.sort(key=lambda item: (-item[1], *alphabetical_key(item[0])))
-    other = sorted((shown[key] for key, count in users.items() if rule.hides(count)),
-                   key=alphabetical_key)
-    return ActivityCounts(common=common, other=other)
+    keys = frozenset(key for key, count in users.items() if rule.shows(count))
+    return ActivityCounts(common=common, other=len(users) - len(keys), keys=keys)

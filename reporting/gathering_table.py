@@ -11,7 +11,9 @@ small-group rule is applied once, here, for both.
 Small-group rule: a gathering with fewer than `minimum` responses shows no count, no mean and no
 response rate; a single mean built on fewer than `minimum` answers (say, most said «vet ikke»)
 is left empty as well. «Vet ikke» (value_text "dont_know", value_num NULL) never counts in a
-mean. There is no total column, so nothing suppressed can be recovered by subtraction.
+mean. There is no total column, so nothing suppressed can be recovered by subtraction; for the
+same reason a gathering's column leaves out each of its surveys with 1 to `minimum` − 1
+responses (`pool`), which that survey's own page shows as «fewer than 5».
 """
 
 from __future__ import annotations
@@ -38,16 +40,45 @@ TEXT_TYPES = ("text", "long_text")
 
 @dataclass(frozen=True)
 class GatheringFigures:
-    """The raw sums of one gathering over all its evaluation surveys (before any suppression).
+    """The sums of one gathering over its evaluation surveys, pooled by `pool`.
 
-    `invited` is None unless every survey of the gathering has its number invited: a sum over
-    only some of them would make the response rate look better than it is.
+    `invited` is None unless every pooled survey has its number invited: a sum over only some
+    of them would make the response rate look better than it is. `left_out` counts the
+    surveys with 1 to `minimum` − 1 responses that the pool leaves out.
     """
 
     number: int
     responses: int
     invited: int | None
     sums: dict[str, tuple[float, int]] = field(default_factory=dict)  # item -> (sum, n)
+    left_out: int = 0
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    """The raw sums of one evaluation survey (before any pooling or suppression)."""
+
+    responses: int
+    invited: int | None
+    sums: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+def pool(number: int, parts: Sequence[SurveyFigures], rule: SmallGroups) -> GatheringFigures:
+    """One gathering's surveys together, leaving out each survey with 1 to `minimum` − 1
+    responses. Why: such a survey shows «fewer than 5» on its own page, and if the gathering's
+    figures included it, subtracting the other surveys' figures would recover it exactly.
+    A survey left out stays out of the number invited too, so the rate stays honest."""
+    kept = [part for part in parts if not rule.too_few(part.responses)]
+    counted = kept or list(parts)
+    invited = (sum(p.invited or 0 for p in counted)
+               if counted and all(p.invited is not None for p in counted) else None)
+    sums: dict[str, tuple[float, int]] = {}
+    for part in kept:
+        for item, (total, n) in part.sums.items():
+            before, count = sums.get(item, (0.0, 0))
+            sums[item] = (before + total, count + n)
+    return GatheringFigures(number, sum(p.responses for p in kept), invited, sums,
+                            len(parts) - len(kept))
 
 
 def _network_surveys(network_id: int) -> sa.Select:
@@ -71,31 +102,31 @@ def evaluation_definition(db: Session, network_id: int) -> s.Definition | None:
     return version.definition if version is not None else None
 
 
-def gathering_figures(db: Session, network_id: int,
-                      item_ids: Sequence[str]) -> list[GatheringFigures]:
+def gathering_figures(db: Session, network_id: int, item_ids: Sequence[str],
+                      rule: SmallGroups) -> list[GatheringFigures]:
     """Responses, invited and per-item sums for each gathering that has an evaluation survey,
-    in gathering order; three small queries on the surveys and their tallies."""
+    in gathering order, pooled through `rule` (`pool`); three small queries on the surveys
+    and their tallies."""
     surveys = _network_surveys(network_id).subquery()
-    invited = db.execute(
-        sa.select(surveys.c.number, sa.func.sum(Survey.invited), sa.func.count(Survey.invited),
-                  sa.func.count(Survey.id))
-        .join(Survey, Survey.id == surveys.c.survey_id).group_by(surveys.c.number))
+    listed = db.execute(sa.select(surveys.c.survey_id, surveys.c.number, Survey.invited)
+                        .join(Survey, Survey.id == surveys.c.survey_id)).all()
     responses: dict[int, int] = dict(db.execute(
-        sa.select(surveys.c.number, sa.func.sum(AnswerTally.count))
-        .join(AnswerTally, AnswerTally.survey_id == surveys.c.survey_id)
-        .where(AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES)
-        .group_by(surveys.c.number)).all())
+        sa.select(AnswerTally.survey_id, AnswerTally.count)
+        .where(AnswerTally.survey_id.in_(sa.select(surveys.c.survey_id)),
+               AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES)).all())
     sums: dict[int, dict[str, tuple[float, int]]] = {}
-    for number, item, value, count in db.execute(
-            sa.select(surveys.c.number, AnswerTally.item, AnswerTally.value, AnswerTally.count)
-            .join(AnswerTally, AnswerTally.survey_id == surveys.c.survey_id)
-            .where(AnswerTally.item.in_(list(item_ids)), AnswerTally.kind == NUMBER)):
-        total, n = sums.setdefault(number, {}).get(item, (0.0, 0))
-        sums[number][item] = (total + float(value) * count, n + count)
-    return [GatheringFigures(number, responses.get(number, 0),
-                             int(known_sum) if known == count and count else None,
-                             sums.get(number, {}))
-            for number, known_sum, known, count in sorted(invited, key=lambda row: row[0])]
+    for survey_id, item, value, count in db.execute(
+            sa.select(AnswerTally.survey_id, AnswerTally.item, AnswerTally.value,
+                      AnswerTally.count)
+            .where(AnswerTally.survey_id.in_(sa.select(surveys.c.survey_id)),
+                   AnswerTally.item.in_(list(item_ids)), AnswerTally.kind == NUMBER)):
+        total, n = sums.setdefault(survey_id, {}).get(item, (0.0, 0))
+        sums[survey_id][item] = (total + float(value) * count, n + count)
+    parts: dict[int, list[SurveyFigures]] = {}
+    for survey_id, number, invited in sorted(listed, key=lambda row: (row[1], row[0])):
+        parts.setdefault(number, []).append(SurveyFigures(
+            responses.get(survey_id, 0) or 0, invited, sums.get(survey_id, {})))
+    return [pool(number, found, rule) for number, found in sorted(parts.items())]
 
 
 def open_answers(db: Session, survey_ids: Sequence[int],
@@ -138,6 +169,7 @@ class Column:
     responses: int | None
     invited: int | None
     rate: float | None
+    left_out: int = 0  # surveys with 1 to minimum − 1 responses not in the column
 
 
 @dataclass(frozen=True)
@@ -177,9 +209,11 @@ def text_items(definition: s.Definition) -> list[s.Item]:
 
 def _column(figures: GatheringFigures, label: str, rule: SmallGroups) -> Column:
     if rule.hides(figures.responses):
-        return Column(figures.number, label, True, None, figures.invited, None)
+        return Column(figures.number, label, True, None, figures.invited, None,
+                      figures.left_out)
     rate = figures.responses / figures.invited if figures.invited else None
-    return Column(figures.number, label, False, figures.responses, figures.invited, rate)
+    return Column(figures.number, label, False, figures.responses, figures.invited, rate,
+                  figures.left_out)
 
 
 def _mean(figures: GatheringFigures, column: Column, item: str, rule: SmallGroups) -> float | None:

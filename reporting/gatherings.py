@@ -23,5 +23,6 @@ def table_of(network: Network, lang: str) -> GatheringTable | None:
     definition = evaluation_definition(db, network.id)
     if definition is None:
         return None
-    figures = gathering_figures(db, network.id, [i.id for i in scale_items(definition)])
-    return build_table(definition, lang, figures, current_rule(), gathering_label)
+    rule = current_rule()
+    figures = gathering_figures(db, network.id, [i.id for i in scale_items(definition)], rule)
+    return build_table(definition, lang, figures, rule, gathering_label)

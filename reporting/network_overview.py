@@ -17,7 +17,8 @@ the page's three tables with pure functions, so the small-group rule is applied 
    A category whose items use different scales has no common 0–100 axis: its cells get the
    number but no colour.
 2. Baseline and follow-up: per unit, the responses to its surveys of the questionnaire
-   marked `phase` "baseline" and "follow_up" (summed over surveys of the same phase). «Yes»
+   marked `phase` "baseline" and "follow_up" (summed over surveys of the same phase, leaving
+   out each survey with 1 to `minimum` − 1 responses, as `comparison.pool` does). «Yes»
    with the count when it is at least `minimum`, «Yes, fewer than 5» under it, «No» at 0.
    There is no total beside them, so no suppressed count can be recovered by subtraction.
 3. Improvement areas (oppfølgingsskjema). Decision: these cells are NOT suppressed. The
@@ -115,19 +116,23 @@ def newest_surveys(db: Session, unit_ids: Collection[int], slug: str) -> dict[in
 
 
 def phase_counts(db: Session, unit_ids: Collection[int], slug: str
-                 ) -> dict[tuple[int, str], int]:
-    """(unit id, phase) → responses to the unit's surveys of `slug` marked with that phase."""
+                 ) -> dict[tuple[int, str], tuple[int, ...]]:
+    """(unit id, phase) → the responses of each of the unit's surveys of `slug` marked with
+    that phase, one count per survey (`phase_cell` pools them)."""
     if not unit_ids:
         return {}
     rows = db.execute(
-        sa.select(Survey.unit_id, Survey.phase, sa.func.sum(AnswerTally.count))
+        sa.select(Survey.unit_id, Survey.phase, AnswerTally.count)
         .join(QuestionnaireVersion, Survey.questionnaire_version_id == QuestionnaireVersion.id)
         .join(AnswerTally, sa.and_(AnswerTally.survey_id == Survey.id,
                                    AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES))
         .where(Survey.unit_id.in_(list(unit_ids)), QuestionnaireVersion.slug == slug,
                Survey.phase.in_(PHASES))
-        .group_by(Survey.unit_id, Survey.phase))
-    return {(unit_id, phase): int(count) for unit_id, phase, count in rows}
+        .order_by(Survey.id))
+    found: dict[tuple[int, str], tuple[int, ...]] = {}
+    for unit_id, phase, count in rows:
+        found[(unit_id, phase)] = (*found.get((unit_id, phase), ()), int(count))
+    return found
 
 
 def status_counts(db: Session, survey_ids: Collection[int], items: Collection[str]
@@ -230,13 +235,17 @@ class PhaseRow:
     cells: tuple[PhaseCell, ...]  # one per PHASES
 
 
-def phase_cell(count: int, rule: SmallGroups) -> PhaseCell:
-    return PhaseCell(count > 0, count if rule.shows(count) else None)
+def phase_cell(counts: Sequence[int], rule: SmallGroups) -> PhaseCell:
+    """The responses of a unit's surveys of one phase together, leaving out each survey with
+    1 to `minimum` − 1 responses: that survey's own page says «fewer than 5», and a sum that
+    included it would give it back by subtraction. Only such surveys: «Yes, fewer than 5»."""
+    kept = sum(n for n in counts if not rule.too_few(n))
+    return PhaseCell(any(counts), kept if kept and rule.shows(kept) else None)
 
 
-def phase_rows(units: Sequence[UnitRow], counts: Mapping[tuple[int, str], int],
+def phase_rows(units: Sequence[UnitRow], counts: Mapping[tuple[int, str], tuple[int, ...]],
                rule: SmallGroups) -> tuple[Group, ...]:
-    return grouped([PhaseRow(unit, tuple(phase_cell(counts.get((unit.id, phase), 0), rule)
+    return grouped([PhaseRow(unit, tuple(phase_cell(counts.get((unit.id, phase), ()), rule)
                                          for phase in PHASES)) for unit in units])
 
 

@@ -18,10 +18,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analytics import exports
+from reporting.rule import current_rule
 from surveys import auth
 from surveys.models import Survey, SurveyStatus
 from util.dates import today
 from web.errors import FriendlyError
+from web.i18n import decimal
 
 
 class Audience(enum.Enum):
@@ -82,9 +84,20 @@ def survey_status(survey: Survey) -> str:
     return str(STATUS_LABELS[survey.status(today())])
 
 
+def responses_text(count: int) -> str:
+    """A count of responses as staff may read it: «fewer than 5» for 1 to `minimum` − 1, so a
+    lead who looks before and after one person answers learns nothing from the count; 0 and
+    counts at the minimum or above as numbers."""
+    rule = current_rule()
+    if rule.too_few(count):
+        return _("fewer than %(minimum)d", minimum=rule.minimum)
+    return decimal(count)
+
+
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"current_account": auth.current_account, "survey_status": survey_status}
+    return {"current_account": auth.current_account, "survey_status": survey_status,
+            "responses_text": responses_text}
 
 
 def export_delimiter(fmt: str) -> str:

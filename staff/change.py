@@ -72,12 +72,13 @@ def survey_pairs(fmt: str, survey_id: int) -> Download:
     """The pairs, one row per activity, with a random pair id (never the code).
 
     Suppressed below the small-group limit like everything else. The activity's text is
-    free text, so only the unit's own leads get it.
+    free text, so only the unit's own leads get it, and only for activities named by at
+    least `minimum` users: the rest read «other activity».
     """
     survey = follow_up_survey(survey_id)
     summary = summary_of(survey)
     with_text = access.may_read_free_text(auth.current_account(), survey)
-    labels = _activity_labels(survey) if with_text else {}
+    labels = _shown_labels(survey) if with_text else {}
     header = ["pair_id", "baseline_date", "follow_up_date", "activity_number",
               *(["activity"] if with_text else []), "baseline_score", "follow_up_score"]
     rows = [
@@ -91,5 +92,11 @@ def survey_pairs(fmt: str, survey_id: int) -> Download:
                     describe(survey))
 
 
-def _activity_labels(survey: Survey) -> dict[tuple[str, int], str]:
-    return pair_activity_labels(database.session(), survey.questionnaire.definition, survey.id)
+def _shown_labels(survey: Survey) -> dict[tuple[str, int], str]:
+    """(pair id, position) → the activity as the export may write it: its words only when at
+    least `minimum` users named it (as on the page), else «other activity»."""
+    named = change_results(survey, free_text=True).activities
+    other = _("other activity")
+    return {key: text if not text or (named and named.is_common(text)) else other
+            for key, text in pair_activity_labels(
+                database.session(), survey.questionnaire.definition, survey.id).items()}

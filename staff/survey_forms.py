@@ -208,6 +208,10 @@ class MoreLinksForm(FlaskForm):
         validators=[InputRequired(message=_l("Fill this in.")),
                     NumberRange(min=1, max=MAX_SINGLE_USE_LINKS,
                                 message=_l("Write a whole number from %(min)s to %(max)s."))])
+    replace = BooleanField(
+        _l("A fresh set: the links not used yet stop working"),
+        description=_l("Tick this if a list of links was lost or the old ones should no "
+                       "longer be handed out. Without it, the earlier links keep working."))
 
 
 class ConfirmDeleteForm(FlaskForm):

@@ -19,6 +19,7 @@ import database
 from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
+from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, bp, export_delimiter
 from staff.downloads import Download, table_downloads
@@ -37,16 +38,16 @@ from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus
-from surveys.operations import IssuedLink, Outcome, submit_response
+from surveys.operations import Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
     paper_response_count,
     questionnaire_versions,
     response_table,
-    unused_tokens,
 )
 from util.dates import today
+from web.errors import FriendlyError
 from web.i18n import current_language
 
 PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
@@ -115,9 +116,9 @@ def new_survey():
     form = SurveyForm()
     form.set_choices(*_choices(account))
     if form.validate_on_submit():
-        survey, links = ops.create_survey(database.session(), account, _settings(form))
+        survey, issued = ops.create_survey(database.session(), account, _settings(form))
         flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _issued_links(survey, links) if links else _to_survey(survey)
+        return _to_survey(survey) if issued is None else _issued_page(survey, issued)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
 
@@ -130,15 +131,25 @@ def survey(survey_id: int):
 def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 200):
     db = database.session()
     single_use = survey.link_mode == LinkMode.SINGLE_USE
+    count = response_count(db, survey.id)
     html = render_template(
         "admin/surveys/survey.html", survey=survey, status=survey.status(today()),
-        count=response_count(db, survey.id), paper_count=paper_response_count(db, survey.id),
+        count=count, paper_count=_paper_part(count, paper_response_count(db, survey.id)),
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),
         more_links_form=more_links_form,
         follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
         free_text=access.may_read_free_text(auth.current_account(), survey))
     return html, status
+
+
+def _paper_part(count: int, paper: int) -> int | None:
+    """How many of `count` came from paper, when that may be said: neither the paper nor the
+    online part may be 1 to `minimum` − 1, or subtracting one from the other would tell."""
+    rule = current_rule()
+    if rule.hides(paper) or rule.too_few(count - paper):
+        return None
+    return paper
 
 
 @bp.post("/surveys/<int:survey_id>/close", allow=SIGNED_IN)
@@ -165,26 +176,20 @@ def add_links(survey_id: int):
     form = MoreLinksForm()
     if not form.validate():
         return _survey_page(survey, form, status=422)
-    links = ops.add_links(database.session(), auth.current_account(), survey, form.count.data)
-    flash(ngettext("%(num)d new single-use link is ready.",
-                   "%(num)d new single-use links are ready.", form.count.data))
-    return _issued_links(survey, links)
+    issued = ops.add_links(database.session(), auth.current_account(), survey,
+                           form.count.data, replace=form.replace.data)
+    return _issued_page(survey, issued)
 
 
-def _issued_links(survey: Survey, links: list[IssuedLink]):
-    """The page that shows links just issued: the only time their tokens are known (only
-    digests are stored). Its CSV and slips are POSTs that send the tokens back from the
-    page's hidden fields; the page itself is never cached."""
-    tokens = [link.token for link in links]
-    html = render_template("admin/surveys/issued_links.html", survey=survey, tokens=tokens,
-                           urls=[handout.link_url(token) for token in tokens])
+def _issued_page(survey: Survey, issued: ops.IssuedLinks):
+    """The links just issued, shown this once (the answer to the POST that issued them, never
+    stored or cached): the list, a CSV and the slips. Why only now: a list fetched later
+    would show which links are still unused, so a lead who knows who got which link would
+    know who has answered."""
+    html = render_template("admin/surveys/issued.html", survey=survey, issued=issued,
+                           tokens=" ".join(issued.tokens),
+                           urls=[handout.link_url(token) for token in issued.tokens])
     return html, 200, {"Cache-Control": "no-store"}
-
-
-def _sent_tokens(survey: Survey) -> list[str]:
-    """The tokens sent back by the page of issued links, those still unused links of
-    this survey (anything else is dropped, so nothing but our own links is echoed)."""
-    return unused_tokens(database.session(), survey.id, request.form.getlist("token"))
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -236,11 +241,22 @@ def survey_poster(survey_id: int):
                                url=handout.public_url(survey))
 
 
+def _posted_tokens() -> list[str]:
+    """The tokens the issuing page posts back for its CSV or slips (400 when malformed).
+
+    They are written out as posted and never looked up, so these routes cannot tell which
+    links are still unused: no list of the survey's links can be had except at issuance."""
+    tokens = handout.parse_tokens(request.form.get("tokens", ""))
+    if tokens is None:
+        raise FriendlyError(400, _("The list of links is not valid. Issue the links again."))
+    return tokens
+
+
 @bp.post("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
 def survey_links_csv(survey_id: int):
     survey = _single_use_survey(survey_id)
     rows = [(number, handout.link_url(token))
-            for number, token in enumerate(_sent_tokens(survey), 1)]
+            for number, token in enumerate(_posted_tokens(), 1)]
     return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
                                 export_delimiter("csv"))
 
@@ -248,15 +264,19 @@ def survey_links_csv(survey_id: int):
 @bp.post("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
 def survey_slips(survey_id: int):
     survey = _single_use_survey(survey_id)
-    lang = _print_language()
+    tokens = _posted_tokens()
+    lang = handout.print_language(request.form.get("lang"), current_language())
+    if lang is None:
+        abort(400)
     page = request.form.get("page", "1")
     page_number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
-    tokens = _sent_tokens(survey)
     sheets, pages = handout.slips(tokens, page_number)
     with force_locale(lang):
-        return render_template("admin/surveys/slips.html", survey=survey, lang=lang,
+        html = render_template("admin/surveys/slips.html", survey=survey, lang=lang,
                                definition=survey.questionnaire.definition, sheets=sheets,
-                               page=min(page_number, pages), pages=pages, tokens=tokens)
+                               page=min(page_number, pages), pages=pages,
+                               tokens=" ".join(tokens))
+    return html, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/surveys/<int:survey_id>/paper", allow=SIGNED_IN)
@@ -338,13 +358,18 @@ def export_responses(fmt: str, survey_id: int) -> Download:
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def delete_survey_responses(survey_id: int):
     survey = visible_survey(survey_id)
-    db = database.session()
+    db, rule = database.session(), current_rule()
     form = ConfirmDeleteForm()
     if form.validate_on_submit():
         count = ops.delete_responses(db, auth.current_account(), survey)
-        flash(ngettext("%(num)d response was deleted.", "%(num)d responses were deleted.",
-                       count))
+        if rule.too_few(count):
+            flash(_("Fewer than %(minimum)d responses were deleted.", minimum=rule.minimum))
+        else:
+            flash(ngettext("%(num)d response was deleted.", "%(num)d responses were deleted.",
+                           count))
         return _to_survey(survey)
     status = 422 if form.errors else 200
+    count = response_count(db, survey.id)
     return render_template("admin/surveys/delete_responses.html", survey=survey, form=form,
-                           count=response_count(db, survey.id)), status
+                           count=count, too_few=rule.too_few(count),
+                           minimum=rule.minimum), status

@@ -1,5 +1,10 @@
 """Handing a survey out: its links, QR codes, slips of single-use links, print languages.
 
+Single-use links are handed out only as they are issued: the page that issues them posts
+their tokens back for the CSV and the slips, and nothing here reads a survey's links from
+the database, so no list of the links still unused (which would tell who has answered)
+can be had afterwards.
+
 QR codes are made here with segno, on our own server, so no link token is ever sent to a
 QR service elsewhere.
 """
@@ -7,6 +12,7 @@ QR service elsewhere.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +20,7 @@ import segno
 from flask import url_for
 
 from surveys.models import Survey
+from surveys.operations import MAX_SINGLE_USE_LINKS
 
 PRINT_LANGUAGES = ("nb", "nn", "en")
 SVG_SCALE = 10  # 41 modules → about 410 px; an SVG prints sharp at any size anyway
@@ -21,6 +28,8 @@ PNG_SCALE = 20  # 41 modules → about 820 px: 7 cm at 300 dpi
 SLIP_SCALE = 4
 SLIPS_PER_SHEET = 10  # two columns of five on A4
 SLIPS_PER_PAGE = 100  # one web page = ten A4 sheets, so 5,000 links never make one huge page
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,86}")  # what `surveys.models.new_token` makes
+
 
 
 def link_url(token: str) -> str:
@@ -64,11 +73,20 @@ class Slip:
     qr: str
 
 
-def slips(tokens: Sequence[str], page: int) -> tuple[list[list[Slip]], int]:
-    """The slips of one web page, in A4 sheets, and how many web pages there are.
+def parse_tokens(text: str) -> list[str] | None:
+    """The link tokens the issuing page posts back, separated by spaces; None when any is
+    malformed or there are none or too many."""
+    tokens = text.split()
+    if not 1 <= len(tokens) <= MAX_SINGLE_USE_LINKS or not all(map(TOKEN.fullmatch, tokens)):
+        return None
+    return tokens
 
-    `tokens` are single-use links' tokens, known only when they are issued. `page` counts
-    from 1 and is clamped to the pages that exist.
+
+def slips(tokens: Sequence[str], page: int) -> tuple[list[list[Slip]], int]:
+    """The slips of one web page, in A4 sheets, and how many web pages there are; numbered
+    in the order the links were issued.
+
+    `page` counts from 1 and is clamped to the pages that exist.
     """
     pages = max(1, -(-len(tokens) // SLIPS_PER_PAGE))
     page = min(max(page, 1), pages)

@@ -72,20 +72,6 @@ def paper_response_count(db: Session, survey_id: int) -> int:
         survey_id=survey_id, source=ResponseSource.PAPER)) or 0
 
 
-def unused_tokens(db: Session, survey_id: int, tokens: list[str]) -> list[str]:
-    """Of `tokens` (as re-sent by the page that issued them), those that are single-use
-    links of this survey not used yet, in their order, each once. Only digests are stored,
-    so a link's token is known only to whoever was shown it when it was issued
-    (`surveys.operations.issue_single_use_links`)."""
-    wanted = {link_digest(current_app.secret_key, t): t for t in dict.fromkeys(tokens)
-              if isinstance(t, str) and 20 <= len(t) <= 64 and t.isascii()}
-    if not wanted:
-        return []
-    found = set(db.scalars(sa.select(SingleUseLink.token_digest).where(
-        SingleUseLink.survey_id == survey_id, SingleUseLink.token_digest.in_(list(wanted)))))
-    return [token for digest, token in wanted.items() if digest in found]
-
-
 def link_counts(db: Session, survey_id: int) -> tuple[int, int]:
     """(issued, used) single-use links of a survey: the unused rows and the survey's count
     of used ones (a used link leaves no row)."""

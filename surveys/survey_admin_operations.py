@@ -1,5 +1,5 @@
-"""Writes from the staff survey pages: create, follow-up settings, close, reopen, more links,
-export, delete, and the follow-up plan of a paper baseline.
+"""Writes from the staff survey pages: create, follow-up settings, close, reopen, more links
+(or a fresh set), export, delete, and the follow-up plan of a paper baseline.
 
 Each function records itself in the audit log and commits once, so the action and its
 record are stored together or not at all.
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import Answer, Layout, LinkMode, Response, Survey
-from surveys.operations import IssuedLink, issue_single_use_links
+from surveys.models import Answer, Layout, LinkMode, Response, SingleUseLink, Survey
+from surveys.operations import issue_single_use_links
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,19 @@ def describe(survey: Survey) -> str:
     return f"survey {survey.id}: {survey.title}"
 
 
+@dataclass(frozen=True)
+class IssuedLinks:
+    """Single-use links just issued: their tokens, which are shown to staff this once and
+    never again, and how many unused links of earlier sets were withdrawn."""
+
+    tokens: list[str]
+    replaced: int = 0
+
+
 def create_survey(db: Session, account: Account,
-                  settings: SurveySettings) -> tuple[Survey, list[IssuedLink]]:
-    """Store a new survey, with its single-use links when asked for, in one commit; the
-    links' tokens are returned here only (only their digests are stored)."""
+                  settings: SurveySettings) -> tuple[Survey, IssuedLinks | None]:
+    """Store a new survey, with its single-use links when asked for, in one commit; the links'
+    tokens come back to be shown once (None for a survey with one open link)."""
     survey = Survey(
         title=settings.title, questionnaire_version_id=settings.questionnaire_version_id,
         unit_id=settings.unit_id, gathering_id=settings.gathering_id,
@@ -62,9 +71,10 @@ def create_survey(db: Session, account: Account,
     db.flush()
     access.audit(db, account, "survey.create", describe(survey))
     if settings.link_mode is LinkMode.SINGLE_USE:
-        return survey, issue_single_use_links(db, survey, settings.link_count or 0)  # commits
+        links = issue_single_use_links(db, survey, settings.link_count or 0)  # commits
+        return survey, IssuedLinks([link.token for link in links])
     db.commit()
-    return survey, []
+    return survey, None
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
@@ -89,10 +99,28 @@ def mark_change(db: Session, account: Account, survey: Survey, on: dt.date | Non
     db.commit()
 
 
-def add_links(db: Session, account: Account, survey: Survey, count: int) -> list[IssuedLink]:
-    """More single-use links for a survey that uses them; their tokens, returned here only."""
-    access.audit(db, account, "links.issue", f"{describe(survey)}: {count}")
-    return issue_single_use_links(db, survey, count)  # commits
+def add_links(db: Session, account: Account, survey: Survey, count: int,
+              replace: bool = False) -> IssuedLinks:
+    """More single-use links for a survey that uses them, their tokens to be shown once.
+
+    With `replace`, the links of earlier sets not used yet are withdrawn in the same commit:
+    their rows (digests) are deleted and counted as used (`Survey.links_used`), so they stop
+    working (a lost or leaked list can be withdrawn) and answer as any used link does. Why
+    count them as used: «issued N, used M» would otherwise give the links used so far
+    exactly (N minus the fresh set) even when they are fewer than `minimum`; withdrawn,
+    every earlier link counts as used, whoever answered.
+    """
+    replaced = 0
+    if replace:
+        links = SingleUseLink.__table__
+        replaced = db.execute(sa.delete(links).where(
+            links.c.survey_id == survey.id)).rowcount or 0
+        db.execute(sa.update(Survey).where(Survey.id == survey.id)
+                   .values(links_used=Survey.links_used + replaced))
+    access.audit(db, account, "links.issue", f"{describe(survey)}: {count}"
+                 + (f", {replaced} unused withdrawn" if replace else ""))
+    links = issue_single_use_links(db, survey, count)  # commits
+    return IssuedLinks([link.token for link in links], replaced)
 
 
 def close_survey(db: Session, account: Account, survey: Survey) -> None:

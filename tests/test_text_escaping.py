@@ -177,8 +177,9 @@ def test_free_text_is_escaped_on_every_page(app, client, make_survey, make_accou
     results = {f"/admin/surveys/{surveys[slug].id}/results"
                for slug in ("brukerundersokelse", "parorende", "samhandling", "oppfolging")}
     network = ids_of(app, [surveys["samling"]])[1].pop()
-    expected = results | {f"/admin/surveys/{surveys['psfs'].id}/change",
-                          f"/admin/networks/{network}/evaluations"}
+    # The change page is not among them: it quotes only activities named by at least five
+    # users, and the payload activity was named by one (issue 15).
+    expected = results | {f"/admin/networks/{network}/evaluations"}
     assert expected <= shown_on, sorted(expected - shown_on)
 
 

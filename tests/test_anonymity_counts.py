@@ -1,0 +1,248 @@
+"""Anonymity against the staff who run a survey (issue 15).
+
+The threat: a unit lead who knows to whom each link went, who looks at a page before and after
+one person answers and subtracts. So single-use links are shown once, when they are issued,
+never as a list that shrinks as people answer; a count of 1 to k − 1 responses reads «fewer
+than 5»; and a pooled figure leaves out every survey with 1 to k − 1 responses, so no survey
+suppressed on its own page can be recovered by subtracting another page from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+
+import pytest
+import sqlalchemy as sa
+
+import database
+from questionnaires.item_types import AnswerValue
+from questionnaires.queries import latest_version
+from reporting.gatherings import table_of
+from surveys.models import Gathering, LinkMode, Network, SingleUseLink, Survey, link_digest
+from surveys.operations import submit_response
+from tests.conftest import csrf_of, log_in
+from tests.test_gathering_table import make_network
+
+LINK = re.compile(r"http://localhost/s/[A-Za-z0-9_-]+")
+PSFS = [AnswerValue("activities.activity", 0, None, "Gå"),
+        AnswerValue("activities.score", 0, 3.0, None)]
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def store(app, survey_id: int, how_many: int, answers=PSFS) -> None:
+    with app.app_context():
+        db = database.session()
+        survey = db.get(Survey, survey_id)
+        for _ in range(how_many):
+            submit_response(db, survey, None, secrets.token_urlsafe(18), "nb", answers,
+                            dt.date(2026, 3, 2))
+
+
+@pytest.fixture
+def lead(client, make_survey, make_account):
+    """A unit lead signed in (in English), with an open survey of her unit."""
+    survey = make_survey("psfs", title="Hjemmesykepleien")
+    make_account("enhet@kommune.no", units=(survey.unit_id,))
+    client.set_cookie("lang", "en")
+    assert log_in(client, "enhet@kommune.no").status_code == 303
+    return survey
+
+
+def token_of(client, path: str = "/admin/surveys") -> str:
+    return csrf_of(text_of(client.get(path)))
+
+
+def create_single_use(app, client, lead, count: int):
+    with app.app_context():
+        version = latest_version(database.session(), "psfs").id
+    data = {"csrf_token": token_of(client), "questionnaire_version": str(version),
+            "unit": str(lead.unit_id), "gathering": "", "title": "Engangslenker",
+            "period_label": "", "phase": "none", "opens_on": "", "closes_on": "",
+            "invited": "", "layout": "sections", "link_mode": "single_use",
+            "link_count": str(count)}
+    return client.post("/admin/surveys/new", data=data)
+
+
+def newest_survey(app) -> int:
+    with app.app_context():
+        return database.session().scalar(sa.select(sa.func.max(Survey.id)))
+
+
+# --- 1. The links are shown once, when they are issued ---------------------------------------
+
+def test_links_are_shown_once_when_issued_and_never_again(app, client, lead):
+    issued = create_single_use(app, client, lead, 3)
+    assert issued.status_code == 200
+    assert "no-store" in issued.headers["Cache-Control"]
+    links = sorted(set(LINK.findall(text_of(issued))))
+    assert len(links) == 3
+    survey_id = newest_survey(app)
+    page = text_of(client.get(f"/admin/surveys/{survey_id}"))
+    assert "3 single-use links issued, 0 used." in page
+    assert not LINK.findall(page)
+    # No list of the links (which once dropped the used ones) can be fetched afterwards.
+    assert client.get(f"/admin/surveys/{survey_id}/links.csv").status_code in (404, 405)
+    assert client.get(f"/admin/surveys/{survey_id}/slips?lang=en").status_code in (404, 405)
+
+
+def test_the_issued_links_download_as_csv_and_print_as_slips_from_the_issuing_page(
+        app, client, lead):
+    issued = text_of(create_single_use(app, client, lead, 12))
+    survey_id = newest_survey(app)
+    tokens = re.search(r'name="tokens" value="([^"]*)"', issued)
+    posted = {"csrf_token": csrf_of(issued), "tokens": tokens.group(1)}
+    response = client.post(f"/admin/surveys/{survey_id}/links.csv", data=posted)
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["number", "link"] and len(rows) == 13
+    assert sorted(row[1] for row in rows[1:]) == sorted(set(LINK.findall(issued)))
+    slips = client.post(f"/admin/surveys/{survey_id}/slips", data={**posted, "lang": "en"})
+    assert slips.status_code == 200 and "no-store" in slips.headers["Cache-Control"]
+    assert text_of(slips).count('class="slip"') == 12
+    assert rows[1][1] in text_of(slips)
+    bad = client.post(f"/admin/surveys/{survey_id}/links.csv",
+                      data={**posted, "tokens": "<script>"})
+    assert bad.status_code == 400
+
+
+def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
+    old = sorted(set(LINK.findall(text_of(create_single_use(app, client, lead, 3)))))
+    survey_id = newest_survey(app)
+    used = old[0].rsplit("/", 1)[1]
+    store_through_link(app, survey_id, used)
+    page = text_of(client.get(f"/admin/surveys/{survey_id}"))
+    assert "3 single-use links issued, fewer than 5 used." in page
+    fresh = client.post(f"/admin/surveys/{survey_id}/links",
+                        data={"csrf_token": csrf_of(page), "count": "2", "replace": "y"})
+    assert fresh.status_code == 200 and "no-store" in fresh.headers["Cache-Control"]
+    new = set(LINK.findall(text_of(fresh)))
+    assert len(new) == 2 and not new & set(old)
+    # The unused old links stop working, and answer like the used one: no way to tell them
+    # apart, and «used» counts all three, whoever answered.
+    for link in old:
+        assert client.get(link.replace("http://localhost", "")).status_code == 410
+    page = text_of(client.get(f"/admin/surveys/{survey_id}"))
+    assert "5 single-use links issued, fewer than 5 used." in page
+
+
+def test_more_links_keep_the_earlier_ones_working(app, client, lead):
+    old = sorted(set(LINK.findall(text_of(create_single_use(app, client, lead, 2)))))
+    survey_id = newest_survey(app)
+    more = client.post(f"/admin/surveys/{survey_id}/links",
+                       data={"csrf_token": token_of(client), "count": "2"})
+    assert more.status_code == 200 and len(set(LINK.findall(text_of(more)))) == 2
+    for link in old:
+        assert client.get(link.replace("http://localhost", "")).status_code == 200
+    assert "4 single-use links issued, 0 used." in text_of(client.get(
+        f"/admin/surveys/{survey_id}"))
+
+
+def store_through_link(app, survey_id: int, token: str) -> None:
+    with app.app_context():
+        db = database.session()
+        # as `surveys.operations` uses a link: its digest's row goes, the use is counted
+        link = db.scalars(sa.select(SingleUseLink).filter_by(
+            token_digest=link_digest(app.secret_key, token))).one()
+        db.delete(link)
+        db.get(Survey, survey_id).links_used += 1
+        db.commit()
+    store(app, survey_id, 1)
+
+
+# --- 2. Counts of 1 to k − 1 read «fewer than 5» ---------------------------------------------
+
+COUNT_CELL = re.compile(r'<td class="num">([^<]*)</td>')
+
+
+@pytest.mark.parametrize("path", ["/admin/surveys", "/admin/", "/admin/units/{unit}"])
+def test_lists_say_fewer_than_five(app, client, lead, path):
+    store(app, lead.id, 3)
+    html = text_of(client.get(path.format(unit=lead.unit_id)))
+    assert COUNT_CELL.findall(html) == ["fewer than 5"]
+
+
+@pytest.mark.parametrize(("responses", "shown"), [(0, "0"), (5, "5")])
+def test_none_and_enough_are_counted(app, client, lead, responses, shown):
+    store(app, lead.id, responses)
+    assert COUNT_CELL.findall(text_of(client.get("/admin/surveys"))) == [shown]
+
+
+def test_survey_page_and_delete_page_say_no_number_below_five(app, client, lead):
+    store(app, lead.id, 3)
+    page = text_of(client.get(f"/admin/surveys/{lead.id}"))
+    assert re.search(r"<dt>Responses</dt>\s*<dd>fewer than 5", page)
+    delete = text_of(client.get(f"/admin/surveys/{lead.id}/responses/delete"))
+    assert "3 responses" not in delete and 'data-count="3"' not in delete
+    assert "Fewer than 5 responses will be deleted" in delete
+
+
+def test_the_api_list_suppresses_below_five(app, lead):
+    from analytics.small_groups import SmallGroups
+    from api.objects import survey as api_survey
+
+    with app.app_context():
+        found = database.session().get(Survey, lead.id)
+        shown = api_survey(found, 3, SmallGroups(5), dt.date(2026, 3, 2), "en")
+    assert shown.responses is None and shown.suppressed
+
+
+# --- 4. Pooled gathering figures leave out surveys with 1 to k − 1 responses -----------------
+
+def gathering_with(app, name: str, sizes: list[int]) -> tuple[int, list[int]]:
+    """One network, one gathering, a «samling» survey per size; returns (network, surveys)."""
+    with app.app_context():
+        db = database.session()
+        network = make_network(db, name)
+        gathering = Gathering(network=network, number=1)
+        db.add(gathering)
+        surveys = [Survey(title=f"Samling 1 del {i}", questionnaire=latest_version(db, "samling"),
+                          gathering=gathering, invited=10, link_mode=LinkMode.OPEN)
+                   for i, _ in enumerate(sizes)]
+        db.add_all(surveys)
+        db.commit()
+        ids = [s.id for s in surveys]
+        for survey, size, value in zip(surveys, sizes, (1, 5), strict=False):
+            for _ in range(size):
+                submit_response(db, survey, None, secrets.token_urlsafe(18), "nb",
+                                [AnswerValue("nytte_totalt", 0, float(value), None)],
+                                dt.date(2026, 3, 2))
+        return network.id, ids
+
+
+def table(app, network_id: int):
+    with app.test_request_context():
+        return table_of(database.session().get(Network, network_id), "en")
+
+
+def test_the_gathering_table_leaves_out_a_survey_with_three_responses(app):
+    network_id, (seven, three) = gathering_with(app, "Vest", [7, 3])
+    alone_id, _ = gathering_with(app, "Nord", [7])
+    pooled, alone = table(app, network_id), table(app, alone_id)
+    assert pooled.blocks == alone.blocks
+    assert [(c.responses, c.invited, c.rate) for c in pooled.columns] == [
+        (c.responses, c.invited, c.rate) for c in alone.columns] == [(7, 10, 0.7)]
+    assert [c.left_out for c in pooled.columns] == [1]
+    with app.app_context():
+        db = database.session()
+        submit_response(db, db.get(Survey, three), None, secrets.token_urlsafe(18), "nb",
+                        [AnswerValue("nytte_totalt", 0, 5.0, None)], dt.date(2026, 3, 3))
+    assert table(app, network_id) == pooled
+
+
+def test_the_network_overview_leaves_out_a_baseline_survey_with_three_responses():
+    from analytics.small_groups import SmallGroups
+    from reporting.network_overview import PhaseCell, phase_cell
+
+    rule = SmallGroups(5)
+    assert phase_cell((7, 3), rule) == phase_cell((7, 4), rule) == PhaseCell(True, 7)
+    assert phase_cell((3, 4), rule) == PhaseCell(True, None)  # «Yes, fewer than 5»
+    assert phase_cell((), rule) == phase_cell((0,), rule) == PhaseCell(False, None)
+    assert phase_cell((5, 0), rule) == PhaseCell(True, 5)
