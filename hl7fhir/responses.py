@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 import database
 from hl7fhir import terms as t
 from hl7fhir.questionnaire_export import FixedTexts
 from questionnaires import schema as s
-from surveys.models import Answer, FollowUpCode, Response, Survey
+from surveys.models import Answer, Response, Survey
 from surveys.queries import is_free_text, response_pages
 
 Displays = dict[str, dict[str, str]]  # language → code → display
@@ -204,7 +204,8 @@ def _answers(connection: sa.Connection,
     rows = connection.execute(
         sa.select(sa.cast(Answer.response_id, sa.String), Answer.item, Answer.position,
                   Answer.value_num, Answer.value_text)
-        .where(Answer.response_id.in_([r.id for r in batch])).order_by(Answer.id))
+        .where(Answer.response_id.in_([r.id for r in batch]))
+        .order_by(Answer.item, Answer.position, Answer.value_text, Answer.value_num))
     for key, item, position, number, text in rows:
         value = text if text is not None else number
         if value is None:
@@ -217,13 +218,9 @@ def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[Sequence[sa.Row]]:
     """The survey's responses in (date, id) order with their pair ids, a page at a time;
     keyset pages as the CSV export reads them (`surveys.queries.response_pages`)."""
-    baseline_code, follow_up_code = aliased(FollowUpCode), aliased(FollowUpCode)
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
                        Response.submitted_on, Response.language, Response.source,
-                       Response.is_follow_up,
-                       baseline_code.pair_id.label("baseline_pair"),
-                       follow_up_code.pair_id.label("follow_up_pair"))
-             .outerjoin(baseline_code, baseline_code.baseline_id == Response.id)
-             .outerjoin(follow_up_code, follow_up_code.follow_up_id == Response.id)
+                       Response.is_follow_up, Response.pair_id.label("baseline_pair"),
+                       Response.pair_id.label("follow_up_pair"))
              .where(Response.survey_id == survey_id))
     return response_pages(connection, query, batch_size)

@@ -34,8 +34,8 @@ from questionnaires.answering import Answering
 from respond.views import bp, render_page, switched_language
 from surveys import code_handover, follow_up_codes, guess_limits, handout
 from surveys.follow_up_codes import CodeProblem
-from surveys.follow_up_queries import find_code, survey_for_token
-from surveys.models import FollowUpCode, Survey
+from surveys.follow_up_queries import FollowUpCode, find_code, survey_for_token
+from surveys.models import Survey
 from surveys.operations import Outcome, submit_follow_up
 from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
@@ -269,7 +269,7 @@ def follow_up_submit(token: str, code: str):
         return _render(survey, code, answering, form, status=422)
     answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
                                            answering.answers(form))
-    outcome = submit_follow_up(database.session(), survey, row.id, key, lang, answers, today())
+    outcome = submit_follow_up(database.session(), survey, row, key, lang, answers, today())
     if outcome is Outcome.CODE_USED:
         raise FriendlyError(410, str(USED_CODE))
     return redirect(url_for(".thanks", token=survey.public_token), code=303)

@@ -7,6 +7,7 @@ is half-saved, and back navigation keeps what was answered.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -31,13 +32,13 @@ from questionnaires.item_types import AnswerValue
 from respond import rendering
 from surveys import code_handover
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
-from surveys.models import Survey
+from surveys.models import Survey, new_token
 from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import answering_for
 from surveys.queries import LinkTarget, find_link
 from util.dates import today
 from util.secret import app_secret
-from web.errors import render_error
+from web.errors import FriendlyError, render_error
 from web.i18n import current_language, remember_language
 from web.security import csrf
 
@@ -70,14 +71,29 @@ def _database_down(_exc: Exception):
     return html, status, {"Retry-After": "10"}
 
 
+_TOKEN_LENGTH = len(new_token())
+_TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
+
+
+def _not_open() -> FriendlyError:
+    """A link that is not open: used, unknown or closed look alike, so the page reveals
+    nothing, and says whom to ask."""
+    return FriendlyError(410, str(_l(
+        "The link may have been used already, or the survey has closed. If you think you "
+        "should be able to answer, ask the person or service that gave you the link.")))
+
+
 def _open_target(token: str) -> LinkTarget:
+    """The survey a token opens. A token shaped like ours that is not found is a used
+    single-use link (a used link leaves no row) or an unknown one: both are 410, alike.
+    Anything else is a link written wrong: 404, «check the link»."""
     target = find_link(database.session(), token)
     if target is None:
+        if len(token) == _TOKEN_LENGTH and set(token) <= _TOKEN_CHARACTERS:
+            raise _not_open()
         abort(404)
-    if not target.survey.accepts_answers(today()) or (
-        target.single_use is not None and target.single_use.used
-    ):
-        abort(410)
+    if not target.survey.accepts_answers(today()):
+        raise _not_open()
     return target
 
 
@@ -129,10 +145,11 @@ def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue]
                               current_language(), answers, today(), follow_up=plan,
                               definition=definition)
     if outcome is Outcome.LINK_USED:
-        abort(410)
+        raise _not_open()
     if plan is not None:
         return _to_code_page(survey, key)
-    return redirect(url_for(".thanks", token=_token()), code=303)
+    # under the survey's own token: a used single-use link is gone (`SingleUseLink`)
+    return redirect(url_for(".thanks", token=survey.public_token), code=303)
 
 
 def _to_code_page(survey: Survey, submission_key: str):

@@ -30,8 +30,8 @@ from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguag
 from surveys import auth, follow_up_codes, handout
 from surveys import survey_admin_operations as ops
 from surveys.follow_up_codes import CodeProblem
-from surveys.follow_up_queries import find_code
-from surveys.models import FollowUpCode, ResponseSource, Survey
+from surveys.follow_up_queries import FollowUpCode, find_code
+from surveys.models import ResponseSource, Survey
 from surveys.operations import Outcome, submit_follow_up
 from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
@@ -131,7 +131,7 @@ def _store_scores(survey: Survey, code_form: PaperCodeForm, row: FollowUpCode,
                             status=422)
     answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
                                            qforms.collect_answers(definition, form))
-    outcome = submit_follow_up(database.session(), survey, row.id, key,
+    outcome = submit_follow_up(database.session(), survey, row, key,
                                language.language.data, answers, today(),
                                source=ResponseSource.PAPER)
     if outcome is Outcome.CODE_USED:

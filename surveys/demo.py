@@ -205,7 +205,7 @@ def _follow_up(db: Session, survey: Survey, definition: s.Definition, baseline_k
     answers = [AnswerValue(key, activity.position, float(min(10, max(0, (
         activity.score or 0) + rng.choice([-1, 0, 1, 2, 2, 3, 3, 4, 5])))), None)
         for activity in baseline_activities(db, definition, row.baseline_id)]
-    submit_follow_up(db, survey, row.id, secrets.token_urlsafe(18), "nb", answers, day)
+    submit_follow_up(db, survey, row, secrets.token_urlsafe(18), "nb", answers, day)
 
 
 def _row_value(item: s.Item, definition: s.Definition, rng: random.Random):

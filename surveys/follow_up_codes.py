@@ -7,8 +7,10 @@ forgiving: lower case, spaces and hyphens are accepted.
 The code is derived from the baseline's random submission key with a keyed hash (HMAC with
 the app's secret key) rather than drawn anew. A double tap or a reload of the baseline's
 last page arrives with the same submission key, so the page after it can show the same
-code again instead of losing it. Only a keyed digest of the code is stored: without the
-secret key, the table does not tell which code belongs to which answers.
+code again instead of losing it. No row is kept for a code: the baseline and its follow-up
+carry the same pair id, a keyed digest of the code (`pair_id`), so without the secret key
+the database does not tell which code belongs to which answers, and no code row exists
+whose transaction, id or place on disk could be matched with a response.
 
 The addresses the app itself hands out for a code (the thank-you page, the slip, the QR
 code's link) carry a short signature, `?s=`. A signed address skips the limit on guessing
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import uuid
 from typing import Any
 
 from flask import url_for
@@ -46,6 +49,13 @@ def digest(secret: str, survey_id: int, code: str) -> str:
     code from another survey is simply unknown here."""
     message = f"follow-up-digest:{survey_id}:{code}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def pair_id(secret: str, survey_id: int, code: str) -> uuid.UUID:
+    """The pair id that a code's baseline and follow-up carry: the first 128 bits of the
+    code's keyed digest (so the codes given before pair ids existed, stored as digests,
+    became pair ids without knowing the codes)."""
+    return uuid.UUID(hex=digest(secret, survey_id, code)[:32])
 
 
 SIGNATURE_LENGTH = 16  # hex characters: 64 bits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -11,41 +12,58 @@ from sqlalchemy.orm import Session, aliased
 from analytics.paired import Pair
 from questionnaires import schema as s
 from surveys import follow_up_codes
-from surveys.models import Answer, FollowUpCode, Response, SingleUseLink, Survey
+from surveys.models import Answer, Response, Survey
 from surveys.queries import with_questionnaire
 
 MAX_CODE_ATTEMPTS = 5  # how many derived codes a baseline may have tried (see operations)
 
 
 def survey_for_token(db: Session, token: str) -> Survey | None:
-    """The survey of a public or single-use token, whatever its link mode or use.
+    """The survey of its own (public) token, whatever its link mode.
 
-    Follow-up pages and thank-you pages belong to the survey rather than to one link: a
-    single-use link is used up by the baseline, yet its follow-up must still open.
+    Follow-up and thank-you pages belong to the survey rather than to one link: a
+    single-use link is gone once used, so they are reached under the survey's token.
     """
     if not 20 <= len(token) <= 64:
         return None
-    survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
-    if survey is not None:
-        return survey
-    return db.scalars(sa.select(Survey).join(SingleUseLink).where(
-        SingleUseLink.token == token)).first()
+    return db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
 
 
-def code_digest_taken(db: Session, digest: str) -> bool:
-    return (db.scalar(sa.select(sa.func.count()).select_from(FollowUpCode).filter_by(
-        code_digest=digest)) or 0) > 0
+@dataclass(frozen=True)
+class FollowUpCode:
+    """What a code opens: its pair, the baseline, the follow-up if given, the date due.
+
+    Not a row of its own (see `surveys.follow_up_codes`): read from the two responses that
+    carry the code's pair id.
+    """
+
+    pair_id: uuid.UUID
+    baseline_id: uuid.UUID
+    follow_up_id: uuid.UUID | None
+    due_on: dt.date
+
+
+def code_taken(db: Session, survey_id: int, pair: uuid.UUID) -> bool:
+    return (db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
+        survey_id=survey_id, pair_id=pair)) or 0) > 0
 
 
 def find_code(db: Session, secret: str, survey_id: int, code: str) -> FollowUpCode | None:
-    """The code's row in this survey, or None (a code of another survey is unknown here)."""
-    digest = follow_up_codes.digest(secret, survey_id, code)
-    return db.scalars(sa.select(FollowUpCode).filter_by(code_digest=digest)).first()
+    """The code's pair in this survey, or None (a code of another survey is unknown here)."""
+    pair = follow_up_codes.pair_id(secret, survey_id, code)
+    rows = db.execute(sa.select(Response.id, Response.is_follow_up, Response.due_on,
+                                Response.submitted_on)
+                      .filter_by(survey_id=survey_id, pair_id=pair)).all()
+    baseline = next((r for r in rows if not r.is_follow_up), None)
+    if baseline is None:
+        return None
+    follow_up = next((r.id for r in rows if r.is_follow_up), None)
+    return FollowUpCode(pair, baseline.id, follow_up, baseline.due_on or baseline.submitted_on)
 
 
 def baseline_code(db: Session, secret: str, survey_id: int,
                   submission_key: str) -> tuple[str, FollowUpCode] | None:
-    """The code (and its row) given to the baseline stored with this submission key.
+    """The code (and its pair) given to the baseline stored with this submission key.
 
     Derived again from the key, as when it was stored; a derived code that belongs to
     another baseline (a collision skipped at the time) is passed over.
@@ -111,19 +129,18 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     score_key = f"{group.id}.{score.id}"
     base, follow = aliased(Response), aliased(Response)
     linked = db.execute(
-        sa.select(FollowUpCode.pair_id, base.id, base.submitted_on, follow.id,
-                  follow.submitted_on)
-        .join(base, base.id == FollowUpCode.baseline_id)
-        .join(follow, follow.id == FollowUpCode.follow_up_id)
-        .where(FollowUpCode.survey_id == survey_id)
-        .order_by(base.submitted_on, FollowUpCode.pair_id)
+        sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on)
+        .join(follow, sa.and_(follow.survey_id == base.survey_id,
+                              follow.pair_id == base.pair_id, follow.is_follow_up))
+        .where(base.survey_id == survey_id, base.is_follow_up.is_(False))
+        .order_by(base.submitted_on, base.pair_id)
     ).all()
     scores: dict[uuid.UUID, dict[int, float]] = {}
     score_rows = db.execute(
         sa.select(Answer.response_id, Answer.position, Answer.value_num)
-        .join(FollowUpCode, sa.or_(Answer.response_id == FollowUpCode.baseline_id,
-                                   Answer.response_id == FollowUpCode.follow_up_id))
-        .where(FollowUpCode.survey_id == survey_id, Answer.survey_id == survey_id,
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.survey_id == survey_id, Response.pair_id.is_not(None),
+               Answer.survey_id == survey_id,
                Answer.item == score_key, Answer.value_num.is_not(None)))
     for response_id, position, value in score_rows:
         if value is not None:  # always so (see the query); said again for the type
@@ -135,19 +152,23 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     return found
 
 
-def _pair_label(pair_id: uuid.UUID) -> str:
-    """The pair id as exports show it: random, short enough for a spreadsheet."""
-    return pair_id.hex[:12]
+def _pair_label(pair_id: uuid.UUID | None) -> str:
+    """The pair id as exports show it: random, short enough for a spreadsheet. (Never None
+    here: the pairs are joined on it; the column may be empty for responses without one.)"""
+    return pair_id.hex[:12] if pair_id is not None else ""
 
 
 def pair_activity_labels(db: Session, definition: s.Definition,
                          survey_id: int) -> dict[tuple[str, int], str]:
     """(pair id, position) → the activity the user named, for the unit's own export."""
     group, label, _score = definition.follow_up_items()
+    base, follow = aliased(Response), aliased(Response)
     rows = db.execute(
-        sa.select(FollowUpCode.pair_id, Answer.position, Answer.value_text)
-        .join(Answer, Answer.response_id == FollowUpCode.baseline_id)
-        .where(FollowUpCode.survey_id == survey_id, FollowUpCode.follow_up_id.is_not(None),
+        sa.select(base.pair_id, Answer.position, Answer.value_text)
+        .join(Answer, Answer.response_id == base.id)
+        .join(follow, sa.and_(follow.survey_id == base.survey_id,
+                              follow.pair_id == base.pair_id, follow.is_follow_up))
+        .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
                Answer.item == f"{group.id}.{label.id}"))
     return {(_pair_label(pair_id), position): text or "" for pair_id, position, text in rows}
 

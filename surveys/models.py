@@ -3,14 +3,17 @@
 Two rules are kept in the schema itself rather than in code alone:
 - a response stores answers, language, questionnaire version and a date, and nothing that
   could identify the person (no IP, user agent, time of day or link);
-- the record that a single-use link was used has no key or timestamp joining it to the
-  response it produced (see `SingleUseLink`).
+- nothing joins a single-use link or a follow-up code to the response it produced: no key,
+  no timestamp, no shared transaction, no serial id (see `SingleUseLink` and
+  `surveys.follow_up_codes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import hmac
 import secrets
 import uuid
 from typing import Literal
@@ -148,6 +151,9 @@ class Survey(Base):
     # its run chart is split into before and after (`analytics.spc.split_at`).
     change_on: Mapped[dt.date | None]
     change_note: Mapped[str | None] = mapped_column(sa.String(200))
+    # Single-use links used so far: counted in the transaction that uses up the link, never
+    # in the response's, so «issued N, used M» needs no used link to be kept.
+    links_used: Mapped[int] = mapped_column(default=0, server_default="0")
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -190,17 +196,24 @@ class Survey(Base):
 
 
 class SingleUseLink(Base):
-    """A link that closes after one submission.
+    """A single-use link not used yet: only a keyed digest of its token (`link_digest`).
 
-    Deliberately no timestamp and no reference to a response: knowing which link a
-    person was handed must never lead to what they answered.
+    Using the link DELETEs this row, in a transaction of its own that ends before the
+    response's begins (`surveys.operations.submit_response`), and counts the use on the
+    survey (`Survey.links_used`). So a used link leaves no row whose transaction id, place
+    on disk or key could be matched with its response, and the table alone does not give
+    back the links a unit lead handed out: those are shown once, when issued.
     """
 
     __tablename__ = "single_use_links"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
-    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
-    used: Mapped[bool] = mapped_column(default=False)
+
+
+def link_digest(secret: str, token: str) -> str:
+    """What is stored for a single-use token: an HMAC with the app's secret key."""
+    return hmac.new(secret.encode(), f"single-use-link:{token}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 class ResponseSource(enum.StrEnum):
@@ -220,6 +233,7 @@ class Response(Base):
     __tablename__ = "responses"
     __table_args__ = (
         sa.UniqueConstraint("survey_id", "submission_key", name="uq_responses_submission"),
+        sa.UniqueConstraint("survey_id", "pair_id", "is_follow_up", name="uq_responses_pair"),
         sa.CheckConstraint("language IN ('nb', 'nn', 'en')", name="language_known"),
     )
 
@@ -235,6 +249,11 @@ class Response(Base):
     )
     submission_key: Mapped[str] = mapped_column(sa.String(64))
     is_follow_up: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A PSFS baseline and its follow-up share a pair id, derived from the follow-up code
+    # with the secret key (`surveys.follow_up_codes.pair_id`): one baseline and one
+    # follow-up per pair. `due_on` is the follow-up date suggested to a baseline.
+    pair_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    due_on: Mapped[dt.date | None]
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
@@ -243,15 +262,16 @@ class Response(Base):
 class Answer(Base):
     """One answer value: a number for scales, integers and checklists, text otherwise.
 
-    One row per value lets SQL aggregate an item over many responses (AVG, COUNT, GROUP
-    BY) with the (survey_id, item) index. `position` numbers the rows of a repeating group.
+    The id is random, like the response's: a serial id would number the submissions in
+    the order they came. One row per value lets SQL aggregate an item over many responses
+    (AVG, COUNT, GROUP BY) with the (survey_id, item) index. `position` numbers the rows
+    of a repeating group.
     """
 
     __tablename__ = "answers"
     __table_args__ = (sa.Index("ix_answers_survey_item", "survey_id", "item"),)
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-                                    primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
     response_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
     )
@@ -261,27 +281,6 @@ class Answer(Base):
     value_num: Mapped[float | None] = mapped_column(sa.Double)  # as migrated; see ScoreTally
     value_text: Mapped[str | None] = mapped_column(sa.Text)
     response: Mapped[Response] = relationship(back_populates="answers")
-
-
-class FollowUpCode(Base):
-    """The link between a baseline and its follow-up, reached by a code the user keeps.
-
-    Only a keyed digest of the code is stored (see `surveys.follow_up_codes`): the table
-    alone does not tell which code, written in a journal, belongs to which answers. The
-    pair id is random and is what exports show, never the code. A code serves exactly
-    one follow-up: `follow_up_id` is set once, by a conditional UPDATE.
-    """
-
-    __tablename__ = "follow_up_codes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
-    code_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    pair_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True, default=uuid.uuid4)
-    baseline_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
-    follow_up_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="SET NULL"), unique=True)
-    due_on: Mapped[dt.date]
 
 
 class GuessFailure(Base):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -16,16 +18,18 @@ from database import rowcount
 from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue
 from surveys import follow_up_codes, tallies
-from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, code_digest_taken
+from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, FollowUpCode, code_taken
 from surveys.models import (
     Answer,
-    FollowUpCode,
     Response,
     ResponseSource,
     SingleUseLink,
     Survey,
+    link_digest,
+    new_token,
 )
 from surveys.queries import submission_exists
+from util.secret import app_secret
 
 
 class Outcome(enum.Enum):
@@ -65,39 +69,88 @@ def submit_response(
     follow_up: FollowUpPlan | None = None,
     definition: s.Definition | None = None,
 ) -> Outcome:
-    """Store one response exactly once, and use up its single-use link in the same commit.
+    """Store one response exactly once; a single-use link is used up first, on its own.
 
-    With a `follow_up` plan the response is a baseline and gets its follow-up code in the
-    same commit (`surveys.queries.baseline_code` finds the code again afterwards). The
-    survey's tallies (`surveys.tallies`) count the response in the same commit too, so
-    the results never count a response that was not stored, nor miss one that was.
+    The link's row is deleted, and its use counted, in a transaction that commits before
+    the response's begins (`_use_link`): nothing the database keeps for a link (a row, a
+    transaction id, a place on disk) can then be matched with the response. The price: a
+    crash between the two commits loses that answer, and the respondent sees the link as
+    used; when storing fails with the database still reachable, the link is put back.
+
+    With a `follow_up` plan the response is a baseline and carries its code's pair id
+    (`surveys.follow_up_codes.pair_id`). The survey's tallies count the response in the
+    response's commit, so the results never count a response that was not stored.
 
     A double tap, a back-button resubmit or a retry after a lost connection carries the
     same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
-    The single-use link is claimed with a conditional UPDATE, so two racing posts cannot
-    both use it. On SQLite the request's reads are ended first (`_end_reads`).
-    `definition` saves parsing the survey's version again when the caller has it.
+    On SQLite the request's reads are ended first (`_end_reads`).
     """
     survey_id, version_id = survey.id, survey.questionnaire_version_id
     definition, answers = definition or survey.questionnaire.definition, list(answers)
-    link_id = single_use.id if single_use is not None else None
+    digest = single_use.token_digest if single_use is not None else None
     _end_reads(db)
-    if link_id is not None and not _claim_link(db, link_id):
-        db.rollback()
-        if submission_exists(db, survey_id, submission_key):
-            return Outcome.ALREADY_STORED
-        return Outcome.LINK_USED
+    if digest is not None and not _use_link(db, survey_id, digest):
+        return _link_gone(db, survey_id, submission_key)
     try:
         # the response first: a write starts the transaction (see `_end_reads`)
         response_id = _insert_response(db, survey_id, version_id, submission_key, language,
                                        answers, today, source, is_follow_up=False)
         if follow_up is not None:
-            db.add(_new_code(db, survey_id, response_id, submission_key, follow_up))
+            _give_code(db, survey_id, response_id, submission_key, follow_up)
         tallies.count_response(db, survey_id, definition, answers)
         db.commit()
     except IntegrityError as error:
         return _after_conflict(db, survey_id, submission_key, error)
+    except Exception:
+        if digest is not None:
+            _put_link_back(db, survey_id, digest)
+        raise
     return Outcome.STORED
+
+
+def _use_link(db: Session, survey_id: int, digest: str) -> bool:
+    """Delete the link's row and count its use, in a commit of their own; False when the
+    link was used already (a racing post deleted it first: the DELETE waits for it)."""
+    links = cast(sa.Table, SingleUseLink.__table__)  # Core: the ORM's DELETE may not count
+    deleted = rowcount(db.execute(sa.delete(links).where(
+        links.c.token_digest == digest))) == 1
+    if not deleted:
+        db.rollback()
+        return False
+    db.execute(sa.update(Survey).where(Survey.id == survey_id)
+               .values(links_used=Survey.links_used + 1))
+    db.commit()
+    return True
+
+
+def _put_link_back(db: Session, survey_id: int, digest: str) -> None:
+    """After a failed store, give the link back (a new row, in a transaction of its own)
+    so the respondent can send again; if the database is gone, the answer is lost."""
+    try:
+        db.rollback()
+        db.execute(sa.insert(SingleUseLink).values(token_digest=digest, survey_id=survey_id))
+        db.execute(sa.update(Survey).where(Survey.id == survey_id)
+                   .values(links_used=Survey.links_used - 1))
+        db.commit()
+    except Exception:  # noqa: BLE001 - the original error is what the caller must see
+        db.rollback()
+
+
+LINK_RACE_WAIT = 2.0  # seconds a post on a just-used link waits for its twin to be stored
+
+
+def _link_gone(db: Session, survey_id: int, submission_key: str) -> Outcome:
+    """The link was used: by this very submission (a double tap, whose twin may still be
+    storing the response) or by another. Waits a moment for the twin before saying so."""
+    db.rollback()
+    deadline = time.monotonic() + LINK_RACE_WAIT
+    while True:
+        if submission_exists(db, survey_id, submission_key):
+            return Outcome.ALREADY_STORED
+        db.rollback()
+        if time.monotonic() >= deadline:
+            return Outcome.LINK_USED
+        time.sleep(0.1)
 
 
 def _end_reads(db: Session) -> None:
@@ -115,7 +168,8 @@ _INSERT_ANSWERS = sa.insert(Answer)
 
 def _insert_response(db: Session, survey_id: int, version_id: int, submission_key: str,
                      language: str, answers: Sequence[AnswerValue], today: dt.date,
-                     source: ResponseSource, is_follow_up: bool) -> uuid.UUID:
+                     source: ResponseSource, is_follow_up: bool,
+                     pair_id: uuid.UUID | None = None) -> uuid.UUID:
     """Store a response and its answers with two Core statements, the answers in one
     executemany: the ORM's unit of work took about half the CPU of storing a response
     (`bench/load.py`), and nothing here needs the objects afterwards. Only what the domain
@@ -124,10 +178,11 @@ def _insert_response(db: Session, survey_id: int, version_id: int, submission_ke
     db.execute(_INSERT_RESPONSE, {
         "id": response_id, "survey_id": survey_id, "questionnaire_version_id": version_id,
         "language": language, "submitted_on": today, "source": source,
-        "submission_key": submission_key, "is_follow_up": is_follow_up})
+        "submission_key": submission_key, "is_follow_up": is_follow_up,
+        "pair_id": pair_id})
     if answers:
         db.execute(_INSERT_ANSWERS, [
-            {"response_id": response_id, "survey_id": survey_id, "item": a.item,
+            {"id": uuid.uuid4(), "response_id": response_id, "survey_id": survey_id, "item": a.item,
              "position": a.position, "value_num": a.value_num, "value_text": a.value_text}
             for a in answers])
     return response_id
@@ -143,70 +198,71 @@ def _after_conflict(db: Session, survey_id: int, submission_key: str,
     raise error
 
 
-def _new_code(db: Session, survey_id: int, baseline_id: uuid.UUID, submission_key: str,
-              plan: FollowUpPlan) -> FollowUpCode:
-    """The follow-up code row of a new baseline: the first derived code not yet taken."""
+def _give_code(db: Session, survey_id: int, baseline_id: uuid.UUID, submission_key: str,
+               plan: FollowUpPlan) -> None:
+    """Give a new baseline the first derived code whose pair is not taken: its pair id and
+    due date go on the response itself, and no row is kept for the code."""
     for attempt in range(MAX_CODE_ATTEMPTS):
         code = follow_up_codes.derive(plan.secret, survey_id, submission_key, attempt)
-        digest = follow_up_codes.digest(plan.secret, survey_id, code)
-        if not code_digest_taken(db, digest):
-            return FollowUpCode(survey_id=survey_id, code_digest=digest,
-                                baseline_id=baseline_id, due_on=plan.due_on)
+        pair = follow_up_codes.pair_id(plan.secret, survey_id, code)
+        if not code_taken(db, survey_id, pair):
+            db.execute(sa.update(Response).where(Response.id == baseline_id)
+                       .values(pair_id=pair, due_on=plan.due_on))
+            return
     raise RuntimeError("no free follow-up code; the survey holds implausibly many")
 
 
 def submit_follow_up(
     db: Session,
     survey: Survey,
-    code_id: int,
+    code: FollowUpCode,
     submission_key: str,
     language: str,
     answers: Iterable[AnswerValue],
     today: dt.date,
     source: ResponseSource = ResponseSource.WEB,
 ) -> Outcome:
-    """Store a follow-up and tie it to its baseline's code, once.
+    """Store a follow-up with its baseline's pair id, once.
 
-    The code is claimed with a conditional UPDATE in the same transaction as the response,
-    so two devices posting the same code store one follow-up; the other gets CODE_USED.
-    The same submission arriving twice gives ALREADY_STORED, as for any response.
+    The unique (survey, pair, follow-up) key lets one follow-up per code in, so two
+    devices posting the same code store one; the other gets CODE_USED. The same
+    submission arriving twice gives ALREADY_STORED, as for any response. Nothing but the
+    response is written: no code row shares its transaction.
     """
     survey_id, version_id = survey.id, survey.questionnaire_version_id
     _end_reads(db)
     try:
-        response_id = _insert_response(db, survey_id, version_id, submission_key, language,
-                                       list(answers), today, source, is_follow_up=True)
-        claimed = rowcount(db.execute(
-            sa.update(FollowUpCode)
-            .where(FollowUpCode.id == code_id, FollowUpCode.follow_up_id.is_(None))
-            .values(follow_up_id=response_id)
-        )) == 1
-        if not claimed:
-            db.rollback()
-            return Outcome.CODE_USED
+        _insert_response(db, survey_id, version_id, submission_key, language, list(answers),
+                         today, source, is_follow_up=True, pair_id=code.pair_id)
         db.commit()
-    except IntegrityError as error:
-        return _after_conflict(db, survey_id, submission_key, error)
+    except IntegrityError:
+        db.rollback()
+        if submission_exists(db, survey_id, submission_key):
+            return Outcome.ALREADY_STORED
+        return Outcome.CODE_USED
     return Outcome.STORED
 
 
-def _claim_link(db: Session, link_id: int) -> bool:
-    return rowcount(db.execute(
-        sa.update(SingleUseLink)
-        .where(SingleUseLink.id == link_id, SingleUseLink.used.is_(False))
-        .values(used=True)
-    )) == 1
+@dataclass(frozen=True)
+class IssuedLink:
+    """A new single-use link: its token exists only here, to be shown once (slips, CSV)."""
 
+    token: str
 
 
 MAX_SINGLE_USE_LINKS = 5000
 
 
-def issue_single_use_links(db: Session, survey: Survey, count: int) -> list[SingleUseLink]:
-    """Create `count` new single-use links for a survey (for slips or a CSV)."""
+def issue_single_use_links(db: Session, survey: Survey, count: int,
+                           secret: str | None = None) -> list[IssuedLink]:
+    """Create `count` new single-use links for a survey (for slips or a CSV); only their
+    keyed digests are stored, so the tokens returned are the only copy."""
     if not 1 <= count <= MAX_SINGLE_USE_LINKS:
         raise ValueError(f"count must be between 1 and {MAX_SINGLE_USE_LINKS}")
-    links = [SingleUseLink(survey_id=survey.id) for _ in range(count)]
-    db.add_all(links)
+    key = secret or app_secret()
+    links = [IssuedLink(new_token()) for _ in range(count)]
+    db.execute(sa.insert(SingleUseLink), [
+        {"token_digest": link_digest(key, link.token), "survey_id": survey.id}
+        for link in links])
     db.commit()
     return links

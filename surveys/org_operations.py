@@ -21,7 +21,6 @@ from surveys import access, auth, tallies
 from surveys.account_models import Account
 from surveys.models import (
     Answer,
-    FollowUpCode,
     Gathering,
     Network,
     Organisation,
@@ -169,7 +168,7 @@ def _delete_surveys(db: Session, surveys: sa.Select) -> None:
     if not ids:
         return
     tallies.forget(db, ids)
-    for model, column in ((FollowUpCode, FollowUpCode.survey_id), (Answer, Answer.survey_id),
+    for model, column in ((Answer, Answer.survey_id),
                           (Response, Response.survey_id),
                           (SingleUseLink, SingleUseLink.survey_id), (Survey, Survey.id)):
         db.execute(sa.delete(model).where(column.in_(ids)), execution_options={

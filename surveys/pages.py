@@ -21,8 +21,8 @@ from questionnaires import forms as qforms
 from questionnaires import schema as s
 from questionnaires.answering import Answering, Page
 from questionnaires.follow_up import Translate
-from surveys.follow_up_queries import baseline_activities
-from surveys.models import FollowUpCode, Layout, Response, Survey
+from surveys.follow_up_queries import FollowUpCode, baseline_activities
+from surveys.models import Layout, Response, Survey
 
 __all__ = ["USED_CODE", "Answering", "Page", "answering_for", "follow_up_form", "pages_of",
            "posted_form"]

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session, joinedload
 import database
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
-from surveys.models import Answer, Response, ResponseSource, SingleUseLink, Survey
+from surveys.models import (
+    Answer,
+    Response,
+    ResponseSource,
+    SingleUseLink,
+    Survey,
+    link_digest,
+)
+from util.secret import app_secret
 
 
 @dataclass(frozen=True)
@@ -23,13 +31,15 @@ class LinkTarget:
 
 
 def find_link(db: Session, token: str) -> LinkTarget | None:
-    """Resolve a public or single-use token; None when it is unknown."""
+    """Resolve a public or single-use token; None when it is unknown or used (a used
+    single-use link leaves no row: see `SingleUseLink`)."""
     if not 20 <= len(token) <= 64:
         return None
     survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
     if survey is not None:
         return LinkTarget(survey, None) if survey.link_mode == "open" else None
-    link = db.scalars(sa.select(SingleUseLink).filter_by(token=token)).first()
+    link = db.scalars(sa.select(SingleUseLink).filter_by(
+        token_digest=link_digest(app_secret(), token))).first()
     if link is None:
         return None
     return LinkTarget(db.get_one(Survey, link.survey_id), link)
@@ -64,11 +74,14 @@ def paper_response_count(db: Session, survey_id: int) -> int:
 
 
 def link_counts(db: Session, survey_id: int) -> tuple[int, int]:
-    """(issued, used) single-use links of a survey, in one query."""
-    issued, used = db.execute(
-        sa.select(sa.func.count(), sa.func.count().filter(SingleUseLink.used.is_(True)))
-        .where(SingleUseLink.survey_id == survey_id)).one()
-    return issued or 0, used or 0
+    """(issued, used) single-use links of a survey: the unused rows and the survey's count
+    of used ones (a used link leaves no row)."""
+    unused_links: sa.ScalarSelect[int] = (
+        sa.select(sa.func.count()).select_from(SingleUseLink)
+        .where(SingleUseLink.survey_id == survey_id).scalar_subquery())
+    unused, used = db.execute(sa.select(unused_links, Survey.links_used)
+                              .where(Survey.id == survey_id)).one()
+    return (unused or 0) + (used or 0), used or 0
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,8 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
             sa.select(sa.cast(Answer.response_id, sa.String), Answer.item, Answer.position,
                       Answer.value_num, Answer.value_text)
             .where(Answer.response_id.in_([r.id for r in batch]))
-            .order_by(Answer.id)).all()
+            .order_by(Answer.item, Answer.position, Answer.value_text, Answer.value_num)
+        ).all()
         for response_key, item, position, value_num, text in answers:
             values.setdefault(response_key, {}).setdefault((item, position), []).append(
                 text if text is not None else value_num)

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveys import access, tallies
-from surveys.models import Answer, AnswerTally, FollowUpCode, Response, ScoreTally, Survey
+from surveys.models import Answer, AnswerTally, Response, ScoreTally, Survey
 
 DEFAULT_MONTHS = 36
 SETTING = "RETENTION_MONTHS"  # SURVEY_RETENTION_MONTHS in the environment
@@ -77,12 +77,12 @@ class Expired:
 
 def expired(db: Session, today: dt.date, months: int) -> list[Expired]:
     """Surveys that closed more than `months` months before `today`, take no more
-    follow-ups, and still hold responses, codes or tallies; oldest first.
+    follow-ups, and still hold responses or tallies; oldest first.
 
     A survey already emptied is not listed, so a second run finds nothing to do."""
     cutoff = months_before(today, months)
     has_data = sa.or_(*(sa.exists().where(model.survey_id == Survey.id)
-                        for model in (Response, FollowUpCode, AnswerTally, ScoreTally)))
+                        for model in (Response, AnswerTally, ScoreTally)))
     surveys = [s for s in db.scalars(
         sa.select(Survey).where(Survey.closes_on.is_not(None), Survey.closes_on < cutoff,
                                 has_data).order_by(Survey.closes_on, Survey.id))
@@ -90,9 +90,9 @@ def expired(db: Session, today: dt.date, months: int) -> list[Expired]:
     ids = [s.id for s in surveys]
     responses = _counts(db, ids, Response.is_follow_up.is_(False))
     follow_ups = _counts(db, ids, Response.is_follow_up.is_(True))
-    codes = dict(db.execute(sa.select(FollowUpCode.survey_id, sa.func.count())
-                            .where(FollowUpCode.survey_id.in_(ids))
-                            .group_by(FollowUpCode.survey_id)).all()) if ids else {}
+    # A follow-up code keeps no row of its own: its baseline carries its pair id.
+    codes = _counts(db, ids, sa.and_(Response.is_follow_up.is_(False),
+                                     Response.pair_id.is_not(None)))
     return [Expired(s.id, s.title, s.closes_on or cutoff, responses.get(s.id, 0),
                     follow_ups.get(s.id, 0), codes.get(s.id, 0)) for s in surveys]
 
@@ -107,19 +107,19 @@ def _counts(db: Session, ids: list[int], condition: sa.ColumnElement[bool]) -> d
 
 def delete_expired(db: Session, today: dt.date, months: int, *,
                    dry_run: bool = False) -> list[Expired]:
-    """Delete the responses, answers, follow-up codes and tallies of every expired survey
+    """Delete the responses, answers (and so the follow-up codes, whose pair ids the
+    responses carry) and tallies of every expired survey
     (`expired`), one commit and one audit entry (with no account) per survey, so a run
     that stops half-way leaves each survey either done or untouched. With `dry_run`,
     only say what would be deleted.
 
     The rows go as in `survey_admin_operations.delete_responses` (the staff page's
-    delete): explicitly, not trusting the foreign keys' cascade. Used single-use links stay
-    used; they do not join to any answer."""
+    delete): explicitly, not trusting the foreign keys' cascade. Used single-use links are
+    already gone (only `Survey.links_used` counts them); they never joined to any answer."""
     found = expired(db, today, months)
     if dry_run:
         return found
     for survey in found:
-        db.execute(sa.delete(FollowUpCode).where(FollowUpCode.survey_id == survey.survey_id))
         db.execute(sa.delete(Answer).where(Answer.survey_id == survey.survey_id))
         db.execute(sa.delete(Response).where(Response.survey_id == survey.survey_id))
         tallies.forget(db, [survey.survey_id])

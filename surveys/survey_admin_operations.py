@@ -17,16 +17,7 @@ from database import rowcount
 from surveys import access, tallies
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import (
-    Answer,
-    FollowUpCode,
-    Layout,
-    LinkMode,
-    Phase,
-    Response,
-    SingleUseLink,
-    Survey,
-)
+from surveys.models import Answer, Layout, LinkMode, Phase, Response, SingleUseLink, Survey
 from surveys.operations import issue_single_use_links
 
 
@@ -114,17 +105,18 @@ def add_links(db: Session, account: Account, survey: Survey, count: int,
     """More single-use links for a survey that uses them, their tokens to be shown once.
 
     With `replace`, the links of earlier sets not used yet are withdrawn in the same commit:
-    marked used, so they stop working (a lost or leaked list can be withdrawn) and answer as
-    any used link does. Why not delete them: «issued N, used M» would then give the links
-    used so far exactly (N minus the fresh set) even when they are fewer than `minimum`;
-    withdrawn, every earlier link counts as used, whoever answered.
+    their rows (digests) are deleted and counted as used (`Survey.links_used`), so they stop
+    working (a lost or leaked list can be withdrawn) and answer as any used link does. Why
+    count them as used: «issued N, used M» would otherwise give the links used so far
+    exactly (N minus the fresh set) even when they are fewer than `minimum`; withdrawn,
+    every earlier link counts as used, whoever answered.
     """
     replaced = 0
     if replace:
-        replaced = rowcount(db.execute(
-            sa.update(SingleUseLink)
-            .where(SingleUseLink.survey_id == survey.id, SingleUseLink.used.is_(False))
-            .values(used=True)))
+        replaced = rowcount(db.execute(sa.delete(SingleUseLink).where(
+            SingleUseLink.survey_id == survey.id)))
+        db.execute(sa.update(Survey).where(Survey.id == survey.id)
+                   .values(links_used=Survey.links_used + replaced))
     access.audit(db, account, "links.issue", f"{describe(survey)}: {count}"
                  + (f", {replaced} unused withdrawn" if replace else ""))
     links = issue_single_use_links(db, survey, count)  # commits
@@ -159,14 +151,13 @@ def record_export(db: Session, account: Account, survey: Survey) -> None:
 
 
 def delete_responses(db: Session, account: Account, survey: Survey) -> int:
-    """Delete every response of a survey, its answers and its follow-up codes; returns how
-    many responses.
+    """Delete every response of a survey and its answers (a follow-up code is no row of its
+    own: it goes with its baseline); returns how many responses.
 
-    Answers and codes are deleted explicitly as well as by the foreign keys' cascade, so no
+    Answers are deleted explicitly as well as by the foreign keys' cascade, so no
     row is left whatever the database enforces. Used single-use links stay used.
     """
     count = response_count(db, survey.id)
-    db.execute(sa.delete(FollowUpCode).where(FollowUpCode.survey_id == survey.id))
     db.execute(sa.delete(Answer).where(Answer.survey_id == survey.id))
     db.execute(sa.delete(Response).where(Response.survey_id == survey.id))
     tallies.forget(db, [survey.id])

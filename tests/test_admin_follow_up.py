@@ -15,7 +15,7 @@ import database
 from questionnaires.queries import latest_version
 from surveys import follow_up_codes
 from surveys.account_models import AuditEntry
-from surveys.models import Answer, FollowUpCode, Response, Survey
+from surveys.models import Answer, Response, Survey
 from tests.conftest import csrf_of, form_tokens, log_in, respond
 from tests.test_follow_up import counts, posted_back, shown_code
 from util.dates import today
@@ -203,8 +203,9 @@ def test_paper_baseline_shows_a_code_that_works_online(app, client, lead):
                        ).status_code == 410  # once
     assert client.get(f"/s/{lead.public_token}/oppfolging/{code}").status_code == 200
     with app.app_context():
-        row = database.session().scalars(sa.select(FollowUpCode)).one()
-        assert row.due_on == due
+        baseline = database.session().scalars(sa.select(Response)).one()
+        assert baseline.due_on == due and baseline.pair_id == follow_up_codes.pair_id(
+            app.secret_key, lead.id, code)
     assert all(code not in target and found.group(1) not in target
                for _a, target in audit_entries(app))
 
@@ -224,8 +225,8 @@ def test_paper_baseline_uses_the_survey_weeks(app, client, lead):
     post_settings(client, lead.id, follow_up_weeks="10")
     enter_paper_baseline(client, lead.id)
     with app.app_context():
-        row = database.session().scalars(sa.select(FollowUpCode)).one()
-        assert row.due_on == today() + dt.timedelta(weeks=10)
+        baseline = database.session().scalars(sa.select(Response)).one()
+        assert baseline.due_on == today() + dt.timedelta(weeks=10)
 
 
 # --- Paper follow-up ------------------------------------------------------------------------
@@ -249,10 +250,10 @@ def test_paper_follow_up_is_stored_paired_from_paper(app, client, lead):
     assert counts(app) == (2, 1, 1)
     with app.app_context():
         db = database.session()
-        row = db.scalars(sa.select(FollowUpCode)).one()
-        follow = db.get(Response, row.follow_up_id)
+        follow = db.scalars(sa.select(Response).filter_by(is_follow_up=True)).one()
         assert (follow.source, follow.language, follow.is_follow_up) == ("paper", "nn", True)
-        answers = db.scalars(sa.select(Answer).filter_by(response_id=row.follow_up_id)
+        assert follow.pair_id == follow_up_codes.pair_id(app.secret_key, lead.id, code)
+        answers = db.scalars(sa.select(Answer).filter_by(response_id=follow.id)
                              .order_by(Answer.position)).all()
         assert [(a.item, a.position, a.value_num) for a in answers] == [
             ("activities.score", 0, 8.0), ("activities.score", 1, 6.0)]
@@ -399,5 +400,5 @@ def test_paper_entry_of_other_questionnaires_gives_no_code(app, client, make_sur
     assert saved.status_code == 303
     assert "Follow-up code" not in text_of(client.get(saved.headers["Location"]))
     with app.app_context():
-        assert database.session().scalar(
-            sa.select(sa.func.count()).select_from(FollowUpCode)) == 0
+        assert database.session().scalar(sa.select(sa.func.count()).select_from(Response)
+                                         .where(Response.pair_id.is_not(None))) == 0

@@ -25,6 +25,8 @@ from surveys.models import (
     SingleUseLink,
     Survey,
     Unit,
+    link_digest,
+    new_token,
 )
 from tests.conftest import PASSWORD, csrf_of, log_in
 
@@ -107,7 +109,8 @@ def add_survey(app, unit_id: int | None = None, gathering_id: int | None = None,
                         questionnaire=latest_version(db, "brukerundersokelse"))
         db.add(survey)
         db.flush()
-        db.add(SingleUseLink(survey_id=survey.id))
+        db.add(SingleUseLink(token_digest=link_digest(app.secret_key, new_token()),
+                             survey_id=survey.id))
         for n in range(responses):
             db.add(Response(survey_id=survey.id, language="nb", submitted_on=dt.date(2026, 1, 5),
                             questionnaire_version_id=survey.questionnaire_version_id,

@@ -27,6 +27,7 @@ from surveys.models import (
     SingleUseLink,
     Survey,
     Unit,
+    link_digest,
 )
 from surveys.operations import issue_single_use_links, submit_response
 from tests.conftest import csrf_of, log_in, respond, response_count
@@ -368,6 +369,11 @@ def test_single_use_links_as_csv_and_slips(app, client, lead):
     assert rows[1][1] in text_of(slips)
     assert client.post(f"/admin/surveys/{lead.id}/links.csv", data=posted).status_code == 404
     assert client.get(f"/admin/surveys/{new.id}/links.csv").status_code == 405
+    tokens = posted["tokens"].split()
+    with app.app_context():  # only keyed digests are stored: the page above was the only copy
+        stored = set(database.session().scalars(sa.select(SingleUseLink.token_digest)))
+    assert len(tokens) == len(stored) == 12 and not stored & set(tokens)
+    assert stored == {link_digest(app.secret_key, token) for token in tokens}
 
 
 # --- Paper answers --------------------------------------------------------------------------

@@ -606,8 +606,8 @@ def test_gathering_table_as_xlsx_equals_the_csv(app, client, make_account):
     assert ["", "Number of responses", "5"] in rows
 
 
-def store_user(app, survey_id: int, scores: tuple[int, int], texts: list[str]) -> None:
-    """A PSFS baseline naming `texts` as its activities, and its follow-up."""
+def store_user(app, survey_id: int, scores: tuple[int, int], text: str) -> None:
+    """A PSFS baseline with one activity, and its follow-up."""
     day = dt.date(2026, 2, 2)
     with app.app_context():
         from surveys.follow_up_queries import baseline_code
@@ -615,32 +615,31 @@ def store_user(app, survey_id: int, scores: tuple[int, int], texts: list[str]) -
         db = database.session()
         survey = db.get(Survey, survey_id)
         key = secrets.token_urlsafe(18)
-        named = [value for position, text in enumerate(texts) for value in (
-            AnswerValue("activities.activity", position, None, text),
-            AnswerValue("activities.score", position, float(scores[0]), None))]
+        named = [AnswerValue("activities.activity", 0, None, text),
+                 AnswerValue("activities.score", 0, float(scores[0]), None)]
         submit_response(db, survey, None, key, "nb", named, day,
                         follow_up=FollowUpPlan(app.secret_key, day + dt.timedelta(weeks=4)))
         _code, row = baseline_code(db, app.secret_key, survey_id, key)
-        submit_follow_up(db, survey, row.id, secrets.token_urlsafe(18), "nb",
-                         [AnswerValue("activities.score", position, float(scores[1]), None)
-                          for position in range(len(texts))],
+        submit_follow_up(db, survey, row, secrets.token_urlsafe(18), "nb",
+                         [AnswerValue("activities.score", 0, float(scores[1]), None)],
                          day + dt.timedelta(days=30))
 
 
 def test_pairs_as_xlsx_equal_the_csv_and_are_neutralised(app, client, make_survey,
                                                          make_account):
     survey = make_survey("psfs")
-    # Each of five users names the same five activities: named by at least 5, they are
-    # written out (fewer would be «other activity», never the text), so they must be neutral.
-    for scores in ((3, 6), (2, 4), (5, 5), (4, 5), (1, 5)):
-        store_user(app, survey.id, scores, INJECTIONS[:5])
+    # each text named by 5 users: an activity fewer name is exported as «other activity»
+    # (never quoted), and these must be shown to test that they are neutralised
+    for text in INJECTIONS[:5]:
+        for scores in ((3, 6), (2, 4), (5, 5), (4, 5), (1, 5)):
+            store_user(app, survey.id, scores, text)
     unit_lead, _ = leads(app, make_account, survey.id)
     rows = csv_of(ok(client, unit_lead, f"/admin/surveys/{survey.id}/pairs.csv?sep=,"), ",")
     sheets = xlsx_of(client.get(f"/admin/surveys/{survey.id}/pairs.xlsx"))
     assert [as_csv_cells(row) for row in sheets["pairs"]] == rows
     activity = rows[0].index("activity")
     assert sorted(row[activity] for row in sheets["pairs"][1:]) == sorted(
-        "'" + text for text in INJECTIONS[:5] * 5)
+        "'" + text for text in INJECTIONS[:5] for _user in range(5))
     assert client.get(f"/admin/surveys/{survey.id}/pairs.csv?sep=x").status_code == 400
 
 

@@ -183,7 +183,7 @@ def half_stored(app, survey_id: int) -> int:
         return database.session().scalar(sa.text(
             "SELECT count(*) FROM responses r WHERE r.survey_id = :s AND ("
             " NOT EXISTS (SELECT 1 FROM answers a WHERE a.response_id = r.id) OR"
-            " NOT EXISTS (SELECT 1 FROM follow_up_codes c WHERE c.baseline_id = r.id))"),
+            " r.pair_id IS NULL OR r.due_on IS NULL)"),
             {"s": survey_id})
 
 

@@ -131,8 +131,7 @@ def assert_no_server_error(response, what: str) -> None:
 
 # --- Respondent endpoints ---------------------------------------------------------------------
 
-STORED_TABLES = ["responses", "answers", "follow_up_codes", "answer_tallies", "score_tallies",
-                 "single_use_links"]
+STORED_TABLES = ["responses", "answers", "answer_tallies", "score_tallies", "single_use_links"]
 
 
 def stored(app: Flask) -> str:

@@ -18,14 +18,17 @@ PUBLIC_PAGES = ["/", "/personvern", "/tilgjengelighet"]
 def test_a_response_stores_only_answers_language_version_and_date():
     columns = {c.name for c in Response.__table__.columns}
     assert columns == {"id", "survey_id", "questionnaire_version_id", "language",
-                       "submitted_on", "source", "submission_key", "is_follow_up"}
+                       "submitted_on", "source", "submission_key", "is_follow_up",
+                       "pair_id", "due_on"}  # the pair of a baseline and its follow-up
     assert isinstance(Response.__table__.c.submitted_on.type, sa.Date)
     assert not isinstance(Response.__table__.c.submitted_on.type, sa.DateTime)
 
 
 def test_link_use_cannot_be_joined_to_a_response():
+    """The attack itself (xmin, ctid, sequences) is in tests/test_anonymity_database.py;
+    here the schema: a link is a digest, with no key to or from a response."""
     columns = {c.name for c in SingleUseLink.__table__.columns}
-    assert columns == {"id", "survey_id", "token", "used"}
+    assert columns == {"token_digest", "survey_id"}
     for fk in Response.__table__.foreign_keys:
         assert fk.column.table.name != "single_use_links"
 

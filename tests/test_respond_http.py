@@ -8,7 +8,7 @@ import re
 import pytest
 
 import database
-from surveys.models import Layout, LinkMode
+from surveys.models import Layout, LinkMode, new_token
 from surveys.operations import issue_single_use_links
 from tests.conftest import form_tokens, respond, response_count
 
@@ -106,8 +106,8 @@ def test_closed_survey_is_gone(app, client, make_survey, change):
     assert response_count(app, survey.id) == 0
 
 
-def test_unknown_link_is_404_with_friendly_page(client):
-    response = client.get("/s/this-token-does-not-exist-at-all")
+def test_link_written_wrong_is_404_with_friendly_page(client):
+    response = client.get("/s/this-link-was-cut-short")  # not shaped like a token of ours
     assert response.status_code == 404
     assert "Vi fant ikke denne siden" in text_of(response)
     assert "Traceback" not in text_of(response)
@@ -119,10 +119,19 @@ def test_single_use_link_closes_after_one_submission(app, client, make_survey):
         links = issue_single_use_links(database.session(), survey, 2)
         tokens = [link.token for link in links]
     assert len(set(tokens)) == 2 and all(len(t) >= 22 for t in tokens)  # >= 128 bits
-    assert client.get(f"/s/{survey.public_token}").status_code == 404  # no open link
+    assert client.get(f"/s/{survey.public_token}").status_code == 410  # no open link
     assert respond(client, tokens[0], PSFS_OK).status_code == 303
-    assert client.get(f"/s/{tokens[0]}").status_code == 410
-    assert client.get(f"/s/{tokens[0]}/takk").status_code == 200
+    used = client.get(f"/s/{tokens[0]}")  # a used link leaves no row: it looks unknown
+    assert used.status_code == 410
+    assert "Denne lenken er ikke lenger åpen" in text_of(used)
+    assert "spør den som ga deg lenken" in text_of(used)
+    never = new_token()  # well-formed, never issued: the same page
+    unknown = client.get(f"/s/{never}")
+    assert (unknown.status_code, text_of(unknown).replace(never, tokens[0])) == (
+        410, text_of(used))
+    english = client.get(f"/s/{tokens[0]}", headers={"Accept-Language": "en"})
+    assert "ask the person or service that gave you the link" in text_of(english)
+    assert client.get(f"/s/{survey.public_token}/takk").status_code == 200
     assert respond(client, tokens[1], PSFS_OK).status_code == 303
     assert response_count(app, survey.id) == 2
 

@@ -9,7 +9,7 @@ import pytest
 
 import database
 from questionnaires.item_types import AnswerValue
-from surveys.models import LinkMode, SingleUseLink, Survey
+from surveys.models import LinkMode, SingleUseLink, Survey, link_digest
 from surveys.operations import Outcome, submit_response
 from tests.conftest import response_count
 
@@ -20,15 +20,16 @@ ANSWERS = [AnswerValue("activities.activity", 0, None, "Gå"),
 TODAY = dt.date(2026, 11, 23)
 
 
-def _submit(app, survey_id: int, key: str, link_id: int | None = None) -> Outcome:
+def _submit(app, survey_id: int, key: str, link_id: str | None = None) -> Outcome:
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey_id)
-        link = db.get(SingleUseLink, link_id) if link_id else None
+        # as `find_link` found it when the page was opened, before any racer used it
+        link = SingleUseLink(token_digest=link_id, survey_id=survey_id) if link_id else None
         return submit_response(db, survey, link, key, "nb", ANSWERS, TODAY)
 
 
-def _race(app, survey_id: int, keys: list[str], link_id: int | None = None) -> list[Outcome]:
+def _race(app, survey_id: int, keys: list[str], link_id: str | None = None) -> list[Outcome]:
     outcomes: list[Outcome] = []
     barrier = threading.Barrier(len(keys))
 
@@ -62,10 +63,9 @@ def test_single_use_link_cannot_be_used_by_two_racing_posts(app, make_survey):
     survey = make_survey("psfs", link_mode=LinkMode.SINGLE_USE)
     with app.app_context():
         db = database.session()
-        link = SingleUseLink(survey_id=survey.id)
-        db.add(link)
+        link_id = link_digest(app.secret_key, "a-token-of-twenty-characters")
+        db.add(SingleUseLink(token_digest=link_id, survey_id=survey.id))
         db.commit()
-        link_id = link.id
     outcomes = _race(app, survey.id, ["a", "b", "c"], link_id)
     assert sorted(o.value for o in outcomes) == ["link_used", "link_used", "stored"]
     assert response_count(app, survey.id) == 1
