@@ -44,11 +44,25 @@ def back_to_a_post(page: Page) -> None:
         page.go_back()
     except PlaywrightError as error:
         assert "ERR_CACHE_MISS" in str(error)
+    page.wait_for_load_state()  # Chromium's own page may still be loading
 
 
 def assert_no_code(page: Page, code: str) -> None:
-    html = page.content()
+    html = _settled_content(page)
     assert code not in html and code.replace("-", "") not in html
+
+
+def _settled_content(page: Page, tries: int = 5) -> str:
+    """The page's HTML once it has stopped navigating (after Back to a post, Chromium may
+    still be swapping in its «confirm resubmission» page when asked)."""
+    for _ in range(tries - 1):
+        try:
+            return page.content()
+        except PlaywrightError as error:
+            if "navigating" not in str(error):
+                raise
+            page.wait_for_load_state()
+    return page.content()
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
