@@ -266,3 +266,13 @@ def issue_single_use_links(db: Session, survey: Survey, count: int,
         for link in links])
     db.commit()
     return links
+
+
+def erase_responses(db: Session, survey_id: int) -> None:
+    """Delete a survey's responses, their answers (a follow-up code goes with its baseline's
+    pair id) and its tallies, without committing: the staff page's delete and retention both
+    call this, each with its own audit entry. Answers are deleted explicitly as well as by
+    the foreign keys' cascade, so no row is left whatever the database enforces."""
+    db.execute(sa.delete(Answer).where(Answer.survey_id == survey_id))
+    db.execute(sa.delete(Response).where(Response.survey_id == survey_id))
+    tallies.forget(db, [survey_id])

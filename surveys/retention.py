@@ -27,8 +27,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveys import access, tallies
-from surveys.models import Answer, AnswerTally, Response, ScoreTally, Survey
+from surveys import access
+from surveys.models import AnswerTally, Response, ScoreTally, Survey
+from surveys.operations import erase_responses
 
 DEFAULT_MONTHS = 36
 SETTING = "RETENTION_MONTHS"  # SURVEY_RETENTION_MONTHS in the environment
@@ -113,16 +114,14 @@ def delete_expired(db: Session, today: dt.date, months: int, *,
     that stops half-way leaves each survey either done or untouched. With `dry_run`,
     only say what would be deleted.
 
-    The rows go as in `survey_admin_operations.delete_responses` (the staff page's
-    delete): explicitly, not trusting the foreign keys' cascade. Used single-use links are
-    already gone (only `Survey.links_used` counts them); they never joined to any answer."""
+    The rows go as on the staff page's delete (`operations.erase_responses`). Used
+    single-use links are already gone (only `Survey.links_used` counts them); they never
+    joined to any answer."""
     found = expired(db, today, months)
     if dry_run:
         return found
     for survey in found:
-        db.execute(sa.delete(Answer).where(Answer.survey_id == survey.survey_id))
-        db.execute(sa.delete(Response).where(Response.survey_id == survey.survey_id))
-        tallies.forget(db, [survey.survey_id])
+        erase_responses(db, survey.survey_id)
         access.audit(db, None, "responses.retention",
                      f"survey {survey.survey_id}: {survey.responses} responses, "
                      f"{survey.follow_ups} follow-ups deleted automatically, closed "

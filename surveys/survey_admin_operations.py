@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from database import rowcount
-from surveys import access, tallies
+from surveys import access
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import Answer, Layout, LinkMode, Phase, Response, SingleUseLink, Survey
-from surveys.operations import issue_single_use_links
+from surveys.models import Layout, LinkMode, Phase, SingleUseLink, Survey
+from surveys.operations import erase_responses, issue_single_use_links
 
 
 @dataclass(frozen=True)
@@ -151,16 +151,10 @@ def record_export(db: Session, account: Account, survey: Survey) -> None:
 
 
 def delete_responses(db: Session, account: Account, survey: Survey) -> int:
-    """Delete every response of a survey and its answers (a follow-up code is no row of its
-    own: it goes with its baseline); returns how many responses.
-
-    Answers are deleted explicitly as well as by the foreign keys' cascade, so no
-    row is left whatever the database enforces. Used single-use links stay used.
-    """
+    """Delete every response of a survey (`operations.erase_responses`); returns how many.
+    Used single-use links stay used."""
     count = response_count(db, survey.id)
-    db.execute(sa.delete(Answer).where(Answer.survey_id == survey.id))
-    db.execute(sa.delete(Response).where(Response.survey_id == survey.id))
-    tallies.forget(db, [survey.id])
+    erase_responses(db, survey.id)
     access.audit(db, account, "responses.delete", f"{describe(survey)}: {count}")
     db.commit()
     return count
