@@ -19,22 +19,20 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 
 from questionnaires import schema as s
 from questionnaires.answering import Answering, fields_of
+from util import app_cache
 
 MAX_ENTRIES = 4096  # pages and questions kept per app; about 2 kB each when drawn blank
 _NONCE = secrets.token_hex(8)  # a definition's text can never contain a marker
 _SLOT = re.compile(f"\x00{_NONCE}:([^\x00]*)\x00")
-_lock = threading.Lock()
 
 
 def slot(name: str) -> Markup:
@@ -43,18 +41,8 @@ def slot(name: str) -> Markup:
 
 
 def _cached(key: tuple[Any, ...] | None, draw: Callable[[], Any]) -> Any:
-    """`draw()`, kept per app under `key` (oldest dropped first); `key` None: not kept."""
-    if key is None:
-        return draw()
-    cache: OrderedDict = current_app.extensions.setdefault("respond_pages", OrderedDict())
-    found = cache.get(key)
-    if found is None:
-        found = draw()
-        with _lock:
-            cache[key] = found
-            while len(cache) > MAX_ENTRIES:
-                cache.popitem(last=False)
-    return found
+    """`draw()`, kept per app under `key` (`util.app_cache`); `key` None: not kept."""
+    return app_cache.kept("respond_pages", key, draw, MAX_ENTRIES)
 
 
 def kept(key: Hashable | None, draw: Callable[[], str]) -> str:

@@ -6,7 +6,6 @@ their forms from here, so neither imports the other's views.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Collection
 
 from flask import current_app
@@ -23,13 +22,13 @@ from questionnaires.answering import Answering, Page
 from questionnaires.follow_up import Translate
 from surveys.follow_up_queries import FollowUpCode, baseline_activities
 from surveys.models import Layout, Response, Survey
+from util import app_cache
 
 __all__ = ["USED_CODE", "Answering", "Page", "answering_for", "follow_up_form", "pages_of",
            "posted_form"]
 
 USED_CODE = _l("This code has already been used for a follow-up. Each code works once.")
-MAX_CACHED = 256  # versions × layouts kept per process; a few dozen are in use at a time
-_lock = threading.Lock()
+MAX_CACHED = 256  # versions × layouts kept per app; a few dozen are in use at a time
 
 
 def pages_of(definition: s.Definition, layout: Layout) -> list[Page]:
@@ -44,24 +43,17 @@ def answering_for(survey: Survey) -> Answering:
     and layout in this app, since a stored version never changes (its definition is
     validated and its form class built once instead of at every request).
 
-    Kept per app rather than per process, as a test's app and database may reuse a version
-    id for another questionnaire. Safe across threads: built under a lock, and shared
-    read-only afterwards (an `Answering` holds no visitor's data)."""
-    key = (survey.questionnaire_version_id, Layout(survey.layout))
-    cache: dict = current_app.extensions.setdefault("answering", {})
-    found = cache.get(key)
-    if found is not None:
+    Kept per app (`util.app_cache`) and shared read-only afterwards: an `Answering` holds
+    no visitor's data."""
+    layout = Layout(survey.layout)
+
+    def build() -> Answering:
+        definition = survey.questionnaire.definition
+        found = Answering(definition, [p.sections for p in pages_of(definition, layout)])
+        found.form_class(formdata=None, meta={"csrf": False})  # fills WTForms' caches
         return found
-    with _lock:
-        found = cache.get(key)
-        if found is None:
-            definition = survey.questionnaire.definition
-            found = Answering(definition, [p.sections for p in pages_of(definition, key[1])])
-            found.form_class(formdata=None, meta={"csrf": False})  # fills WTForms' caches
-            if len(cache) >= MAX_CACHED:
-                cache.clear()
-            cache[key] = found
-    return found
+
+    return app_cache.kept("answering", (survey.questionnaire_version_id, layout), build, MAX_CACHED)
 
 
 def posted_form(definition: s.Definition, ignore: Collection[str] = ()) -> FlaskForm:
