@@ -27,7 +27,9 @@ axe = Axe()
 
 def assert_accessible(page: Page) -> None:
     """axe-core on the page as it is now; axe's 570 kB script goes into each document once
-    (a resized page keeps it), not before every check."""
+    (a resized page keeps it), not before every check. It waits for the page to finish
+    loading first: checked right after a click, a document still being replaced has none."""
+    page.wait_for_load_state()
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(axe.axe_script)
     violations = page.evaluate("options => axe.run(document, options)"
