@@ -22,7 +22,7 @@ from questionnaires.display import error_entries
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, bp, export_delimiter
-from staff.downloads import Download, table_downloads
+from staff.downloads import Download, require_released_rows, table_downloads
 from staff.lookups import visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
@@ -32,7 +32,7 @@ from staff.survey_forms import (
     PaperLanguageForm,
     SurveyForm,
 )
-from surveys import access, auth, handout
+from surveys import access, auth, batches, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
@@ -135,6 +135,8 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
     html = render_template(
         "admin/surveys/survey.html", survey=survey, status=survey.status(today()),
         count=count, paper_count=_paper_part(count, paper_response_count(db, survey.id)),
+        waiting=batches.waiting_of(db, survey.id), rows=current_rule().shows(count),
+        minimum=current_rule().minimum,
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),
         more_links_form=more_links_form,
@@ -314,7 +316,7 @@ def paper_entry(survey_id: int):
     outcome = submit_response(db, survey, None, key, language.language.data,
                               qforms.collect_answers(definition, form), today(),
                               source=ResponseSource.PAPER, follow_up=plan)
-    count = paper_response_count(db, survey.id)
+    count = paper_response_count(db, survey.id, waiting_too=True)
     if outcome is Outcome.ALREADY_STORED:
         flash(_("This form was already saved, so it was not saved twice."))
     flash(ngettext("Saved. %(num)d paper form entered so far.",
@@ -335,7 +337,7 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
     html = render_template(
         "admin/surveys/paper_entry.html", survey=survey, definition=definition, form=form,
         language=language, errors=errors, lang=lang, status=survey.status(today()),
-        count=paper_response_count(database.session(), survey.id))
+        count=paper_response_count(database.session(), survey.id, waiting_too=True))
     return html, status
 
 
@@ -345,10 +347,11 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
                  audited="responses.export",
                  endpoints=("export_responses", "export_responses_xlsx"))
 def export_responses(fmt: str, survey_id: int) -> Download:
-    """Every response as a row, streamed: free text only for those who may read it, and
-    every export audited. The rows are read in batches as they are written, so memory
-    stays flat."""
+    """Every released response as a row, streamed: only from `minimum` released
+    responses on, free text only for those who may read it, and every export audited. The
+    rows are read in batches as they are written, so memory stays flat."""
     survey = visible_survey(survey_id)
+    require_released_rows(survey)
     header, rows = response_table(database.session(), survey,
                                   access.may_read_free_text(auth.signed_in_account(), survey))
     return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
@@ -371,5 +374,5 @@ def delete_survey_responses(survey_id: int):
     status = 422 if form.errors else 200
     count = response_count(db, survey.id)
     return render_template("admin/surveys/delete_responses.html", survey=survey, form=form,
-                           count=count, too_few=rule.too_few(count),
-                           minimum=rule.minimum), status
+                           count=count, too_few=rule.too_few(count), minimum=rule.minimum,
+                           waiting=batches.waiting_of(db, survey.id)), status
