@@ -191,10 +191,9 @@ def checklist_entry(survey_id: int):
     # that checklists were filled in, never what they hold.
     waiting = batches.waiting_of(db, survey.id)
     count = response_count(db, survey.id) + waiting.responses
-    flash(ngettext("Saved. %(num)d pathway so far.", "Saved. %(num)d pathways so far.",
-                   count))
-    for line in waiting_lines(waiting):
-        flash(line)
+    saved = ngettext("Saved. %(num)d pathway so far.", "Saved. %(num)d pathways so far.",
+                     count)
+    flash(" ".join([saved, *waiting_lines(waiting)]))
     target = ".checklist_entry" if request.form.get("nav") == "another" else ".checklist_page"
     return redirect(url_for(target, survey_id=survey.id), code=303)
 
