@@ -314,11 +314,9 @@ def paper_entry(survey_id: int):
     outcome = submit_response(db, survey, None, key, language.language.data,
                               qforms.collect_answers(definition, form), today(),
                               source=ResponseSource.PAPER, follow_up=plan)
-    count = paper_response_count(db, survey.id)
-    if outcome is Outcome.ALREADY_STORED:
-        flash(_("This form was already saved, so it was not saved twice."))
-    flash(ngettext("Saved. %(num)d paper form entered so far.",
-                   "Saved. %(num)d paper forms entered so far.", count))
+    # No count here: the page after it says how many, by the rule of `_paper_entered`.
+    flash(_("This form was already saved, so it was not saved twice.")
+          if outcome is Outcome.ALREADY_STORED else _("Saved."))
     if plan is not None:
         flash_baseline_code(survey, key)
     return redirect(url_for(".paper_entry", survey_id=survey.id,
@@ -335,8 +333,28 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
     html = render_template(
         "admin/surveys/paper_entry.html", survey=survey, definition=definition, form=form,
         language=language, errors=errors, lang=lang, status=survey.status(today()),
-        count=paper_response_count(database.session(), survey.id))
+        paper_entered=_paper_entered(survey))
     return html, status
+
+
+def _paper_entered(survey: Survey) -> str:
+    """How many paper forms are entered, as the paper-entry page says it.
+
+    By the rule of the survey page (`_paper_part`): a number when neither the paper nor the
+    online part is 1 to `minimum` − 1, else one sentence for both cases, since the survey's
+    response count minus an exact paper count would give the online part, and telling the
+    two cases apart would narrow it down as well."""
+    db = database.session()
+    paper = paper_response_count(db, survey.id)
+    if paper == 0:
+        return _("No paper forms have been entered yet.")
+    shown = _paper_part(response_count(db, survey.id), paper)
+    if shown is None:
+        return _("Fewer than %(minimum)d paper forms entered so far, or fewer than "
+                 "%(minimum)d answers online: so that no one can be recognised, the number is "
+                 "not shown.", minimum=current_rule().minimum)
+    return ngettext("%(num)d paper form entered so far.", "%(num)d paper forms entered so far.",
+                    shown)
 
 
 # --- Data rights --------------------------------------------------------------------------
