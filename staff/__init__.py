@@ -2,12 +2,13 @@
 blueprint, and the WTForms the areas use (`*forms.py`).
 
 Areas (`AREAS`): `signin` (log in, passwords, overview), `organisation`, `accounts`,
-`surveys` (create, hand out, paper answers), `follow_up`, `units`, `results`, `comparison`,
-`change`, `checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`,
-`tokens`. Each adds its routes to the one blueprint of `staff.blueprint`, which checks who
-may see each route; `blueprint_with_every_area` is what the app registers. Shared by the
-areas, and no area imports another: `blueprint`, `downloads`, `lookups`, `choices`,
-`baseline_codes` and the forms.
+`surveys` (create, hand out, paper answers), `links` (single-use links just issued, shown
+once), `follow_up`, `units`, `results`, `comparison`, `change`, `checklist`, `gatherings`,
+`network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each adds its routes to the one
+blueprint of `staff.blueprint`, which checks who may see each route;
+`blueprint_with_every_area` is what the app registers. Shared by the areas, and no area
+imports another: `blueprint`, `downloads`, `lookups`, `choices`, `baseline_codes` and the
+forms.
 
 May import: `reporting` (every figure a page shows), `surveys`, `questionnaires`, `hl7fhir`,
 `analytics` (charts), `web`, `database`, `util`. Nothing imports `staff` but the app factory.
@@ -17,9 +18,9 @@ import importlib
 
 from flask import Blueprint
 
-AREAS = ("signin", "organisation", "accounts", "surveys", "follow_up", "units", "results",
-         "comparison", "change", "checklist", "gatherings", "network", "exports", "fhir",
-         "questionnaires", "tokens")
+AREAS = ("signin", "organisation", "accounts", "surveys", "links", "follow_up", "units",
+         "results", "comparison", "change", "checklist", "gatherings", "network", "exports",
+         "fhir", "questionnaires", "tokens")
 
 
 def blueprint_with_every_area() -> Blueprint:

@@ -21,9 +21,9 @@ from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
-from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.blueprint import SIGNED_IN, bp
 from staff.downloads import Download, table_downloads
-from staff.lookups import visible_survey
+from staff.lookups import single_use_survey, visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
@@ -38,7 +38,7 @@ from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus, Unit
-from surveys.operations import Outcome, submit_response
+from surveys.operations import IssuedLinks, Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
@@ -47,7 +47,6 @@ from surveys.queries import (
     response_table,
 )
 from util.dates import today
-from web.errors import FriendlyError
 from web.i18n import current_language
 
 PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
@@ -118,7 +117,7 @@ def new_survey():
     if form.validate_on_submit():
         survey, issued = ops.create_survey(database.session(), account, _settings(form))
         flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _to_survey(survey) if issued is None else _issued_page(survey, issued)
+        return _to_survey(survey) if issued is None else _to_issued(survey, issued)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
 
@@ -172,24 +171,21 @@ def reopen_survey(survey_id: int):
 
 @bp.post("/surveys/<int:survey_id>/links", allow=SIGNED_IN)
 def add_links(survey_id: int):
-    survey = _single_use_survey(survey_id)
+    survey = single_use_survey(survey_id)
     form = MoreLinksForm()
     if not form.validate():
         return _survey_page(survey, form, status=422)
     issued = ops.add_links(database.session(), auth.signed_in_account(), survey,
                            form.count.data, replace=form.replace.data)
-    return _issued_page(survey, issued)
+    return _to_issued(survey, issued)
 
 
-def _issued_page(survey: Survey, issued: ops.IssuedLinks):
-    """The links just issued, shown this once (the answer to the POST that issued them, never
-    stored or cached): the list, a CSV and the slips. Why only now: a list fetched later
-    would show which links are still unused, so a lead who knows who got which link would
-    know who has answered."""
-    html = render_template("admin/surveys/issued.html", survey=survey, issued=issued,
-                           tokens=" ".join(issued.tokens),
-                           urls=[handout.link_url(token) for token in issued.tokens])
-    return html, 200, {"Cache-Control": "no-store"}
+def _to_issued(survey: Survey, issued: IssuedLinks):
+    """On to the page that shows the links just issued, once (`staff.links`): a redirect,
+    so that a reload, Back or Forward there never sends the post that issued them again,
+    which would issue another set, or with «a fresh set» withdraw the one shown."""
+    handout.hand_over_links(survey.id, issued)
+    return redirect(url_for(".issued_links", survey_id=survey.id), code=303)
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -198,13 +194,6 @@ def _open_link_survey(survey_id: int) -> Survey:
     """A survey with one open link; a single-use survey has no public link to show."""
     survey = visible_survey(survey_id)
     if survey.link_mode != LinkMode.OPEN:
-        abort(404)
-    return survey
-
-
-def _single_use_survey(survey_id: int) -> Survey:
-    survey = visible_survey(survey_id)
-    if survey.link_mode != LinkMode.SINGLE_USE:
         abort(404)
     return survey
 
@@ -239,44 +228,6 @@ def survey_poster(survey_id: int):
         return render_template("admin/surveys/poster.html", survey=survey, lang=lang,
                                definition=survey.questionnaire.definition,
                                url=handout.public_url(survey))
-
-
-def _posted_tokens() -> list[str]:
-    """The tokens the issuing page posts back for its CSV or slips (400 when malformed).
-
-    They are written out as posted and never looked up, so these routes cannot tell which
-    links are still unused: no list of the survey's links can be had except at issuance."""
-    tokens = handout.parse_tokens(request.form.get("tokens", ""))
-    if tokens is None:
-        raise FriendlyError(400, _("The list of links is not valid. Issue the links again."))
-    return tokens
-
-
-@bp.post("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
-def survey_links_csv(survey_id: int):
-    survey = _single_use_survey(survey_id)
-    rows = [(number, handout.link_url(token))
-            for number, token in enumerate(_posted_tokens(), 1)]
-    return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
-                                export_delimiter("csv"))
-
-
-@bp.post("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
-def survey_slips(survey_id: int):
-    survey = _single_use_survey(survey_id)
-    tokens = _posted_tokens()
-    lang = handout.print_language(request.form.get("lang"), current_language())
-    if lang is None:
-        abort(400)
-    page = request.form.get("page", "1")
-    page_number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
-    sheets, pages = handout.slips(tokens, page_number)
-    with force_locale(lang):
-        html = render_template("admin/surveys/slips.html", survey=survey, lang=lang,
-                               definition=survey.questionnaire.definition, sheets=sheets,
-                               page=min(page_number, pages), pages=pages,
-                               tokens=" ".join(tokens))
-    return html, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/surveys/<int:survey_id>/paper", allow=SIGNED_IN)

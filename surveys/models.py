@@ -10,6 +10,7 @@ Two rules are kept in the schema itself rather than in code alone:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 import hashlib
@@ -208,6 +209,15 @@ class SingleUseLink(Base):
     __tablename__ = "single_use_links"
     token_digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
+
+
+def single_use_token(secret: str, seed: str, number: int) -> str:
+    """Link `number` of a set of single-use links issued with the random `seed`: as
+    unguessable as `new_token`, and the same for the same seed, so the page that shows a set
+    once can be sent only its seed (see `surveys.operations.IssuedLinks`)."""
+    digest = hmac.new(secret.encode(), f"single-use-token:{seed}:{number}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode("ascii")
 
 
 def link_digest(secret: str, token: str) -> str:

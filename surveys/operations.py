@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,7 @@ from surveys.models import (
     SingleUseLink,
     Survey,
     link_digest,
-    new_token,
+    single_use_token,
 )
 from surveys.queries import submission_exists
 from util.secret import app_secret
@@ -243,29 +244,42 @@ def submit_follow_up(
     return Outcome.STORED
 
 
-@dataclass(frozen=True)
-class IssuedLink:
-    """A new single-use link: its token exists only here, to be shown once (slips, CSV)."""
-
-    token: str
-
-
 MAX_SINGLE_USE_LINKS = 5000
 
 
+@dataclass(frozen=True)
+class IssuedLinks:
+    """A set of single-use links just issued, to be shown to staff this once.
+
+    Not the tokens but the set's random seed, from which they follow with the app's secret
+    key (`single_use_token`): the post that issues a set hands only the seed to the page
+    that shows it, through the signed session, so the page is reached by a redirect (a
+    reload or Back issues nothing) and no cookie holds a link. Nothing keeps the seed after
+    that showing; only the links' keyed digests are stored.
+    """
+
+    seed: str
+    count: int
+    replaced: bool = False  # whether the unused links of earlier sets were withdrawn
+
+    def tokens(self, secret: str | None = None) -> list[str]:
+        key = secret or app_secret()
+        return [single_use_token(key, self.seed, number) for number in range(self.count)]
+
+
 def issue_single_use_links(db: Session, survey: Survey, count: int,
-                           secret: str | None = None) -> list[IssuedLink]:
+                           secret: str | None = None) -> IssuedLinks:
     """Create `count` new single-use links for a survey (for slips or a CSV); only their
-    keyed digests are stored, so the tokens returned are the only copy."""
+    keyed digests are stored, so the set returned is the only way to the tokens."""
     if not 1 <= count <= MAX_SINGLE_USE_LINKS:
         raise ValueError(f"count must be between 1 and {MAX_SINGLE_USE_LINKS}")
     key = secret or app_secret()
-    links = [IssuedLink(new_token()) for _ in range(count)]
+    issued = IssuedLinks(secrets.token_urlsafe(32), count)
     db.execute(sa.insert(SingleUseLink), [
-        {"token_digest": link_digest(key, link.token), "survey_id": survey.id}
-        for link in links])
+        {"token_digest": link_digest(key, token), "survey_id": survey.id}
+        for token in issued.tokens(key)])
     db.commit()
-    return links
+    return issued
 
 
 def erase_responses(db: Session, survey_id: int) -> None:

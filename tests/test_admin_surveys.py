@@ -126,8 +126,8 @@ def test_create_survey_with_single_use_links(app, client, lead):
             **create_form(app, lead, link_mode="single_use", link_count="7", phase="none",
                           opens_on="", closes_on="", invited="")}
     issued = client.post("/admin/surveys/new", data=data)
-    assert issued.status_code == 200  # the links, shown this once
-    assert text_of(issued).count("http://localhost/s/") == 7
+    assert issued.status_code == 303  # to the links, shown this once
+    assert text_of(client.get(issued.headers["Location"])).count("http://localhost/s/") == 7
     new = surveys_in(app)[-1]
     assert new.link_mode == "single_use" and new.phase is None and new.invited is None
     with app.app_context():
@@ -276,7 +276,8 @@ def test_more_single_use_links(app, client, lead, make_survey):
     assert "Write a whole number from 1 to 5000." in text_of(bad)
     good = client.post(f"/admin/surveys/{lead.id}/links", data={"csrf_token": token,
                                                                 "count": "3"})
-    assert good.status_code == 200 and text_of(good).count("http://localhost/s/") == 3
+    assert good.status_code == 303
+    assert text_of(client.get(good.headers["Location"])).count("http://localhost/s/") == 3
     assert "3 single-use links issued, 0 used." in text_of(client.get(
         f"/admin/surveys/{lead.id}"))
 
@@ -350,7 +351,7 @@ def test_paper_version_of_every_builtin_questionnaire(client, lead, make_survey,
 def test_single_use_links_as_csv_and_slips(app, client, lead):
     data = {"csrf_token": token_of(client),
             **create_form(app, lead, link_mode="single_use", link_count="12")}
-    issued = text_of(client.post("/admin/surveys/new", data=data))
+    issued = text_of(client.post("/admin/surveys/new", data=data, follow_redirects=True))
     new = surveys_in(app)[-1]
     for path in ("qr.svg", "qr.png", "poster"):  # a single-use survey has no open link
         assert client.get(f"/admin/surveys/{new.id}/{path}").status_code == 404

@@ -86,11 +86,24 @@ def newest_survey(app) -> int:
 
 # --- 1. The links are shown once, when they are issued ---------------------------------------
 
+ALREADY_SHOWN = {"nb": "Lenkene er allerede vist", "nn": "Lenkjene er allereie viste",
+                 "en": "These links have already been shown"}
+
+
+def issued_links(client, posted) -> tuple[str, str]:
+    """The issuing post's redirect to the page without the links in its address, and that
+    page's HTML, shown once."""
+    assert posted.status_code == 303, posted.status_code
+    location = posted.headers["Location"]
+    assert re.fullmatch(r"/admin/surveys/\d+/links/issued", location), location
+    page = client.get(location)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    return location, text_of(page)
+
+
 def test_links_are_shown_once_when_issued_and_never_again(app, client, lead):
-    issued = create_single_use(app, client, lead, 3)
-    assert issued.status_code == 200
-    assert "no-store" in issued.headers["Cache-Control"]
-    links = sorted(set(LINK.findall(text_of(issued))))
+    _location, issued = issued_links(client, create_single_use(app, client, lead, 3))
+    links = sorted(set(LINK.findall(issued)))
     assert len(links) == 3
     survey_id = newest_survey(app)
     page = text_of(client.get(f"/admin/surveys/{survey_id}"))
@@ -103,7 +116,7 @@ def test_links_are_shown_once_when_issued_and_never_again(app, client, lead):
 
 def test_the_issued_links_download_as_csv_and_print_as_slips_from_the_issuing_page(
         app, client, lead):
-    issued = text_of(create_single_use(app, client, lead, 12))
+    _location, issued = issued_links(client, create_single_use(app, client, lead, 12))
     survey_id = newest_survey(app)
     tokens = re.search(r'name="tokens" value="([^"]*)"', issued)
     posted = {"csrf_token": csrf_of(issued), "tokens": tokens.group(1)}
@@ -123,7 +136,8 @@ def test_the_issued_links_download_as_csv_and_print_as_slips_from_the_issuing_pa
 
 
 def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
-    old = sorted(set(LINK.findall(text_of(create_single_use(app, client, lead, 3)))))
+    old = sorted(set(LINK.findall(issued_links(client, create_single_use(app, client, lead,
+                                                                          3))[1])))
     survey_id = newest_survey(app)
     used = old[0].rsplit("/", 1)[1]
     store_through_link(app, survey_id, used)
@@ -131,8 +145,7 @@ def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
     assert "3 single-use links issued, fewer than 5 used." in page
     fresh = client.post(f"/admin/surveys/{survey_id}/links",
                         data={"csrf_token": csrf_of(page), "count": "2", "replace": "y"})
-    assert fresh.status_code == 200 and "no-store" in fresh.headers["Cache-Control"]
-    new = set(LINK.findall(text_of(fresh)))
+    new = set(LINK.findall(issued_links(client, fresh)[1]))
     assert len(new) == 2 and not new & set(old)
     # The unused old links stop working, and answer like the used one: no way to tell them
     # apart, and «used» counts all three, whoever answered.
@@ -143,15 +156,53 @@ def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
 
 
 def test_more_links_keep_the_earlier_ones_working(app, client, lead):
-    old = sorted(set(LINK.findall(text_of(create_single_use(app, client, lead, 2)))))
+    old = sorted(set(LINK.findall(issued_links(client, create_single_use(app, client, lead,
+                                                                          2))[1])))
     survey_id = newest_survey(app)
     more = client.post(f"/admin/surveys/{survey_id}/links",
                        data={"csrf_token": token_of(client), "count": "2"})
-    assert more.status_code == 200 and len(set(LINK.findall(text_of(more)))) == 2
+    assert len(set(LINK.findall(issued_links(client, more)[1]))) == 2
     for link in old:
         assert client.get(link.replace("http://localhost", "")).status_code == 200
     assert "4 single-use links issued, 0 used." in text_of(client.get(
         f"/admin/surveys/{survey_id}"))
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_reload_of_the_issued_links_issues_nothing_and_withdraws_nothing(app, client, lead,
+                                                                           lang):
+    client.set_cookie("lang", lang)
+    location, html = issued_links(client, create_single_use(app, client, lead, 3))
+    shown = sorted(set(LINK.findall(html)))
+    assert len(shown) == 3
+    survey_id = newest_survey(app)
+    page = text_of(client.get(f"/admin/surveys/{survey_id}"))
+    fresh = client.post(f"/admin/surveys/{survey_id}/links",
+                        data={"csrf_token": csrf_of(page), "count": "2", "replace": "y"})
+    location, html = issued_links(client, fresh)
+    fresh_links = sorted(set(LINK.findall(html)))
+    for _ in range(2):  # reload, or Back and Forward to the page
+        again = client.get(location)
+        assert again.status_code == 410 and again.headers["Cache-Control"] == "no-store"
+        assert ALREADY_SHOWN[lang] in text_of(again) and not LINK.findall(text_of(again))
+    assert 'data-links-issued="5"' in text_of(client.get(f"/admin/surveys/{survey_id}"))
+    for link in fresh_links:  # the set shown is not withdrawn by the reload
+        assert client.get(link.replace("http://localhost", "")).status_code == 200
+    other = app.test_client()  # another browser of the same lead: nothing to show
+    other.set_cookie("lang", lang)
+    assert log_in(other, "enhet@kommune.no").status_code == 303
+    assert other.get(location).status_code == 410
+
+
+def test_the_issued_links_are_in_no_cookie_in_clear(app, client, lead):
+    posted = create_single_use(app, client, lead, 2)
+    with client.session_transaction() as session:
+        held = repr(dict(session))
+    location, html = issued_links(client, posted)
+    tokens = [link.rsplit("/", 1)[1] for link in LINK.findall(html)]
+    assert tokens and not [t for t in tokens if t in held]
+    with client.session_transaction() as session:
+        assert "issued_links" not in session  # taken by the page that showed them
 
 
 def store_through_link(app, survey_id: int, token: str) -> None:

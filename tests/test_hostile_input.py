@@ -252,7 +252,7 @@ def test_hostile_answers_to_a_single_use_link(app, client, make_survey):
     survey, known = survey_fields(app, make_survey, "brukerundersokelse",
                                   link_mode=LinkMode.SINGLE_USE)
     with app.app_context():
-        token = issue_single_use_links(database.session(), survey, 1)[0].token
+        token = issue_single_use_links(database.session(), survey, 1).tokens()[0]
     csrf, values = open_page(client, f"/s/{token}")
 
     @BOUNDED

@@ -54,6 +54,7 @@ POLICY = {
     "admin.add_links": "survey", "admin.survey_qr_svg": "survey",
     "admin.survey_qr_png": "survey", "admin.survey_poster": "survey",
     "admin.survey_links_csv": "survey", "admin.survey_slips": "survey",
+    "admin.issued_links": "survey",
     "admin.survey_paper": "survey", "admin.paper_entry": "survey",
     "admin.export_responses": "survey", "admin.delete_survey_responses": "survey",
     "admin.survey_change": "survey", "admin.survey_change_chart": "survey",
@@ -80,7 +81,8 @@ POLICY = {
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
-SINGLE_USE_ONLY = {"admin.survey_links_csv", "admin.survey_slips", "admin.add_links"}
+SINGLE_USE_ONLY = {"admin.survey_links_csv", "admin.survey_slips", "admin.add_links",
+                   "admin.issued_links"}
 # Routes that only exist for surveys of a process checklist.
 CHECKLIST_ONLY = {"admin.checklist_page", "admin.checklist_run_chart", "admin.checklist_p_chart",
                   "admin.checklist_series_csv", "admin.checklist_series_xlsx",
