@@ -79,6 +79,10 @@ def client_key() -> str:
     return hmac.new(secret, f"rate-limit:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _not_a_post() -> bool:
+    return request.method != "POST"
+
+
 def _failed_login(response) -> bool:
     """A login post that did not log anyone in (success is a redirect)."""
     return response.status_code != 303
@@ -116,6 +120,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri())
     limiter = Limiter(key_func=client_key)
     limiter.init_app(app)
+    # Every limit here counts posts: other requests skip the limiter's work altogether.
+    limiter.request_filter(_not_a_post)
     app.register_error_handler(RateLimitExceeded, _too_many(limiter))
     if not limiter.enabled:
         return
