@@ -44,7 +44,7 @@ from web import errors
 log = logging.getLogger(__name__)
 
 SUBMIT_ENDPOINTS = ("respond.submit", "respond.follow_up_start", "respond.follow_up_submit")
-LOGIN_ENDPOINT = "admin.login"
+LOGIN_ENDPOINT = "admin.signin.login"
 
 DEFAULTS = {
     "RATELIMIT_SUBMIT": "600 per minute;3000 per hour",
