@@ -19,7 +19,7 @@ from analytics import charts, exports
 from analytics.paired import IMPROVEMENT_SOURCE, IMPROVEMENT_THRESHOLD, PairedSummary
 from reporting.change import change_results, summary_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import follow_up_survey
 from surveys import access, auth
@@ -27,6 +27,8 @@ from surveys.follow_up_queries import pair_activity_labels
 from surveys.models import Survey
 from surveys.survey_admin_operations import describe
 from web.i18n import current_language
+
+bp = StaffBlueprint("change", __name__)
 
 CHARTS = ("slope", "distribution")
 
@@ -66,7 +68,7 @@ def survey_change_chart(survey_id: int):
                                  download=bool(request.args.get("download")))
 
 
-@table_downloads("/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
+@table_downloads(bp, "/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
                  audited="responses.export")
 def survey_pairs(fmt: str, survey_id: int) -> Download:
     """The pairs, one row per activity, with a random pair id (never the code).

@@ -23,7 +23,7 @@ from reporting import checklist
 from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import checklist_survey
 from staff.survey_forms import ChangeForm
@@ -36,6 +36,8 @@ from surveys.pages import posted_form
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import current_language
+
+bp = StaffBlueprint("checklist", __name__)
 
 
 def _laney() -> bool:
@@ -130,7 +132,7 @@ def _p_chart_title(chart: PChart) -> str:
     return _("Steps done per month, p-chart")
 
 
-@table_downloads("/surveys/<int:survey_id>/checklist/series", "checklist_series",
+@table_downloads(bp, "/surveys/<int:survey_id>/checklist/series", "checklist_series",
                  allow=SIGNED_IN)
 def checklist_series(fmt: str, survey_id: int) -> Download:
     """The pathways as CSV; XLSX adds the steps and the months as sheets of their own."""

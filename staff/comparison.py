@@ -31,11 +31,13 @@ from reporting.comparison_queries import (
     period_labels,
 )
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import chosen_periods, other_survey
 from staff.lookups import visible, visible_survey
 from surveys.models import Organisation
 from web.i18n import current_language
+
+bp = StaffBlueprint("comparison", __name__)
 
 
 def chart_rows(rows: Sequence[CategoryComparison], lang: str) -> list[dict[str, Any]]:

@@ -34,13 +34,15 @@ from reporting.export_tables import Words
 from reporting.network import heat_map, improvement
 from reporting.results import results_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import chosen_periods, network_questionnaire, other_survey
 from staff.downloads import Download, table_downloads
 from staff.lookups import visible, visible_survey
 from surveys.models import Network, Organisation
 from web.errors import FriendlyError
 from web.i18n import current_language
+
+bp = StaffBlueprint("exports", __name__)
 
 NETWORK_TABLES = ("heat", "phases", "status")
 
@@ -54,7 +56,7 @@ def _words() -> Words:
 
 # --- A survey's results ---------------------------------------------------------------------
 
-@table_downloads("/surveys/<int:survey_id>/results", "survey_results", allow=SIGNED_IN)
+@table_downloads(bp, "/surveys/<int:survey_id>/results", "survey_results", allow=SIGNED_IN)
 def survey_results_download(fmt: str, survey_id: int) -> Download:
     """The figures of the results page, one row per category and per item."""
     survey = visible_survey(survey_id)
@@ -66,7 +68,7 @@ def survey_results_download(fmt: str, survey_id: int) -> Download:
 
 # --- Two surveys of one unit ----------------------------------------------------------------
 
-@table_downloads("/surveys/<int:survey_id>/compare", "survey_compare", allow=SIGNED_IN)
+@table_downloads(bp, "/surveys/<int:survey_id>/compare", "survey_compare", allow=SIGNED_IN)
 def survey_compare_download(fmt: str, survey_id: int) -> Download:
     """`?with=<survey id>`: the comparison page's categories as rows."""
     survey = visible_survey(survey_id)
@@ -84,7 +86,7 @@ def survey_compare_download(fmt: str, survey_id: int) -> Download:
 
 # --- An organisation's units together -------------------------------------------------------
 
-@table_downloads("/organisations/<int:organisation_id>/compare", "organisation_compare",
+@table_downloads(bp, "/organisations/<int:organisation_id>/compare", "organisation_compare",
                  allow=SIGNED_IN)
 def organisation_compare_download(fmt: str, organisation_id: int) -> Download:
     """`?questionnaire=<slug>&first=<period>&second=<period>`, as on the page."""
@@ -126,7 +128,7 @@ def network_tables(network: Network) -> dict[str, Table]:
     return {"heat": heat, "phases": phases, "status": status}
 
 
-@table_downloads("/networks/<int:network_id>/overview", "network_overview", allow=SIGNED_IN)
+@table_downloads(bp, "/networks/<int:network_id>/overview", "network_overview", allow=SIGNED_IN)
 def network_overview_download(fmt: str, network_id: int) -> Download:
     """CSV: one table of the overview (`?table=heat|phases|status`, heat when not given);
     XLSX: the three tables, one sheet each."""

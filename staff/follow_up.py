@@ -24,7 +24,7 @@ from questionnaires import follow_up as qfollow
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.schema import Definition
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import follow_up_survey
 from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
 from surveys import auth, follow_up_codes, handout
@@ -39,6 +39,8 @@ from util.dates import today
 from util.secret import app_secret
 from web.errors import render_error
 from web.i18n import current_language
+
+bp = StaffBlueprint("follow_up", __name__)
 
 UNKNOWN_CODE = _l("No baseline in this survey has this code.")
 # Fields of the entry page that are not questions of the follow-up form.
@@ -64,7 +66,7 @@ def follow_up_settings(survey_id: int):
     ops.change_follow_up_settings(database.session(), auth.signed_in_account(), survey,
                                   form.follow_up_weeks.data, form.show_baseline_score.data)
     flash(_("The follow-up settings are saved."))
-    return redirect(url_for(".survey", survey_id=survey.id), code=303)
+    return redirect(url_for("admin.surveys.survey", survey_id=survey.id), code=303)
 
 
 def _settings_page(survey: Survey, form: FollowUpSettingsForm, status: int = 200):

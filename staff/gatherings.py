@@ -28,13 +28,15 @@ from reporting.gathering_table import (
 )
 from reporting.gatherings import table_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import visible
 from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import Network
 from web.i18n import current_language
+
+bp = StaffBlueprint("gatherings", __name__)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def network_evaluations(network_id: int):
         choices=choices, minimum=current_rule().minimum)
 
 
-@table_downloads("/networks/<int:network_id>/evaluations", "network_evaluations",
+@table_downloads(bp, "/networks/<int:network_id>/evaluations", "network_evaluations",
                  allow=SIGNED_IN, audited="evaluations.export")
 def network_evaluations_download(fmt: str, network_id: int) -> Download:
     """The table of the page, through the same small-group rule."""

@@ -16,12 +16,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from analytics import exports
-from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.blueprint import SIGNED_IN, StaffBlueprint, export_delimiter
 from staff.lookups import single_use_survey
 from surveys import handout
 from web.errors import FriendlyError
 from web.i18n import current_language
 
+bp = StaffBlueprint("links", __name__)
 NOT_KEPT = {"Cache-Control": "no-store"}
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 import database
 from reporting.rule import current_rule
-from staff.blueprint import ADMINS, SIGNED_IN, bp
+from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
 from staff.org_forms import (
     KIND_LABELS,
     DeleteForm,
@@ -28,6 +28,8 @@ from surveys import access, auth, org_operations, org_queries
 from surveys.account_models import Account
 from surveys.labels import gathering_label
 from surveys.models import Gathering, Network, Organisation, Unit
+
+bp = StaffBlueprint("organisation", __name__)
 
 Structure = Network | Gathering | Organisation | Unit
 Saved = tuple[str, str | None]  # the message to flash, the anchor to return to

@@ -25,14 +25,16 @@ from hl7fhir.questionnaire_export import questionnaire_resource
 from questionnaires import operations, queries
 from questionnaires.loader import MAX_DEFINITION_BYTES
 from questionnaires.models import QuestionnaireVersion
-from staff.blueprint import ADMINS, SIGNED_IN, bp
+from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
 from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm
 from surveys import access, auth
 from web import errors
 from web.i18n import current_language
 
-UPLOAD_ENDPOINT = "admin.questionnaire_upload"
-IMPORT_ENDPOINT = "admin.questionnaire_import_fhir"
+bp = StaffBlueprint("questionnaires", __name__)
+
+UPLOAD_ENDPOINT = "admin.questionnaires.questionnaire_upload"
+IMPORT_ENDPOINT = "admin.questionnaires.questionnaire_import_fhir"
 # Each page that receives a definition file: its form and its template.
 FILE_PAGES = {UPLOAD_ENDPOINT: (UploadForm, "admin/questionnaires/upload.html"),
               IMPORT_ENDPOINT: (FhirImportForm, "admin/questionnaires/import_fhir.html")}

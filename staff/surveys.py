@@ -8,12 +8,10 @@ units or networks answers 404 whatever the route. Writes go through
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 import database
 from analytics import exports
@@ -21,7 +19,7 @@ from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import single_use_survey, visible_survey
 from staff.survey_forms import (
@@ -37,7 +35,7 @@ from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
-from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus, Unit
+from surveys.models import Layout, LinkMode, ResponseSource, Survey
 from surveys.operations import IssuedLinks, Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
@@ -49,22 +47,7 @@ from surveys.queries import (
 from util.dates import today
 from web.i18n import current_language
 
-PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
-
-
-def target_label(survey: Survey) -> str:
-    """«Unit (Organisation)» or «Gathering N, Network»."""
-    target = survey.target()
-    if isinstance(target, Unit):
-        return f"{target.name} ({target.organisation.name})"
-    return _("Gathering %(number)d, %(network)s", number=target.number,
-             network=target.network.name)
-
-
-@bp.context_processor
-def _survey_helpers() -> dict[str, Any]:
-    return {"version_title": version_title, "target_label": target_label,
-            "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode}
+bp = StaffBlueprint("surveys", __name__)
 
 
 def _to_survey(survey: Survey):
@@ -185,7 +168,7 @@ def _to_issued(survey: Survey, issued: IssuedLinks):
     so that a reload, Back or Forward there never sends the post that issued them again,
     which would issue another set, or with «a fresh set» withdraw the one shown."""
     handout.hand_over_links(survey.id, issued)
-    return redirect(url_for(".issued_links", survey_id=survey.id), code=303)
+    return redirect(url_for("admin.links.issued_links", survey_id=survey.id), code=303)
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -310,7 +293,7 @@ def _paper_entered(survey: Survey) -> str:
 
 # --- Data rights --------------------------------------------------------------------------
 
-@table_downloads("/surveys/<int:survey_id>/export", "export_responses", allow=SIGNED_IN,
+@table_downloads(bp, "/surveys/<int:survey_id>/export", "export_responses", allow=SIGNED_IN,
                  audited="responses.export",
                  endpoints=("export_responses", "export_responses_xlsx"))
 def export_responses(fmt: str, survey_id: int) -> Download:

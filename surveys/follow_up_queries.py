@@ -13,7 +13,7 @@ from analytics.paired import Pair
 from questionnaires import schema as s
 from surveys import follow_up_codes
 from surveys.models import Answer, Response, Survey
-from surveys.queries import with_questionnaire
+from surveys.queries import survey_by_token
 
 MAX_CODE_ATTEMPTS = 5  # how many derived codes a baseline may have tried (see operations)
 
@@ -26,7 +26,7 @@ def survey_for_token(db: Session, token: str) -> Survey | None:
     """
     if not 20 <= len(token) <= 64:
         return None
-    return db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
+    return survey_by_token(db, token)
 
 
 @dataclass(frozen=True)

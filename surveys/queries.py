@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 import database
 from questionnaires import schema as s
@@ -35,7 +35,7 @@ def find_link(db: Session, token: str) -> LinkTarget | None:
     single-use link leaves no row: see `SingleUseLink`)."""
     if not 20 <= len(token) <= 64:
         return None
-    survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
+    survey = survey_by_token(db, token)
     if survey is not None:
         return LinkTarget(survey, None) if survey.link_mode == "open" else None
     link = db.scalars(sa.select(SingleUseLink).filter_by(
@@ -45,11 +45,16 @@ def find_link(db: Session, token: str) -> LinkTarget | None:
     return LinkTarget(db.get_one(Survey, link.survey_id), link)
 
 
-def with_questionnaire(query: sa.Select) -> sa.Select:
-    """`query` for surveys, loading each survey's questionnaire version in the same query:
-    every respondent page needs it, and on the busiest pages a second round trip to the
-    database costs more than the join (`bench/load.py`)."""
-    return query.options(joinedload(Survey.questionnaire))
+# Built once: every respondent request looks its survey up by token. The questionnaire
+# version is not joined in: its definition comes from the app's cache of `Answering`s
+# (`surveys.pages.answering_for`), and loading its JSON on every request cost more than the
+# rest of the lookup (`bench/README.md`).
+_SURVEY_BY_TOKEN = sa.select(Survey).where(Survey.public_token == sa.bindparam("token"))
+
+
+def survey_by_token(db: Session, token: str) -> Survey | None:
+    """The survey whose own (public) token this is, whatever its link mode."""
+    return db.scalars(_SURVEY_BY_TOKEN, {"token": token}).first()
 
 
 def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
