@@ -28,7 +28,8 @@ from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import latest_version
-from surveys.models import Answer, AnswerTally, Gathering, Survey
+from surveys.models import Answer, AnswerTally, Gathering, Response, Survey
+from surveys.queries import released
 from surveys.tallies import NUMBER, RESPONSES, SURVEY
 
 SLUG = "samling"
@@ -134,7 +135,8 @@ def gathering_figures(db: Session, network_id: int, item_ids: Sequence[str],
 
 def open_answers(db: Session, survey_ids: Sequence[int],
                  item_ids: Sequence[str]) -> dict[int, dict[str, list[str]]]:
-    """Free-text answers of the given surveys: gathering number -> item -> texts.
+    """Free-text answers of the given surveys' released responses: gathering number ->
+    item -> texts.
 
     Sorted alphabetically, not by when they came, so the order tells nothing about who wrote
     what. The caller decides whose surveys may be read (`access.may_read_free_text`).
@@ -143,10 +145,11 @@ def open_answers(db: Session, survey_ids: Sequence[int],
         return {}
     rows = db.execute(
         sa.select(Gathering.number, Answer.item, Answer.value_text)
+        .join(Response, Response.id == Answer.response_id)
         .join(Survey, Survey.id == Answer.survey_id)
         .join(Gathering, Survey.gathering_id == Gathering.id)
         .where(Answer.survey_id.in_(list(survey_ids)), Answer.item.in_(list(item_ids)),
-               Answer.value_text.is_not(None), Answer.value_text != "")
+               released(), Answer.value_text.is_not(None), Answer.value_text != "")
         .order_by(Gathering.number, Answer.item, Answer.value_text))
     found: dict[int, dict[str, list[str]]] = {}
     for number, item, text in rows:

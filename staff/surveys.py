@@ -20,7 +20,7 @@ from questionnaires.display import error_entries
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, StaffBlueprint
-from staff.downloads import Download, table_downloads
+from staff.downloads import Download, require_released_rows, table_downloads
 from staff.lookups import single_use_survey, visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
@@ -30,7 +30,7 @@ from staff.survey_forms import (
     PaperLanguageForm,
     SurveyForm,
 )
-from surveys import access, auth, handout
+from surveys import access, auth, batches, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
@@ -117,6 +117,8 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
     html = render_template(
         "admin/surveys/survey.html", survey=survey, status=survey.status(today()),
         count=count, paper_count=_paper_part(count, paper_response_count(db, survey.id)),
+        waiting=batches.waiting_of(db, survey.id), rows=current_rule().shows(count),
+        minimum=current_rule().minimum,
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),
         more_links_form=more_links_form,
@@ -297,10 +299,11 @@ def _paper_entered(survey: Survey) -> str:
                  audited="responses.export",
                  endpoints=("export_responses", "export_responses_xlsx"))
 def export_responses(fmt: str, survey_id: int) -> Download:
-    """Every response as a row, streamed: free text only for those who may read it, and
-    every export audited. The rows are read in batches as they are written, so memory
-    stays flat."""
+    """Every released response as a row, streamed: only from `minimum` released
+    responses on, free text only for those who may read it, and every export audited. The
+    rows are read in batches as they are written, so memory stays flat."""
     survey = visible_survey(survey_id)
+    require_released_rows(survey)
     header, rows = response_table(database.session(), survey,
                                   access.may_read_free_text(auth.signed_in_account(), survey))
     return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
@@ -323,5 +326,5 @@ def delete_survey_responses(survey_id: int):
     status = 422 if form.errors else 200
     count = response_count(db, survey.id)
     return render_template("admin/surveys/delete_responses.html", survey=survey, form=form,
-                           count=count, too_few=rule.too_few(count),
-                           minimum=rule.minimum), status
+                           count=count, too_few=rule.too_few(count), minimum=rule.minimum,
+                           waiting=batches.waiting_of(db, survey.id)), status

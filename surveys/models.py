@@ -238,6 +238,11 @@ class Response(Base):
     matched with the order in which links were handed out. `submission_key` is a random
     value put into the form when it was first shown; its uniqueness makes a double tap or
     a retried post store the response once.
+
+    `released`: a response is stored unreleased, and nothing staff can read counts it until
+    at least k unreleased responses of its survey have gathered and are released together
+    (`surveys.batches`), so that no page changes the moment one person answers. Staff reads
+    keep to released rows through `surveys.queries.released`.
     """
 
     __tablename__ = "responses"
@@ -264,9 +269,18 @@ class Response(Base):
     # follow-up per pair. `due_on` is the follow-up date suggested to a baseline.
     pair_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     due_on: Mapped[dt.date | None]
+    released: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
+
+
+# The unreleased rows of a survey, which every submission counts under the survey's lock: a
+# partial index holds only them (fewer than k per survey and kind), so the count reads a few
+# index entries whatever the size of the survey. The same expression in the index and in the
+# queries (`surveys.batches`), so that SQLite, which matches the terms literally, uses it.
+sa.Index("ix_responses_unreleased", Response.survey_id, Response.is_follow_up,
+         sqlite_where=~Response.released, postgresql_where=~Response.released)
 
 
 class Answer(Base):

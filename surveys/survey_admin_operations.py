@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from database import rowcount
-from surveys import access
+from surveys import access, batches
 from surveys.account_models import Account
 from surveys.counts import response_count
 from surveys.models import Layout, LinkMode, Phase, SingleUseLink, Survey
@@ -144,10 +144,14 @@ def record_export(db: Session, account: Account, survey: Survey) -> None:
 
 
 def delete_responses(db: Session, account: Account, survey: Survey) -> int:
-    """Delete every response of a survey (`operations.erase_responses`); returns how many.
-    Used single-use links stay used."""
-    count = response_count(db, survey.id)
+    """Delete every response of a survey, released or waiting (`operations.erase_responses`);
+    returns how many responses went, waiting ones included (follow-ups are not responses,
+    as in every count). Used single-use links stay used."""
+    count, waiting = response_count(db, survey.id), batches.waiting_of(db, survey.id)
     erase_responses(db, survey.id)
-    access.audit(db, account, "responses.delete", f"{describe(survey)}: {count}")
+    details = f"{describe(survey)}: {count}"
+    if waiting.responses or waiting.follow_ups:
+        details += f", and {waiting.responses + waiting.follow_ups} not yet released"
+    access.audit(db, account, "responses.delete", details)
     db.commit()
-    return count
+    return count + waiting.responses

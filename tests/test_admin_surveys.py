@@ -30,7 +30,7 @@ from surveys.models import (
     link_digest,
 )
 from surveys.operations import issue_single_use_links, submit_response
-from tests.conftest import csrf_of, log_in, respond, response_count
+from tests.conftest import csrf_of, log_in, release_waiting, respond, response_count
 
 PSFS_OK = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5"}
 
@@ -76,6 +76,19 @@ def store(app, survey: Survey, answers: list[AnswerValue], key: str,
         db = database.session()
         submit_response(db, db.get(Survey, survey.id), None, key, "nb", answers, day,
                         source=source)
+
+
+K = 5  # SURVEY_SMALL_GROUP_MIN: responses are released, and exported, k at a time
+
+
+def filler(app, survey: Survey, how_many: int, answers: list[AnswerValue] | None = None,
+           day: dt.date = dt.date(2026, 3, 20)) -> None:
+    """`how_many` more responses, on a day after the test's own, so that a batch of k is
+    released and the test's rows still come first in the export (by date)."""
+    for n in range(how_many):
+        store(app, survey, answers or [AnswerValue("activities.activity", 0, None, "Gå"),
+                                       AnswerValue("activities.score", 0, 3.0, None)],
+              f"filler-{n}", day=day)
 
 
 @pytest.fixture
@@ -216,6 +229,9 @@ def test_list_shows_status_and_live_counts(app, client, lead, make_survey, make_
         db.commit()
     for _ in range(2):
         assert respond(client, lead.public_token, PSFS_OK).status_code == 303
+    # Released as a survey answered before the batches was (its responses were migrated
+    # released): a count of 1 to 4 that the list must hide.
+    release_waiting(app, lead.id)
     other = make_survey("psfs", title="Annen enhet sin undersøkelse")
     html = text_of(client.get("/admin/surveys"))
     rows = {m.group(1): m.group(0) for m in re.finditer(
@@ -448,6 +464,7 @@ def test_export_csv(app, client, lead):
     store(app, lead, [AnswerValue("activities.activity", 0, None, "@SUM(A1)"),
                       AnswerValue("activities.score", 0, 0.0, None)], "b",
           source=ResponseSource.PAPER, day=dt.date(2026, 2, 1))
+    filler(app, lead, K - 2)  # rows are exported from k released responses on
     response = client.get(f"/admin/surveys/{lead.id}/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -456,7 +473,7 @@ def test_export_csv(app, client, lead):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:8] == ["response", "date", "language", "source", "activity_1", "score_1",
                            "activity_2", "score_2"]
-    assert len(rows[0]) == 4 + 2 * 5
+    assert len(rows[0]) == 4 + 2 * 5 and len(rows) == 1 + K
     assert rows[1][:6] == ["1", "2026-02-01", "nb", "paper", "'@SUM(A1)", "0"]
     assert rows[2][:8] == ["2", "2026-03-01", "nb", "web", "'=1+1", "3", "Gå i trappen", "10"]
     comma = client.get(f"/admin/surveys/{lead.id}/export.csv?sep=,")
@@ -472,6 +489,7 @@ def test_export_joins_multiple_choice_and_hides_free_text_from_network_leads(
                         AnswerValue("info_channels", 0, None, "conversation"),
                         AnswerValue("info_channels", 0, None, "phone"),
                         AnswerValue("comment", 0, None, "Takk til Kari")], "a")
+    filler(app, survey, K - 1, [AnswerValue("info_nok", 0, 2.0, None)])
     make_account("enhet@kommune.no", units=(survey.unit_id,))
     make_account("nett@ks.no", networks=(network_of(app, survey.unit_id),))
     client.set_cookie("lang", "en")
@@ -491,6 +509,7 @@ def test_delete_responses_after_confirmation(app, client, lead):
     for key in ("a", "b"):
         store(app, lead, [AnswerValue("activities.activity", 0, None, "Gå"),
                           AnswerValue("activities.score", 0, 3.0, None)], key)
+    release_waiting(app, lead.id)  # as answered before the batches: 1 to 4 released
     page = client.get(f"/admin/surveys/{lead.id}/responses/delete")
     assert page.status_code == 200
     assert "Fewer than 5 responses will be deleted" in text_of(page)
@@ -537,8 +556,9 @@ def others(app, lead, make_survey):
 
 
 @pytest.mark.parametrize("route", GET_ROUTES)
-def test_other_units_survey_is_404_on_get(client, lead, others, route):
+def test_other_units_survey_is_404_on_get(app, client, lead, others, route):
     open_one, _single = others
+    filler(app, lead, K)  # the responses' export needs k released
     assert client.get(f"/admin/surveys/{lead.id}{route}").status_code == 200
     assert client.get(f"/admin/surveys/{open_one.id}{route}").status_code == 404
 
