@@ -10,8 +10,9 @@ the page, PNG for an A3 poster); sizes, fonts, title and number locale come from
 Accessibility: a point in a signalling run is an orange triangle, an ordinary point a blue
 circle, so shape tells them apart without colour; a median or centre line of a phase that
 signals is also dashed. Lines are labelled directly at their right end instead of through a
-legend. All text is passed in already translated; numbers are formatted by Vega-Lite in the
-chart's locale (85,5 % in Norwegian reads "85,5%": d3-format has no space before %).
+legend. All text is passed in already translated; the axes' whole percentages are written by
+Vega-Lite in the chart's locale («80 %» in Norwegian), and the labelled median and centre
+line are rounded and written by `analytics.numbers`, as the page writes them.
 
 Observations are plotted by their position in time order (1, 2, …), not by date: several
 pathways often start on the same day, and a run chart is about order. The data table gives
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from analytics import numbers
 from analytics.charts import BLUE, GREY, TEXT, finish
 from analytics.spc import Observation, PChart, PhaseSplit, RunsAnalysis, Side
 
@@ -38,7 +40,6 @@ SIGNAL = "#b35806"
 POINT_SHAPE = "circle"
 SIGNAL_SHAPE = "triangle-up"
 PERCENT = ".0%"
-LABEL_PERCENT = ".1~%"
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | Phas
         alt.Chart(alt.Data(values=data)).mark_line(color=GREY, strokeWidth=1.5).encode(
             x=x, y=y, detail="phase:N", order="position:Q"),
     ]
-    layers += _median_layers(phases_of(analysis), x_scale, y_scale, median_label)
+    layers += _median_layers(phases_of(analysis), x_scale, y_scale, median_label, locale)
     if isinstance(analysis, PhaseSplit):
         layers += _change_layers(analysis.change_index + 0.5, change_label, x_scale)
     if carried is not None and carried.n:
@@ -150,14 +151,15 @@ def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | Phas
 
 
 def _median_layers(phases: Sequence[RunsAnalysis], x_scale: alt.Scale, y_scale: alt.Scale,
-                   median_label: str) -> list[alt.Chart]:
+                   median_label: str, locale: str) -> list[alt.Chart]:
     """A median line over each phase, orange and dashed when the phase signals, labelled at
     its right end: the last phase's label to the right of the plot, where no point can hide
     it, an earlier phase's above its line."""
     import altair as alt
     segments = [{"start": phase.offset + 0.6, "end": phase.offset + phase.n + 0.4,
-                 "median": phase.median, "label": median_label, "signal": phase.signal}
-                for phase in phases if phase.n]
+                 "median": phase.median, "signal": phase.signal,
+                 "text": f"{median_label} {numbers.percent_text(phase.median, locale)}"}
+                for phase in phases if phase.n and phase.median is not None]
     if not segments:
         return []
     data = alt.Data(values=segments)
@@ -168,14 +170,11 @@ def _median_layers(phases: Sequence[RunsAnalysis], x_scale: alt.Scale, y_scale: 
         color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(BLUE)),
         strokeDash=alt.condition("datum.signal", alt.value([8, 5]), alt.value([1, 0])),
     )
-    label = f"datum.label + ' ' + format(datum.median, '{LABEL_PERCENT}')"
-    earlier = alt.Chart(alt.Data(values=segments[:-1])).transform_calculate(
-        text=label,
-    ).mark_text(align="right", baseline="bottom", dy=-5, fontSize=12, color=TEXT).encode(
+    earlier = alt.Chart(alt.Data(values=segments[:-1])).mark_text(
+        align="right", baseline="bottom", dy=-5, fontSize=12, color=TEXT).encode(
         x=alt.X("end:Q", scale=x_scale), y=y, text="text:N")
-    last = alt.Chart(alt.Data(values=segments[-1:])).transform_calculate(
-        text=label,
-    ).mark_text(align="left", baseline="middle", dx=8, fontSize=12, color=TEXT).encode(
+    last = alt.Chart(alt.Data(values=segments[-1:])).mark_text(
+        align="left", baseline="middle", dx=8, fontSize=12, color=TEXT).encode(
         x=alt.X("end:Q", scale=x_scale), y=y, text="text:N")
     return [line, last, earlier] if len(segments) > 1 else [line, last]
 
@@ -239,7 +238,8 @@ def p_chart(chart: PChart, *, month_labels: Sequence[str], title: str, x_title: 
         layers.append(alt.Chart(alt.Data(values=steps)).mark_line(
             color=GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
             x=x, y=y, detail="line:N", order="position:Q"))
-        layers += _p_labels(chart, count, centre_label, limits_label, x_scale, y_scale)
+        layers += _p_labels(chart, count, (centre_label, limits_label), x_scale, y_scale,
+                            locale)
     points = [{"position": row.position, "share": row.share,
                "kind": outside_label if row.outside else point_label} for row in rows]
     kinds = [point_label] + ([outside_label] if chart.signals else [])
@@ -270,21 +270,24 @@ def _points(rows: list[dict[str, object]], x: alt.X, y: alt.Y, kinds: list[str],
     )
 
 
-def _p_labels(chart: PChart, count: int, centre_label: str, limits_label: str,
-              x_scale: alt.Scale, y_scale: alt.Scale) -> list[alt.Chart]:
+def _p_labels(chart: PChart, count: int, labels: tuple[str, str], x_scale: alt.Scale,
+              y_scale: alt.Scale, locale: str) -> list[alt.Chart]:
     """The centre line across the chart, labelled with p̄ to the right of the plot, and the
     limits' label just above the last month's upper limit, also to the right."""
     import altair as alt
+    centre_label, limits_label = labels
+    if chart.centre is None:  # never with points: p̄ is then done ÷ relevant over them
+        return []
     end = count + 0.5
     last = chart.points[-1]
-    centre = alt.Data(values=[{"start": 0.5, "end": end, "share": chart.centre,
-                               "label": centre_label}])
+    centre = alt.Data(values=[{
+        "start": 0.5, "end": end, "share": chart.centre,
+        "text": f"{centre_label} {numbers.percent_text(chart.centre, locale)}"}])
     y = alt.Y("share:Q", scale=y_scale)
     line = alt.Chart(centre).mark_rule(color=BLUE, strokeWidth=2.5).encode(
         x=alt.X("start:Q", scale=x_scale), x2="end:Q", y=y)
-    text = alt.Chart(centre).transform_calculate(
-        text=f"datum.label + ' ' + format(datum.share, '{LABEL_PERCENT}')",
-    ).mark_text(align="left", baseline="middle", dx=8, fontSize=12, color=TEXT).encode(
+    text = alt.Chart(centre).mark_text(
+        align="left", baseline="middle", dx=8, fontSize=12, color=TEXT).encode(
         x=alt.X("end:Q", scale=x_scale), y=y, text="text:N")
     limits = alt.Chart(alt.Data(values=[{"end": end, "share": last.upper,
                                          "label": limits_label}])).mark_text(

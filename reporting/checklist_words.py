@@ -8,9 +8,10 @@ is measured against the median from before the change.
 
 from __future__ import annotations
 
-from flask_babel import format_percent
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from analytics import numbers
 from analytics.spc import MIN_USEFUL, RunsAnalysis, Signal
 from reporting.checklist import SeriesAnalysis
 
@@ -56,9 +57,9 @@ def change_verdict(series: SeriesAnalysis) -> str | None:
     change or without pathways on both sides.
     """
     against = series.against_before
-    if against is None:
+    if against is None or against.centre is None:
         return None
-    before = format_percent(against.centre)
+    before = numbers.percent_text(against.centre, str(get_locale() or "nb"))
     if against.too_few:
         return _("Too few useful points after the change (%(count)s) to tell whether it is an "
                  "improvement; at least %(needed)s are needed.",

@@ -8,8 +8,11 @@ figure its page holds back, and its rows can be checked against the page by hand
 cell held back says so in words (the page's «fewer than 5», passed in as `Words`) and leaves
 its figures empty.
 
-Figures are rounded to 4 decimals (the pages show 1), which is plenty for further analysis
-and spares the reader floating-point noise such as 2.4166666666666665; shares are in percent.
+Figures are rounded to at most 4 decimals (the pages show 1), which is plenty for further
+analysis and spares the reader floating-point noise such as 2.4166666666666665; shares are in
+percent. They are rounded half up in decimal by `analytics.numbers`, as the pages are, so a
+figure of the download rounded to the page's decimals is the page's (for means of up to 400
+answers; a test checks every one).
 Column headers are short English identifiers, as in the raw export.
 """
 
@@ -17,8 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from analytics import numbers
 from analytics.exports import Table
 from analytics.stats import MeanCI
 from questionnaires import schema as s
@@ -49,12 +54,14 @@ class Words:
     directions: Mapping[str, str] = field(default_factory=dict)  # better/worse/unclear
 
 
-def rounded(value: float | None, decimals: int = DECIMALS) -> float | None:
-    return None if value is None else round(value, decimals)
+def rounded(value: float | None, decimals: int = DECIMALS) -> Decimal | None:
+    """Half up to `decimals`, without trailing zeros (3.4, not 3.4000)."""
+    return None if value is None else numbers.half_up(value, decimals).normalize()
 
 
-def percent(share: float | None) -> float | None:
-    return None if share is None else round(100 * share, DECIMALS)
+def percent(share: float | None) -> Decimal | None:
+    """A share in percent, half up to `DECIMALS`, in decimal (0.575 → 57.5, never 57.49…)."""
+    return None if share is None else numbers.percent(share, DECIMALS).normalize()
 
 
 def _in_order(header: Sequence[str], cells: Mapping[str, Any]) -> list[Any]:

@@ -25,6 +25,8 @@ import datetime as dt
 import io
 import re
 import secrets
+from decimal import Decimal
+from typing import Any
 
 import openpyxl
 import pytest
@@ -96,9 +98,17 @@ def unescaped(value):
 
 def sheets_of(data: bytes) -> dict[str, list[list]]:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    return {sheet.title: [[unescaped(v) for v in row]
-                          for row in sheet.iter_rows(values_only=True)]
+    return {sheet.title: [[shown(cell) for cell in row] for row in sheet.iter_rows()]
             for sheet in book.worksheets}
+
+
+def shown(cell) -> Any:
+    """A cell's value as Excel shows it: a number with a format of fixed decimals («0.00»)
+    as a Decimal with those decimals, as the CSV writes it (1.80)."""
+    places = re.fullmatch(r"0\.(0+)", cell.number_format or "")
+    if isinstance(cell.value, float) and places:
+        return Decimal(repr(cell.value)).quantize(Decimal(1).scaleb(-len(places.group(1))))
+    return unescaped(cell.value)
 
 
 def xlsx_of(response) -> dict[str, list[list]]:
