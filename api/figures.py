@@ -151,9 +151,8 @@ def comparison_row(row: CategoryComparison, left_out: Mapping[str, int],
     return m.ComparisonCategory(
         id=row.category.id, text=row.category.text.get(lang), suppressed=row.suppressed,
         surveys_left_out=left_out.get(row.category.id, 0),
-        baseline=mean_ci(row.first), follow_up=mean_ci(row.second),
-        difference=difference(row.difference),
-        baseline_0_100=row.first_100, follow_up_0_100=row.second_100,
+        a=mean_ci(row.first), b=mean_ci(row.second), difference=difference(row.difference),
+        a_0_100=row.first_100, b_0_100=row.second_100,
         difference_0_100=difference(row.difference_100), direction=row.direction)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, ngettext, pgettext
 from flask_babel import gettext as _
 
 import database
@@ -98,7 +98,7 @@ def checklist_run_chart(survey_id: int, fmt: str):
         x_title=_("Pathways in the order they started"), y_title=_("Compliance"),
         median_label=_("Median"), point_label=_("Pathway"),
         signal_label=_("Part of a signal"), legend_title=_("Points"),
-        change_label=_("Change") if survey.change_on else None,
+        change_label=pgettext("noun", "Change") if survey.change_on else None,
         carried=series.against_before, carried_label=_("Median before the change"),
         locale=current_language())
     return charts.chart_response(chart, fmt, f"survey-{survey.id}-run-chart",

@@ -410,7 +410,8 @@ def world(app, make_account):
 
         def survey(unit, period, year):
             return Survey(title=f"{unit.name} {year}", questionnaire=bruker, unit=unit,
-                          period_label=period, opens_on=dt.date(year, 3, 1))
+                          period_label=period, opens_on=dt.date(year, 3, 1),
+                          phase="baseline" if year == 2025 else "follow_up")
 
         surveys = {"A_2025": survey(a, "Vår 2025", 2025), "A_2026": survey(a, "Vår 2026", 2026),
                    "B_2025": survey(b, "Vår 2025", 2025), "B_2026": survey(b, "Vår 2026", 2026),

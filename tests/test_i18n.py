@@ -23,7 +23,8 @@ def test_catalogue_is_complete(lang):
 
 
 def test_catalogue_matches_the_source(tmp_path):
-    """A string added to the code but not extracted would show in English only."""
+    """A string added to the code but not extracted would show in English only; a string
+    with a context (`pgettext("noun", "Change")`) is its own entry, with its own msgctxt."""
     import subprocess
     import sys
 
@@ -33,11 +34,24 @@ def test_catalogue_matches_the_source(tmp_path):
          "-o", str(pot), "--no-location", "--omit-header", "."],
         cwd=ROOT, capture_output=True, text=True, check=True)
     with open(pot, "rb") as f:
-        source_ids = {m.id for m in read_po(f) if m.id}
+        source_ids = {(m.context, m.id) for m in read_po(f) if m.id}
     assert len(source_ids) > 50
-    with open(ROOT / "translations" / "nn" / "LC_MESSAGES" / "messages.po", "rb") as f:
-        catalogue_ids = {m.id for m in read_po(f) if m.id}
-    assert source_ids <= catalogue_ids, source_ids - catalogue_ids
+    assert (("noun", "Change") in source_ids and (None, "Change") in source_ids)
+    for lang in ("nb", "nn", "en"):
+        with open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalogue_ids = {(m.context, m.id) for m in read_po(f) if m.id}
+        assert source_ids <= catalogue_ids, (lang, source_ids - catalogue_ids)
+
+
+def test_the_noun_and_the_button_are_two_words(app):
+    """«Endring» where a noun is meant, «Endre» on the edit button (issue 16, finding 11)."""
+    from flask_babel import gettext, pgettext
+
+    with app.test_request_context():
+        for lang, noun, verb in (("nb", "Endring", "Endre"), ("nn", "Endring", "Endre"),
+                                 ("en", "Change", "Change")):
+            with force_locale(lang):
+                assert (pgettext("noun", "Change"), gettext("Change")) == (noun, verb)
 
 
 def test_numbers_use_a_decimal_comma_in_norwegian(app):
