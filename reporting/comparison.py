@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from analytics.small_groups import SmallGroups
-from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile
+from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile, within
 from questionnaires import schema as s
 from questionnaires.scoring import to_0_100
 from reporting.aggregation import Scores
@@ -67,6 +67,13 @@ def welch_difference(first: Scores, second: Scores, level: float = 0.95) -> Diff
     df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
     half_width = t_quantile(level, df) * math.sqrt(v1 + v2)
     return Difference(diff=diff, low=diff - half_width, high=diff + half_width, df=df)
+
+
+def clipped(difference: Difference, span: float) -> Difference:
+    """The interval of a difference clipped to what two means on one scale can differ by
+    (±(max − min)); the difference itself always lies inside."""
+    low, high = max(difference.low, -span), min(difference.high, span)
+    return Difference(diff=difference.diff, low=low, high=high, df=difference.df)
 
 
 def direction(difference: Difference, scale: s.Scale) -> Direction:
@@ -118,10 +125,15 @@ def compare_category(category: Any, first: Scores, second: Scores,
     better or worse only `before_after`, else as a difference (`neutral_direction`)."""
     # The CIs are None only for no scores, which the rule hides.
     first_ci, second_ci = mean_ci_from_counts(first), mean_ci_from_counts(second)
+    if scale is not None:  # intervals clipped to the scale, as on the results page
+        first_ci, second_ci = (within(first_ci, scale.min, scale.max),
+                               within(second_ci, scale.min, scale.max))
     if (first_ci is None or second_ci is None
             or not (rule.shows(sum(first.values())) and rule.shows(sum(second.values())))):
         return CategoryComparison(category=category, suppressed=True, scale=scale)
     difference = welch_difference(first, second)
+    if scale is not None and difference is not None:
+        difference = clipped(difference, scale.max - scale.min)
     if scale is None or difference is None:
         return CategoryComparison(category=category, suppressed=False, first=first_ci,
                                   second=second_ci, difference=difference)

@@ -6,7 +6,8 @@ shown), out-of-scope readers refused, and bad separators, tables or formats answ
 Hand-computed figures (the same datasets as tests/test_results.py, test_comparison.py and
 test_network_overview.py, whose docstrings work them out):
 
-* «samling», six responses: nytte_totalt n 5, mean 1.8, 95 % CI 0.7611 … 2.8389, 0–100 80.0,
+* «samling», six responses: nytte_totalt n 5, mean 1.8, 95 % CI 0.7611 … 2.8389 (cut at the
+  scale's end: 1 … 2.8389), 0–100 80.0,
   top box 80 %, one "don't know", counts 2, 2, 1, 0, 0; category «The gathering» n 6,
   mean 2.4167, 0–100 64.5833; deltakere_fra_kommunen n 5, mean 4.
 * brukerundersokelse, unit A, 2025 against 2026: «Results for the user» 3.4 → 5.5, difference
@@ -335,8 +336,8 @@ def test_results_export_equals_the_page(app, client, make_survey, make_account):
     item = found["nytte_totalt"]
     ci = mean_ci([1, 1, 2, 2, 3])
     assert (item["kind"], item["n"], item["mean"], item["ci_low"], item["ci_high"]) == (
-        "scale", "5", "1.8", str(round(ci.low, 4)), str(round(ci.high, 4)))
-    assert (item["ci_low"], item["ci_high"]) == ("0.7611", "2.8389")
+        "scale", "5", "1.8", "1", str(round(ci.high, 4)))  # 0.7611 cut at the scale's end
+    assert (item["ci_low"], item["ci_high"]) == ("1", "2.8389")
     assert (item["mean_0_100"], item["top_box_percent"], item["dont_know"]) == ("80", "80", "1")
     assert [item[f"count_{step}"] for step in range(1, 6)] == ["2", "2", "1", "0", "0"]
     block = html[html.index('id="item-nytte_totalt"'):html.index('id="item-info_forkant"')]
@@ -357,7 +358,7 @@ def test_results_export_equals_the_page(app, client, make_survey, make_account):
         "5", "4")
     assert "onsker_neste" not in found and "gruppearbeid" not in "".join(map(str, rows))
     semicolons = client.get(f"/admin/surveys/{survey_id}/results.csv").get_data(as_text=True)
-    assert ";1,8;0,7611;2,8389;80;80;;1;2;2;1;0;0" in semicolons
+    assert ";1,8;1;2,8389;80;80;;1;2;2;1;0;0" in semicolons
 
 
 def test_results_xlsx_equals_the_csv(app, client, make_survey, make_account):
