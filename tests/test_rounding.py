@@ -134,3 +134,36 @@ def test_the_gathering_page_and_its_csv_round_alike(client, figures):
     assert rows["Nytten av samlingen totalt sett"][:2] == ["1,08", "2,00"]
     rate = next(cells for label, cells in rows.items() if label.startswith("Svarprosent"))
     assert rate[:2] == ["50", "58"]
+
+
+def test_a_results_page_rounds_half_up_where_babel_rounded_to_even(app, client, make_survey,
+                                                                   make_account):
+    """20 answers summing to 21: mean 1.05 → «1,1» (half to even gave «1,0»); 20 responses
+    of 160 invited: 12.5 % → «13 %» (half to even gave «12 %»). The CSV keeps four decimals
+    (1,05 and 12,5), which round to the page's figures the same way."""
+    import datetime as dt
+
+    from tests.conftest import leads
+
+    survey = make_survey("samling", invited=160)
+    with app.app_context():
+        db = database.session()
+        found = db.get(Survey, survey.id)
+        for value in [2] + [1] * 19:
+            submit_response(db, found, None, secrets.token_urlsafe(18), "nb",
+                            [AnswerValue("nytte_totalt", 0, float(value), None)],
+                            dt.date(2026, 3, 2))
+    lead, _network_lead = leads(app, make_account, survey.id)
+    client.set_cookie("lang", "nb")
+    log_in(client, lead)
+    html = client.get(f"/admin/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "<dd>13\u00a0%</dd>" in html
+    start = html.index('id="item-nytte_totalt"')
+    assert "<dd>1,1 <span" in html[start:html.index("</dl>", start)]
+    text = client.get(f"/admin/surveys/{survey.id}/results.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    survey_row = next(row for row in rows if row[0] == "survey")
+    item_row = next(row for row in rows if row[1] == "nytte_totalt")
+    assert survey_row[header.index("response_rate_percent")] == "12,5"
+    assert item_row[header.index("mean")] == "1,05"
