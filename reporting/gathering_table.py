@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from analytics import numbers
 from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
@@ -263,15 +264,17 @@ class CsvLabels:
 
 
 def csv_rows(table: GatheringTable, labels: CsvLabels) -> tuple[list[str], list[list]]:
-    """Header and rows of the CSV: the same cells as the page, means rounded to two
-    decimals and the response rate in whole percent. Text is neutralised by `exports`."""
+    """Header and rows of the CSV: the same cells as the page, means rounded half up to two
+    decimals (trailing zeros kept: 1,30) and the response rate in whole percent. Text is
+    neutralised by `exports`."""
     header = [labels.section, labels.item, *(c.label for c in table.columns)]
     rows: list[list] = [
-        [block.title, row.text, *(None if m is None else round(m, 2) for m in row.means)]
+        [block.title, row.text, *(None if m is None else numbers.half_up(m, 2)
+                                  for m in row.means)]
         for block in table.blocks for row in block.rows]
     rows.append(["", labels.responses,
                  *(labels.suppressed if c.suppressed else c.responses for c in table.columns)])
     rows.append(["", labels.invited, *(c.invited for c in table.columns)])
     rows.append(["", labels.rate,
-                 *(None if c.rate is None else round(100 * c.rate) for c in table.columns)])
+                 *(None if c.rate is None else numbers.percent(c.rate) for c in table.columns)])
     return header, rows

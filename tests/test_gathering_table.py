@@ -232,7 +232,7 @@ def test_the_csv_equals_the_table(client, sor):
     assert by_question["Response rate in percent"] == ["50", "41", "53", "37", ""]
     assert "Hemmelig" not in response.get_data(as_text=True)  # no free text in the CSV
     semicolons = client.get(f"/admin/networks/{sor}/evaluations.csv").get_data(as_text=True)
-    assert "Overall usefulness of the gathering;1,55;1,52;1,3;1,31;" in semicolons
+    assert "Overall usefulness of the gathering;1,55;1,52;1,30;1,31;" in semicolons
     assert client.get(f"/admin/networks/{sor}/evaluations.csv?sep=x").status_code == 400
 
 
@@ -245,7 +245,7 @@ def test_the_csv_neutralises_formula_like_text(app):
     header, rows = csv_rows(table, CsvLabels("-part", "@item", "a", "b", "c", "d"))
     text = csv_text(header, rows, ",")
     assert "'=HYPERLINK" in text and "'+G1" in text and "'-part" in text and "'@item" in text
-    assert ",1.4\r\n" in text
+    assert ",1.40\r\n" in text
 
 
 def test_build_table_suppresses_small_groups_and_thin_means():
