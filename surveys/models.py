@@ -148,7 +148,8 @@ class Survey(Base):
     follow_up_weeks: Mapped[int] = mapped_column(default=4, server_default="4")
     show_baseline_score: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # For a process checklist: the day the unit introduced a change, and what it was, so
-    # its run chart is split into before and after (`analytics.spc.split_at`).
+    # its run chart and p-chart are split into before and after (`analytics.spc.split_at`,
+    # `analytics.p_charts.split_p_chart`).
     change_on: Mapped[dt.date | None]
     change_note: Mapped[str | None] = mapped_column(sa.String(200))
     # Single-use links used so far: counted in the transaction that uses up the link, never
