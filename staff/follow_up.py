@@ -60,11 +60,12 @@ def follow_up_settings(survey_id: int):
     survey = follow_up_survey(survey_id)
     if request.method == "GET":
         return _settings_page(survey, follow_up_settings_form(survey))
-    form = FollowUpSettingsForm()
+    form = FollowUpSettingsForm(obj=survey)  # a field a page predates keeps its value
     if not form.validate():
         return _settings_page(survey, form, status=422)
     ops.change_follow_up_settings(database.session(), auth.signed_in_account(), survey,
-                                  form.follow_up_weeks.data, form.show_baseline_score.data)
+                                  form.follow_up_weeks.data, form.show_baseline_score.data,
+                                  form.follow_up_earliest_days.data)
     flash(_("The follow-up settings are saved."))
     return redirect(url_for("admin.surveys.survey", survey_id=survey.id), code=303)
 

@@ -90,6 +90,7 @@ def _settings(form: SurveyForm) -> ops.SurveySettings:
         layout=Layout(form.layout.data), link_mode=LinkMode(form.link_mode.data),
         link_count=form.link_count.data if single_use else None,
         follow_up_weeks=form.follow_up_weeks.data,
+        follow_up_earliest_days=form.follow_up_earliest_days.data,
         show_baseline_score=form.show_baseline_score.data)
 
 

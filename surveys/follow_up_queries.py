@@ -31,7 +31,8 @@ def survey_for_token(db: Session, token: str) -> Survey | None:
 
 @dataclass(frozen=True)
 class FollowUpCode:
-    """What a code opens: its pair, the baseline, the follow-up if given, the date due.
+    """What a code opens: its pair, the baseline, the follow-up if given, the date due and
+    the day of the baseline (from which the earliest follow-up day is counted).
 
     Not a row of its own (see `surveys.follow_up_codes`): read from the two responses that
     carry the code's pair id.
@@ -41,6 +42,7 @@ class FollowUpCode:
     baseline_id: uuid.UUID
     follow_up_id: uuid.UUID | None
     due_on: dt.date
+    baseline_on: dt.date
 
 
 def code_taken(db: Session, survey_id: int, pair: uuid.UUID) -> bool:
@@ -58,7 +60,8 @@ def find_code(db: Session, secret: str, survey_id: int, code: str) -> FollowUpCo
     if baseline is None:
         return None
     follow_up = next((r.id for r in rows if r.is_follow_up), None)
-    return FollowUpCode(pair, baseline.id, follow_up, baseline.due_on or baseline.submitted_on)
+    return FollowUpCode(pair, baseline.id, follow_up, baseline.due_on or baseline.submitted_on,
+                        baseline.submitted_on)
 
 
 def baseline_code(db: Session, secret: str, survey_id: int,

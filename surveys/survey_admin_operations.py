@@ -39,6 +39,7 @@ class SurveySettings:
     link_count: int | None
     follow_up_weeks: int = 4
     show_baseline_score: bool = False
+    follow_up_earliest_days: int = 14
 
 
 def describe(survey: Survey) -> str:
@@ -67,6 +68,7 @@ def create_survey(db: Session, account: Account,
         layout=settings.layout, link_mode=settings.link_mode,
         follow_up_weeks=settings.follow_up_weeks,
         show_baseline_score=settings.show_baseline_score,
+        follow_up_earliest_days=settings.follow_up_earliest_days,
     )
     db.add(survey)
     db.flush()
@@ -79,14 +81,18 @@ def create_survey(db: Session, account: Account,
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
-                              show_baseline_score: bool) -> None:
-    """Weeks to the suggested follow-up date and whether the follow-up form shows the first
-    score. Codes already given keep the date they were given with."""
+                              show_baseline_score: bool, earliest_days: int) -> None:
+    """Weeks to the suggested follow-up date, whether the follow-up form shows the first
+    score, and the earliest day of a follow-up after its baseline. Codes already given keep
+    the date they were given with; the earliest day counts from each baseline's date, so a
+    change applies to every follow-up not yet given."""
     survey.follow_up_weeks = weeks
     survey.show_baseline_score = show_baseline_score
+    survey.follow_up_earliest_days = earliest_days
     shown = "shown" if show_baseline_score else "hidden"
     access.audit(db, account, "survey.follow_up_settings",
-                 f"{describe(survey)}: {weeks} weeks, first score {shown}")
+                 f"{describe(survey)}: {weeks} weeks, first score {shown}, "
+                 f"earliest after {earliest_days} days")
     db.commit()
 
 

@@ -177,6 +177,52 @@ def test_bad_follow_up_settings_are_refused(app, client, lead, data, message):
     assert audit_entries(app) == []
 
 
+def test_the_earliest_follow_up_day_is_two_weeks_unless_chosen(app, client, lead):
+    page = text_of(client.get("/admin/surveys/new"))
+    assert re.search(r'name="follow_up_earliest_days"[^>]*value="14"', page)
+    assert "Earliest follow-up, in days after the first answer" in page
+    data = {"csrf_token": csrf_of(page), **new_survey_form(app, lead)}
+    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    data["follow_up_earliest_days"] = "21"
+    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    with app.app_context():
+        made = database.session().scalars(sa.select(Survey.follow_up_earliest_days)
+                                          .order_by(Survey.id)).all()
+    assert made[-2:] == [14, 21]
+
+
+def test_the_earliest_day_is_a_follow_up_setting(app, client, lead):
+    settings = text_of(client.get(f"/admin/surveys/{lead.id}/follow-up-settings"))
+    assert re.search(r'name="follow_up_earliest_days"[^>]*value="0"', settings)
+    assert post_settings(client, lead.id, follow_up_weeks="4",
+                         follow_up_earliest_days="10").status_code == 303
+    assert survey_row(app, lead.id).follow_up_earliest_days == 10
+    assert audit_entries(app)[-1][1].endswith("earliest after 10 days")
+    # A page that predates the field keeps the value.
+    assert post_settings(client, lead.id, follow_up_weeks="5").status_code == 303
+    assert survey_row(app, lead.id).follow_up_earliest_days == 10
+    assert "from 10 days after the first answer" in text_of(
+        client.get(f"/admin/surveys/{lead.id}"))
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": "29"},
+     "The earliest day must not come after the suggested follow-up date, 28 days after the "
+     "first answer."),
+    ({"follow_up_weeks": "26", "follow_up_earliest_days": "183"},
+     "Write a whole number from 0 to 182."),
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": "-1"},
+     "Write a whole number from 0 to 182."),
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": ""}, "Fill this in."),
+])
+def test_a_bad_earliest_day_is_refused(app, client, lead, data, message):
+    response = post_settings(client, lead.id, **data)
+    assert response.status_code == 422
+    assert f"Earliest follow-up, in days after the first answer: {message}" in text_of(response)
+    assert survey_row(app, lead.id).follow_up_earliest_days == 0
+    assert audit_entries(app) == []
+
+
 # --- Paper baseline -------------------------------------------------------------------------
 
 def enter_paper_baseline(client, survey_id: int, answers=BASELINE):
