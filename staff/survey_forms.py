@@ -248,6 +248,19 @@ class ConfirmDeleteForm(FlaskForm):
                            validators=[InputRequired(message=_l("Tick the box to confirm."))])
 
 
+class EarlyFollowUpForm(FlaskForm):
+    """The confirmation that a paper follow-up before the survey's earliest day is to be
+    saved, marked as early; posted beside the follow-up form (a hyphen in the name, which
+    no item id can have)."""
+
+    class Meta:
+        csrf = False  # posted with the follow-up form, which carries the token
+
+    confirmed = BooleanField(
+        _l("The paper form was answered before the earliest day: save it anyway, marked "
+           "as early"), name="early-confirmed")
+
+
 class PaperLanguageForm(FlaskForm):
     """The language of one paper form, posted beside the questionnaire's own fields.
 

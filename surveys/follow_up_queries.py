@@ -123,7 +123,8 @@ def baseline_activities(db: Session, definition: s.Definition,
 
 
 def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
-    """Every baseline with its follow-up in a survey, scores by activity position.
+    """Every baseline with its follow-up in a survey, scores by activity position, early
+    follow-ups marked (`analytics.paired` decides whether they count).
 
     Two queries whatever the number of pairs: the pairs with their dates, then the scores
     of every response in them.
@@ -132,7 +133,8 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     score_key = f"{group.id}.{score.id}"
     base, follow = aliased(Response), aliased(Response)
     linked = db.execute(
-        sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on)
+        sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on,
+                  follow.early)
         .join(follow, sa.and_(follow.survey_id == base.survey_id,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
         .where(base.survey_id == survey_id, base.is_follow_up.is_(False))
@@ -149,8 +151,9 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
         if value is not None:  # always so (see the query); said again for the type
             scores.setdefault(response_id, {})[position] = value
     found = [Pair(pair_id=_pair_label(pair_id), baseline_on=base_on, follow_up_on=follow_on,
-                  baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}))
-             for pair_id, base_id, base_on, follow_id, follow_on in linked
+                  baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}),
+                  early=early)
+             for pair_id, base_id, base_on, follow_id, follow_on, early in linked
              if scores.get(base_id, {}).keys() & scores.get(follow_id, {}).keys()]
     return found
 

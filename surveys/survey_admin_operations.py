@@ -96,6 +96,16 @@ def change_follow_up_settings(db: Session, account: Account, survey: Survey, wee
     db.commit()
 
 
+def include_early_follow_ups(db: Session, account: Account, survey: Survey,
+                             include: bool) -> None:
+    """Whether the change counts the survey's early paper follow-ups (see
+    `analytics.paired`); one choice for every reader of the survey."""
+    survey.include_early_follow_ups = include
+    access.audit(db, account, "survey.include_early",
+                 f"{describe(survey)}: early follow-ups {'included' if include else 'left out'}")
+    db.commit()
+
+
 def mark_change(db: Session, account: Account, survey: Survey, on: dt.date | None,
                 note: str | None) -> None:
     """Mark (or with `on` None, unmark) the day the unit introduced a change, which splits

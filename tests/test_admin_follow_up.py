@@ -398,6 +398,62 @@ def test_paper_follow_ups_outlive_the_online_follow_up(app, client, lead):
     assert counts(app) == (2, 1, 1)
 
 
+def set_earliest(app, survey_id: int, days: int, baseline_days_ago: int = 0) -> None:
+    """The survey's earliest follow-up day, and its baselines made older."""
+    with app.app_context():
+        db = database.session()
+        db.get(Survey, survey_id).follow_up_earliest_days = days
+        for response in db.scalars(sa.select(Response).filter_by(survey_id=survey_id)):
+            response.submitted_on -= dt.timedelta(days=baseline_days_ago)
+        db.commit()
+
+
+def early_marks(app) -> list[bool]:
+    with app.app_context():
+        return list(database.session().scalars(sa.select(Response.early).filter_by(
+            is_follow_up=True)))
+
+
+def test_an_early_paper_follow_up_is_saved_only_when_confirmed_and_is_marked(app, client,
+                                                                            lead):
+    code = online_baseline(client, lead)
+    set_earliest(app, lead.id, 14, baseline_days_ago=3)
+    with app.app_context():
+        first = today() - dt.timedelta(days=3)
+    opens = first + dt.timedelta(days=14)
+    page = enter_code(client, lead.id, code)
+    html = text_of(page)
+    assert page.status_code == 200
+    assert (f"This follow-up is early. It can be answered from {opens:%B} {opens.day}, "
+            f"{opens.year}, 14 days after the first answer on {first:%B} {first.day}, "
+            f"{first.year}.") in html
+    assert 'name="early-confirmed"' in html
+    unconfirmed = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                              data=scores_data(page, {0: "8", 1: "6"}))
+    assert unconfirmed.status_code == 422
+    assert ("Tick the box to save an early follow-up, or type another code."
+            in text_of(unconfirmed))
+    assert 'href="#early-confirmed"' in text_of(unconfirmed)  # in the error summary
+    assert counts(app) == (1, 0, 0)
+    confirmed = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                            data={**scores_data(page, {0: "8", 1: "6"}),
+                                  "early-confirmed": "y"})
+    assert confirmed.status_code == 303
+    assert counts(app) == (2, 1, 1) and early_marks(app) == [True]
+
+
+def test_a_paper_follow_up_from_the_earliest_day_is_not_early(app, client, lead):
+    code = online_baseline(client, lead)
+    set_earliest(app, lead.id, 14, baseline_days_ago=14)
+    page = enter_code(client, lead.id, code)
+    assert "This follow-up is early" not in text_of(page)
+    assert 'name="early-confirmed"' not in text_of(page)
+    # A box ticked anyway (a page from the day before, say) marks nothing.
+    saved = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                        data={**scores_data(page, {0: "8", 1: "6"}), "early-confirmed": "y"})
+    assert saved.status_code == 303 and early_marks(app) == [False]
+
+
 # --- Scope and questionnaires without a follow-up --------------------------------------------
 
 ROUTES = ["/follow-up-entry", "/follow-up-settings"]

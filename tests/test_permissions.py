@@ -67,6 +67,7 @@ POLICY = {
     "admin.comparison.organisation_compare_chart": "structure",
     "admin.change.survey_change": "survey", "admin.change.survey_change_chart": "survey",
     "admin.change.survey_pairs_csv": "survey", "admin.change.survey_pairs_xlsx": "survey",
+    "admin.change.survey_change_early": "survey",
     "admin.checklist.checklist_page": "survey", "admin.checklist.checklist_run_chart": "survey",
     "admin.checklist.checklist_p_chart": "survey", "admin.checklist.checklist_series_csv": "survey",
     "admin.checklist.checklist_series_xlsx": "survey", "admin.checklist.checklist_change": "survey",
