@@ -17,6 +17,7 @@ import database
 from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
+from reporting.raw_export import codebook_table, responses_table
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, StaffBlueprint, export_delimiter
@@ -38,12 +39,7 @@ from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey
 from surveys.operations import Outcome, submit_response
 from surveys.pages import posted_form
-from surveys.queries import (
-    link_counts,
-    paper_response_count,
-    questionnaire_versions,
-    response_table,
-)
+from surveys.queries import link_counts, paper_response_count, questionnaire_versions
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import current_language
@@ -331,12 +327,26 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
 def export_responses(fmt: str, survey_id: int) -> Download:
     """Every response as a row, streamed: free text only for those who may read it, and
     every export audited. The rows are read in batches as they are written, so memory
-    stays flat."""
+    stays flat. Headers in the reader's language; the workbook has the codebook as a second
+    sheet, the CSV (one table, opened in Excel by a double click) has it as a download of
+    its own (`export_codebook`)."""
     survey = visible_survey(survey_id)
-    header, rows = response_table(database.session(), survey,
-                                  access.may_read_free_text(auth.signed_in_account(), survey))
-    return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
-                    ops.describe(survey))
+    free_text = access.may_read_free_text(auth.signed_in_account(), survey)
+    tables = [responses_table(database.session(), survey, free_text)]
+    if fmt == "xlsx":
+        tables.append(codebook_table(survey, free_text, current_language()))
+    return Download(f"survey-{survey.id}-responses", tables, ops.describe(survey))
+
+
+@table_downloads(bp, "/surveys/<int:survey_id>/export-codebook", "export_codebook",
+                 allow=SIGNED_IN)
+def export_codebook(fmt: str, survey_id: int) -> Download:
+    """What each column and code of the raw export means, for the same reader (no free-text
+    column for those who may not read it). Holds no answer, so it is not audited."""
+    survey = visible_survey(survey_id)
+    free_text = access.may_read_free_text(auth.signed_in_account(), survey)
+    return Download(f"survey-{survey.id}-codebook",
+                    [codebook_table(survey, free_text, current_language())])
 
 
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"], allow=SIGNED_IN)

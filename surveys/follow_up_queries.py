@@ -150,18 +150,13 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     for response_id, position, value in score_rows:
         if value is not None:  # always so (see the query); said again for the type
             scores.setdefault(response_id, {})[position] = value
-    found = [Pair(pair_id=_pair_label(pair_id), baseline_on=base_on, follow_up_on=follow_on,
+    found = [Pair(pair_id=follow_up_codes.pair_label(pair_id), baseline_on=base_on,
+                  follow_up_on=follow_on,
                   baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}),
                   early=early)
              for pair_id, base_id, base_on, follow_id, follow_on, early in linked
              if scores.get(base_id, {}).keys() & scores.get(follow_id, {}).keys()]
     return found
-
-
-def _pair_label(pair_id: uuid.UUID | None) -> str:
-    """The pair id as exports show it: random, short enough for a spreadsheet. (Never None
-    here: the pairs are joined on it; the column may be empty for responses without one.)"""
-    return pair_id.hex[:12] if pair_id is not None else ""
 
 
 def pair_activity_labels(db: Session, definition: s.Definition,
@@ -176,7 +171,8 @@ def pair_activity_labels(db: Session, definition: s.Definition,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
         .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
                Answer.item == f"{group.id}.{label.id}"))
-    return {(_pair_label(pair_id), position): text or "" for pair_id, position, text in rows}
+    return {(follow_up_codes.pair_label(pair_id), position): text or ""
+            for pair_id, position, text in rows}
 
 
 def named_activities(db: Session, definition: s.Definition, survey_id: int) -> list[list[str]]:

@@ -59,6 +59,7 @@ POLICY = {
     "admin.surveys.paper_entry": "survey", "admin.surveys.export_responses": "survey",
     "admin.surveys.delete_survey_responses": "survey",
     "admin.surveys.export_responses_xlsx": "survey",
+    "admin.surveys.export_codebook_csv": "survey", "admin.surveys.export_codebook_xlsx": "survey",
     "admin.follow_up.follow_up_settings": "survey", "admin.follow_up.follow_up_entry": "survey",
     "admin.units.unit_page": "unit",
     "admin.results.survey_results": "survey", "admin.results.survey_results_chart": "survey",
