@@ -128,7 +128,7 @@ def _store_scores(survey: Survey, code_form: PaperCodeForm, row: FollowUpCode,
     key = form.submission_key.data
     if not key or len(key) > 64:
         abort(400)
-    if not qforms.validate_items(form, list(definition.items())):
+    if not qforms.validate_paper(form, definition):
         return _scores_page(survey, code_form.normalised(), row, definition, form, language,
                             status=422)
     answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
