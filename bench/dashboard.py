@@ -68,9 +68,11 @@ DONT_KNOW_SHARE = 0.03
 TEAM_RESPONSES = 5  # oppfølgingsskjema: one response per improvement team
 GATHERING_SHARE = 0.008  # of all responses, over the four gatherings
 ANSWER_INDEXES = ("ix_answers_response_id", "ix_answers_survey_item")
+# Every loaded response is released: they stand for answers gathered long ago, in batches.
 RESPONSE_COLUMNS = ("id", "survey_id", "questionnaire_version_id", "language", "submitted_on",
-                    "source", "submission_key", "is_follow_up")
-ANSWER_COLUMNS = ("response_id", "survey_id", "item", "position", "value_num", "value_text")
+                    "source", "submission_key", "is_follow_up", "released")
+ANSWER_COLUMNS = ("id", "response_id", "survey_id", "item", "position", "value_num",
+                  "value_text")  # random ids, as the app writes them
 
 
 # --- The plan: which surveys get how many responses -----------------------------------------
@@ -171,15 +173,15 @@ def rows_of(planned: Planned, uuid_value) -> Iterator[tuple[tuple, list[tuple]]]
         day = planned.first_day + dt.timedelta(days=random.randrange(60))
         answers = []
         for item, steps, dont_know, options in makers:
+            row = (uuid_value(uuid.uuid4()), key, planned.survey_id, item, 0)
             if options:
-                answers.append((key, planned.survey_id, item, 0, None, random.choice(options)))
+                answers.append((*row, None, random.choice(options)))
             elif dont_know and rnd() < DONT_KNOW_SHARE:
-                answers.append((key, planned.survey_id, item, 0, None, "dont_know"))
+                answers.append((*row, None, "dont_know"))
             else:
-                answers.append((key, planned.survey_id, item, 0, float(random.choice(steps)),
-                                None))
+                answers.append((*row, float(random.choice(steps)), None))
         yield ((key, planned.survey_id, planned.version_id, "nb", day, "web",
-                secrets.token_hex(16), False), answers)
+                secrets.token_hex(16), False, True), answers)
 
 
 def batches(plan: Plan, uuid_value) -> Iterator[tuple[list[tuple], list[tuple]]]:
@@ -211,7 +213,7 @@ def load_sqlite(engine: sa.Engine, plan: Plan) -> tuple[int, int]:
     answer_sql = f"INSERT INTO answers ({', '.join(ANSWER_COLUMNS)}) VALUES ({marks})"
     counted = [0, 0]
     for responses, answers in batches(plan, lambda u: u.hex):
-        cursor.executemany(response_sql, [(*r[:4], r[4].isoformat(), *r[5:7], 0)
+        cursor.executemany(response_sql, [(*r[:4], r[4].isoformat(), *r[5:7], 0, 1)
                                           for r in responses])
         cursor.executemany(answer_sql, answers)
         counted[0] += len(responses)

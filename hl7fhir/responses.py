@@ -36,7 +36,7 @@ from hl7fhir import terms as t
 from hl7fhir.questionnaire_export import FixedTexts
 from questionnaires import schema as s
 from surveys.models import Answer, Response, Survey
-from surveys.queries import is_free_text, response_pages
+from surveys.queries import is_free_text, released, response_pages
 
 Displays = dict[str, dict[str, str]]  # language → code → display
 Stored = str | float  # an answer as stored: its text, else its number
@@ -216,11 +216,13 @@ def _answers(connection: sa.Connection,
 
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[Sequence[sa.Row]]:
-    """The survey's responses in (date, id) order with their pair ids, a page at a time;
-    keyset pages as the CSV export reads them (`surveys.queries.response_pages`)."""
+    """The survey's released responses in (date, id) order with their pair ids, a page at
+    a time; keyset pages as the CSV export reads them (`surveys.queries.response_pages`).
+    A follow-up is released only after its baseline (`surveys.batches`), so every pair
+    mark on a follow-up here meets its baseline in the same Bundle."""
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
                        Response.submitted_on, Response.language, Response.source,
                        Response.is_follow_up, Response.pair_id.label("baseline_pair"),
                        Response.pair_id.label("follow_up_pair"))
-             .where(Response.survey_id == survey_id))
+             .where(Response.survey_id == survey_id, released()))
     return response_pages(connection, query, batch_size)

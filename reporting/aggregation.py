@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveys.models import Answer, AnswerTally, Response, ScoreTally
+from surveys.queries import released
 from surveys.tallies import NUMBER, TEXT
 
 Scores = dict[float, int]  # a category's scores: {score: how many responses}
@@ -114,8 +115,8 @@ def scores(db: Session, survey_id: int, categories: Collection[str]) -> dict[str
 
 def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, list[str]]:
     """Per item, the non-empty texts written: by date, then alphabetically within a day, so
-    the order does not tell in which order people answered. Read from the answers (free
-    text is never tallied); follow-ups left out."""
+    the order does not tell in which order people answered. Read from the answers of
+    released responses (free text is never tallied); follow-ups left out."""
     result: dict[str, list[str]] = defaultdict(list)
     if not items:
         return result
@@ -123,7 +124,7 @@ def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str,
         sa.select(Answer.item, Answer.value_text)
         .join(Response, Response.id == Answer.response_id)
         .where(Answer.survey_id == survey_id, Answer.item.in_(list(items)),
-               Response.is_follow_up.is_(False), Answer.value_text.is_not(None),
+               Response.is_follow_up.is_(False), released(), Answer.value_text.is_not(None),
                Answer.value_text != "")
         .order_by(Response.submitted_on, Answer.value_text))
     for item, text in rows:

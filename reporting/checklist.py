@@ -42,6 +42,7 @@ from analytics.spc import (
 )
 from questionnaires import schema as s
 from surveys.models import Answer, Response
+from surveys.queries import released
 
 DONE, NOT_DONE, NOT_RELEVANT = "done", "not_done", "not_relevant"
 
@@ -70,7 +71,8 @@ class PathwayRecord:
 
 def pathway_records(db: Session, survey_id: int, definition: s.Definition
                     ) -> list[PathwayRecord]:
-    """The survey's checklists in time order: by pathway date, then by the day stored.
+    """The survey's released checklists in time order: by pathway date, then by the day
+    stored.
 
     Two pathways of the same day and stored the same day keep a fixed order (by label, then
     by the response's random id), so the chart does not change between two page views.
@@ -83,7 +85,7 @@ def pathway_records(db: Session, survey_id: int, definition: s.Definition
         sa.select(Response.id, Response.submitted_on, Answer.item, Answer.value_text)
         .join(Answer, sa.and_(Answer.response_id == Response.id,
                               Answer.item.in_(sorted(wanted))), isouter=True)
-        .where(Response.survey_id == survey_id, Response.is_follow_up.is_(False))
+        .where(Response.survey_id == survey_id, Response.is_follow_up.is_(False), released())
     )
     stored: dict[uuid.UUID, datetime.date] = {}
     values: dict[uuid.UUID, dict[str, str]] = defaultdict(dict)

@@ -6,7 +6,8 @@ Which surveys: every survey of one of the network's gatherings whose questionnai
 whatever its id. A survey of a gathering whose questionnaire does not declare it is not
 read, and `other_surveys` names it so the page can say so instead of leaving it out
 silently. Rows are lined up by item key across the questionnaires (`line_up`); the counts
-come from the tallies kept as responses arrive (`surveys.tallies`), never from the answers.
+come from the tallies of released responses (`surveys.tallies`, `surveys.batches`), never
+from the answers.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from reporting.gathering_table import GatheringFigures, RowSpec, SurveyFigures, line_up, pool
-from surveys.models import Answer, AnswerTally, Gathering, Survey
+from surveys.models import Answer, AnswerTally, Gathering, Response, Survey
+from surveys.queries import released
 from surveys.tallies import NUMBER, RESPONSES, SURVEY
 
 
@@ -109,7 +111,8 @@ def gathering_figures(db: Session, listed: Sequence[Listed], rows: Sequence[RowS
 
 def open_answers(db: Session, survey_ids: Sequence[int],
                  item_ids: Sequence[str]) -> dict[int, dict[str, list[str]]]:
-    """Free-text answers of the given surveys: gathering number -> item -> texts.
+    """Free-text answers of the given surveys' released responses: gathering number ->
+    item -> texts.
 
     Sorted alphabetically, not by when they came, so the order tells nothing about who wrote
     what. The caller decides whose surveys may be read (`access.may_read_free_text`).
@@ -118,10 +121,11 @@ def open_answers(db: Session, survey_ids: Sequence[int],
         return {}
     rows = db.execute(
         sa.select(Gathering.number, Answer.item, Answer.value_text)
+        .join(Response, Response.id == Answer.response_id)
         .join(Survey, Survey.id == Answer.survey_id)
         .join(Gathering, Survey.gathering_id == Gathering.id)
         .where(Answer.survey_id.in_(list(survey_ids)), Answer.item.in_(list(item_ids)),
-               Answer.value_text.is_not(None), Answer.value_text != "")
+               released(), Answer.value_text.is_not(None), Answer.value_text != "")
         .order_by(Gathering.number, Answer.item, Answer.value_text))
     found: dict[int, dict[str, list[str]]] = {}
     for number, item, text in rows:

@@ -2,15 +2,15 @@
 WTForms the areas use (`*forms.py`).
 
 Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
-`organisation`, `accounts`, `surveys` (create, hand out, paper answers), `follow_up`,
-`units`, `results`, `comparison`, `change`, `checklist`, `gatherings`, `network`, `exports`,
-`fhir`, `questionnaires`, `tokens`. Each module makes `bp = StaffBlueprint("<area>",
-__name__)` and puts its routes on it; `blueprint()` nests every area's blueprint in the
-`admin` parent under `/admin` (endpoints `admin.<area>.<view>`, such as
-`admin.surveys.survey`), which checks who may see each route and gives the staff templates
-their helpers; that parent is what the app registers. Shared by the areas, and no area
-imports another: `blueprint`, `downloads`, `lookups`, `choices`, `baseline_codes` and the
-forms.
+`organisation`, `accounts`, `surveys` (create, hand out, paper answers), `links` (single-use
+links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `change`,
+`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each
+module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
+`blueprint()` nests every area's blueprint in the `admin` parent under `/admin` (endpoints
+`admin.<area>.<view>`, such as `admin.surveys.survey`), which checks who may see each route
+and gives the staff templates their helpers; that parent is what the app registers. Shared
+by the areas, and no area imports another: `blueprint`, `downloads`, `lookups`, `choices`,
+`baseline_codes` and the forms.
 
 May import: `reporting` (every figure a page shows), `surveys`, `questionnaires`, `hl7fhir`,
 `analytics` (charts), `web`, `database`, `util`. Nothing imports `staff` but the app factory.
@@ -27,6 +27,7 @@ from staff import (
     fhir,
     follow_up,
     gatherings,
+    links,
     network,
     organisation,
     questionnaires,
@@ -39,8 +40,8 @@ from staff import (
 from staff.blueprint import StaffBlueprint, admin_blueprint
 
 AREAS: tuple[ModuleType, ...] = (
-    signin, organisation, accounts, surveys, follow_up, units, results, comparison, change,
-    checklist, gatherings, network, exports, fhir, questionnaires, tokens)
+    signin, organisation, accounts, surveys, links, follow_up, units, results, comparison,
+    change, checklist, gatherings, network, exports, fhir, questionnaires, tokens)
 
 
 def blueprint() -> StaffBlueprint:

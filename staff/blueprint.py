@@ -23,10 +23,12 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from analytics import exports
 from reporting.rule import current_rule
 from surveys import auth
+from surveys.batches import Waiting
 from surveys.labels import version_title
 from surveys.models import LinkMode, Survey, SurveyStatus, Unit
 from util.dates import today
@@ -132,10 +134,31 @@ def target_label(survey: Survey) -> str:
              network=target.network.name)
 
 
+def waiting_lines(waiting: Waiting) -> list[str]:
+    """What the survey's pages say about responses stored but not yet released
+    (`surveys.batches`): how many wait, never what they say. Empty when none wait."""
+    minimum, lines = current_rule().minimum, []
+    if waiting.responses:
+        lines.append(ngettext(
+            "%(num)d response is waiting until there are at least %(minimum)d.",
+            "%(num)d responses are waiting until there are at least %(minimum)d.",
+            waiting.responses, minimum=minimum))
+    if waiting.follow_ups:
+        lines.append(ngettext(
+            "%(num)d follow-up is waiting until at least %(minimum)d can be released "
+            "together with their first answers.",
+            "%(num)d follow-ups are waiting until at least %(minimum)d can be released "
+            "together with their first answers.", waiting.follow_ups, minimum=minimum))
+    if lines:
+        lines.append(_("Responses are released together, at least %(minimum)d at a time, so "
+                       "that nobody can see what one person answered.", minimum=minimum))
+    return lines
+
+
 def _helpers() -> dict:
     """For every template of the app (the page header asks who is signed in)."""
     return {"current_account": auth.current_account, "survey_status": survey_status,
-            "responses_text": responses_text}
+            "responses_text": responses_text, "waiting_lines": waiting_lines}
 
 
 def _page_helpers() -> dict[str, Any]:

@@ -22,7 +22,7 @@ from reporting.rule import current_rule
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import follow_up_survey
-from surveys import access, auth
+from surveys import access, auth, batches
 from surveys.follow_up_queries import pair_activity_labels
 from surveys.models import Survey
 from surveys.survey_admin_operations import describe
@@ -40,7 +40,8 @@ def survey_change(survey_id: int):
                            results=change_results(survey, free_text=access.may_read_free_text(
                                auth.signed_in_account(), survey)),
                            minimum=current_rule().minimum,
-                           threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE)
+                           threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE,
+                           waiting=batches.waiting_of(database.session(), survey.id))
 
 
 def _chart(name: str, summary: PairedSummary, lang: str) -> Any:

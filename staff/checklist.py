@@ -23,11 +23,11 @@ from reporting import checklist
 from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
-from staff.blueprint import SIGNED_IN, StaffBlueprint
+from staff.blueprint import SIGNED_IN, StaffBlueprint, waiting_lines
 from staff.downloads import Download, table_downloads
 from staff.lookups import checklist_survey
 from staff.survey_forms import ChangeForm
-from surveys import access, auth
+from surveys import access, auth, batches
 from surveys import survey_admin_operations as ops
 from surveys.counts import response_count
 from surveys.models import Survey, SurveyStatus
@@ -81,6 +81,7 @@ def checklist_page(survey_id: int):
         steps=checklist.step_compliance(definition, records), p_chart=p_chart,
         p_rows=run_charts.p_chart_rows(p_chart), laney=laney, month_label=_month_label,
         form=form, lang=current_language(),
+        waiting=batches.waiting_of(database.session(), survey.id),
         with_labels=access.may_read_free_text(auth.signed_in_account(), survey),
         may_fill=survey.status(today()) is not SurveyStatus.CLOSED)
 
@@ -188,9 +189,14 @@ def checklist_entry(survey_id: int):
                               qforms.collect_answers(definition, form), today())
     if outcome is Outcome.ALREADY_STORED:
         flash(_("This checklist was already saved, so it was not saved twice."))
-    count = response_count(db, survey.id)
+    # The pathways stored so far, released or waiting: the recorder's own count, which says
+    # that checklists were filled in, never what they hold.
+    waiting = batches.waiting_of(db, survey.id)
+    count = response_count(db, survey.id) + waiting.responses
     flash(ngettext("Saved. %(num)d pathway so far.", "Saved. %(num)d pathways so far.",
                    count))
+    for line in waiting_lines(waiting):
+        flash(line)
     target = ".checklist_entry" if request.form.get("nav") == "another" else ".checklist_page"
     return redirect(url_for(target, survey_id=survey.id), code=303)
 

@@ -21,13 +21,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 import database
 from analytics import exports
 from analytics.exports import Table
+from reporting.rule import current_rule
 from staff.blueprint import Audience, StaffBlueprint, export_delimiter
 from surveys import access, auth
+from surveys.counts import response_count
+from surveys.models import Survey
+from web.errors import FriendlyError
 
 FORMATS = ("csv", "xlsx")
 
@@ -76,3 +81,15 @@ def send(fmt: str, build: Builder, audited: str | None, view_args: dict[str, Any
         access.audit(db, auth.current_account(), audited, download.audit_target)
         db.commit()
     return exports.table_response(fmt, download.stem, download.tables, delimiter)
+
+
+def require_released_rows(survey: Survey) -> None:
+    """Row-level downloads (the responses as CSV, XLSX or FHIR) only from `minimum`
+    released responses on: fewer rows could be told apart by whoever knows who answered.
+    A 409 with a message in the reader's language otherwise; nothing is audited then, as
+    nothing left the platform."""
+    rule = current_rule()
+    if rule.hides(response_count(database.session(), survey.id)):
+        raise FriendlyError(409, _(
+            "The responses can be downloaded once at least %(minimum)d of them are released "
+            "together, so that no single answer can be recognised.", minimum=rule.minimum))

@@ -1,9 +1,10 @@
 """Staff download of a survey's responses as an HL7 FHIR R4 Bundle of QuestionnaireResponse.
 
-The raw export's rules (see `admin_survey_views._raw_export`): whoever sees the survey may
-download it (others get 404), free text only for those who may read it, and every export is
-audited before the first byte is sent. No small-group rule: like the CSV of responses, this
-is the unit's own data going to its own journal system, not a figure shown to others.
+The raw export's rules (see `staff.surveys.export_responses`): whoever sees the survey may
+download it (others get 404), only released responses and only from `minimum` of them on
+(`staff.downloads.require_released_rows`: fewer rows could be told apart by whoever knows
+who answered), free text only for those who may read it, and every export is audited
+before the first byte is sent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import fixed_texts
 from hl7fhir.responses import bundle_chunks
 from staff.blueprint import SIGNED_IN, StaffBlueprint
+from staff.downloads import require_released_rows
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
 from surveys.models import Survey
@@ -29,6 +31,7 @@ def export_responses_fhir(survey_id: int):
     """Every response as a QuestionnaireResponse in a Bundle, streamed."""
     db, account = database.session(), auth.signed_in_account()
     survey = access.get_visible(db, account, Survey, survey_id)
+    require_released_rows(survey)
     chunks = bundle_chunks(db, survey, fhir_terms.base_url(),
                            access.may_read_free_text(account, survey), fixed_texts())
     ops.record_export(db, account, survey)

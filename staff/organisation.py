@@ -15,6 +15,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 import database
+from reporting.rule import current_rule
 from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
 from staff.org_forms import (
     KIND_LABELS,
@@ -94,14 +95,15 @@ def _set_archived(obj: Network | Organisation | Unit, archived: bool):
 def _delete_page(obj: Structure, back: str | None):
     """Ask before deleting; say exactly what goes with it when surveys exist underneath."""
     db = database.session()
-    contents = org_queries.contents_of(db, obj)
+    rule = current_rule()
+    contents = org_queries.contents_of(db, obj).as_shown(rule)
     form = DeleteForm(current=contents.fingerprint, has_data=contents.has_data)
     if form.validate_on_submit():
         what = _what(obj)
         org_operations.delete(db, _me(), obj)
         return _back(_("Deleted %(what)s.", what=what), back)
     return render_template("admin/org/delete.html", form=form, what=_what(obj),
-                           contents=contents), 422 if form.errors else 200
+                           contents=contents, minimum=rule.minimum), 422 if form.errors else 200
 
 
 # --- The overview -------------------------------------------------------------------------------

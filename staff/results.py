@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+import database
 from analytics import charts
 from questionnaires import schema as s
 from reporting.item_results import SurveyResults
@@ -21,7 +22,7 @@ from reporting.results import item_summary, results_of
 from reporting.rule import current_rule
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import visible_survey
-from surveys import access, auth
+from surveys import access, auth, batches
 from surveys.models import Survey
 from web.i18n import current_language
 
@@ -40,7 +41,8 @@ def survey_results(survey_id: int):
     definition = survey.questionnaire.definition
     return render_template("admin/results/survey.html", survey=survey, definition=definition,
                            results=readable_results(survey), minimum=current_rule().minimum,
-                           lang=current_language(), step_label=charts.step_label)
+                           lang=current_language(), step_label=charts.step_label,
+                           waiting=batches.waiting_of(database.session(), survey.id))
 
 
 def _scale_item(survey: Survey, item_id: str | None) -> s.ScaleItem:

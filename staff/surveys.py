@@ -19,9 +19,9 @@ from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
-from staff.blueprint import SIGNED_IN, StaffBlueprint, export_delimiter
-from staff.downloads import Download, table_downloads
-from staff.lookups import visible_survey
+from staff.blueprint import SIGNED_IN, StaffBlueprint
+from staff.downloads import Download, require_released_rows, table_downloads
+from staff.lookups import single_use_survey, visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
@@ -30,13 +30,13 @@ from staff.survey_forms import (
     PaperLanguageForm,
     SurveyForm,
 )
-from surveys import access, auth, handout
+from surveys import access, auth, batches, handout
 from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey
-from surveys.operations import Outcome, submit_response
+from surveys.operations import IssuedLinks, Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
@@ -45,7 +45,6 @@ from surveys.queries import (
     response_table,
 )
 from util.dates import today
-from web.errors import FriendlyError
 from web.i18n import current_language
 
 bp = StaffBlueprint("surveys", __name__)
@@ -101,7 +100,7 @@ def new_survey():
     if form.validate_on_submit():
         survey, issued = ops.create_survey(database.session(), account, _settings(form))
         flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _to_survey(survey) if issued is None else _issued_page(survey, issued)
+        return _to_survey(survey) if issued is None else _to_issued(survey, issued)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
 
@@ -118,6 +117,8 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
     html = render_template(
         "admin/surveys/survey.html", survey=survey, status=survey.status(today()),
         count=count, paper_count=_paper_part(count, paper_response_count(db, survey.id)),
+        waiting=batches.waiting_of(db, survey.id), rows=current_rule().shows(count),
+        minimum=current_rule().minimum,
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),
         more_links_form=more_links_form,
@@ -155,24 +156,21 @@ def reopen_survey(survey_id: int):
 
 @bp.post("/surveys/<int:survey_id>/links", allow=SIGNED_IN)
 def add_links(survey_id: int):
-    survey = _single_use_survey(survey_id)
+    survey = single_use_survey(survey_id)
     form = MoreLinksForm()
     if not form.validate():
         return _survey_page(survey, form, status=422)
     issued = ops.add_links(database.session(), auth.signed_in_account(), survey,
                            form.count.data, replace=form.replace.data)
-    return _issued_page(survey, issued)
+    return _to_issued(survey, issued)
 
 
-def _issued_page(survey: Survey, issued: ops.IssuedLinks):
-    """The links just issued, shown this once (the answer to the POST that issued them, never
-    stored or cached): the list, a CSV and the slips. Why only now: a list fetched later
-    would show which links are still unused, so a lead who knows who got which link would
-    know who has answered."""
-    html = render_template("admin/surveys/issued.html", survey=survey, issued=issued,
-                           tokens=" ".join(issued.tokens),
-                           urls=[handout.link_url(token) for token in issued.tokens])
-    return html, 200, {"Cache-Control": "no-store"}
+def _to_issued(survey: Survey, issued: IssuedLinks):
+    """On to the page that shows the links just issued, once (`staff.links`): a redirect,
+    so that a reload, Back or Forward there never sends the post that issued them again,
+    which would issue another set, or with «a fresh set» withdraw the one shown."""
+    handout.hand_over_links(survey.id, issued)
+    return redirect(url_for("admin.links.issued_links", survey_id=survey.id), code=303)
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -181,13 +179,6 @@ def _open_link_survey(survey_id: int) -> Survey:
     """A survey with one open link; a single-use survey has no public link to show."""
     survey = visible_survey(survey_id)
     if survey.link_mode != LinkMode.OPEN:
-        abort(404)
-    return survey
-
-
-def _single_use_survey(survey_id: int) -> Survey:
-    survey = visible_survey(survey_id)
-    if survey.link_mode != LinkMode.SINGLE_USE:
         abort(404)
     return survey
 
@@ -222,44 +213,6 @@ def survey_poster(survey_id: int):
         return render_template("admin/surveys/poster.html", survey=survey, lang=lang,
                                definition=survey.questionnaire.definition,
                                url=handout.public_url(survey))
-
-
-def _posted_tokens() -> list[str]:
-    """The tokens the issuing page posts back for its CSV or slips (400 when malformed).
-
-    They are written out as posted and never looked up, so these routes cannot tell which
-    links are still unused: no list of the survey's links can be had except at issuance."""
-    tokens = handout.parse_tokens(request.form.get("tokens", ""))
-    if tokens is None:
-        raise FriendlyError(400, _("The list of links is not valid. Issue the links again."))
-    return tokens
-
-
-@bp.post("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
-def survey_links_csv(survey_id: int):
-    survey = _single_use_survey(survey_id)
-    rows = [(number, handout.link_url(token))
-            for number, token in enumerate(_posted_tokens(), 1)]
-    return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
-                                export_delimiter("csv"))
-
-
-@bp.post("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
-def survey_slips(survey_id: int):
-    survey = _single_use_survey(survey_id)
-    tokens = _posted_tokens()
-    lang = handout.print_language(request.form.get("lang"), current_language())
-    if lang is None:
-        abort(400)
-    page = request.form.get("page", "1")
-    page_number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
-    sheets, pages = handout.slips(tokens, page_number)
-    with force_locale(lang):
-        html = render_template("admin/surveys/slips.html", survey=survey, lang=lang,
-                               definition=survey.questionnaire.definition, sheets=sheets,
-                               page=min(page_number, pages), pages=pages,
-                               tokens=" ".join(tokens))
-    return html, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/surveys/<int:survey_id>/paper", allow=SIGNED_IN)
@@ -297,11 +250,9 @@ def paper_entry(survey_id: int):
     outcome = submit_response(db, survey, None, key, language.language.data,
                               qforms.collect_answers(definition, form), today(),
                               source=ResponseSource.PAPER, follow_up=plan)
-    count = paper_response_count(db, survey.id)
-    if outcome is Outcome.ALREADY_STORED:
-        flash(_("This form was already saved, so it was not saved twice."))
-    flash(ngettext("Saved. %(num)d paper form entered so far.",
-                   "Saved. %(num)d paper forms entered so far.", count))
+    # No count here: the page after it says how many, by the rule of `_paper_entered`.
+    flash(_("This form was already saved, so it was not saved twice.")
+          if outcome is Outcome.ALREADY_STORED else _("Saved."))
     if plan is not None:
         flash_baseline_code(survey, key)
     return redirect(url_for(".paper_entry", survey_id=survey.id,
@@ -318,8 +269,28 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
     html = render_template(
         "admin/surveys/paper_entry.html", survey=survey, definition=definition, form=form,
         language=language, errors=errors, lang=lang, status=survey.status(today()), paper=True,
-        count=paper_response_count(database.session(), survey.id))
+        paper_entered=_paper_entered(survey))
     return html, status
+
+
+def _paper_entered(survey: Survey) -> str:
+    """How many paper forms are entered, as the paper-entry page says it.
+
+    By the rule of the survey page (`_paper_part`): a number when neither the paper nor the
+    online part is 1 to `minimum` − 1, else one sentence for both cases, since the survey's
+    response count minus an exact paper count would give the online part, and telling the
+    two cases apart would narrow it down as well."""
+    db = database.session()
+    paper = paper_response_count(db, survey.id)
+    if paper == 0:
+        return _("No paper forms have been entered yet.")
+    shown = _paper_part(response_count(db, survey.id), paper)
+    if shown is None:
+        return _("Fewer than %(minimum)d paper forms entered so far, or fewer than "
+                 "%(minimum)d answers online: so that no one can be recognised, the number is "
+                 "not shown.", minimum=current_rule().minimum)
+    return ngettext("%(num)d paper form entered so far.", "%(num)d paper forms entered so far.",
+                    shown)
 
 
 # --- Data rights --------------------------------------------------------------------------
@@ -328,10 +299,11 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
                  audited="responses.export",
                  endpoints=("export_responses", "export_responses_xlsx"))
 def export_responses(fmt: str, survey_id: int) -> Download:
-    """Every response as a row, streamed: free text only for those who may read it, and
-    every export audited. The rows are read in batches as they are written, so memory
-    stays flat."""
+    """Every released response as a row, streamed: only from `minimum` released
+    responses on, free text only for those who may read it, and every export audited. The
+    rows are read in batches as they are written, so memory stays flat."""
     survey = visible_survey(survey_id)
+    require_released_rows(survey)
     header, rows = response_table(database.session(), survey,
                                   access.may_read_free_text(auth.signed_in_account(), survey))
     return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
@@ -354,5 +326,5 @@ def delete_survey_responses(survey_id: int):
     status = 422 if form.errors else 200
     count = response_count(db, survey.id)
     return render_template("admin/surveys/delete_responses.html", survey=survey, form=form,
-                           count=count, too_few=rule.too_few(count),
-                           minimum=rule.minimum), status
+                           count=count, too_few=rule.too_few(count), minimum=rule.minimum,
+                           waiting=batches.waiting_of(db, survey.id)), status

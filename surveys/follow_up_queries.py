@@ -13,7 +13,7 @@ from analytics.paired import Pair
 from questionnaires import schema as s
 from surveys import follow_up_codes
 from surveys.models import Answer, Response, Survey
-from surveys.queries import survey_by_token
+from surveys.queries import released, survey_by_token
 
 MAX_CODE_ATTEMPTS = 5  # how many derived codes a baseline may have tried (see operations)
 
@@ -120,7 +120,9 @@ def baseline_activities(db: Session, definition: s.Definition,
 
 
 def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
-    """Every baseline with its follow-up in a survey, scores by activity position.
+    """Every released baseline with its released follow-up in a survey, scores by activity
+    position: a pair counts when both halves are released (`surveys.batches` releases a
+    follow-up only after its baseline, k at a time).
 
     Two queries whatever the number of pairs: the pairs with their dates, then the scores
     of every response in them.
@@ -132,14 +134,15 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
         sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on)
         .join(follow, sa.and_(follow.survey_id == base.survey_id,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
-        .where(base.survey_id == survey_id, base.is_follow_up.is_(False))
+        .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
+               released(base), released(follow))
         .order_by(base.submitted_on, base.pair_id)
     ).all()
     scores: dict[uuid.UUID, dict[int, float]] = {}
     score_rows = db.execute(
         sa.select(Answer.response_id, Answer.position, Answer.value_num)
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.survey_id == survey_id, Response.pair_id.is_not(None),
+        .where(Response.survey_id == survey_id, Response.pair_id.is_not(None), released(),
                Answer.survey_id == survey_id,
                Answer.item == score_key, Answer.value_num.is_not(None)))
     for response_id, position, value in score_rows:
@@ -169,18 +172,18 @@ def pair_activity_labels(db: Session, definition: s.Definition,
         .join(follow, sa.and_(follow.survey_id == base.survey_id,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
         .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
-               Answer.item == f"{group.id}.{label.id}"))
+               released(base), released(follow), Answer.item == f"{group.id}.{label.id}"))
     return {(_pair_label(pair_id), position): text or "" for pair_id, position, text in rows}
 
 
 def named_activities(db: Session, definition: s.Definition, survey_id: int) -> list[list[str]]:
-    """What each baseline of a survey named, one list per baseline (free text)."""
+    """What each released baseline of a survey named, one list per baseline (free text)."""
     group, label, _score = definition.follow_up_items()
     rows = db.execute(
         sa.select(Answer.response_id, Answer.value_text)
         .join(Response, Response.id == Answer.response_id)
         .where(Answer.survey_id == survey_id, Answer.item == f"{group.id}.{label.id}",
-               Response.is_follow_up.is_(False))
+               Response.is_follow_up.is_(False), released())
         .order_by(Answer.response_id, Answer.position))
     named: dict[uuid.UUID, list[str]] = {}
     for response_id, text in rows:

@@ -10,6 +10,7 @@ Two rules are kept in the schema itself rather than in code alone:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 import hashlib
@@ -210,6 +211,15 @@ class SingleUseLink(Base):
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
 
 
+def single_use_token(secret: str, seed: str, number: int) -> str:
+    """Link `number` of a set of single-use links issued with the random `seed`: as
+    unguessable as `new_token`, and the same for the same seed, so the page that shows a set
+    once can be sent only its seed (see `surveys.operations.IssuedLinks`)."""
+    digest = hmac.new(secret.encode(), f"single-use-token:{seed}:{number}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode("ascii")
+
+
 def link_digest(secret: str, token: str) -> str:
     """What is stored for a single-use token: an HMAC with the app's secret key."""
     return hmac.new(secret.encode(), f"single-use-link:{token}".encode(),
@@ -228,6 +238,11 @@ class Response(Base):
     matched with the order in which links were handed out. `submission_key` is a random
     value put into the form when it was first shown; its uniqueness makes a double tap or
     a retried post store the response once.
+
+    `released`: a response is stored unreleased, and nothing staff can read counts it until
+    at least k unreleased responses of its survey have gathered and are released together
+    (`surveys.batches`), so that no page changes the moment one person answers. Staff reads
+    keep to released rows through `surveys.queries.released`.
     """
 
     __tablename__ = "responses"
@@ -254,9 +269,18 @@ class Response(Base):
     # follow-up per pair. `due_on` is the follow-up date suggested to a baseline.
     pair_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     due_on: Mapped[dt.date | None]
+    released: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
+
+
+# The unreleased rows of a survey, which every submission counts under the survey's lock: a
+# partial index holds only them (fewer than k per survey and kind), so the count reads a few
+# index entries whatever the size of the survey. The same expression in the index and in the
+# queries (`surveys.batches`), so that SQLite, which matches the terms literally, uses it.
+sa.Index("ix_responses_unreleased", Response.survey_id, Response.is_follow_up,
+         sqlite_where=~Response.released, postgresql_where=~Response.released)
 
 
 class Answer(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -14,10 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from analytics.small_groups import SmallGroups
 from database import rowcount
 from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue
-from surveys import follow_up_codes, tallies
+from surveys import batches, follow_up_codes, tallies
 from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, FollowUpCode, code_taken
 from surveys.models import (
     Answer,
@@ -26,7 +28,7 @@ from surveys.models import (
     SingleUseLink,
     Survey,
     link_digest,
-    new_token,
+    single_use_token,
 )
 from surveys.queries import submission_exists
 from util.secret import app_secret
@@ -68,6 +70,7 @@ def submit_response(
     source: ResponseSource = ResponseSource.WEB,
     follow_up: FollowUpPlan | None = None,
     definition: s.Definition | None = None,
+    rule: SmallGroups | None = None,
 ) -> Outcome:
     """Store one response exactly once; a single-use link is used up first, on its own.
 
@@ -78,8 +81,10 @@ def submit_response(
     used; when storing fails with the database still reachable, the link is put back.
 
     With a `follow_up` plan the response is a baseline and carries its code's pair id
-    (`surveys.follow_up_codes.pair_id`). The survey's tallies count the response in the
-    response's commit, so the results never count a response that was not stored.
+    (`surveys.follow_up_codes.pair_id`). The response is stored unreleased; in its commit,
+    under the survey's lock, the survey's waiting responses are released (and counted in
+    the tallies) when at least k wait (`surveys.batches`, k from `rule`, by default the
+    app's), so the results never count a response that was not stored, nor one alone.
 
     A double tap, a back-button resubmit or a retry after a lost connection carries the
     same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
@@ -97,7 +102,7 @@ def submit_response(
                                        answers, today, source, is_follow_up=False)
         if follow_up is not None:
             _give_code(db, survey_id, response_id, submission_key, follow_up)
-        tallies.count_response(db, survey_id, definition, answers)
+        batches.release_ready(db, survey_id, definition, rule)
         db.commit()
     except IntegrityError as error:
         return _after_conflict(db, survey_id, submission_key, error)
@@ -223,19 +228,23 @@ def submit_follow_up(
     answers: Iterable[AnswerValue],
     today: dt.date,
     source: ResponseSource = ResponseSource.WEB,
+    rule: SmallGroups | None = None,
 ) -> Outcome:
-    """Store a follow-up with its baseline's pair id, once.
+    """Store a follow-up with its baseline's pair id, once, unreleased.
 
     The unique (survey, pair, follow-up) key lets one follow-up per code in, so two
     devices posting the same code store one; the other gets CODE_USED. The same
     submission arriving twice gives ALREADY_STORED, as for any response. Nothing but the
-    response is written: no code row shares its transaction.
+    response is written: no code row shares its transaction. Follow-ups are released as
+    responses are (`surveys.batches`): k at a time, once their baselines are released.
     """
     survey_id, version_id = survey.id, survey.questionnaire_version_id
+    definition = survey.questionnaire.definition
     _end_reads(db)
     try:
         _insert_response(db, survey_id, version_id, submission_key, language, list(answers),
                          today, source, is_follow_up=True, pair_id=code.pair_id)
+        batches.release_ready(db, survey_id, definition, rule)
         db.commit()
     except IntegrityError:
         db.rollback()
@@ -245,36 +254,50 @@ def submit_follow_up(
     return Outcome.STORED
 
 
-@dataclass(frozen=True)
-class IssuedLink:
-    """A new single-use link: its token exists only here, to be shown once (slips, CSV)."""
-
-    token: str
-
-
 MAX_SINGLE_USE_LINKS = 5000
 
 
+@dataclass(frozen=True)
+class IssuedLinks:
+    """A set of single-use links just issued, to be shown to staff this once.
+
+    Not the tokens but the set's random seed, from which they follow with the app's secret
+    key (`single_use_token`): the post that issues a set hands only the seed to the page
+    that shows it, through the signed session, so the page is reached by a redirect (a
+    reload or Back issues nothing) and no cookie holds a link. Nothing keeps the seed after
+    that showing; only the links' keyed digests are stored.
+    """
+
+    seed: str
+    count: int
+    replaced: bool = False  # whether the unused links of earlier sets were withdrawn
+
+    def tokens(self, secret: str | None = None) -> list[str]:
+        key = secret or app_secret()
+        return [single_use_token(key, self.seed, number) for number in range(self.count)]
+
+
 def issue_single_use_links(db: Session, survey: Survey, count: int,
-                           secret: str | None = None) -> list[IssuedLink]:
+                           secret: str | None = None) -> IssuedLinks:
     """Create `count` new single-use links for a survey (for slips or a CSV); only their
-    keyed digests are stored, so the tokens returned are the only copy."""
+    keyed digests are stored, so the set returned is the only way to the tokens."""
     if not 1 <= count <= MAX_SINGLE_USE_LINKS:
         raise ValueError(f"count must be between 1 and {MAX_SINGLE_USE_LINKS}")
     key = secret or app_secret()
-    links = [IssuedLink(new_token()) for _ in range(count)]
+    issued = IssuedLinks(secrets.token_urlsafe(32), count)
     db.execute(sa.insert(SingleUseLink), [
-        {"token_digest": link_digest(key, link.token), "survey_id": survey.id}
-        for link in links])
+        {"token_digest": link_digest(key, token), "survey_id": survey.id}
+        for token in issued.tokens(key)])
     db.commit()
-    return links
+    return issued
 
 
 def erase_responses(db: Session, survey_id: int) -> None:
-    """Delete a survey's responses, their answers (a follow-up code goes with its baseline's
-    pair id) and its tallies, without committing: the staff page's delete and retention both
-    call this, each with its own audit entry. Answers are deleted explicitly as well as by
-    the foreign keys' cascade, so no row is left whatever the database enforces."""
+    """Delete a survey's responses, released or still waiting, their answers (a follow-up
+    code goes with its baseline's pair id) and its tallies, without committing: the staff
+    page's delete and retention both call this, each with its own audit entry. Answers are
+    deleted explicitly as well as by the foreign keys' cascade, so no row is left whatever
+    the database enforces."""
     db.execute(sa.delete(Answer).where(Answer.survey_id == survey_id))
     db.execute(sa.delete(Response).where(Response.survey_id == survey_id))
     tallies.forget(db, [survey_id])

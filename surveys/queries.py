@@ -1,9 +1,16 @@
-"""Reads for surveys, links and responses."""
+"""Reads for surveys, links and responses.
+
+Every read of responses or answers that staff (pages, downloads, the API) see goes through
+`released`: a response is stored unreleased and released in a batch of at least k
+(`surveys.batches`), and no staff read may count it before. `tests/test_architecture.py`
+fails when a read layer module queries `Response` or `Answer` without it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -57,6 +64,13 @@ def survey_by_token(db: Session, token: str) -> Survey | None:
     return db.scalars(_SURVEY_BY_TOKEN, {"token": token}).first()
 
 
+def released(response: Any = Response) -> sa.ColumnElement[bool]:
+    """The condition that keeps a staff read to released responses (`surveys.batches`):
+    put it in every query of `Response` (or an alias of it, passed in) that staff see, and
+    reach answers through their released responses."""
+    return response.released.is_(True)
+
+
 def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
     return (db.scalar(
         sa.select(sa.func.count()).select_from(Response).filter_by(
@@ -72,10 +86,14 @@ def questionnaire_versions(db: Session) -> list[QuestionnaireVersion]:
         QuestionnaireVersion.slug, QuestionnaireVersion.version.desc())))
 
 
-def paper_response_count(db: Session, survey_id: int) -> int:
-    """How many responses of a survey were typed in from paper forms."""
-    return db.scalar(sa.select(sa.func.count()).select_from(Response).filter_by(
-        survey_id=survey_id, source=ResponseSource.PAPER)) or 0
+def paper_response_count(db: Session, survey_id: int, *, waiting_too: bool = False) -> int:
+    """How many released responses of a survey were typed in from paper forms; with
+    `waiting_too`, also those still waiting to be released: the typist's count of the
+    forms entered so far, which tells that forms were entered, never what they say."""
+    which = [] if waiting_too else [released()]
+    return db.scalar(sa.select(sa.func.count()).select_from(Response).where(
+        Response.survey_id == survey_id, Response.source == ResponseSource.PAPER,
+        Response.is_follow_up.is_(False), *which)) or 0
 
 
 def link_counts(db: Session, survey_id: int) -> tuple[int, int]:
@@ -118,7 +136,8 @@ def is_free_text(item: s.Item) -> bool:
 
 def response_table(db: Session, survey: Survey, include_free_text: bool,
                    batch_size: int = 1000) -> tuple[list[str], Iterator[list[object]]]:
-    """Every response of a survey as one row: number, date, language, source, items.
+    """Every released response of a survey as one row: number, date, language, source,
+    items. (The caller refuses the export below k released responses.)
 
     Rows are numbered 1..n by date and then by the (random) response id, a stable order
     that says nothing about who answered first on a day. The response id is not exported.
@@ -173,10 +192,10 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
 
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[Sequence[sa.Row]]:
-    """The survey's responses in (date, id) order, `batch_size` at a time."""
+    """The survey's released responses in (date, id) order, `batch_size` at a time."""
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
                        Response.submitted_on, Response.language, Response.source)
-             .where(Response.survey_id == survey_id))
+             .where(Response.survey_id == survey_id, released()))
     return response_pages(connection, query, batch_size)
 
 

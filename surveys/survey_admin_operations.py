@@ -7,6 +7,7 @@ record are stored together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -14,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from database import rowcount
-from surveys import access
+from surveys import access, batches
 from surveys.account_models import Account
 from surveys.counts import response_count
 from surveys.models import Layout, LinkMode, Phase, SingleUseLink, Survey
-from surveys.operations import erase_responses, issue_single_use_links
+from surveys.operations import IssuedLinks, erase_responses, issue_single_use_links
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,6 @@ def describe(survey: Survey) -> str:
     return f"survey {survey.id}: {survey.title}"
 
 
-@dataclass(frozen=True)
-class IssuedLinks:
-    """Single-use links just issued: their tokens, which are shown to staff this once and
-    never again, and how many unused links of earlier sets were withdrawn."""
-
-    tokens: list[str]
-    replaced: int = 0
-
-
 def create_survey(db: Session, account: Account,
                   settings: SurveySettings) -> tuple[Survey, IssuedLinks | None]:
     """Store a new survey, with its single-use links when asked for, in one commit; the links'
@@ -72,8 +64,7 @@ def create_survey(db: Session, account: Account,
     db.flush()
     access.audit(db, account, "survey.create", describe(survey))
     if settings.link_mode is LinkMode.SINGLE_USE:
-        links = issue_single_use_links(db, survey, settings.link_count or 0)  # commits
-        return survey, IssuedLinks([link.token for link in links])
+        return survey, issue_single_use_links(db, survey, settings.link_count or 0)  # commits
     db.commit()
     return survey, None
 
@@ -117,10 +108,12 @@ def add_links(db: Session, account: Account, survey: Survey, count: int,
             SingleUseLink.survey_id == survey.id)))
         db.execute(sa.update(Survey).where(Survey.id == survey.id)
                    .values(links_used=Survey.links_used + replaced))
+    # Not how many were withdrawn, nor whether any were: issued less withdrawn would be the
+    # links used, exactly, whatever the page says of them.
     access.audit(db, account, "links.issue", f"{describe(survey)}: {count}"
-                 + (f", {replaced} unused withdrawn" if replace else ""))
-    links = issue_single_use_links(db, survey, count)  # commits
-    return IssuedLinks([link.token for link in links], replaced)
+                 + (", the unused withdrawn" if replace else ""))
+    issued = issue_single_use_links(db, survey, count)  # commits
+    return dataclasses.replace(issued, replaced=replace)
 
 
 def close_survey(db: Session, account: Account, survey: Survey) -> None:
@@ -151,10 +144,14 @@ def record_export(db: Session, account: Account, survey: Survey) -> None:
 
 
 def delete_responses(db: Session, account: Account, survey: Survey) -> int:
-    """Delete every response of a survey (`operations.erase_responses`); returns how many.
-    Used single-use links stay used."""
-    count = response_count(db, survey.id)
+    """Delete every response of a survey, released or waiting (`operations.erase_responses`);
+    returns how many responses went, waiting ones included (follow-ups are not responses,
+    as in every count). Used single-use links stay used."""
+    count, waiting = response_count(db, survey.id), batches.waiting_of(db, survey.id)
     erase_responses(db, survey.id)
-    access.audit(db, account, "responses.delete", f"{describe(survey)}: {count}")
+    details = f"{describe(survey)}: {count}"
+    if waiting.responses or waiting.follow_ups:
+        details += f", and {waiting.responses + waiting.follow_ups} not yet released"
+    access.audit(db, account, "responses.delete", details)
     db.commit()
-    return count
+    return count + waiting.responses

@@ -3,8 +3,10 @@
 Why: a results page must answer well under a second for a survey of 100,000 responses, and
 the network overview for 400 units at once (`bench/dashboard.py`). Counting the `answers`
 table at every page view reads millions of rows; the tallies (`surveys.models.AnswerTally`,
-`ScoreTally`) are added to in the same transaction that stores the response they count, so
-a page reads a few hundred rows instead, and every app instance sees the same counts.
+`ScoreTally`) are added to when the responses they count are released (`surveys.batches`:
+in a batch of at least k, in the transaction that stores the response completing it), so a
+page reads a few hundred rows instead, every app instance sees the same counts, and the
+tallies hold released responses only: an unreleased response is in no figure.
 
 What is counted, per survey: its responses; per top-level item of a counted type (scale,
 choice, checklist, whole number) how many responses answered it and how many gave each
@@ -14,9 +16,10 @@ carries both and counts under its text); per category the responses' scores as e
 they are read from the answers where a page needs them. Follow-up responses are not
 counted, as nowhere in the results.
 
-Concurrency: each response adds to its rows with one INSERT … ON CONFLICT DO UPDATE per
+Concurrency: each batch adds to its rows with one INSERT … ON CONFLICT DO UPDATE per
 table, its rows sorted, so two transactions lock shared rows in the same order and cannot
-deadlock. `rebuild` recounts a survey from its answers (after a bulk load, or to repair).
+deadlock (and a survey's batches are released under its row lock, one at a time). `rebuild`
+recounts a survey from its released responses' answers (after a bulk load, or to repair).
 """
 
 from __future__ import annotations
@@ -90,15 +93,22 @@ def score_keys(definition: s.Definition, answers: Iterable[AnswerValue]) -> list
     return [(category, float(sum(values)), len(values)) for category, values in sums.items()]
 
 
-def count_response(db: Session, survey_id: int, definition: s.Definition,
-                   answers: Sequence[AnswerValue]) -> None:
-    """Add one stored response to its survey's tallies, in the caller's transaction."""
+def count_responses(db: Session, survey_id: int, definition: s.Definition,
+                    responses: Iterable[Sequence[AnswerValue]]) -> None:
+    """Add a batch of just released responses (`surveys.batches`), each given by its
+    answers, to their survey's tallies in the caller's transaction: one statement per
+    table for the whole batch."""
+    answers: Counter[AnswerKey] = Counter()
+    scores: Counter[ScoreKey] = Counter()
+    for response in responses:
+        answers.update(answer_keys(definition, response))
+        scores.update(score_keys(definition, response))
     _add(db, AnswerTally, ["survey_id", "item", "kind", "value"],
          [{"survey_id": survey_id, "item": item, "kind": kind, "value": value, "count": n}
-          for (item, kind, value), n in sorted(answer_keys(definition, answers).items())])
+          for (item, kind, value), n in sorted(answers.items())])
     _add(db, ScoreTally, ["survey_id", "category", "total", "answered"],
          [{"survey_id": survey_id, "category": category, "total": total, "answered": answered,
-           "count": 1} for category, total, answered in sorted(score_keys(definition, answers))])
+           "count": n} for (category, total, answered), n in sorted(scores.items())])
 
 
 def _add(db: Session, model: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
@@ -131,12 +141,13 @@ def forget(db: Session, survey_ids: Collection[int]) -> None:
 # --- Recounting from the answers -------------------------------------------------------------
 
 def rebuild(db: Session, survey_id: int, definition: s.Definition) -> None:
-    """Recount a survey's tallies from its stored answers (GROUP BY in the database), in the
-    caller's transaction. Used after a bulk load and by `flask recount`."""
+    """Recount a survey's tallies from its released responses' answers (GROUP BY in the
+    database), in the caller's transaction. Used after a bulk load (`recount_missing`)."""
     forget(db, [survey_id])
     answers = _counted_answers(survey_id)
     responses = db.scalar(sa.select(sa.func.count()).select_from(Response).where(
-        Response.survey_id == survey_id, Response.is_follow_up.is_(False))) or 0
+        Response.survey_id == survey_id, Response.is_follow_up.is_(False),
+        Response.released)) or 0
     if not responses:
         return
     keys: Counter[AnswerKey] = Counter({(SURVEY, RESPONSES, ""): responses})
@@ -166,10 +177,12 @@ def rebuild(db: Session, survey_id: int, definition: s.Definition) -> None:
 
 
 def _counted_answers(survey_id: int) -> list[sa.ColumnElement[bool]]:
-    """The WHERE clause of a survey's answers that belong to responses, follow-ups left out."""
-    follow_ups = sa.select(Response.id).where(Response.survey_id == survey_id,
-                                              Response.is_follow_up.is_(True))
-    return [Answer.survey_id == survey_id, Answer.response_id.not_in(follow_ups)]
+    """The WHERE clause of a survey's answers that belong to released responses, follow-ups
+    left out: the few rows left out are named, not the many counted."""
+    left_out = sa.select(Response.id).where(
+        Response.survey_id == survey_id,
+        sa.or_(Response.is_follow_up.is_(True), ~Response.released))
+    return [Answer.survey_id == survey_id, Answer.response_id.not_in(left_out)]
 
 
 def _recounted_scores(db: Session, survey_id: int, definition: s.Definition
@@ -208,7 +221,7 @@ def recount_missing(db: Session) -> int:
     counted = sa.exists().where(AnswerTally.survey_id == Survey.id, AnswerTally.item == SURVEY,
                                 AnswerTally.kind == RESPONSES)
     answered = sa.exists().where(Response.survey_id == Survey.id,
-                                 Response.is_follow_up.is_(False))
+                                 Response.is_follow_up.is_(False), Response.released)
     missing = list(db.scalars(sa.select(Survey).where(answered, ~counted).order_by(Survey.id)))
     for survey in missing:
         rebuild(db, survey.id, survey.questionnaire.definition)

@@ -30,7 +30,7 @@ from surveys.models import (
     link_digest,
 )
 from surveys.operations import issue_single_use_links, submit_response
-from tests.conftest import csrf_of, log_in, respond, response_count
+from tests.conftest import csrf_of, log_in, release_waiting, respond, response_count
 
 PSFS_OK = {"activities-0-activity": "Komme meg hjem", "activities-0-score": "5"}
 
@@ -76,6 +76,19 @@ def store(app, survey: Survey, answers: list[AnswerValue], key: str,
         db = database.session()
         submit_response(db, db.get(Survey, survey.id), None, key, "nb", answers, day,
                         source=source)
+
+
+K = 5  # SURVEY_SMALL_GROUP_MIN: responses are released, and exported, k at a time
+
+
+def filler(app, survey: Survey, how_many: int, answers: list[AnswerValue] | None = None,
+           day: dt.date = dt.date(2026, 3, 20)) -> None:
+    """`how_many` more responses, on a day after the test's own, so that a batch of k is
+    released and the test's rows still come first in the export (by date)."""
+    for n in range(how_many):
+        store(app, survey, answers or [AnswerValue("activities.activity", 0, None, "Gå"),
+                                       AnswerValue("activities.score", 0, 3.0, None)],
+              f"filler-{n}", day=day)
 
 
 @pytest.fixture
@@ -126,8 +139,8 @@ def test_create_survey_with_single_use_links(app, client, lead):
             **create_form(app, lead, link_mode="single_use", link_count="7", phase="none",
                           opens_on="", closes_on="", invited="")}
     issued = client.post("/admin/surveys/new", data=data)
-    assert issued.status_code == 200  # the links, shown this once
-    assert text_of(issued).count("http://localhost/s/") == 7
+    assert issued.status_code == 303  # to the links, shown this once
+    assert text_of(client.get(issued.headers["Location"])).count("http://localhost/s/") == 7
     new = surveys_in(app)[-1]
     assert new.link_mode == "single_use" and new.phase is None and new.invited is None
     with app.app_context():
@@ -216,6 +229,9 @@ def test_list_shows_status_and_live_counts(app, client, lead, make_survey, make_
         db.commit()
     for _ in range(2):
         assert respond(client, lead.public_token, PSFS_OK).status_code == 303
+    # Released as a survey answered before the batches was (its responses were migrated
+    # released): a count of 1 to 4 that the list must hide.
+    release_waiting(app, lead.id)
     other = make_survey("psfs", title="Annen enhet sin undersøkelse")
     html = text_of(client.get("/admin/surveys"))
     rows = {m.group(1): m.group(0) for m in re.finditer(
@@ -276,7 +292,8 @@ def test_more_single_use_links(app, client, lead, make_survey):
     assert "Write a whole number from 1 to 5000." in text_of(bad)
     good = client.post(f"/admin/surveys/{lead.id}/links", data={"csrf_token": token,
                                                                 "count": "3"})
-    assert good.status_code == 200 and text_of(good).count("http://localhost/s/") == 3
+    assert good.status_code == 303
+    assert text_of(client.get(good.headers["Location"])).count("http://localhost/s/") == 3
     assert "3 single-use links issued, 0 used." in text_of(client.get(
         f"/admin/surveys/{lead.id}"))
 
@@ -350,7 +367,7 @@ def test_paper_version_of_every_builtin_questionnaire(client, lead, make_survey,
 def test_single_use_links_as_csv_and_slips(app, client, lead):
     data = {"csrf_token": token_of(client),
             **create_form(app, lead, link_mode="single_use", link_count="12")}
-    issued = text_of(client.post("/admin/surveys/new", data=data))
+    issued = text_of(client.post("/admin/surveys/new", data=data, follow_redirects=True))
     new = surveys_in(app)[-1]
     for path in ("qr.svg", "qr.png", "poster"):  # a single-use survey has no open link
         assert client.get(f"/admin/surveys/{new.id}/{path}").status_code == 404
@@ -396,14 +413,15 @@ def test_paper_entry_stores_paper_responses(app, client, lead):
         saved = client.post(f"/admin/surveys/{lead.id}/paper-entry", data=data)
         assert saved.status_code == 303
     next_form = client.get(saved.headers["Location"])
-    assert "Saved. 1 paper form entered so far." in text_of(next_form)
+    assert "Saved." in text_of(next_form)
+    assert "Fewer than 5 paper forms entered so far" in text_of(next_form)  # 1: no number
     assert base["submission_key"] not in text_of(next_form)  # a fresh key for the next form
     second = paper_form(client, lead.id)
     client.post(f"/admin/surveys/{lead.id}/paper-entry", data={**second, **PSFS_OK})
     with app.app_context():
         stored = database.session().scalars(sa.select(Response).order_by(Response.language))
         assert [(r.source, r.language) for r in stored] == [("paper", "nb"), ("paper", "nn")]
-    assert "Saved. 2 paper forms entered so far." in text_of(
+    assert "Fewer than 5 paper forms entered so far" in text_of(
         client.get(f"/admin/surveys/{lead.id}/paper-entry"))
 
 
@@ -446,6 +464,7 @@ def test_export_csv(app, client, lead):
     store(app, lead, [AnswerValue("activities.activity", 0, None, "@SUM(A1)"),
                       AnswerValue("activities.score", 0, 0.0, None)], "b",
           source=ResponseSource.PAPER, day=dt.date(2026, 2, 1))
+    filler(app, lead, K - 2)  # rows are exported from k released responses on
     response = client.get(f"/admin/surveys/{lead.id}/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -454,7 +473,7 @@ def test_export_csv(app, client, lead):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:8] == ["response", "date", "language", "source", "activity_1", "score_1",
                            "activity_2", "score_2"]
-    assert len(rows[0]) == 4 + 2 * 5
+    assert len(rows[0]) == 4 + 2 * 5 and len(rows) == 1 + K
     assert rows[1][:6] == ["1", "2026-02-01", "nb", "paper", "'@SUM(A1)", "0"]
     assert rows[2][:8] == ["2", "2026-03-01", "nb", "web", "'=1+1", "3", "Gå i trappen", "10"]
     comma = client.get(f"/admin/surveys/{lead.id}/export.csv?sep=,")
@@ -470,6 +489,7 @@ def test_export_joins_multiple_choice_and_hides_free_text_from_network_leads(
                         AnswerValue("info_channels", 0, None, "conversation"),
                         AnswerValue("info_channels", 0, None, "phone"),
                         AnswerValue("comment", 0, None, "Takk til Kari")], "a")
+    filler(app, survey, K - 1, [AnswerValue("info_nok", 0, 2.0, None)])
     make_account("enhet@kommune.no", units=(survey.unit_id,))
     make_account("nett@ks.no", networks=(network_of(app, survey.unit_id),))
     client.set_cookie("lang", "en")
@@ -489,6 +509,7 @@ def test_delete_responses_after_confirmation(app, client, lead):
     for key in ("a", "b"):
         store(app, lead, [AnswerValue("activities.activity", 0, None, "Gå"),
                           AnswerValue("activities.score", 0, 3.0, None)], key)
+    release_waiting(app, lead.id)  # as answered before the batches: 1 to 4 released
     page = client.get(f"/admin/surveys/{lead.id}/responses/delete")
     assert page.status_code == 200
     assert "Fewer than 5 responses will be deleted" in text_of(page)
@@ -535,8 +556,9 @@ def others(app, lead, make_survey):
 
 
 @pytest.mark.parametrize("route", GET_ROUTES)
-def test_other_units_survey_is_404_on_get(client, lead, others, route):
+def test_other_units_survey_is_404_on_get(app, client, lead, others, route):
     open_one, _single = others
+    filler(app, lead, K)  # the responses' export needs k released
     assert client.get(f"/admin/surveys/{lead.id}{route}").status_code == 200
     assert client.get(f"/admin/surveys/{open_one.id}{route}").status_code == 404
 

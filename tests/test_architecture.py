@@ -109,3 +109,67 @@ def test_no_module_or_function_is_too_long():
                 if length > MAX_FUNCTION_LINES:
                     too_long.append(f"{path.relative_to(ROOT)}:{node.name}: {length} lines")
     assert too_long == []
+
+
+# --- Staff read released responses only (issue 15) ------------------------------------------
+
+# Modules whose reads staff see (pages, downloads, the API), besides the read layer's packages.
+STAFF_READ_MODULES = ["surveys/queries.py", "surveys/follow_up_queries.py"]
+# Functions that touch responses or answers without `released`, and why that is right.
+NOT_STAFF_READS = {
+    "surveys/queries.py:released": "the condition itself",
+    "surveys/queries.py:submission_exists": "whether a submission is stored, while storing it",
+    "surveys/queries.py:_rows_on": "the answers of the released pages of _response_batches",
+    "surveys/queries.py:response_pages": "pages its caller's query, which says what is read",
+    "surveys/follow_up_queries.py:code_taken": "a new code's pair must be free, released or not",
+    "surveys/follow_up_queries.py:find_code": "the respondent's own code opens its baseline",
+    "surveys/follow_up_queries.py:baseline_code": "the code of the baseline just stored",
+    "surveys/follow_up_queries.py:baseline_activities": "what the code holder named at baseline",
+    "hl7fhir/responses.py:_answers": "the answers of the released pages of _response_batches",
+}
+
+
+def response_models(tree: ast.AST) -> set[str]:
+    """The names under which a module imports `Response` and `Answer` from surveys.models."""
+    return {alias.asname or alias.name for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "surveys.models"
+            for alias in node.names if alias.name in ("Response", "Answer")}
+
+
+def unreleased_reads(source: str, where: str) -> list[str]:
+    """Functions of `source` that name Response or Answer but never call `released`."""
+    tree = ast.parse(source)
+    models = response_models(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        calls = {c.func.id if isinstance(c.func, ast.Name) else getattr(c.func, "attr", "")
+                 for c in ast.walk(node) if isinstance(c, ast.Call)}
+        key = f"{where}:{node.name}"
+        if names & models and "released" not in calls and key not in NOT_STAFF_READS:
+            found.append(key)
+    return found
+
+
+def staff_read_paths() -> list[Path]:
+    packages = [path for package in ("reporting", "api", "hl7fhir", "staff")
+                for path in sorted((ROOT / package).rglob("*.py"))]
+    return packages + [ROOT / module for module in STAFF_READ_MODULES]
+
+
+def test_staff_reads_keep_to_released_responses():
+    """Every read of responses or answers that staff see carries `surveys.queries.released`
+    (a response waits unreleased until a batch of k is complete: `surveys.batches`)."""
+    found = [key for path in staff_read_paths()
+             for key in unreleased_reads(path.read_text(encoding="utf-8"),
+                                         str(path.relative_to(ROOT)))]
+    assert found == []
+
+
+def test_the_released_check_finds_a_read_without_it():
+    source = ("from surveys.models import Answer as A\n"
+              "def texts(db):\n    return db.scalars(sa.select(A.value_text))\n"
+              "def kept(db):\n    return db.scalars(sa.select(A.value_text).where(released()))\n")
+    assert unreleased_reads(source, "m.py") == ["m.py:texts"]

@@ -15,7 +15,7 @@ from surveys import follow_up_codes
 from surveys.follow_up_queries import baseline_code
 from surveys.models import Response, Survey
 from surveys.operations import FollowUpPlan, submit_follow_up, submit_response
-from tests.conftest import csrf_of, leads, log_in, page_of
+from tests.conftest import csrf_of, leads, log_in, page_of, release_waiting
 
 pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
 
@@ -62,10 +62,14 @@ def store_user(app, survey_id: int, activities, follow_up, day=dt.date(2026, 2, 
 
 @pytest.fixture
 def dataset(app, make_survey, make_account):
-    """The six users above in a survey of unit A; returns (survey, unit lead, network lead)."""
+    """The six users above in a survey of unit A; returns (survey, unit lead, network lead).
+
+    Five baselines and then five follow-ups are released in batches as they come; the sixth
+    baseline is released as well (the figures are computed by hand over all six)."""
     survey = make_survey("psfs")
     for activities, follow_up in USERS:
         store_user(app, survey.id, activities, follow_up)
+    release_waiting(app, survey.id)
     unit_lead, network_lead = leads(app, make_account, survey.id)
     with app.app_context():
         survey = database.session().get(Survey, survey.id)

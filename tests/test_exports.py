@@ -40,7 +40,7 @@ from surveys.account_models import AuditEntry
 from surveys.models import Gathering, Network, Organisation, Response, Survey, Unit
 from surveys.operations import FollowUpPlan, Outcome, submit_follow_up, submit_response
 from surveys.queries import response_table
-from tests.conftest import csrf_of, leads, log_in
+from tests.conftest import csrf_of, leads, log_in, release_waiting
 from tests.export_files import csv_text, xlsx_bytes
 from tests.test_comparison import A_2025, A_2026, B_2025, B_2026
 from tests.test_results import SAMLING as RESULTS_SAMLING
@@ -208,6 +208,7 @@ def relatives(app, make_survey, make_account):
     ]
     for day, (extra, comment) in enumerate(zip(answers, INJECTIONS, strict=True), start=1):
         store(app, survey.id, {**extra, "comment": comment}, dt.date(2026, 2, day))
+    release_waiting(app, survey.id)  # all six rows are checked, the one past the batch too
     unit_lead, network_lead = leads(app, make_account, survey.id)
     return survey.id, unit_lead, network_lead
 
@@ -266,6 +267,7 @@ def test_raw_rows_come_in_batches_in_date_and_id_order(app, make_survey):
     survey = make_survey("parorende")
     for day, value in ((3, 1), (1, 2), (3, 3), (1, 4), (2, 5), (3, 6), (1, 7)):
         store(app, survey.id, {"info_nok": value % 5 + 1}, dt.date(2026, 1, day))
+    release_waiting(app, survey.id)  # the order of all seven, past the batch of five too
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey.id)
@@ -303,6 +305,9 @@ def samling_survey(app, make_survey, make_account, responses: int):
     survey = make_survey("samling", invited=8, title="@Samling")
     for answers in SAMLING[:responses]:
         store(app, survey.id, answers)
+    # Computed by hand over all of them (and 4 must be held back), so those that did not
+    # fill a batch are released too, as a migrated database holds them.
+    release_waiting(app, survey.id)
     unit_lead, _ = leads(app, make_account, survey.id)
     return survey.id, unit_lead
 
@@ -413,6 +418,7 @@ def world(app, make_account):
                       ("B_2026", B_2026), ("C_2025", B_2025)):
         for answers in rows:
             store(app, ids[key], answers)
+        release_waiting(app, ids[key])  # the hand-computed datasets count every row
     make_account("enhet@a.no", units=(ids["A"],))
     make_account("enhet@b.no", units=(ids["B"],))
     make_account("nett@n.no", networks=(ids["N"],))
@@ -521,6 +527,7 @@ def vest(app, make_account):
         store(app, ids["hjemme"], answers)
     for _ in range(4):
         store(app, ids["kad"], {"resultat_hverdag": 7})
+    release_waiting(app, ids["kad"])  # 4 to be hidden, as a migrated database holds them
     for status in ("i_drift", "i_drift", "startet"):
         store(app, ids["hjemme_teams"], {"hva_er_viktig": status, "kommentar": "=Hemmelig"})
     store(app, ids["kad_teams"], {"hva_er_viktig": "ikke_startet"})

@@ -37,7 +37,7 @@ from surveys.account_models import AuditEntry
 from surveys.follow_up_queries import baseline_activities, baseline_code
 from surveys.models import Response, ResponseSource, Survey
 from surveys.operations import follow_up_plan, submit_follow_up, submit_response
-from tests.conftest import csrf_of, leads, log_in
+from tests.conftest import csrf_of, leads, log_in, release_waiting
 
 pytestmark = pytest.mark.both_backends  # rows typed by each driver
 
@@ -434,7 +434,8 @@ def _form_answers(definition: s.Definition, rng: random.Random, day: dt.date):
 
 def add_responses(app: Flask, survey_id: int, count: int, seed: int = 8) -> None:
     """`count` responses, every third from paper; for PSFS every baseline but the last has
-    its follow-up."""
+    its follow-up. All of them released (the tests count them; the batches have their own
+    tests in tests/test_anonymity_batches.py)."""
     rng = random.Random(seed)
     with app.test_request_context():
         db = database.session()
@@ -449,6 +450,7 @@ def add_responses(app: Flask, survey_id: int, count: int, seed: int = 8) -> None
                             follow_up=follow_up_plan(survey, app.secret_key, day))
             if definition.follow_up is not None and number < count - 1:
                 _follow_up(db, survey, definition, key, day + dt.timedelta(weeks=4))
+    release_waiting(app, survey_id)
 
 
 def _follow_up(db, survey: Survey, definition: s.Definition, key: str, day: dt.date) -> None:
@@ -578,7 +580,7 @@ def test_unit_lead_downloads_her_survey_and_another_unit_lead_gets_404(
         app, client, make_survey, make_account):
     survey = make_survey("psfs")
     other = make_survey("psfs")
-    add_responses(app, survey.id, 3)
+    add_responses(app, survey.id, 5)
     unit_lead, _network_lead = leads(app, make_account, survey.id)
     with app.app_context():
         other_unit = database.session().get(Survey, other.id).unit_id
@@ -591,7 +593,7 @@ def test_unit_lead_downloads_her_survey_and_another_unit_lead_gets_404(
     assert response.headers["Content-Type"] == "application/fhir+json; charset=utf-8"
     bundle = json.loads(response.get_data(as_text=True))
     Bundle.model_validate(bundle)
-    assert len(bundle["entry"]) == 5
+    assert len(bundle["entry"]) == 5 + 4
     assert "activities.activity" in json.dumps(bundle)  # her own unit: free text included
     with app.app_context():
         actions = [a.action for a in database.session().scalars(sa.select(AuditEntry))]
@@ -600,12 +602,15 @@ def test_unit_lead_downloads_her_survey_and_another_unit_lead_gets_404(
     stranger = app.test_client()
     assert log_in(stranger, "annen@b.no").status_code == 303
     assert stranger.get(url).status_code == 404
+    # Her own survey is hers to download, once it has k released responses.
+    assert stranger.get(f"/admin/surveys/{other.id}/responses.fhir.json").status_code == 409
+    add_responses(app, other.id, 5)
     assert stranger.get(f"/admin/surveys/{other.id}/responses.fhir.json").status_code == 200
 
 
 def test_network_lead_gets_the_bundle_without_free_text(app, client, make_survey, make_account):
     survey = make_survey("psfs")
-    add_responses(app, survey.id, 2)
+    add_responses(app, survey.id, 5)
     _unit_lead, network_lead = leads(app, make_account, survey.id)
     assert log_in(client, network_lead).status_code == 303
     response = client.get(f"/admin/surveys/{survey.id}/responses.fhir.json")
@@ -618,6 +623,10 @@ def test_survey_page_links_the_bundle(app, client, make_survey, make_account):
     unit_lead, _ = leads(app, make_account, survey.id)
     client.set_cookie("lang", "en")
     log_in(client, unit_lead)
+    page = client.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
+    assert "responses.fhir.json" not in page  # nothing released: no rows to download
+    assert "can be downloaded once at least 5 of them are released" in page
+    add_responses(app, survey.id, 5)
     page = client.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
     assert f"/admin/surveys/{survey.id}/responses.fhir.json" in page
 

@@ -54,8 +54,9 @@ POLICY = {
     "admin.surveys.survey": "survey", "admin.surveys.close_survey": "survey",
     "admin.surveys.reopen_survey": "survey", "admin.surveys.add_links": "survey",
     "admin.surveys.survey_qr_svg": "survey", "admin.surveys.survey_qr_png": "survey",
-    "admin.surveys.survey_poster": "survey", "admin.surveys.survey_links_csv": "survey",
-    "admin.surveys.survey_slips": "survey", "admin.surveys.survey_paper": "survey",
+    "admin.surveys.survey_poster": "survey", "admin.links.survey_links_csv": "survey",
+    "admin.links.survey_slips": "survey", "admin.links.issued_links": "survey",
+    "admin.surveys.survey_paper": "survey",
     "admin.surveys.paper_entry": "survey", "admin.surveys.export_responses": "survey",
     "admin.surveys.delete_survey_responses": "survey",
     "admin.surveys.export_responses_xlsx": "survey",
@@ -93,8 +94,8 @@ POLICY = {
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
-SINGLE_USE_ONLY = {"admin.surveys.survey_links_csv", "admin.surveys.survey_slips",
-                   "admin.surveys.add_links"}
+SINGLE_USE_ONLY = {"admin.links.survey_links_csv", "admin.links.survey_slips",
+                   "admin.links.issued_links", "admin.surveys.add_links"}
 # Routes that only exist for surveys of a process checklist.
 CHECKLIST_ONLY = {"admin.checklist.checklist_page", "admin.checklist.checklist_run_chart",
                   "admin.checklist.checklist_p_chart",

@@ -19,7 +19,8 @@ def test_a_response_stores_only_answers_language_version_and_date():
     columns = {c.name for c in Response.__table__.columns}
     assert columns == {"id", "survey_id", "questionnaire_version_id", "language",
                        "submitted_on", "source", "submission_key", "is_follow_up",
-                       "pair_id", "due_on"}  # the pair of a baseline and its follow-up
+                       "pair_id", "due_on",  # the pair of a baseline and its follow-up
+                       "released"}  # released in a batch of k (surveys.batches)
     assert isinstance(Response.__table__.c.submitted_on.type, sa.Date)
     assert not isinstance(Response.__table__.c.submitted_on.type, sa.DateTime)
 

@@ -56,11 +56,13 @@ def test_months_before_counts_calendar_months(day, months, expected):
 @pytest.fixture
 def three_surveys(app, client, make_survey) -> dict[str, int]:
     """A PSFS survey closed 25 months ago, one closed 23 months ago and one without a
-    closing date, each with one answered baseline (and so a follow-up code and tallies)."""
+    closing date, each with six answered baselines (and so follow-up codes): five released
+    in a batch (and so tallies), one still waiting for the next."""
     ids = {}
     for name in ("old", "recent", "undated"):
         survey = make_survey("psfs", title=f"PSFS {name}")
-        assert respond(client, survey.public_token, PSFS).status_code == 303
+        for _ in range(6):
+            assert respond(client, survey.public_token, PSFS).status_code == 303
         ids[name] = survey.id
     with app.app_context():
         db = database.session()
@@ -96,8 +98,11 @@ def test_deletes_exactly_the_surveys_past_retention(app, runner, three_surveys):
     for model in (Response, Answer, AnswerTally):  # PSFS has no score tallies
         assert before["old"][model.__tablename__] > 0, model
     with app.app_context():  # the follow-up code is the baseline's pair id, not a row
-        assert database.session().scalar(sa.select(sa.func.count()).select_from(Response).where(
-            Response.survey_id == three_surveys["old"], Response.pair_id.is_not(None))) == 1
+        db = database.session()
+        assert db.scalar(sa.select(sa.func.count()).select_from(Response).where(
+            Response.survey_id == three_surveys["old"], Response.pair_id.is_not(None))) == 6
+        assert db.scalar(sa.select(sa.func.count()).select_from(Response).where(
+            Response.survey_id == three_surveys["old"], Response.released.is_(False))) == 1
 
     result = runner.invoke(args=["retention"])
     assert result.exit_code == 0, result.output
@@ -108,7 +113,8 @@ def test_deletes_exactly_the_surveys_past_retention(app, runner, three_surveys):
     assert rows(app, three_surveys["undated"]) == before["undated"]
     old = three_surveys["old"]
     assert f"survey {old} «PSFS old»" in result.output
-    assert "deleted 1 responses, 0 follow-ups, 1 follow-up codes" in result.output
+    # the waiting one too
+    assert "deleted 6 responses, 0 follow-ups, 6 follow-up codes" in result.output
     assert "1 surveys past 24 months" in result.output
     assert "Gå til butikken" not in result.output  # counts, never answers
     for name in ("recent", "undated"):
@@ -119,7 +125,7 @@ def test_writes_one_audit_entry_per_survey_without_an_account(app, runner, three
     runner.invoke(args=["retention"])
     [entry] = retention_audits(app)
     assert entry.account_id is None
-    assert entry.target.startswith(f"survey {three_surveys['old']}: 1 responses")
+    assert entry.target.startswith(f"survey {three_surveys['old']}: 6 responses")
     assert "kept 24 months" in entry.target
 
 
@@ -137,7 +143,7 @@ def test_dry_run_deletes_nothing(app, runner, three_surveys):
     before = rows(app, three_surveys["old"])
     result = runner.invoke(args=["retention", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "would delete 1 responses" in result.output
+    assert "would delete 6 responses" in result.output
     assert "nothing deleted (dry run)" in result.output
     assert rows(app, three_surveys["old"]) == before
     assert retention_audits(app) == []
@@ -166,7 +172,7 @@ def test_a_wrong_setting_stops_the_command(app, runner, three_surveys):
     result = runner.invoke(args=["retention"])
     assert result.exit_code != 0
     assert "whole number of months" in result.output
-    assert rows(app, three_surveys["old"])["responses"] == 1
+    assert rows(app, three_surveys["old"])["responses"] == 6
 
 
 def test_nothing_is_deleted_while_follow_ups_are_still_taken(app, runner, client, make_survey):

@@ -1,7 +1,7 @@
 """The tallies that results pages read (`surveys.tallies`) always equal a count of the
-stored answers: after the demo's hundreds of responses of every questionnaire, after a
-repeated post, under concurrent submissions, after deletions, and for a database from
-before the tallies (recounted by `flask migrate`)."""
+released responses' answers: after the demo's hundreds of responses of every questionnaire
+(some still waiting for their batch), after a repeated post, under concurrent submissions,
+after deletions, and for a database from before the tallies (recounted by `flask migrate`)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from surveys.operations import Outcome, submit_response
 pytestmark = pytest.mark.both_backends  # counts kept in SQL, concurrent writers
 
 DAY = dt.date(2026, 3, 2)
+K = 5  # SURVEY_SMALL_GROUP_MIN: responses are counted when k of them are released together
 
 
 def snapshot(db, survey_id: int) -> tuple[list, list]:
@@ -41,13 +42,14 @@ def snapshot(db, survey_id: int) -> tuple[list, list]:
 
 
 def counted_in_python(db, survey: Survey) -> Counter:
-    """The answer tallies of a survey counted row by row from its answers: a third way,
-    independent of both the incremental path and the SQL recount."""
+    """The answer tallies of a survey counted row by row from its released responses'
+    answers: a third way, independent of both the batch path and the SQL recount."""
     counted_items = tallies.counted_items(survey.questionnaire.definition)
     keys: Counter = Counter()
     answering: dict[str, set] = {}
     responses = db.scalars(sa.select(Response).where(Response.survey_id == survey.id,
-                                                     Response.is_follow_up.is_(False))).all()
+                                                     Response.is_follow_up.is_(False),
+                                                     Response.released.is_(True))).all()
     for response in responses:
         keys[("", "r", "")] += 1
         for answer in response.answers:
@@ -94,7 +96,8 @@ def test_free_text_and_follow_ups_are_never_tallied(app, db):
         assert not texts & items
         assert not any("." in item for item in items)  # group rows ('group.child') neither
         baselines = db.scalar(sa.select(sa.func.count()).select_from(Response).where(
-            Response.survey_id == survey.id, Response.is_follow_up.is_(False)))
+            Response.survey_id == survey.id, Response.is_follow_up.is_(False),
+            Response.released.is_(True)))
         assert survey_counts.response_count(db, survey.id) == baselines
 
 
@@ -108,16 +111,19 @@ def _store(app, survey_id: int, key: str, value: float) -> Outcome:
 
 def test_a_repeated_post_is_counted_once(app, make_survey):
     survey = make_survey("samling")
-    key = secrets.token_urlsafe(18)
+    for _ in range(K - 1):
+        assert _store(app, survey.id, secrets.token_urlsafe(18), 3.0) == Outcome.STORED
+    key = secrets.token_urlsafe(18)  # the k-th completes the batch: all k are counted
     assert _store(app, survey.id, key, 2.0) == Outcome.STORED
     assert _store(app, survey.id, key, 2.0) == Outcome.ALREADY_STORED
     with app.app_context():
         db = database.session()
         counts = aggregation.item_counts(db, survey.id, ["nytte_totalt", "balanse"])
-        assert survey_counts.response_count(db, survey.id) == 1
-        assert counts["nytte_totalt"].numbers == {2.0: 1}
-        assert counts["balanse"].texts == {"dont_know": 1}
-        assert aggregation.scores(db, survey.id, ["samlingen"])["samlingen"] == {2.0: 1}
+        assert survey_counts.response_count(db, survey.id) == K
+        assert counts["nytte_totalt"].numbers == {2.0: 1, 3.0: K - 1}
+        assert counts["balanse"].texts == {"dont_know": K}
+        assert aggregation.scores(db, survey.id, ["samlingen"])["samlingen"] == {
+            2.0: 1, 3.0: K - 1}
 
 
 def test_concurrent_submissions_all_counted(app, make_survey):
@@ -154,7 +160,8 @@ def test_deleting_responses_or_a_unit_clears_the_tallies(app, client, make_surve
 
     first, second = make_survey("samling"), make_survey("samling")
     for survey in (first, second):
-        _store(app, survey.id, secrets.token_urlsafe(18), 3.0)
+        for _ in range(K):  # a batch, so there are tallies to clear
+            _store(app, survey.id, secrets.token_urlsafe(18), 3.0)
     admin = make_account(email="admin@x.no", is_admin=True)
     with app.app_context():
         db = database.session()
@@ -169,14 +176,15 @@ def test_deleting_responses_or_a_unit_clears_the_tallies(app, client, make_surve
 
 def test_migrate_recounts_a_database_from_before_the_tallies(app, make_survey):
     survey = make_survey("samling")
-    for value in (1.0, 2.0, 2.0):
+    for value in (1.0, 2.0, 2.0, 3.0, 4.0, 5.0):  # a batch of five released, one waiting
         _store(app, survey.id, secrets.token_urlsafe(18), value)
     with app.app_context():
         db = database.session()
         kept = snapshot(db, survey.id)
+        assert kept[0] and survey_counts.response_count(db, survey.id) == K
         tallies.forget(db, [survey.id])
         db.commit()
         assert survey_counts.response_count(db, survey.id) == 0
         upgrade_database()
         assert snapshot(db, survey.id) == kept
-        assert db.scalar(sa.select(sa.func.count()).select_from(Answer)) == 6
+        assert db.scalar(sa.select(sa.func.count()).select_from(Answer)) == 12

@@ -79,8 +79,9 @@ def client_key() -> str:
     return hmac.new(secret, f"rate-limit:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _not_a_post() -> bool:
-    return request.method != "POST"
+def _answering_page() -> bool:
+    """A respondent's page view, which no limit counts (the API's limit counts GETs too)."""
+    return request.method != "POST" and request.blueprint == "respond"
 
 
 def _failed_login(response) -> bool:
@@ -120,8 +121,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri())
     limiter = Limiter(key_func=client_key)
     limiter.init_app(app)
-    # Every limit here counts posts: other requests skip the limiter's work altogether.
-    limiter.request_filter(_not_a_post)
+    # The answering flow's limit counts posts: its pages skip the limiter's work altogether.
+    limiter.request_filter(_answering_page)
     app.register_error_handler(RateLimitExceeded, _too_many(limiter))
     if not limiter.enabled:
         return

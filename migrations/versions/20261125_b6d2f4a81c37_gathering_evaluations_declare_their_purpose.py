@@ -12,7 +12,7 @@ Downgrade removes the key from every version, since the schema before this revis
 keys it does not know.
 
 Revision ID: b6d2f4a81c37
-Revises: e1f0a7b3c9d2
+Revises: b7d2c9e4a1f3
 Create Date: 2026-11-25 09:00:00.000000
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b6d2f4a81c37'
-down_revision = 'e1f0a7b3c9d2'
+down_revision = 'b7d2c9e4a1f3'
 branch_labels = None
 depends_on = None
 
