@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from analytics.small_groups import SmallGroups
-from analytics.stats import MeanCI, mean_ci, share
+from analytics.stats import MeanCI, mean_ci, share, within
 
 SCORE_MIN = 0
 SCORE_MAX = 10
+SCORES = (SCORE_MIN, SCORE_MAX)
+CHANGES = (SCORE_MIN - SCORE_MAX, SCORE_MAX - SCORE_MIN)
 
 IMPROVEMENT_THRESHOLD = 2.0
 """A rise of at least 2 points in a user's mean PSFS score counts as a clinically important
@@ -140,9 +142,10 @@ def paired_summary(baseline_count: int, pairs: Sequence[Pair], rule: SmallGroups
         baselines,
         follow_ups,
         share_paired,
-        baseline_mean=mean_ci([pair.baseline_mean for pair in pairs]),
-        follow_up_mean=mean_ci([pair.follow_up_mean for pair in pairs]),
-        change=mean_ci([pair.change for pair in pairs]),
+        # Intervals clipped to what a score (0–10) or a change (−10 to 10) can be.
+        baseline_mean=within(mean_ci([pair.baseline_mean for pair in pairs]), *SCORES),
+        follow_up_mean=within(mean_ci([pair.follow_up_mean for pair in pairs]), *SCORES),
+        change=within(mean_ci([pair.change for pair in pairs]), *CHANGES),
         improved=improved,
         improved_share=share(improved, n_pairs),
         distribution=change_distribution(pairs),

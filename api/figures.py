@@ -3,9 +3,13 @@
 Why from the pages' objects: `reporting.item_results`, `reporting.comparison`,
 `analytics.paired` and `reporting.gathering_table` apply the small-group rule before a page
 sees anything, so JSON made from their results cannot hold a figure a page holds back, and
-its numbers equal the page's (unrounded: the page rounds to one decimal, a program may round
-as it likes). A figure held back is `null` beside `"suppressed": true`, never a number
-(the models in `api.models` refuse anything else). Free text is not a figure and is never
+its numbers equal the page's, unrounded: JSON carries each figure's shortest decimal form
+(43/40 as 1.075), so a program that rounds it half up in decimal, as the pages, downloads and
+Excel do (`analytics.numbers.half_up`), gets the page's figure (1,08; a test checks every s/n
+up to n = 400). Rounding here instead would round twice: 101 answers summing to 51 are
+0.504950…, which is 0.50 rounded once but 0.5050 → 0.51 rounded via four decimals. A figure
+held back is `null` beside `"suppressed": true`, never a number (the models in `api.models`
+refuse anything else). Free text is not a figure and is never
 here. Shares (response rate, top box) are fractions from 0 to 1. Each piece is built as its
 model, from which the OpenAPI document is generated, so the two cannot differ.
 """
@@ -147,9 +151,8 @@ def comparison_row(row: CategoryComparison, left_out: Mapping[str, int],
     return m.ComparisonCategory(
         id=row.category.id, text=row.category.text.get(lang), suppressed=row.suppressed,
         surveys_left_out=left_out.get(row.category.id, 0),
-        baseline=mean_ci(row.first), follow_up=mean_ci(row.second),
-        difference=difference(row.difference),
-        baseline_0_100=row.first_100, follow_up_0_100=row.second_100,
+        a=mean_ci(row.first), b=mean_ci(row.second), difference=difference(row.difference),
+        a_0_100=row.first_100, b_0_100=row.second_100,
         difference_0_100=difference(row.difference_100), direction=row.direction)
 
 

@@ -250,20 +250,24 @@ class Change(HeldBack):
 
 
 class ComparisonCategory(HeldBack):
-    held_back: ClassVar[Names] = ("baseline", "follow_up", "difference", "baseline_0_100",
-                           "follow_up_0_100", "difference_0_100", "direction")
-    shown: ClassVar[Names] = ("baseline", "follow_up")
+    """One category of survey a against survey b; the difference is b − a. With design
+    before_after, a is the baseline and direction reads better/worse/unclear in the scale's
+    good direction; with a_b it reads only different/unclear, never better or worse"""
+
+    held_back: ClassVar[Names] = ("a", "b", "difference", "a_0_100", "b_0_100",
+                                  "difference_0_100", "direction")
+    shown: ClassVar[Names] = ("a", "b")
     id: str
     text: str
     suppressed: Suppressed
     surveys_left_out: NonNegative
-    baseline: MeanCI | None
-    follow_up: MeanCI | None
+    a: MeanCI | None
+    b: MeanCI | None
     difference: Difference | None
-    baseline_0_100: float | None
-    follow_up_0_100: float | None
+    a_0_100: float | None
+    b_0_100: float | None
     difference_0_100: Difference | None
-    direction: Literal["better", "worse", "unclear"] | None
+    direction: Literal["better", "worse", "different", "unclear"] | None
 
 
 class UnitSurvey(Strict):
@@ -332,8 +336,13 @@ class ResultsAnswer(Overview, Answer):
 
 
 class ComparisonAnswer(Answer):
-    baseline: Survey
-    follow_up: Survey
+    """Two surveys compared: before_after when one is marked baseline (then a) and the other
+    follow-up (then b), whatever their dates or the order asked for; otherwise a_b, with a
+    the survey asked for and b the one in `with`, neither read as before the other"""
+
+    design: Literal["before_after", "a_b"]
+    a: Survey
+    b: Survey
     categories: list[ComparisonCategory]
 
 

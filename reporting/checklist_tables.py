@@ -16,7 +16,8 @@ from reporting.checklist import SeriesAnalysis, StepCompliance
 from reporting.export_tables import percent
 
 PATHWAY_HEADER = ("position", "start_date", "label", "compliance_percent", "phase",
-                  "median_percent", "side_of_median", "part_of_signal")
+                  "median_percent", "side_of_median", "part_of_signal",
+                  "in_run_against_median_before_change")
 STEP_HEADER = ("id", "text", "done", "not_done", "not_relevant", "compliance_percent")
 MONTH_HEADER = ("month", "steps_done", "steps_relevant", "share_percent", "lower_limit_percent",
                 "upper_limit_percent", "outside_limits", "laney")
@@ -25,11 +26,13 @@ PHASES = ("before", "after")
 
 def pathway_table(series: SeriesAnalysis) -> Table:
     """One row per pathway on the run chart; `phase` is before/after a marked change, or
-    empty without one."""
+    empty without one; `part_of_signal` a signal around the phase's own median, the last
+    column a run after the change against the median from before it (the chart's two
+    kinds of marked point)."""
     split = len(phases_of(series.analysis)) > 1
     rows = [[row.position, row.when.isoformat(), row.label or "", percent(row.value),
              PHASES[row.phase] if split else "", percent(row.median), row.side or "on",
-             "yes" if row.signal else "no"]
+             "yes" if row.signal else "no", "yes" if row.carried else "no"]
             for row in run_chart_rows(series.observations, series.analysis,
                                       series.against_before)]
     return Table("pathways", PATHWAY_HEADER, rows)

@@ -12,7 +12,8 @@ applied once, here, for all of them.
 Rows are lined up by item key across the questionnaires used (`rows_of`): a copy or an
 adapted version that keeps an item's id adds its answers to that row; an item with the same
 id on another scale gets a row of its own, since a mean over two scales means nothing. Each
-cell says which of four things holds (`CellState`): shown (mean, n and the 95 % t interval),
+cell says which of four things holds (`CellState`): shown (mean, n and the 95 % t interval,
+clipped to the scale's ends as on every results page: `analytics.stats.within`),
 not asked (the item was in none of that gathering's questionnaires), no answers (asked, but
 everyone skipped it or said «vet ikke») or suppressed.
 
@@ -32,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analytics.small_groups import SmallGroups
-from analytics.stats import mean_ci_from_counts
+from analytics.stats import mean_ci_from_counts, within
 from questionnaires import schema as s
 
 TEXT_TYPES = ("text", "long_text")
@@ -257,7 +258,9 @@ def _column(figures: GatheringFigures, label: str, rule: SmallGroups) -> Column:
                   figures.left_out)
 
 
-def _cell(figures: GatheringFigures, column: Column, key: str, rule: SmallGroups) -> Cell:
+def _cell(figures: GatheringFigures, column: Column, spec: RowSpec, rule: SmallGroups) -> Cell:
+    """One item at one gathering; its interval clipped to the item's scale (`within`)."""
+    key = spec.key
     if key not in figures.asked:
         return Cell(CellState.NOT_ASKED)
     if column.suppressed or key not in figures.counted:
@@ -266,7 +269,7 @@ def _cell(figures: GatheringFigures, column: Column, key: str, rule: SmallGroups
     n = sum(counts.values())
     if n == 0:
         return Cell(CellState.NO_ANSWERS, n=0)
-    ci = mean_ci_from_counts(counts)
+    ci = within(mean_ci_from_counts(counts), spec.scale.min, spec.scale.max)
     if ci is None or rule.hides(n):
         return Cell(CellState.SUPPRESSED)
     return Cell(CellState.SHOWN, n, ci.mean, ci.low, ci.high)
@@ -280,7 +283,7 @@ def build_table(rows: Sequence[RowSpec], lang: str, figures: Sequence[GatheringF
     blocks: dict[str, tuple[str, list[Row]]] = {}
     for spec in rows:
         title = spec.section_title.get(lang) if spec.section_title else spec.section
-        cells = tuple(_cell(f, c, spec.key, rule) for f, c in zip(figures, columns, strict=True))
+        cells = tuple(_cell(f, c, spec, rule) for f, c in zip(figures, columns, strict=True))
         blocks.setdefault(spec.section, (title, []))[1].append(
             Row(spec.key, spec.text.get(lang), cells, spec.scale))
     return GatheringTable(columns, tuple(Block(section, title, tuple(found))

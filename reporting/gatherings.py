@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import database
+from analytics import numbers
 from questionnaires import schema as s
 from reporting.gathering_figures import (
     Listed,
@@ -76,7 +77,7 @@ def _figures(cell: Cell, labels: CsvLabels) -> tuple[object, object, object, obj
         return (labels.not_asked,) * 4
     if cell.state is CellState.SUPPRESSED:
         return (labels.hidden,) * 4
-    mean, low, high = (None if v is None else round(v, 2)
+    mean, low, high = (None if v is None else numbers.half_up(v, 2)
                        for v in (cell.mean, cell.low, cell.high))
     return mean, cell.n, low, high
 
@@ -84,8 +85,8 @@ def _figures(cell: Cell, labels: CsvLabels) -> tuple[object, object, object, obj
 def csv_rows(table: GatheringTable, labels: CsvLabels) -> tuple[list[str], list[list]]:
     """Header and rows of the CSV: per item its mean, n and 95 % interval in each gathering
     (four rows), then responses, invited and rate; the same cells as the page, means and
-    limits rounded to two decimals, the rate in whole percent. Text is neutralised by
-    `exports`."""
+    limits rounded half up to two decimals (trailing zeros kept: 1,30), the rate in whole
+    percent (`analytics.numbers`). Text is neutralised by `exports`."""
     header = [labels.section, labels.item, labels.figure, *(c.label for c in table.columns)]
     rows: list[list] = []
     names = (labels.mean, labels.n, labels.low, labels.high)
@@ -98,5 +99,5 @@ def csv_rows(table: GatheringTable, labels: CsvLabels) -> tuple[list[str], list[
                  *(labels.suppressed if c.suppressed else c.responses for c in table.columns)])
     rows.append(["", labels.invited, "", *(c.invited for c in table.columns)])
     rows.append(["", labels.rate, "",
-                 *(None if c.rate is None else round(100 * c.rate) for c in table.columns)])
+                 *(None if c.rate is None else numbers.percent(c.rate) for c in table.columns)])
     return header, rows

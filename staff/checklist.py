@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, ngettext, pgettext
 from flask_babel import gettext as _
 
 import database
@@ -75,7 +75,7 @@ def checklist_page(survey_id: int):
     return render_template(
         "admin/checklist/survey.html", survey=survey, definition=definition,
         records=records, series=series, phases=phases,
-        phase_findings=[findings(phase) for phase in phases],
+        phase_findings=[findings(phase, split=len(phases) > 1) for phase in phases],
         verdict=change_verdict(series), rows=run_charts.run_chart_rows(
             series.observations, series.analysis, series.against_before),
         steps=checklist.step_compliance(definition, records), p_chart=p_chart,
@@ -98,9 +98,11 @@ def checklist_run_chart(survey_id: int, fmt: str):
         series.observations, series.analysis, title=_("Compliance pathway by pathway"),
         x_title=_("Pathways in the order they started"), y_title=_("Compliance"),
         median_label=_("Median"), point_label=_("Pathway"),
-        signal_label=_("Part of a signal"), legend_title=_("Points"),
-        change_label=_("Change") if survey.change_on else None,
+        signal_label=_("In a run that signals around its phase's median"),
+        legend_title=_("Points"),
+        change_label=pgettext("noun", "Change") if survey.change_on else None,
         carried=series.against_before, carried_label=_("Median before the change"),
+        carried_point_label=_("After the change, in a run against the median before it"),
         locale=current_language())
     return charts.chart_response(chart, fmt, f"survey-{survey.id}-run-chart",
                                  download=bool(request.args.get("download")))

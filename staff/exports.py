@@ -21,13 +21,13 @@ import database
 from analytics.exports import Table
 from reporting import export_tables
 from reporting import network_overview as no
-from reporting.comparison import BETTER, UNCLEAR, WORSE
+from reporting.comparison import BETTER, DIFFERENT, UNCLEAR, WORSE
 from reporting.comparison_queries import (
-    compare_groups,
-    in_order,
+    Comparison,
+    compare_periods,
+    compare_surveys,
     mismatch,
     organisation_surveys,
-    period_groups,
     period_labels,
 )
 from reporting.export_tables import Words
@@ -47,11 +47,18 @@ bp = StaffBlueprint("exports", __name__)
 NETWORK_TABLES = ("heat", "phases", "status")
 
 
-def _words() -> Words:
+def _words(before_after: bool = True) -> Words:
+    """The export's words; a comparison of A and B reads a difference, never better/worse."""
+    directions = ({BETTER: _("better"), WORSE: _("worse"), UNCLEAR: _("no clear change")}
+                  if before_after else
+                  {DIFFERENT: _("clear difference"), UNCLEAR: _("no clear difference")})
     return Words(suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum),
-                 no_survey=_("no survey"), no_answer=_("no answer"),
-                 directions={BETTER: _("better"), WORSE: _("worse"),
-                             UNCLEAR: _("no clear change")})
+                 no_survey=_("no survey"), no_answer=_("no answer"), directions=directions)
+
+
+def _comparison(result: Comparison) -> Table:
+    return export_tables.comparison_table(result, current_language(),
+                                          _words(result.before_after))
 
 
 # --- A survey's results ---------------------------------------------------------------------
@@ -78,10 +85,9 @@ def survey_compare_download(fmt: str, survey_id: int) -> Download:
     problem = mismatch(survey, other)
     if problem is not None:
         raise FriendlyError(400, problem)
-    first, second = in_order(survey, other)
-    result = compare_groups([first], [second])
-    return Download(f"survey-{first.id}-{second.id}-comparison", [export_tables.comparison_table(
-        result.rows, result.left_out, current_language(), _words())])
+    result = compare_surveys(survey, other)
+    first, second = result.first[0], result.second[0]
+    return Download(f"survey-{first.id}-{second.id}-comparison", [_comparison(result)])
 
 
 # --- An organisation's units together -------------------------------------------------------
@@ -97,10 +103,8 @@ def organisation_compare_download(fmt: str, organisation_id: int) -> Download:
         raise FriendlyError(400, _("Choose a questionnaire and two periods to compare."))
     if choice.problem is not None:
         raise FriendlyError(400, choice.problem)
-    result = compare_groups(*period_groups(surveys, choice))
-    return Download(f"organisation-{organisation.id}-comparison", [
-        export_tables.comparison_table(result.rows, result.left_out, current_language(),
-                                       _words())])
+    return Download(f"organisation-{organisation.id}-comparison",
+                    [_comparison(compare_periods(surveys, choice))])
 
 
 # --- The network overview -------------------------------------------------------------------

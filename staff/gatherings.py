@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, render_template, request
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 import database
@@ -38,12 +37,6 @@ class OpenAnswers:
 
     items: list[tuple[str, str]]  # (item id, question in the page's language)
     by_gathering: list[tuple[str, dict[str, list[str]]]]  # (gathering label, answers)
-
-
-@bp.app_template_filter("two_decimals")
-def two_decimals(value: float) -> str:
-    """A gathering mean as the network has always printed it: 1.55 (1,55 in nb)."""
-    return format_decimal(value, format="0.00")
 
 
 def open_answers_of(account: Account, evaluations: Evaluations) -> OpenAnswers | None:

@@ -279,12 +279,13 @@ def _paper_entered(survey: Survey) -> str:
     By the rule of the survey page (`_paper_part`): a number when neither the paper nor the
     online part is 1 to `minimum` − 1, else one sentence for both cases, since the survey's
     response count minus an exact paper count would give the online part, and telling the
-    two cases apart would narrow it down as well."""
+    two cases apart would narrow it down as well. Forms still waiting to be released
+    (`surveys.batches`) count as entered, never as a number."""
     db = database.session()
-    paper = paper_response_count(db, survey.id)
-    if paper == 0:
+    if paper_response_count(db, survey.id, waiting_too=True) == 0:
         return _("No paper forms have been entered yet.")
-    shown = _paper_part(response_count(db, survey.id), paper)
+    paper = paper_response_count(db, survey.id)
+    shown = _paper_part(response_count(db, survey.id), paper) if paper else None
     if shown is None:
         return _("Fewer than %(minimum)d paper forms entered so far, or fewer than "
                  "%(minimum)d answers online: so that no one can be recognised, the number is "

@@ -64,8 +64,9 @@ def _build(db) -> dict[str, int]:
 
     samling = latest_version(db, "samling")
     surveys = dict([
-        survey("A_2025", a, invited=10, period_label="Vår 2025"),
-        survey("A_2026", a, opens=dt.date(2026, 3, 1), period_label="Vår 2026"),
+        survey("A_2025", a, invited=10, period_label="Vår 2025", phase="baseline"),
+        survey("A_2026", a, opens=dt.date(2026, 3, 1), period_label="Vår 2026",
+               phase="follow_up"),
         survey("A_small", a), survey("B_2025", b), survey("C_2025", c),
         survey("A_psfs", a, version=latest_version(db, "psfs")),
         ("G1", Survey(title="G1", questionnaire=samling, invited=8,
@@ -377,7 +378,9 @@ def test_no_free_text_ever(client, world, role):
 def test_the_comparison_equals_the_comparison_page(client, world):
     path = f"/surveys/{world['A_2026']}/comparison?with={world['A_2025']}"
     body = ok(client, world["tokens"]["unit_a"], path)
-    assert (body["baseline"]["id"], body["follow_up"]["id"]) == (world["A_2025"], world["A_2026"])
+    # Asked from the follow-up: the survey marked baseline is still a.
+    assert body["design"] == "before_after"
+    assert (body["a"]["id"], body["b"]["id"]) == (world["A_2025"], world["A_2026"])
     rows = export_rows(client, EMAILS["unit_a"],
                        f"/admin/surveys/{world['A_2025']}/compare.csv?with={world['A_2026']}")
     found = {c["id"]: c for c in body["categories"]}
@@ -387,11 +390,11 @@ def test_the_comparison_equals_the_comparison_page(client, world):
         assert entry["suppressed"] == (row["note"] != "")
         assert entry["surveys_left_out"] == int(row["surveys_left_out"])
         if entry["suppressed"]:
-            assert entry["baseline"] is None and entry["difference"] is None
+            assert entry["a"] is None and entry["difference"] is None
             continue
-        assert entry["baseline"]["n"] == int(row["n_baseline"])
-        assert rounded(entry["baseline"]["mean"]) == number(row["mean_baseline"])
-        assert rounded(entry["follow_up"]["ci_high"]) == number(row["ci_high_follow_up"])
+        assert entry["a"]["n"] == int(row["n_baseline"])
+        assert rounded(entry["a"]["mean"]) == number(row["mean_baseline"])
+        assert rounded(entry["b"]["ci_high"]) == number(row["ci_high_follow_up"])
         assert rounded(entry["difference"]["difference"]) == number(row["difference"])
         assert rounded(entry["difference"]["ci_low"]) == number(row["difference_ci_low"])
         assert rounded(entry["difference_0_100"]["ci_high"]) == number(
@@ -403,6 +406,22 @@ def test_the_comparison_equals_the_comparison_page(client, world):
             round(resultat["difference"]["ci_high"], 2)) == (0.57, 3.63)
     assert resultat["direction"] == "better" and found["respekt"]["direction"] == "unclear"
     assert found["brukermedvirkning"]["suppressed"] is True
+
+
+def test_a_comparison_without_baseline_and_follow_up_is_a_and_b(app, client, world):
+    """Issue 16, finding 1: the phase decides, not the date; unmarked surveys are a and b."""
+    with app.app_context():
+        db = database.session()
+        db.get(Survey, world["A_2025"]).phase = None
+        db.commit()
+    path = f"/surveys/{world['A_2026']}/comparison?with={world['A_2025']}"
+    body = ok(client, world["tokens"]["unit_a"], path)
+    assert body["design"] == "a_b"
+    assert (body["a"]["id"], body["b"]["id"]) == (world["A_2026"], world["A_2025"])
+    resultat = next(c for c in body["categories"] if c["id"] == "resultat")
+    assert round(resultat["difference"]["difference"], 4) == -2.1
+    assert resultat["direction"] == "different"
+    assert {c["direction"] for c in body["categories"]} <= {"different", "unclear", None}
 
 
 @pytest.mark.parametrize(("query", "status"), [

@@ -24,7 +24,7 @@ MAY_IMPORT = {
     "surveys": {"questionnaires", "analytics", "database", "util"},
     "hl7fhir": {"questionnaires", "surveys", "database", "util"},
     "reporting": {"analytics", "surveys", "questionnaires", "database", "util"},
-    "web": {"surveys", "questionnaires", "database", "util"},
+    "web": {"surveys", "questionnaires", "analytics", "database", "util"},
     "respond": {"surveys", "questionnaires", "web", "database", "util"},
     "api": {"reporting", "surveys", "questionnaires", "analytics", "web", "database", "util"},
     "staff": {"reporting", "surveys", "questionnaires", "hl7fhir", "analytics", "web",

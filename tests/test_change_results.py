@@ -84,7 +84,8 @@ def test_hand_computed_figures(client, dataset):
     assert "<dt>Share with a follow-up</dt><dd>83%</dd>" in html
     assert "<dt>Mean score at baseline</dt><dd>3.4" in html
     assert "<dt>Mean score at follow-up</dt><dd>5.3" in html
-    assert "<dt>Mean change</dt><dd>+1.9 <span class=\"ci\">(95% CI -0.2 to 4.0)</span>" in html
+    assert ("<dt>Mean change</dt><dd>+1.9 <span class=\"ci\">(95% CI \u22120.2 to 4.0)</span>"
+            in html)
     assert "<dd>60% (3 of 5)</dd>" in html
     assert "Stratford et al. 1995" in html
 

@@ -317,7 +317,9 @@ def test_marking_a_change_splits_the_chart_and_calls_an_improvement(app, client,
     csv = client.get(f"/admin/surveys/{survey.id}/checklist/series.csv").get_data(as_text=True)
     lines = csv.lstrip("\ufeff").splitlines()
     first_after = lines[11].split(";")
-    assert (first_after[4], first_after[5], first_after[7]) == ("after", "85", "yes")
+    # Not a signal around its own phase's median, but in the run against the one from before.
+    assert (first_after[4], first_after[5], first_after[7], first_after[8]) == (
+        "after", "85", "no", "yes")
     removed = client.post(f"/admin/surveys/{survey.id}/checklist/change",
                           data={"csrf_token": csrf_of(html), "nav": "remove"})
     assert removed.status_code == 303
@@ -436,4 +438,5 @@ def test_the_demo_unit_shows_a_real_improvement_after_its_marked_change(app, cli
     assert "An improvement: after the change, the pathways lie above the median" in html
     svg = client.get(f"/admin/surveys/{survey_id}/checklist/run-chart.svg").get_data(
         as_text=True)
-    assert "Part of a signal" in svg and "Median before the change" in svg
+    assert "After the change, in a run against the median before it" in svg
+    assert "Median before the change" in svg

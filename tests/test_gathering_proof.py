@@ -12,7 +12,8 @@ also has a survey of another questionnaire, which the page must name, not read.
 
 What the page must show, computed below without the code under test: per cell the mean of
 the numbers given (skips and «vet ikke» leave that item's n only), n, and the 95 % t interval
-mean ± t(0.975, n − 1) · sd / √n (t from a printed table); «ikke spurt» where no
+mean ± t(0.975, n − 1) · sd / √n (t from a printed table), cut at the scale's ends 1 and 5
+as on every results page; «ikke spurt» where no
 questionnaire of the gathering had the item, «vises ikke» where fewer than 5 answered it,
 «ingen svar» where it was asked and nobody answered; responses, invited and the rate.
 """
@@ -158,7 +159,8 @@ def expected_cell(number: int, item: str) -> tuple[str, str]:
         return "vises ikke", "vises ikke"
     n, mean = len(values), sum(values) / len(values)
     half = T975[n - 1] * statistics.stdev(values) / math.sqrt(n)
-    return f"{two(mean)} n = {n}", f"{two(mean - half)}–{two(mean + half)}"
+    low, high = max(mean - half, 1), min(mean + half, 5)  # cut at the scale's ends, 1–5
+    return f"{two(mean)} n = {n}", f"{two(low)}–{two(high)}"
 
 
 def expected_counts(number: int) -> tuple[str, str, str]:
@@ -204,7 +206,8 @@ def test_what_the_hand_computed_figures_are(client, helgeland):
     """A few of the figures above written out, so the proof's arithmetic can be read."""
     assert expected_cell(1, "balanse")[0] == "1,90 n = 10"  # 19 / 10
     assert expected_cell(1, "info_forkant")[0] == "2,14 n = 7"  # 15 / 7, three DK or skipped
-    assert expected_cell(2, "balanse")[0] == "1,29 n = 7"  # 9 / 7: the 3-response survey out
+    assert expected_cell(2, "balanse") == ("1,29 n = 7", "1,00–1,74")  # 9 / 7, without the
+    # survey of 3; the interval 0,83–1,74 cut at the scale's end
     assert expected_cell(3, "nytte_totalt")[0] == "1,30 n = 10"  # 13 / 10 over both surveys
     assert expected_cell(3, "poster") == ("vises ikke", "vises ikke")  # 4 answered
     assert expected_cell(4, "oppfolging_tlf_mail") == ("ikke spurt", "ikke spurt")

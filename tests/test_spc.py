@@ -408,7 +408,7 @@ def test_run_chart_spec_holds_the_points_and_renders():
                      "range": ["circle", SIGNAL_SHAPE]}
     (median,) = _layers(chart, "rule")
     assert median == [{"start": 0.6, "end": 24.4, "median": pytest.approx(0.56),
-                       "label": "Median", "signal": True}]
+                       "text": "Median 56%", "signal": True}]
     svg = vlc.vegalite_to_svg(chart.to_json())
     assert "Compliance, pathway by pathway" in svg
     assert {"Median 56%", "Part of a shift"} <= set(_texts(svg))
@@ -425,8 +425,9 @@ def test_split_run_chart_has_a_median_per_phase_and_a_rule_at_the_change():
     assert change == [{"at": 12.5, "label": "New routine"}]
     assert [row.phase for row in run_chart_rows(observations, split)] == [0] * 12 + [1] * 12
     texts = set(_texts(to_svg(chart)))
-    # Norwegian decimal comma in the chart's own locale; no signal, so no signal legend.
-    assert {"Median 56,5%", "Median 89%", "New routine", "Pathway"} <= texts
+    # Whole percent rounded half up as on the page (56.5 → 57), «57 %» with the Norwegian
+    # no-break space, also on the axis; no signal, so no signal legend.
+    assert {"Median 57\u00a0%", "Median 89\u00a0%", "New routine", "Pathway", "80\u00a0%"} <= texts
     assert "Part of a shift" not in texts
 
 
