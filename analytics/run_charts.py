@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 
 from analytics import numbers
 from analytics.charts import BLUE, GREY, TEXT, finish
-from analytics.spc import Observation, PChart, PhaseSplit, RunsAnalysis, Side
+from analytics.p_charts import PChart, PChartSplit, p_phases
+from analytics.spc import Observation, PhaseSplit, RunsAnalysis, Side
 
 if TYPE_CHECKING:
     import altair as alt
@@ -76,7 +77,11 @@ class RunChartRow:
 
 @dataclass(frozen=True)
 class PChartRow:
-    """One month as the data table beside a p-chart shows it (`position` is 1-based)."""
+    """One month as the data table beside a p-chart shows it (`position` is 1-based).
+
+    `phase` is 0 before a marked change (or the only phase), 1 after it, and `centre` the
+    p̄ of that phase; the month of the change is a row in each phase.
+    """
 
     position: int
     month: datetime.date
@@ -86,6 +91,8 @@ class PChartRow:
     lower: float
     upper: float
     outside: Side | None
+    phase: int = 0
+    centre: float | None = None
 
 
 def phases_of(analysis: RunsAnalysis | PhaseSplit) -> tuple[RunsAnalysis, ...]:
@@ -116,12 +123,17 @@ def run_chart_rows(observations: Sequence[Observation],
     return rows
 
 
-def p_chart_rows(chart: PChart) -> list[PChartRow]:
-    """The p-chart's months as table rows, in time order."""
-    return [PChartRow(position=index, month=point.month, done=point.done, total=point.total,
-                      share=point.share, lower=point.lower, upper=point.upper,
-                      outside=point.outside)
-            for index, point in enumerate(chart.points, start=1)]
+def p_chart_rows(chart: PChart | PChartSplit) -> list[PChartRow]:
+    """The p-chart's months as table rows, in time order, phase after phase."""
+    rows: list[PChartRow] = []
+    for number, phase in enumerate(p_phases(chart)):
+        before = len(rows)
+        rows += [PChartRow(position=before + index, month=point.month, done=point.done,
+                           total=point.total, share=point.share, lower=point.lower,
+                           upper=point.upper, outside=point.outside, phase=number,
+                           centre=phase.centre)
+                 for index, point in enumerate(phase.points, start=1)]
+    return rows
 
 
 def run_chart(observations: Sequence[Observation], analysis: RunsAnalysis | PhaseSplit, *,
@@ -237,16 +249,19 @@ def _change_layers(at: float, label: str | None, x_scale: alt.Scale) -> list[alt
     return [rule, text] if label else [rule]
 
 
-def p_chart(chart: PChart, *, month_labels: Sequence[str], title: str, x_title: str,
-            y_title: str, centre_label: str, limits_label: str, point_label: str,
-            outside_label: str, legend_title: str, locale: str) -> alt.LayerChart:
+def p_chart(chart: PChart | PChartSplit, *, month_labels: Sequence[str], title: str,
+            x_title: str, y_title: str, centre_label: str, limits_label: str,
+            point_label: str, outside_label: str, legend_title: str,
+            change_label: str | None = None, locale: str) -> alt.LayerChart:
     """Monthly share of steps done, with the centre line p̄ and the 3-sigma limits as step
     lines (each month's limits span its whole slot, since they depend on its n).
 
-    `month_labels` name the months on the axis, one per `chart.points` (already formatted
-    in the page's language, e.g. "jan. 2025"). The centre line is labelled
-    "`centre_label` 80%", the upper limit `limits_label`; points beyond a limit are orange
-    triangles named `outside_label` in the legend.
+    `chart` is `p_charts.p_chart_limits` (one p̄) or `p_charts.split_p_chart` (a p̄ and
+    limits per phase, and a dashed vertical rule at the change labelled `change_label`, as
+    on the run chart; lines do not join across it). `month_labels` name the months on the
+    axis, one per point (already formatted in the page's language, e.g. "jan. 2025"). Each
+    centre line is labelled "`centre_label` 80%", the upper limit `limits_label`; points
+    beyond a limit are orange triangles named `outside_label` in the legend.
     """
     import altair as alt
     rows = p_chart_rows(chart)
@@ -259,22 +274,24 @@ def p_chart(chart: PChart, *, month_labels: Sequence[str], title: str, x_title: 
         labelAngle=-45 if count > 8 else 0, grid=False))
     y_scale = alt.Scale(domain=[0, 1], nice=False)
     y = alt.Y("share:Q", title=y_title, scale=y_scale, axis=alt.Axis(format=PERCENT))
-    steps = [{"position": row.position + edge, "share": limit, "line": line}
+    steps = [{"position": row.position + edge, "share": limit, "line": line,
+              "phase": row.phase}
              for row in rows for line, limit in (("lower", row.lower), ("upper", row.upper))
              for edge in (-0.5, 0.5)]
     layers: list[alt.Chart] = []
     if rows:
         layers.append(alt.Chart(alt.Data(values=steps)).mark_line(
             color=GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
-            x=x, y=y, detail="line:N", order="position:Q"))
-        layers += _p_labels(chart, count, (centre_label, limits_label), x_scale, y_scale,
-                            locale)
-    points = [{"position": row.position, "share": row.share,
+            x=x, y=y, detail=["line:N", "phase:N"], order="position:Q"))
+        layers += _p_labels(rows, (centre_label, limits_label), x_scale, y_scale, locale)
+    if isinstance(chart, PChartSplit):
+        layers += _change_layers(chart.change_index + 0.5, change_label, x_scale)
+    points = [{"position": row.position, "share": row.share, "phase": row.phase,
                "kind": outside_label if row.outside else point_label} for row in rows]
     kinds = [(point_label, BLUE, POINT_SHAPE)] + (
         [(outside_label, SIGNAL, SIGNAL_SHAPE)] if chart.signals else [])
     layers.append(alt.Chart(alt.Data(values=points)).mark_line(
-        color=GREY, strokeWidth=1.5).encode(x=x, y=y, order="position:Q"))
+        color=GREY, strokeWidth=1.5).encode(x=x, y=y, detail="phase:N", order="position:Q"))
     layers.append(_points(points, x, y, kinds, legend_title))
     return finish(alt.LayerChart(layer=layers), title, locale)
 
@@ -300,30 +317,40 @@ def _points(rows: list[dict[str, object]], x: alt.X, y: alt.Y, kinds: list[Kind]
     )
 
 
-def _p_labels(chart: PChart, count: int, labels: tuple[str, str], x_scale: alt.Scale,
+def _p_labels(rows: Sequence[PChartRow], labels: tuple[str, str], x_scale: alt.Scale,
               y_scale: alt.Scale, locale: str) -> list[alt.Chart]:
-    """The centre line across the chart, labelled with p̄ to the right of the plot, and the
-    limits' label just above the last month's upper limit, also to the right."""
+    """The centre line of each phase over its months, labelled with its p̄ (the last phase's
+    to the right of the plot, an earlier phase's above its line, as the run chart's
+    medians), and the limits' label just above the last month's upper limit, also to the
+    right. The percentages are written here, in the page's language (`analytics.numbers`)."""
     import altair as alt
     centre_label, limits_label = labels
-    if chart.centre is None:  # never with points: p̄ is then done ÷ relevant over them
-        return []
-    end = count + 0.5
-    last = chart.points[-1]
-    centre = alt.Data(values=[{
-        "start": 0.5, "end": end, "share": chart.centre,
-        "text": f"{centre_label} {numbers.percent_text(chart.centre, locale)}"}])
+    segments = []
+    for phase in sorted({row.phase for row in rows}):
+        own = [row for row in rows if row.phase == phase]
+        centre = own[0].centre
+        if centre is None:  # a row of a p-chart always has its phase's p̄
+            continue
+        segments.append({"start": own[0].position - 0.5, "end": own[-1].position + 0.5,
+                         "share": centre,
+                         "text": f"{centre_label} {numbers.percent_text(centre, locale)}"})
     y = alt.Y("share:Q", scale=y_scale)
-    line = alt.Chart(centre).mark_rule(color=BLUE, strokeWidth=2.5).encode(
+    line = alt.Chart(alt.Data(values=segments)).mark_rule(color=BLUE, strokeWidth=2.5).encode(
         x=alt.X("start:Q", scale=x_scale), x2="end:Q", y=y)
-    text = alt.Chart(centre).mark_text(
+    last = alt.Chart(alt.Data(values=segments[-1:])).mark_text(
         align="left", baseline="middle", dx=8, fontSize=12, color=TEXT).encode(
         x=alt.X("end:Q", scale=x_scale), y=y, text="text:N")
-    limits = alt.Chart(alt.Data(values=[{"end": end, "share": last.upper,
+    layers = [line, last]
+    if len(segments) > 1:
+        layers.append(alt.Chart(alt.Data(values=segments[:-1])).mark_text(
+            align="right", baseline="bottom", dy=-5, fontSize=12, color=TEXT).encode(
+            x=alt.X("end:Q", scale=x_scale), y=y, text="text:N"))
+    limits = alt.Chart(alt.Data(values=[{"end": rows[-1].position + 0.5,
+                                         "share": rows[-1].upper,
                                          "label": limits_label}])).mark_text(
         align="left", baseline="bottom", dx=8, dy=-2, fontSize=12, color=TEXT,
     ).encode(x=alt.X("end:Q", scale=x_scale), y=y, text="label:N")
-    return [line, text, limits]
+    return [*layers, limits]
 
 
 def _label_lookup(labels: Sequence[str]) -> str:

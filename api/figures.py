@@ -141,7 +141,8 @@ def change(summary: PairedSummary) -> m.Change:
         change=mean_ci(summary.change), improved=summary.improved,
         improved_share=summary.improved_share, improvement_threshold=IMPROVEMENT_THRESHOLD,
         distribution=[m.ChangeBin(change=points, users=users)
-                      for points, users in summary.distribution])
+                      for points, users in summary.distribution],
+        early_included=summary.early.included)
 
 
 # --- Baseline against follow-up -----------------------------------------------------------

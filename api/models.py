@@ -247,6 +247,10 @@ class Change(HeldBack):
     improved_share: Share | None
     improvement_threshold: float
     distribution: list[ChangeBin]
+    early_included: bool = Field(
+        description="true: follow-ups typed in from paper before the survey's earliest day "
+                    "are counted (a lead's choice, honoured from small_group_minimum of them "
+                    "on); false: left out")
 
 
 class ComparisonCategory(HeldBack):

@@ -4,6 +4,12 @@ Definitions are data (YAML files, uploads, copies), so one pydantic schema valid
 all and says precisely what is wrong: the path of the field and the reason. Cross-field
 rules (references to scales, categories and earlier items) are checked after parsing and
 reported with the same kind of path.
+
+Last, once everything else holds, each category must put its scale items on one kind of
+scale (`questionnaires.category_scales`): a category's score is the mean of its items, and
+averaging a 1–5 «lower is better» and a 1–7 «higher is better» answer means nothing. Such a
+definition is refused with a `category_mix` error whose context carries the categories as
+data, so a page can word the message in the reader's language.
 """
 
 from __future__ import annotations
@@ -11,12 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 CHECKLIST_VALUES: tuple[str, ...] = ("done", "not_done", "not_relevant")
 MAX_SCALE_STEPS = 21
+STORED = "stored"
+"""Validation context key: the definition is a version already stored (see
+`Definition._check_categories`)."""
 
 
 class Strict(BaseModel):
@@ -251,6 +261,22 @@ class Definition(Strict):
             problems.extend(_pathway_problems(self, self.pathway))
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _check_categories(self, info: ValidationInfo) -> Definition:
+        """Refuse categories whose items mix scale ranges or directions. Runs after every
+        other rule has held, so its error is the only one. A version already stored
+        (validated with the context `{STORED: True}`) is let through: answers point at it,
+        and its mixed category simply gets no score (`reporting.item_results`)."""
+        from questionnaires.category_scales import mixed_categories  # it reads Definitions
+
+        if info.context and info.context.get(STORED):
+            return self
+        mixed = mixed_categories(self)
+        if mixed:
+            raise PydanticCustomError("category_mix", "{detail}", {
+                "detail": "; ".join(found.english() for found in mixed), "mixed": mixed})
         return self
 
     def items(self) -> Iterator[Item]:

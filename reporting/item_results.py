@@ -32,6 +32,7 @@ from typing import Any, Literal
 from analytics.small_groups import SmallGroups
 from analytics.stats import MeanCI, mean_ci_from_counts, share, within
 from questionnaires import schema as s
+from questionnaires.category_scales import mixed_categories
 from questionnaires.item_types import DONT_KNOW
 from questionnaires.scoring import to_0_100, top_box_steps
 from reporting.aggregation import ItemCounts, Scores
@@ -173,9 +174,12 @@ def shown_items(definition: s.Definition) -> list[Any]:
 
 
 def category_items(definition: s.Definition) -> dict[str, list[str]]:
-    """Category id → ids of the top-level scale items in it."""
+    """Category id → ids of the top-level scale items in it; none for a category whose items
+    mix scales (only a version stored before the schema refused that), which has no mean."""
+    mixed = {found.category for found in mixed_categories(definition)}
     return {category.id: [item.id for item in definition.items()
-                          if isinstance(item, s.ScaleItem) and item.category == category.id]
+                          if isinstance(item, s.ScaleItem) and item.category == category.id
+                          and category.id not in mixed]
             for category in definition.categories}
 
 

@@ -9,7 +9,9 @@ address without it, to which the slip's link and a typed code only lead. See
 Every address that takes a code looks it up through `_code_row`, which counts wrong codes
 per survey and per client (see `surveys.guess_limits`) before anything else is done, so a
 guesser meets the limit on the slip's link and the typing form alike. Only the addresses
-the app signed itself (`follow_up_codes.code_url`) pass without that check.
+the app signed itself (`follow_up_codes.code_url`) pass without that check. `_code_row` also
+refuses a follow-up before the survey's earliest day after its baseline, saying from which
+date it can be answered: a follow-up a few days after the baseline does not measure change.
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ def _code_row(survey: Survey, typed: str,
         raise CodeProblem(404, str(WRONG_CODE))
     if row.follow_up_id is not None:
         raise CodeProblem(410, str(pages.USED_CODE))
+    opens_on = survey.follow_up_opens_on(row.baseline_on)
+    if today() < opens_on:
+        raise CodeProblem(409, _("It is too early for the follow-up. It can be answered from "
+                                 "%(date)s. Keep the code until then.",
+                                 date=format_date(opens_on, "long")))
     assert code is not None  # a row is only found for a code
     return code, row
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 import database
 from analytics import charts, run_charts
-from analytics.spc import PChart, p_chart_limits
+from analytics.p_charts import PChart, PChartSplit, p_phases
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from reporting import checklist
@@ -69,7 +69,7 @@ def checklist_page(survey_id: int):
     definition = survey.questionnaire.definition
     records, series = _series(survey)
     laney = _laney()
-    p_chart = p_chart_limits(checklist.month_counts(records), laney=laney)
+    p_chart = checklist.p_chart_of(records, survey.change_on, laney=laney)
     phases = run_charts.phases_of(series.analysis)
     form = ChangeForm(formdata=None, change_on=survey.change_on, change_note=survey.change_note)
     return render_template(
@@ -79,7 +79,8 @@ def checklist_page(survey_id: int):
         verdict=change_verdict(series), rows=run_charts.run_chart_rows(
             series.observations, series.analysis, series.against_before),
         steps=checklist.step_compliance(definition, records), p_chart=p_chart,
-        p_rows=run_charts.p_chart_rows(p_chart), laney=laney, month_label=_month_label,
+        p_rows=run_charts.p_chart_rows(p_chart), p_phases=p_phases(p_chart), laney=laney,
+        month_label=_month_label,
         form=form, lang=current_language(),
         waiting=batches.waiting_of(database.session(), survey.id),
         with_labels=access.may_read_free_text(auth.signed_in_account(), survey),
@@ -116,20 +117,20 @@ def checklist_p_chart(survey_id: int, fmt: str):
     laney = _laney()
     records = checklist.pathway_records(database.session(), survey.id,
                                         survey.questionnaire.definition)
-    chart = p_chart_limits(checklist.month_counts(records), laney=laney)
+    chart = checklist.p_chart_of(records, survey.change_on, laney=laney)
     drawn = run_charts.p_chart(
         chart, month_labels=[_month_label(point.month) for point in chart.points],
         title=_p_chart_title(chart), x_title=_("Month the pathways started"),
         y_title=_("Share of steps done"), centre_label=_("Average"),
         limits_label=_("Control limits"), point_label=_("Month"),
         outside_label=_("Outside the limits"), legend_title=_("Points"),
-        locale=current_language())
+        change_label=_("Change") if survey.change_on else None, locale=current_language())
     name = f"survey-{survey.id}-{'laney-' if laney else ''}p-chart"
     return charts.chart_response(drawn, fmt, name,
                                  download=bool(request.args.get("download")))
 
 
-def _p_chart_title(chart: PChart) -> str:
+def _p_chart_title(chart: PChart | PChartSplit) -> str:
     if chart.laney:
         return _("Steps done per month, Laney p′ chart")
     return _("Steps done per month, p-chart")
@@ -143,7 +144,7 @@ def checklist_series(fmt: str, survey_id: int) -> Download:
     records, series = _series(survey)
     definition = survey.questionnaire.definition
     tables = series_tables(series, checklist.step_compliance(definition, records),
-                           p_chart_limits(checklist.month_counts(records), laney=_laney()),
+                           checklist.p_chart_of(records, survey.change_on, laney=_laney()),
                            current_language())
     return Download(f"survey-{survey.id}-checklist", tables[:1] if fmt == "csv" else tables)
 

@@ -23,10 +23,10 @@ import database
 from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import questionnaire_resource
 from questionnaires import operations, queries
-from questionnaires.loader import MAX_DEFINITION_BYTES
+from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError
 from questionnaires.models import QuestionnaireVersion
 from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
-from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm
+from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm, problems_of
 from surveys import access, auth
 from web import errors
 from web.i18n import current_language
@@ -183,6 +183,8 @@ def questionnaire_copy(slug: str, version: int):
         except operations.SlugTaken:
             form.slug.errors.append(_("The id '%(id)s' is already used. Choose another.",
                                       id=form.slug.data))
+        except DefinitionError as exc:
+            form.slug.errors += problems_of(exc)
         else:
             access.audit(db, auth.signed_in_account(), "questionnaire.copy",
                          f"{slug} version {version} as {row.slug} version {row.version}")

@@ -14,9 +14,9 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 import database
-from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
+from reporting.raw_export import codebook_table, responses_table
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
 from staff.blueprint import SIGNED_IN, StaffBlueprint
@@ -38,12 +38,7 @@ from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey
 from surveys.operations import IssuedLinks, Outcome, submit_response
 from surveys.pages import posted_form
-from surveys.queries import (
-    link_counts,
-    paper_response_count,
-    questionnaire_versions,
-    response_table,
-)
+from surveys.queries import link_counts, paper_response_count, questionnaire_versions
 from util.dates import today
 from web.i18n import current_language
 
@@ -89,6 +84,7 @@ def _settings(form: SurveyForm) -> ops.SurveySettings:
         layout=Layout(form.layout.data), link_mode=LinkMode(form.link_mode.data),
         link_count=form.link_count.data if single_use else None,
         follow_up_weeks=form.follow_up_weeks.data,
+        follow_up_earliest_days=form.follow_up_earliest_days.data,
         show_baseline_score=form.show_baseline_score.data)
 
 
@@ -300,15 +296,30 @@ def _paper_entered(survey: Survey) -> str:
                  audited="responses.export",
                  endpoints=("export_responses", "export_responses_xlsx"))
 def export_responses(fmt: str, survey_id: int) -> Download:
-    """Every released response as a row, streamed: only from `minimum` released
-    responses on, free text only for those who may read it, and every export audited. The
-    rows are read in batches as they are written, so memory stays flat."""
+    """Every released response as a row, streamed: only from `minimum` released responses
+    on, free text only for those who may read it, and every export audited. The rows are
+    read in batches as they are written, so memory stays flat. Headers in the reader's
+    language; the workbook has the codebook as a second sheet, the CSV (one table, opened in
+    Excel by a double click) has it as a download of
+    its own (`export_codebook`)."""
     survey = visible_survey(survey_id)
     require_released_rows(survey)
-    header, rows = response_table(database.session(), survey,
-                                  access.may_read_free_text(auth.signed_in_account(), survey))
-    return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
-                    ops.describe(survey))
+    free_text = access.may_read_free_text(auth.signed_in_account(), survey)
+    tables = [responses_table(database.session(), survey, free_text)]
+    if fmt == "xlsx":
+        tables.append(codebook_table(survey, free_text, current_language()))
+    return Download(f"survey-{survey.id}-responses", tables, ops.describe(survey))
+
+
+@table_downloads(bp, "/surveys/<int:survey_id>/export-codebook", "export_codebook",
+                 allow=SIGNED_IN)
+def export_codebook(fmt: str, survey_id: int) -> Download:
+    """What each column and code of the raw export means, for the same reader (no free-text
+    column for those who may not read it). Holds no answer, so it is not audited."""
+    survey = visible_survey(survey_id)
+    free_text = access.may_read_free_text(auth.signed_in_account(), survey)
+    return Download(f"survey-{survey.id}-codebook",
+                    [codebook_table(survey, free_text, current_language())])
 
 
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"], allow=SIGNED_IN)

@@ -176,7 +176,7 @@ _INSERT_ANSWERS = sa.insert(cast(sa.Table, Answer.__table__))
 def _insert_response(db: Session, survey_id: int, version_id: int, submission_key: str,
                      language: str, answers: Sequence[AnswerValue], today: dt.date,
                      source: ResponseSource, is_follow_up: bool,
-                     pair_id: uuid.UUID | None = None) -> uuid.UUID:
+                     pair_id: uuid.UUID | None = None, early: bool = False) -> uuid.UUID:
     """Store a response and its answers with two Core statements, the answers in one
     executemany: the ORM's unit of work took about half the CPU of storing a response
     (`bench/load.py`), and nothing here needs the objects afterwards. Only what the domain
@@ -186,7 +186,7 @@ def _insert_response(db: Session, survey_id: int, version_id: int, submission_ke
         "id": response_id, "survey_id": survey_id, "questionnaire_version_id": version_id,
         "language": language, "submitted_on": today, "source": source,
         "submission_key": submission_key, "is_follow_up": is_follow_up,
-        "pair_id": pair_id})
+        "pair_id": pair_id, "early": early})
     if answers:
         connection.execute(_INSERT_ANSWERS, [
             {"id": uuid.uuid4(), "response_id": response_id, "survey_id": survey_id, "item": a.item,
@@ -229,8 +229,10 @@ def submit_follow_up(
     today: dt.date,
     source: ResponseSource = ResponseSource.WEB,
     rule: SmallGroups | None = None,
+    early: bool = False,
 ) -> Outcome:
-    """Store a follow-up with its baseline's pair id, once, unreleased.
+    """Store a follow-up with its baseline's pair id, once, unreleased; `early` marks a paper
+    follow-up staff confirmed although it came before the survey's earliest day.
 
     The unique (survey, pair, follow-up) key lets one follow-up per code in, so two
     devices posting the same code store one; the other gets CODE_USED. The same
@@ -243,7 +245,7 @@ def submit_follow_up(
     _end_reads(db)
     try:
         _insert_response(db, survey_id, version_id, submission_key, language, list(answers),
-                         today, source, is_follow_up=True, pair_id=code.pair_id)
+                         today, source, is_follow_up=True, pair_id=code.pair_id, early=early)
         batches.release_ready(db, survey_id, definition, rule)
         db.commit()
     except IntegrityError:

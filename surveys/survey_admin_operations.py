@@ -40,6 +40,7 @@ class SurveySettings:
     link_count: int | None
     follow_up_weeks: int = 4
     show_baseline_score: bool = False
+    follow_up_earliest_days: int = 14
 
 
 def describe(survey: Survey) -> str:
@@ -59,6 +60,7 @@ def create_survey(db: Session, account: Account,
         layout=settings.layout, link_mode=settings.link_mode,
         follow_up_weeks=settings.follow_up_weeks,
         show_baseline_score=settings.show_baseline_score,
+        follow_up_earliest_days=settings.follow_up_earliest_days,
     )
     db.add(survey)
     db.flush()
@@ -70,14 +72,28 @@ def create_survey(db: Session, account: Account,
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
-                              show_baseline_score: bool) -> None:
-    """Weeks to the suggested follow-up date and whether the follow-up form shows the first
-    score. Codes already given keep the date they were given with."""
+                              show_baseline_score: bool, earliest_days: int) -> None:
+    """Weeks to the suggested follow-up date, whether the follow-up form shows the first
+    score, and the earliest day of a follow-up after its baseline. Codes already given keep
+    the date they were given with; the earliest day counts from each baseline's date, so a
+    change applies to every follow-up not yet given."""
     survey.follow_up_weeks = weeks
     survey.show_baseline_score = show_baseline_score
+    survey.follow_up_earliest_days = earliest_days
     shown = "shown" if show_baseline_score else "hidden"
     access.audit(db, account, "survey.follow_up_settings",
-                 f"{describe(survey)}: {weeks} weeks, first score {shown}")
+                 f"{describe(survey)}: {weeks} weeks, first score {shown}, "
+                 f"earliest after {earliest_days} days")
+    db.commit()
+
+
+def include_early_follow_ups(db: Session, account: Account, survey: Survey,
+                             include: bool) -> None:
+    """Whether the change counts the survey's early paper follow-ups (see
+    `analytics.paired`); one choice for every reader of the survey."""
+    survey.include_early_follow_ups = include
+    access.audit(db, account, "survey.include_early",
+                 f"{describe(survey)}: early follow-ups {'included' if include else 'left out'}")
     db.commit()
 
 

@@ -179,6 +179,52 @@ def test_bad_follow_up_settings_are_refused(app, client, lead, data, message):
     assert audit_entries(app) == []
 
 
+def test_the_earliest_follow_up_day_is_two_weeks_unless_chosen(app, client, lead):
+    page = text_of(client.get("/admin/surveys/new"))
+    assert re.search(r'name="follow_up_earliest_days"[^>]*value="14"', page)
+    assert "Earliest follow-up, in days after the first answer" in page
+    data = {"csrf_token": csrf_of(page), **new_survey_form(app, lead)}
+    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    data["follow_up_earliest_days"] = "21"
+    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    with app.app_context():
+        made = database.session().scalars(sa.select(Survey.follow_up_earliest_days)
+                                          .order_by(Survey.id)).all()
+    assert made[-2:] == [14, 21]
+
+
+def test_the_earliest_day_is_a_follow_up_setting(app, client, lead):
+    settings = text_of(client.get(f"/admin/surveys/{lead.id}/follow-up-settings"))
+    assert re.search(r'name="follow_up_earliest_days"[^>]*value="0"', settings)
+    assert post_settings(client, lead.id, follow_up_weeks="4",
+                         follow_up_earliest_days="10").status_code == 303
+    assert survey_row(app, lead.id).follow_up_earliest_days == 10
+    assert audit_entries(app)[-1][1].endswith("earliest after 10 days")
+    # A page that predates the field keeps the value.
+    assert post_settings(client, lead.id, follow_up_weeks="5").status_code == 303
+    assert survey_row(app, lead.id).follow_up_earliest_days == 10
+    assert "from 10 days after the first answer" in text_of(
+        client.get(f"/admin/surveys/{lead.id}"))
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": "29"},
+     "The earliest day must not come after the suggested follow-up date, 28 days after the "
+     "first answer."),
+    ({"follow_up_weeks": "26", "follow_up_earliest_days": "183"},
+     "Write a whole number from 0 to 182."),
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": "-1"},
+     "Write a whole number from 0 to 182."),
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": ""}, "Fill this in."),
+])
+def test_a_bad_earliest_day_is_refused(app, client, lead, data, message):
+    response = post_settings(client, lead.id, **data)
+    assert response.status_code == 422
+    assert f"Earliest follow-up, in days after the first answer: {message}" in text_of(response)
+    assert survey_row(app, lead.id).follow_up_earliest_days == 0
+    assert audit_entries(app) == []
+
+
 # --- Paper baseline -------------------------------------------------------------------------
 
 def enter_paper_baseline(client, survey_id: int, answers=BASELINE):
@@ -364,6 +410,62 @@ def test_paper_follow_ups_outlive_the_online_follow_up(app, client, lead):
     assert client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
                        data=scores_data(page, {0: "8", 1: "6"})).status_code == 303
     assert counts(app) == (2, 1, 1)
+
+
+def set_earliest(app, survey_id: int, days: int, baseline_days_ago: int = 0) -> None:
+    """The survey's earliest follow-up day, and its baselines made older."""
+    with app.app_context():
+        db = database.session()
+        db.get(Survey, survey_id).follow_up_earliest_days = days
+        for response in db.scalars(sa.select(Response).filter_by(survey_id=survey_id)):
+            response.submitted_on -= dt.timedelta(days=baseline_days_ago)
+        db.commit()
+
+
+def early_marks(app) -> list[bool]:
+    with app.app_context():
+        return list(database.session().scalars(sa.select(Response.early).filter_by(
+            is_follow_up=True)))
+
+
+def test_an_early_paper_follow_up_is_saved_only_when_confirmed_and_is_marked(app, client,
+                                                                            lead):
+    code = online_baseline(client, lead)
+    set_earliest(app, lead.id, 14, baseline_days_ago=3)
+    with app.app_context():
+        first = today() - dt.timedelta(days=3)
+    opens = first + dt.timedelta(days=14)
+    page = enter_code(client, lead.id, code)
+    html = text_of(page)
+    assert page.status_code == 200
+    assert (f"This follow-up is early. It can be answered from {opens:%B} {opens.day}, "
+            f"{opens.year}, 14 days after the first answer on {first:%B} {first.day}, "
+            f"{first.year}.") in html
+    assert 'name="early-confirmed"' in html
+    unconfirmed = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                              data=scores_data(page, {0: "8", 1: "6"}))
+    assert unconfirmed.status_code == 422
+    assert ("Tick the box to save an early follow-up, or type another code."
+            in text_of(unconfirmed))
+    assert 'href="#early-confirmed"' in text_of(unconfirmed)  # in the error summary
+    assert counts(app) == (1, 0, 0)
+    confirmed = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                            data={**scores_data(page, {0: "8", 1: "6"}),
+                                  "early-confirmed": "y"})
+    assert confirmed.status_code == 303
+    assert counts(app) == (2, 1, 1) and early_marks(app) == [True]
+
+
+def test_a_paper_follow_up_from_the_earliest_day_is_not_early(app, client, lead):
+    code = online_baseline(client, lead)
+    set_earliest(app, lead.id, 14, baseline_days_ago=14)
+    page = enter_code(client, lead.id, code)
+    assert "This follow-up is early" not in text_of(page)
+    assert 'name="early-confirmed"' not in text_of(page)
+    # A box ticked anyway (a page from the day before, say) marks nothing.
+    saved = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                        data={**scores_data(page, {0: "8", 1: "6"}), "early-confirmed": "y"})
+    assert saved.status_code == 303 and early_marks(app) == [False]
 
 
 # --- Scope and questionnaires without a follow-up --------------------------------------------

@@ -471,11 +471,15 @@ def test_export_csv(app, client, lead):
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:8] == ["response", "date", "language", "source", "activity_1", "score_1",
-                           "activity_2", "score_2"]
-    assert len(rows[0]) == 4 + 2 * 5 and len(rows) == 1 + K
-    assert rows[1][:6] == ["1", "2026-02-01", "nb", "paper", "'@SUM(A1)", "0"]
-    assert rows[2][:8] == ["2", "2026-03-01", "nb", "web", "'=1+1", "3", "Gå i trappen", "10"]
+    # PSFS rows also say their phase, pair id (none: stored without a code here) and, for a
+    # follow-up, whether it came early (tests/test_raw_export.py).
+    assert rows[0][:11] == ["response", "date", "language", "source", "phase", "pair_id",
+                            "early", "activity_1", "score_1", "activity_2", "score_2"]
+    assert len(rows[0]) == 7 + 2 * 5 and len(rows) == 1 + K
+    assert rows[1][:9] == ["1", "2026-02-01", "nb", "paper", "baseline", "", "", "'@SUM(A1)",
+                           "0"]
+    assert rows[2][:11] == ["2", "2026-03-01", "nb", "web", "baseline", "", "", "'=1+1", "3",
+                            "Gå i trappen", "10"]
     comma = client.get(f"/admin/surveys/{lead.id}/export.csv?sep=,")
     assert comma.data.decode("utf-8-sig").splitlines()[0].startswith("response,date,")
     assert client.get(f"/admin/surveys/{lead.id}/export.csv?sep=|").status_code == 400

@@ -458,3 +458,55 @@ def test_the_form_in_another_language_stays_at_its_address(client, make_survey):
     assert english.status_code == 200 and english.headers["Cache-Control"] == "no-store"
     assert "Give each a new score from 0 to 10" in html and "Komme meg hjem" in html
     assert code not in html
+
+# --- The earliest day --------------------------------------------------------------------
+
+def move_baseline(app, survey, days: int) -> None:
+    """Make the survey's baselines `days` days older, as if answered that long ago."""
+    with app.app_context():
+        db = database.session()
+        for response in db.scalars(sa.select(Response).filter_by(survey_id=survey.id)):
+            response.submitted_on -= dt.timedelta(days=days)
+        db.commit()
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", "Det er for tidlig å svare på oppfølgingen. Den kan besvares fra {date}. Ta vare "
+           "på koden til da."),
+    ("nn", "Det er for tidleg å svare på oppfølginga. Ho kan svarast på frå {date}. Ta vare "
+           "på koden til då."),
+    ("en", "It is too early for the follow-up. It can be answered from {date}. Keep the code "
+           "until then."),
+])
+def test_a_follow_up_before_the_earliest_day_is_refused_with_the_date(
+        client, make_survey, app, lang, words):
+    from babel.dates import format_date
+
+    survey = make_survey("psfs", follow_up_earliest_days=14)
+    code = give_baseline(client, survey)
+    client.set_cookie("lang", lang)
+    with app.app_context():
+        opens_on = today() + dt.timedelta(days=14)
+    expected = words.format(date=format_date(opens_on, "long", locale=lang))
+    typed = enter_code(client, survey, code)
+    assert typed.status_code == 409 and expected in typed.get_data(as_text=True)
+    opened = open_follow_up(client, survey, code)
+    assert opened.status_code == 409 and expected in opened.get_data(as_text=True)
+    # A post of the form (which was never shown) is refused before anything is read from it.
+    sent = client.post(f"/s/{survey.public_token}/oppfolging/{code}",
+                       data={"page": "0", "nav": "submit", "score_0": "8", "score_1": "6"})
+    assert sent.status_code == 409
+    assert counts(app) == (1, 0, 0)
+    with app.app_context():  # a right code too early is no guess
+        assert database.session().scalar(
+            sa.select(sa.func.count()).select_from(GuessFailure)) == 0
+
+
+def test_from_the_earliest_day_the_follow_up_is_taken(client, make_survey, app):
+    survey = make_survey("psfs", follow_up_earliest_days=14)
+    code = give_baseline(client, survey)
+    move_baseline(app, survey, 13)
+    assert open_follow_up(client, survey, code).status_code == 409
+    move_baseline(app, survey, 1)
+    assert post_follow_up(client, survey, code, {0: "8", 1: "6"}).status_code == 303
+    assert counts(app) == (2, 1, 1)

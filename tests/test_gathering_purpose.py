@@ -21,7 +21,7 @@ from questionnaires.loader import builtin_definitions
 from questionnaires.schema import Definition
 
 ROOT = Path(__file__).resolve().parent.parent
-BEFORE = "b7d2c9e4a1f3"  # the revision before the purpose was declared
+BEFORE = "3f8a1c6d2e90"  # the revision before the purpose was declared
 
 
 def test_only_the_built_in_gathering_evaluation_declares_the_purpose():

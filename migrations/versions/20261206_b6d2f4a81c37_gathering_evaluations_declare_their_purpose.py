@@ -12,8 +12,8 @@ Downgrade removes the key from every version, since the schema before this revis
 keys it does not know.
 
 Revision ID: b6d2f4a81c37
-Revises: b7d2c9e4a1f3
-Create Date: 2026-11-25 09:00:00.000000
+Revises: 3f8a1c6d2e90
+Create Date: 2026-12-06 09:00:00.000000
 """
 
 from typing import Any
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b6d2f4a81c37'
-down_revision = 'b7d2c9e4a1f3'
+down_revision = '3f8a1c6d2e90'
 branch_labels = None
 depends_on = None
 
