@@ -24,7 +24,7 @@ from analytics.stats import MeanCI
 from api import models as m
 from questionnaires import schema as s
 from reporting.comparison import CategoryComparison, Difference
-from reporting.gathering_table import GatheringTable
+from reporting.gathering_table import Cell, CellState, GatheringTable
 from reporting.item_results import (
     CategorySummary,
     CountSummary,
@@ -165,9 +165,10 @@ def comparison(rows: Sequence[CategoryComparison], left_out: Mapping[str, int],
 # --- The gathering table ------------------------------------------------------------------
 
 def gathering_table(table: GatheringTable | None) -> m.GatheringTable:
-    """One entry per gathering (responses, invited, rate) and per item its mean in each;
-    a mean is null and suppressed when its gathering or the item has fewer than the
-    minimum answers (the page leaves that cell empty). No table: all empty."""
+    """One entry per gathering (responses, invited, rate) and per item, in each gathering,
+    its mean with n and 95 % interval: null and suppressed when its gathering or the item has
+    fewer than the minimum answers, null and not asked when the gathering's questionnaires
+    did not have it (the page says «not shown» and «not asked»). No table: all empty."""
     if table is None:
         return m.GatheringTable(scale=None, gatherings=[], items=[])
     gatherings = [m.GatheringColumn(number=c.number, label=c.label, suppressed=c.suppressed,
@@ -176,7 +177,14 @@ def gathering_table(table: GatheringTable | None) -> m.GatheringTable:
                   for c in table.columns]
     items = [m.GatheringItem(
         id=row.item, text=row.text, section=block.section, section_title=block.title,
-        means=[m.GatheringMean(gathering=column.number, mean=mean, suppressed=mean is None)
-               for column, mean in zip(table.columns, row.means, strict=True)])
+        scale=m.Scale(min=row.scale.min, max=row.scale.max, good=row.scale.good),
+        means=[gathering_mean(column.number, cell)
+               for column, cell in zip(table.columns, row.cells, strict=True)])
         for block in table.blocks for row in block.rows]
     return m.GatheringTable(scale=scale(table.scale), gatherings=gatherings, items=items)
+
+
+def gathering_mean(number: int, cell: Cell) -> m.GatheringMean:
+    return m.GatheringMean(gathering=number, asked=cell.state is not CellState.NOT_ASKED,
+                           suppressed=cell.state is CellState.SUPPRESSED, n=cell.n,
+                           mean=cell.mean, ci_low=cell.low, ci_high=cell.high)

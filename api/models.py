@@ -292,18 +292,28 @@ class GatheringColumn(HeldBack):
 
 
 class GatheringMean(HeldBack):
-    held_back: ClassVar[Names] = ("mean",)
-    shown: ClassVar[Names] = ("mean",)
+    """One question at one gathering: the mean of those who answered it (n), with its 95 %
+    t interval. asked false: the question was in none of the questionnaires used at that
+    gathering (every figure null, suppressed false); n 0: asked, but no one answered it."""
+
+    held_back: ClassVar[Names] = MEAN_FIELDS
     gathering: int
-    mean: float | None
+    asked: bool
     suppressed: Suppressed
+    n: NonNegative | None
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
 
 
 class GatheringItem(Strict):
+    """A question, lined up by its id across the gathering evaluations used"""
+
     id: str
     text: str
     section: str
     section_title: str
+    scale: Scale
     means: list[GatheringMean]
 
 

@@ -60,7 +60,7 @@ ITEM_EXTENSIONS = {
     "group": {t.MIN_OCCURS, t.MAX_OCCURS, t.ROW_LABEL},
 }
 QUESTIONNAIRE_EXTENSIONS = {t.SOURCE, t.SCALE_DEFINITION, t.CATEGORY_DEFINITION, t.FOLLOW_UP,
-                            t.PATHWAY}
+                            t.PATHWAY, t.PURPOSE}
 
 
 def parse_questionnaire(text: str, source: str = "<upload>") -> s.Definition:

@@ -221,8 +221,19 @@ class Pathway(Strict):
     label: Slug | None = None
 
 
+GATHERING_EVALUATION = "gathering_evaluation"
+Purpose = Literal["gathering_evaluation"]
+
+
 class Definition(Strict):
-    """A whole questionnaire at one version."""
+    """A whole questionnaire at one version.
+
+    `purpose` says what a report should read it as: `gathering_evaluation` puts its surveys
+    of a network's gatherings in the network's gathering table, whatever the questionnaire's
+    id, so a copied or adapted evaluation is read like the built-in «samling». Left out
+    (None) it is an ordinary questionnaire; None is not stored, so versions stored before
+    the field existed keep their content.
+    """
 
     id: Slug
     version: int = Field(ge=1)
@@ -234,6 +245,12 @@ class Definition(Strict):
     sections: list[Section] = Field(min_length=1, max_length=30)
     follow_up: FollowUp | None = None
     pathway: Pathway | None = None
+    purpose: Purpose | None = None
+
+    @property
+    def gathering_evaluation(self) -> bool:
+        """Whether the network's gathering table reads this questionnaire."""
+        return self.purpose == GATHERING_EVALUATION
 
     @model_validator(mode="after")
     def _check_references(self) -> Definition:

@@ -140,7 +140,7 @@ def _store_scores(survey: Survey, code_form: PaperCodeForm, row: FollowUpCode,
     if not key or len(key) > 64:
         abort(400)
     early, confirm = _is_early(survey, row), EarlyFollowUpForm()
-    answered = qforms.validate_items(form, list(definition.items()))
+    answered = qforms.validate_paper(form, definition)
     if early and not confirm.confirmed.data:
         confirm.confirmed.errors = [str(NOT_CONFIRMED)]
     if not answered or confirm.confirmed.errors:

@@ -239,7 +239,7 @@ def paper_entry(survey_id: int):
         return _paper_entry_page(survey, form, language)
     form, language = posted_form(definition, ignore={"paper-language"}), PaperLanguageForm()
     key = form.submission_key.data
-    items_ok = qforms.validate_items(form, list(definition.items()))
+    items_ok = qforms.validate_paper(form, definition)
     if not (language.validate() & items_ok):
         return _paper_entry_page(survey, form, language, status=422)
     db, plan = database.session(), paper_baseline_plan(survey)
@@ -264,7 +264,7 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
                           str(language.language.errors[0])))
     html = render_template(
         "admin/surveys/paper_entry.html", survey=survey, definition=definition, form=form,
-        language=language, errors=errors, lang=lang, status=survey.status(today()),
+        language=language, errors=errors, lang=lang, status=survey.status(today()), paper=True,
         paper_entered=_paper_entered(survey))
     return html, status
 

@@ -12,9 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 import database
+from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
 from surveys import follow_up_codes
 from surveys.account_models import AuditEntry
+from surveys.follow_up_queries import pairs
 from surveys.models import Answer, Response, Survey
 from tests.conftest import csrf_of, form_tokens, log_in, respond
 from tests.test_follow_up import counts, posted_back, shown_code
@@ -370,7 +372,7 @@ def test_the_same_follow_up_sent_twice_is_stored_once(app, client, lead):
 
 
 @pytest.mark.parametrize(("change", "status"), [
-    ({"score_1": ""}, 422),
+    ({"score_0": "", "score_1": ""}, 422),  # nothing typed in: not a follow-up
     ({"score_1": "11"}, 422),
     ({"score_4": "3"}, 400),  # an activity the baseline did not name
     ({"paper-language": "de"}, 422),
@@ -382,6 +384,18 @@ def test_bad_follow_up_forms_store_nothing(app, client, lead, change, status):
     response = client.post(f"/admin/surveys/{lead.id}/follow-up-entry", data=data)
     assert response.status_code == status
     assert counts(app) == (1, 0, 0)
+
+
+def test_a_paper_follow_up_may_leave_a_score_blank(app, client, lead):
+    """A paper form records what is on the paper: an activity not scored again is left out
+    of that pair's change, and the code is used."""
+    code = online_baseline(client, lead)
+    data = {**scores_data(enter_code(client, lead.id, code), {0: "8", 1: "6"}), "score_1": ""}
+    assert client.post(f"/admin/surveys/{lead.id}/follow-up-entry", data=data).status_code == 303
+    assert counts(app) == (2, 1, 1)
+    with app.app_context():
+        (pair,) = pairs(database.session(), builtin_definitions()["psfs"], lead.id)
+    assert pair.positions == [0]
 
 
 def test_paper_follow_ups_outlive_the_online_follow_up(app, client, lead):

@@ -298,6 +298,20 @@ def test_copy_with_bad_new_id_is_refused(app, admin, new_slug, message):
     assert audit_actions(app) == []
 
 
+def test_a_copy_of_the_gathering_evaluation_is_one_too(app, admin):
+    """A copy keeps `purpose`, so the network's gathering table reads its surveys as well."""
+    response = copy(admin, "samling", 2, "samling_nord")
+    assert response.status_code == 303
+    page = text_of(admin.get(response.headers["Location"]))
+    assert 'data-purpose="gathering_evaluation"' in page
+    assert "gathering table." in page
+    with app.app_context():
+        row = database.session().scalars(sa.select(QuestionnaireVersion).filter_by(
+            slug="samling_nord")).one()
+        assert row.definition.gathering_evaluation
+    assert 'data-purpose' not in text_of(admin.get("/admin/questionnaires/psfs/2"))
+
+
 def test_copy_onto_an_uploaded_id_is_refused(app, admin):
     assert upload(admin, MINE.encode()).status_code == 303
     response = copy(admin, "psfs", 2, "min_undersokelse")

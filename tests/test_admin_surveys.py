@@ -428,7 +428,7 @@ def test_paper_entry_stores_paper_responses(app, client, lead):
 @pytest.mark.parametrize(("answers", "status", "message"), [
     ({"activities-0-activity": "Gå", "activities-0-score": "11"}, 422,
      "Choose one of the options shown."),
-    ({}, 422, "Fill in at least 1 row(s)."),
+    ({}, 422, "Nothing was typed in."),
     ({"activities-0-activity": "x" * 201, "activities-0-score": "5"}, 422,
      "Write at most 200 characters"),
     ({**PSFS_OK, "paper-language": "de"}, 422, "Choose one of the options shown."),

@@ -480,17 +480,25 @@ def test_the_gathering_table_equals_the_evaluations_page(client, world):
     assert (first["number"], first["responses"], first["invited"]) == (1, 5, 8)
     assert first["response_rate"] == 5 / 8
     assert second["suppressed"] is True and second["responses"] is None
-    by_question = {row["Question"]: row for row in rows}
-    assert by_question["Number of responses"]["Gathering 1"] == "5"
-    assert by_question["Number of responses"]["Gathering 2"] == "fewer than 5"
+    by_figure = {(row["Question"], row["Figure"]): row for row in rows}
+    assert by_figure[("Number of responses", "")]["Gathering 1"] == "5"
+    assert by_figure[("Number of responses", "")]["Gathering 2"] == "fewer than 5"
+    fields = {"Mean": "mean", "n": "n", "Lower limit, 95 percent interval": "ci_low",
+              "Upper limit, 95 percent interval": "ci_high"}
     for item in body["items"]:
-        cells = by_question[item["text"]]
-        for mean, label in zip(item["means"], ("Gathering 1", "Gathering 2"), strict=True):
-            expected = number(cells[label])
-            assert (None if mean["mean"] is None else round(mean["mean"], 2)) == expected
-            assert mean["suppressed"] == (mean["mean"] is None)
+        for figure, field in fields.items():
+            cells = by_figure[(item["text"], figure)]
+            for mean, label in zip(item["means"], ("Gathering 1", "Gathering 2"), strict=True):
+                assert mean["asked"] is True  # every survey used «samling»
+                if mean["suppressed"]:
+                    assert cells[label] == "not shown" and mean[field] is None
+                else:
+                    value = mean[field]
+                    assert (None if value is None else round(value, 2)) == number(cells[label])
     usefulness = next(i for i in body["items"] if i["id"] == "nytte_totalt")
-    assert usefulness["means"][0]["mean"] == 1.8 and usefulness["means"][1]["mean"] is None
+    first, second = usefulness["means"]
+    assert (first["mean"], first["n"]) == (1.8, 5) and second["mean"] is None
+    assert first["ci_low"] < 1.8 < first["ci_high"] and usefulness["scale"]["good"] == "low"
     assert body["scale"] == {"min": 1, "max": 5, "good": "low"}
 
 

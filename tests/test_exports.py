@@ -105,9 +105,10 @@ def sheets_of(data: bytes) -> dict[str, list[list]]:
 
 def shown(cell) -> Any:
     """A cell's value as Excel shows it: a number with a format of fixed decimals («0.00»)
-    as a Decimal with those decimals, as the CSV writes it (1.80)."""
+    as a Decimal with those decimals, as the CSV writes it (1.80; a whole 1.00 is read back
+    as the int 1)."""
     places = re.fullmatch(r"0\.(0+)", cell.number_format or "")
-    if isinstance(cell.value, float) and places:
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and places:
         return Decimal(repr(cell.value)).quantize(Decimal(1).scaleb(-len(places.group(1))))
     return unescaped(cell.value)
 
@@ -622,7 +623,9 @@ def test_gathering_table_as_xlsx_equals_the_csv(app, client, make_account):
                                             "?sep=,"), ",")
     sheets = xlsx_of(client.get(f"/admin/networks/{network_id}/evaluations.xlsx"))
     assert [as_csv_cells(row) for row in sheets["evaluations"]] == rows
-    assert ["", "Number of responses", "5"] in rows
+    assert ["", "Number of responses", "", "5"] in rows
+    n_rows = [row[3] for row in rows if row[1:3] == ["Overall usefulness of the gathering", "n"]]
+    assert n_rows == ["5"]
 
 
 def store_user(app, survey_id: int, scores: tuple[int, int], text: str) -> None:

@@ -364,6 +364,20 @@ def test_unsupported_questionnaire_gets_its_precise_message(plain_app, case):
     assert f"bruker.json: {message}" in refused.value.problems, refused.value.problems
 
 
+def test_the_purpose_of_a_gathering_evaluation_travels_and_is_checked(plain_app):
+    document = export(plain_app, builtin_definitions()["samling"])
+    assert {"url": t.PURPOSE, "valueCode": "gathering_evaluation"} in document["extension"]
+    document["url"] = f"{BASE}/Questionnaire/samling_var"
+    assert definition_from_resource(copy.deepcopy(document)).gathering_evaluation
+    for extension in document["extension"]:
+        if extension["url"] == t.PURPOSE:
+            extension["valueCode"] = "samling"
+    with pytest.raises(DefinitionError) as refused:
+        definition_from_resource(document, "s.json")
+    assert any(line.startswith("s.json: purpose:") and "gathering_evaluation" in line
+               for line in refused.value.problems), refused.value.problems
+
+
 def test_a_group_in_a_repeating_group_is_refused(plain_app):
     document = export(plain_app, builtin_definitions()["psfs"])
     _group_in_group(document)
