@@ -52,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond.blueprint())
-    app.register_blueprint(staff.blueprint_with_every_area())
+    app.register_blueprint(staff.blueprint())
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     security.csrf.exempt(api_bp)  # token auth, GET only, no cookies: nothing to forge

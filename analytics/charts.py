@@ -8,19 +8,24 @@ Charts only draw what they are given: callers pass data that has already been th
 small-group rule (`PairedSummary.pairs` and `.distribution` are empty when suppressed).
 
 Numbers follow the page's locale through the chart's own Vega-Lite `config.locale`, so
-Norwegian charts read 1,5 with a decimal comma. d3-format has no Norwegian locale, hence the
-dictionaries below.
+Norwegian charts read 1,5 with a decimal comma, «10 %» with a no-break space (as the pages,
+from `analytics.numbers`) and negative numbers with a real minus sign. d3-format has no
+Norwegian locale, hence the dictionaries below. d3-format rounds the binary value (1.075
+reads 1.07), so every number a chart writes that is not a whole tick is rounded and written
+in Python by `analytics.numbers`, the pages' rule, and handed to the chart as text.
 """
 
 from __future__ import annotations
 
 import html
 import itertools
+import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from flask import Response
 
+from analytics import numbers
 from analytics.paired import Pair
 from questionnaires import schema as s
 
@@ -46,12 +51,14 @@ RDBU = ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7",
         "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061")
 FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 
-_NORWEGIAN_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
-                      "currency": ["", " kr"]}
+_NORWEGIAN_NUMBERS = {"decimal": ",", "thousands": numbers.NO_BREAK_SPACE, "grouping": [3],
+                      "currency": ["", " kr"], "percent": numbers.NO_BREAK_SPACE + "%",
+                      "minus": numbers.MINUS}
 NUMBER_LOCALES: dict[str, dict[str, Any]] = {
     "nb": _NORWEGIAN_NUMBERS,
     "nn": _NORWEGIAN_NUMBERS,
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""],
+           "percent": "%", "minus": numbers.MINUS},
 }
 
 
@@ -95,19 +102,26 @@ def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
         x=x, y=y, detail="user:N", order="order:Q")
     mean = alt.Chart().mark_line(color=BLUE, strokeWidth=5, point=alt.OverlayMarkDef(
         color=BLUE, size=120, filled=True)).encode(x=x, y=mean_y)
-    layers = [users, mean,
-              _mean_label(x, mean_y, order=0, align="right", dx=-12),
-              _mean_label(x, mean_y, order=1, align="left", dx=12)]
+    layers = [users, mean]
+    if pairs:
+        # As `analytics.paired` computes the page's means, so both round the same float.
+        means = (statistics.fmean(p.baseline_mean for p in pairs),
+                 statistics.fmean(p.follow_up_mean for p in pairs))
+        layers += [_mean_label(x, scale, baseline_label, means[0], "right", -12, locale),
+                   _mean_label(x, scale, follow_up_label, means[1], "left", 12, locale)]
     return finish(alt.LayerChart(layer=layers, data=alt.Data(values=rows)), title, locale)
 
 
-def _mean_label(x: alt.X, y: alt.Y, *, order: int, align: Literal["left", "right"],
-                dx: int) -> alt.Chart:
-    """The mean at one end of the slope, one decimal, in the chart's locale."""
+def _mean_label(x: alt.X, scale: alt.Scale, when: str, mean: float,
+                align: Literal["left", "right"], dx: int, locale: str) -> alt.Chart:
+    """The mean at one end of the slope, one decimal rounded half up (`analytics.numbers`,
+    as the page writes it), in the chart's locale."""
     import altair as alt
-    return alt.Chart().transform_filter(alt.datum.order == order).mark_text(
+    data = alt.Data(values=[{"when": when, "score": mean,
+                             "text": numbers.fixed(mean, 1, locale)}])
+    return alt.Chart(data).mark_text(
         align=align, dx=dx, fontSize=15, fontWeight="bold", color=BLUE,
-    ).encode(x=x, y=y, text=alt.Text("mean(score):Q", format=".1f"))
+    ).encode(x=x, y=alt.Y("score:Q", scale=scale), text="text:N")
 
 
 def change_histogram(distribution: Sequence[tuple[int, int]], *, title: str, x_title: str,

@@ -9,7 +9,10 @@ must still read as one.
 
 CSV files are UTF-8 with a byte-order mark, so Excel shows «æøå» right, and use ';' by
 default: Norwegian Excel splits on ';' because ',' is the decimal sign. Decimals follow the
-delimiter: a comma with ';', a point with ','.
+delimiter: a comma with ';', a point with ','. A figure already rounded by
+`analytics.numbers.half_up` is a `Decimal` and is written with exactly its decimals, trailing
+zeros kept (1,30), in the CSV as in the XLSX (there as a number with a format of that many
+decimals), so the download reads as the page does.
 
 Both formats are written row by row from an iterable, never as a whole in memory, so a raw
 export of 100,000 responses stays small: the CSV is streamed to the client in chunks of rows
@@ -28,6 +31,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any
 
 from flask import Response, has_request_context, send_file, stream_with_context
@@ -74,7 +78,7 @@ def neutralise(text: str) -> str:
 
 def is_number(value: Any) -> bool:
     """A real number (not a bool, which is written as text like any other word)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def cell(value: Any, delimiter: str = DEFAULT_DELIMITER) -> str:
@@ -86,7 +90,10 @@ def cell(value: Any, delimiter: str = DEFAULT_DELIMITER) -> str:
     return neutralise(str(value))
 
 
-def _number(value: float, delimiter: str) -> str:
+def _number(value: float | Decimal, delimiter: str) -> str:
+    if isinstance(value, Decimal):  # rounded by analytics.numbers: its decimals as they are
+        text = f"{value:f}"
+        return text.replace(".", ",") if delimiter == ";" else text
     if math.isfinite(value) and float(value).is_integer():
         return str(int(value))
     text = repr(float(value))
@@ -174,6 +181,7 @@ def write_xlsx(target: str | IO[bytes], tables: Sequence[Table]) -> None:
     workbook = xlsxwriter.Workbook(target, XLSX_OPTIONS)
     try:
         bold = workbook.add_format({"bold": True})
+        formats = _DecimalFormats(workbook)
         names: list[str] = []
         for table in tables:
             name = sheet_name(table.name, names)
@@ -184,15 +192,32 @@ def write_xlsx(target: str | IO[bytes], tables: Sequence[Table]) -> None:
                 sheet.write_string(0, col, neutralise(str(title)), bold)
             for row_number, row in enumerate(table.rows, start=1):
                 for col, value in enumerate(row):
-                    _write_cell(sheet, row_number, col, value)
+                    _write_cell(sheet, row_number, col, value, formats)
     finally:
         workbook.close()
 
 
-def _write_cell(sheet: Any, row: int, col: int, value: Any) -> None:
+class _DecimalFormats:
+    """One XLSX number format per count of decimals («0.00»), made once per workbook."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.made: dict[int, Any] = {}
+
+    def of(self, value: Decimal) -> Any:
+        places = max(0, -int(value.as_tuple().exponent))
+        if places not in self.made:
+            pattern = "0." + "0" * places if places else "0"
+            self.made[places] = self.workbook.add_format({"num_format": pattern})
+        return self.made[places]
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any, formats: _DecimalFormats) -> None:
     if value is None:
         return
-    if is_number(value):
+    if isinstance(value, Decimal):
+        sheet.write_number(row, col, float(value), formats.of(value))
+    elif is_number(value):
         sheet.write_number(row, col, value)
     else:
         sheet.write_string(row, col, neutralise(str(value)))

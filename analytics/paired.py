@@ -11,6 +11,11 @@ never a number someone could trace back to one person.
 
 Means and changes are computed with `Fraction`s, so "rose by at least 2 points" and
 "round half away from zero" are decided exactly, not by the luck of binary floating point.
+
+A follow-up typed in from paper before the survey's earliest day (`Pair.early`, stored only
+on staff's confirmation) measures too short a time to show change, so it is left out unless
+the survey includes early follow-ups; even then 1 to `minimum` − 1 of them stay out, since
+the figures with and without them would differ by those few pairs alone.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from analytics.small_groups import SmallGroups
-from analytics.stats import MeanCI, mean_ci, share
+from analytics.stats import MeanCI, mean_ci, share, within
 
 SCORE_MIN = 0
 SCORE_MAX = 10
+SCORES = (SCORE_MIN, SCORE_MAX)
+CHANGES = (SCORE_MIN - SCORE_MAX, SCORE_MAX - SCORE_MIN)
 
 IMPROVEMENT_THRESHOLD = 2.0
 """A rise of at least 2 points in a user's mean PSFS score counts as a clinically important
@@ -51,6 +58,7 @@ class Pair:
 
     `baseline` and `follow_up` map the activity's position (1–5) to its 0–10 score. Only
     positions scored both times count, so a skipped activity does not look like a change.
+    `early`: the follow-up came before the survey's earliest day (see the module's note).
     """
 
     pair_id: str
@@ -58,6 +66,7 @@ class Pair:
     follow_up_on: datetime.date
     baseline: dict[int, float] = field(hash=False)
     follow_up: dict[int, float] = field(hash=False)
+    early: bool = False
 
     def __post_init__(self) -> None:
         if not self.positions:
@@ -98,8 +107,21 @@ def _exact_mean(scores: dict[int, float], positions: Sequence[int]) -> Fraction:
 
 
 @dataclass(frozen=True)
+class EarlyPairs:
+    """The early follow-ups of a survey (`Pair.early`): `count` through the small-group rule
+    (None for none or «fewer than 5»), whether there are `any`, whether they are `included`
+    in the figures, and whether they are `too_few` to be included at all."""
+
+    count: int | None = None
+    any: bool = False
+    included: bool = False
+    too_few: bool = False
+
+
+@dataclass(frozen=True)
 class PairedSummary:
-    """What a PSFS results page shows for one survey; None or empty = suppressed."""
+    """What a PSFS results page shows for one survey; None or empty = suppressed. `pairs`
+    are the pairs the figures are over (early ones only when `early.included`)."""
 
     baselines: int | None
     follow_ups: int | None
@@ -111,6 +133,7 @@ class PairedSummary:
     improved_share: float | None
     distribution: list[tuple[int, int]]
     pairs: list[Pair]
+    early: EarlyPairs = EarlyPairs()
 
     @property
     def suppressed(self) -> bool:
@@ -118,14 +141,21 @@ class PairedSummary:
         return self.change is None
 
 
-def paired_summary(baseline_count: int, pairs: Sequence[Pair], rule: SmallGroups
-                   ) -> PairedSummary:
+def paired_summary(baseline_count: int, pairs: Sequence[Pair], rule: SmallGroups, *,
+                   include_early: bool = False) -> PairedSummary:
     """Counts, means with 95 % CIs, share improved and the change distribution for a survey.
 
     `baseline_count` is every baseline response in the survey; `pairs` are those with a
-    follow-up, so follow-ups = pairs. Paired figures need as many pairs as `rule` asks (and
-    at least one); the share paired needs that many baselines as well.
+    follow-up, so follow-ups = pairs counted. Early pairs count only with `include_early`
+    and when they are not too few (see the module's note). Paired figures need as many
+    pairs as `rule` asks (and at least one); the share paired needs that many baselines too.
     """
+    n_early = sum(pair.early for pair in pairs)
+    included = include_early and n_early > 0 and not rule.too_few(n_early)
+    early = EarlyPairs(rule.count(n_early) if n_early else None, n_early > 0, included,
+                       rule.too_few(n_early))
+    if not included:
+        pairs = [pair for pair in pairs if not pair.early]
     n_pairs = len(pairs)
     baselines = rule.count(baseline_count)
     follow_ups = rule.count(n_pairs)
@@ -134,19 +164,21 @@ def paired_summary(baseline_count: int, pairs: Sequence[Pair], rule: SmallGroups
     if follow_ups is None or n_pairs == 0:
         return PairedSummary(baselines, follow_ups, share_paired, baseline_mean=None,
                              follow_up_mean=None, change=None, improved=None,
-                             improved_share=None, distribution=[], pairs=[])
+                             improved_share=None, distribution=[], pairs=[], early=early)
     improved = sum(is_improved(pair) for pair in pairs)
     return PairedSummary(
         baselines,
         follow_ups,
         share_paired,
-        baseline_mean=mean_ci([pair.baseline_mean for pair in pairs]),
-        follow_up_mean=mean_ci([pair.follow_up_mean for pair in pairs]),
-        change=mean_ci([pair.change for pair in pairs]),
+        # Intervals clipped to what a score (0–10) or a change (−10 to 10) can be.
+        baseline_mean=within(mean_ci([pair.baseline_mean for pair in pairs]), *SCORES),
+        follow_up_mean=within(mean_ci([pair.follow_up_mean for pair in pairs]), *SCORES),
+        change=within(mean_ci([pair.change for pair in pairs]), *CHANGES),
         improved=improved,
         improved_share=share(improved, n_pairs),
         distribution=change_distribution(pairs),
         pairs=list(pairs),
+        early=early,
     )
 
 

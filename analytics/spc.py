@@ -1,4 +1,4 @@
-"""Statistical process control for the pathway checklist: compliance, run charts, p-charts.
+"""Statistical process control for the pathway checklist: compliance and run charts.
 
 Why these rules: a unit plots its checklist compliance (programoppfyllelse) pathway after
 pathway and must tell a real change from noise without a statistician at hand. The run chart
@@ -19,12 +19,7 @@ and is left out on purpose:
   predictability of long runs", Mathematics Magazine 85: 141–149); fewer crossings than the
   5th percentile of Binomial(n − 1, 0.5) is a signal (Chen 2010).
 
-The monthly share of steps done is a p-chart with 3-sigma limits (Montgomery, Statistical
-Quality Control) and, as an option, Laney's p′ chart: the steps of one pathway are not
-independent trials, so the binomial limits are too narrow (over-dispersion) and Laney widens
-them by the observed spread of the standardised shares:
-
-- Laney DB (2002). Improved control charts for attributes. Quality Engineering 14(4): 531–537.
+The monthly share of steps done, as a p-chart, is in `analytics.p_charts`.
 
 Everything here is a pure function on plain numbers (no database, no Flask), so it is tested
 by hand. Signals come back as data (`Signal`), never as text: the pages word them through
@@ -61,13 +56,6 @@ ON_MEDIAN_TOLERANCE = 1e-9
 """Values closer than this to the centre line count as on it. Compliance is a ratio of small
 counts, so equal ratios are equal floats, but an even-length median is the mean of two values
 and should not turn 2/3 into a point just above or below itself."""
-
-LIMIT_TOLERANCE = 1e-12
-"""A share must pass a control limit by more than this to be flagged, so a point that lies
-on the limit in exact arithmetic is not flagged by a rounding error."""
-
-D2 = 1.128
-"""The bias constant d2 for moving ranges of two points: σ ≈ mean moving range ÷ 1.128."""
 
 
 def compliance(done: int, not_done: int) -> float | None:
@@ -137,9 +125,9 @@ class Signal:
       `start`/`end` locate the run ("a shift: 9 pathways in a row above the median").
     - "crossings": `count` crossings of the median where at least `limit` were expected
       ("too few crossings: 3 where at least 6 were expected"); no location.
-    - "outside_limits": the p-chart month at index `start` (= `end`) of `PChart.points`
-      lies beyond its 3-sigma limit on `side`; `count` and `limit` are None (the month's
-      share and limits are in that point).
+    - "outside_limits": the p-chart month at index `start` (= `end`) of the chart's points
+      (`analytics.p_charts`, all phases together) lies beyond its 3-sigma limit on `side`;
+      `count` and `limit` are None (the month's share and limits are in that point).
 
     Indexes are 0-based; the chart and its table number points from 1 (index + 1).
     """
@@ -302,97 +290,3 @@ def split_at(observations: Sequence[Observation], change: datetime.date) -> Phas
     return PhaseSplit(change=change, change_index=index,
                       before=analyse_runs(values[:index]),
                       after=analyse_runs(values[index:], offset=index))
-
-
-@dataclass(frozen=True)
-class MonthCount:
-    """Checklist steps in one month: `done` of `total` relevant steps (done + not done);
-    `month` is the first day of the month."""
-
-    month: datetime.date
-    done: int
-    total: int
-
-
-@dataclass(frozen=True)
-class PChartPoint:
-    """One month on the p-chart. `sigma` is the month's standard error, with Laney's factor
-    applied on a p′ chart; `z` the standardised share (None when p̄ is 0 or 1 and the
-    binomial spread is 0). `outside` says which limit the share passes, if any."""
-
-    month: datetime.date
-    done: int
-    total: int
-    share: float
-    sigma: float
-    z: float | None
-    lower: float
-    upper: float
-    outside: Side | None
-
-
-@dataclass(frozen=True)
-class PChart:
-    """A p-chart (or Laney p′ chart) of monthly shares. `centre` is None and `points` empty
-    when no month had a relevant step. `sigma_z` is Laney's factor (None on a plain p-chart,
-    or when fewer than two months leave no moving range, in which case the plain limits
-    are used)."""
-
-    centre: float | None
-    points: tuple[PChartPoint, ...]
-    laney: bool
-    sigma_z: float | None
-
-    @property
-    def signals(self) -> tuple[Signal, ...]:
-        """One "outside_limits" signal per month beyond its limits."""
-        return tuple(Signal("outside_limits", side=point.outside, start=index, end=index)
-                     for index, point in enumerate(self.points) if point.outside)
-
-
-def p_chart_limits(months: Sequence[MonthCount], *, laney: bool = False) -> PChart:
-    """Centre line p̄ = Σdone ÷ Σtotal and per-month limits p̄ ± 3·σᵢ clipped to [0, 1],
-    σᵢ = √(p̄(1 − p̄) ÷ nᵢ).
-
-    With `laney`, σᵢ is multiplied by σ_z = mean moving range of zᵢ = (pᵢ − p̄) ÷ σᵢ over
-    consecutive months, divided by d2 = 1.128 (Laney 2002). Months must be in time order,
-    since the moving ranges are taken between neighbours. Months with no relevant step have
-    no share and are left out.
-    """
-    for month in months:
-        if month.done < 0 or month.total < month.done:
-            raise ValueError(f"need 0 ≤ done ≤ total, got {month.done} of {month.total}")
-    used = [month for month in months if month.total > 0]
-    total = sum(month.total for month in used)
-    if not total:
-        return PChart(centre=None, points=(), laney=laney, sigma_z=None)
-    centre = sum(month.done for month in used) / total
-    sigmas = [math.sqrt(centre * (1 - centre) / month.total) for month in used]
-    shares = [month.done / month.total for month in used]
-    zs = [(share - centre) / sigma if sigma else None for share, sigma in zip(shares, sigmas,
-                                                                              strict=True)]
-    sigma_z = _laney_factor(zs) if laney else None
-    factor = 1.0 if sigma_z is None else sigma_z
-    points = []
-    for month, share, sigma, z in zip(used, shares, sigmas, zs, strict=True):
-        spread = sigma * factor
-        lower = max(0.0, centre - 3 * spread)
-        upper = min(1.0, centre + 3 * spread)
-        outside: Side | None = None
-        if share > upper + LIMIT_TOLERANCE:
-            outside = "above"
-        elif share < lower - LIMIT_TOLERANCE:
-            outside = "below"
-        points.append(PChartPoint(month.month, month.done, month.total, share, spread, z,
-                                  lower, upper, outside))
-    return PChart(centre=centre, points=tuple(points), laney=laney, sigma_z=sigma_z)
-
-
-def _laney_factor(zs: Sequence[float | None]) -> float | None:
-    """σ_z = mean |z_i − z_(i−1)| ÷ 1.128; a z of None (no binomial spread) counts as 0,
-    since then every share equals p̄. None with fewer than two months."""
-    if len(zs) < 2:
-        return None
-    values = [z or 0.0 for z in zs]
-    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
-    return statistics.fmean(ranges) / D2

@@ -40,6 +40,23 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> MeanCI | None:
     return MeanCI(n=n, mean=mean, low=mean - half_width, high=mean + half_width)
 
 
+def within(ci: MeanCI | None, lowest: float, highest: float) -> MeanCI | None:
+    """`ci` with its interval clipped to the range the values can take.
+
+    Why: a t interval is symmetric around the mean, so a mean near a scale's end reaches past
+    it (0,64–1,76 on a 1–5 item; −0,36 for a PSFS mean on 0–10), which reads as if a score of
+    0,64 could be given. Clipped, the interval says what it can: the true mean lies in
+    [lowest, highest] in any case, so coverage is never lower. Every page, download and the
+    API show the clipped interval, and the method notes say so.
+    """
+    if ci is None or ci.low is None or ci.high is None:
+        return ci
+    low, high = min(max(ci.low, lowest), highest), max(min(ci.high, highest), lowest)
+    if (low, high) == (ci.low, ci.high):
+        return ci
+    return MeanCI(n=ci.n, mean=ci.mean, low=low, high=high)
+
+
 def t_quantile(level: float, df: float) -> float:
     """The t quantile for a two-sided interval at `level` (2.776 for 95 % and df = 4)."""
     if not 0 < level < 1:

@@ -3,9 +3,13 @@
 Why from the pages' objects: `reporting.item_results`, `reporting.comparison`,
 `analytics.paired` and `reporting.gathering_table` apply the small-group rule before a page
 sees anything, so JSON made from their results cannot hold a figure a page holds back, and
-its numbers equal the page's (unrounded: the page rounds to one decimal, a program may round
-as it likes). A figure held back is `null` beside `"suppressed": true`, never a number
-(the models in `api.models` refuse anything else). Free text is not a figure and is never
+its numbers equal the page's, unrounded: JSON carries each figure's shortest decimal form
+(43/40 as 1.075), so a program that rounds it half up in decimal, as the pages, downloads and
+Excel do (`analytics.numbers.half_up`), gets the page's figure (1,08; a test checks every s/n
+up to n = 400). Rounding here instead would round twice: 101 answers summing to 51 are
+0.504950…, which is 0.50 rounded once but 0.5050 → 0.51 rounded via four decimals. A figure
+held back is `null` beside `"suppressed": true`, never a number (the models in `api.models`
+refuse anything else). Free text is not a figure and is never
 here. Shares (response rate, top box) are fractions from 0 to 1. Each piece is built as its
 model, from which the OpenAPI document is generated, so the two cannot differ.
 """
@@ -20,7 +24,7 @@ from analytics.stats import MeanCI
 from api import models as m
 from questionnaires import schema as s
 from reporting.comparison import CategoryComparison, Difference
-from reporting.gathering_table import GatheringTable
+from reporting.gathering_table import Cell, CellState, GatheringTable
 from reporting.item_results import (
     CategorySummary,
     CountSummary,
@@ -137,7 +141,8 @@ def change(summary: PairedSummary) -> m.Change:
         change=mean_ci(summary.change), improved=summary.improved,
         improved_share=summary.improved_share, improvement_threshold=IMPROVEMENT_THRESHOLD,
         distribution=[m.ChangeBin(change=points, users=users)
-                      for points, users in summary.distribution])
+                      for points, users in summary.distribution],
+        early_included=summary.early.included)
 
 
 # --- Baseline against follow-up -----------------------------------------------------------
@@ -147,9 +152,8 @@ def comparison_row(row: CategoryComparison, left_out: Mapping[str, int],
     return m.ComparisonCategory(
         id=row.category.id, text=row.category.text.get(lang), suppressed=row.suppressed,
         surveys_left_out=left_out.get(row.category.id, 0),
-        baseline=mean_ci(row.first), follow_up=mean_ci(row.second),
-        difference=difference(row.difference),
-        baseline_0_100=row.first_100, follow_up_0_100=row.second_100,
+        a=mean_ci(row.first), b=mean_ci(row.second), difference=difference(row.difference),
+        a_0_100=row.first_100, b_0_100=row.second_100,
         difference_0_100=difference(row.difference_100), direction=row.direction)
 
 
@@ -161,9 +165,10 @@ def comparison(rows: Sequence[CategoryComparison], left_out: Mapping[str, int],
 # --- The gathering table ------------------------------------------------------------------
 
 def gathering_table(table: GatheringTable | None) -> m.GatheringTable:
-    """One entry per gathering (responses, invited, rate) and per item its mean in each;
-    a mean is null and suppressed when its gathering or the item has fewer than the
-    minimum answers (the page leaves that cell empty). No table: all empty."""
+    """One entry per gathering (responses, invited, rate) and per item, in each gathering,
+    its mean with n and 95 % interval: null and suppressed when its gathering or the item has
+    fewer than the minimum answers, null and not asked when the gathering's questionnaires
+    did not have it (the page says «not shown» and «not asked»). No table: all empty."""
     if table is None:
         return m.GatheringTable(scale=None, gatherings=[], items=[])
     gatherings = [m.GatheringColumn(number=c.number, label=c.label, suppressed=c.suppressed,
@@ -172,7 +177,14 @@ def gathering_table(table: GatheringTable | None) -> m.GatheringTable:
                   for c in table.columns]
     items = [m.GatheringItem(
         id=row.item, text=row.text, section=block.section, section_title=block.title,
-        means=[m.GatheringMean(gathering=column.number, mean=mean, suppressed=mean is None)
-               for column, mean in zip(table.columns, row.means, strict=True)])
+        scale=m.Scale(min=row.scale.min, max=row.scale.max, good=row.scale.good),
+        means=[gathering_mean(column.number, cell)
+               for column, cell in zip(table.columns, row.cells, strict=True)])
         for block in table.blocks for row in block.rows]
     return m.GatheringTable(scale=scale(table.scale), gatherings=gatherings, items=items)
+
+
+def gathering_mean(number: int, cell: Cell) -> m.GatheringMean:
+    return m.GatheringMean(gathering=number, asked=cell.state is not CellState.NOT_ASKED,
+                           suppressed=cell.state is CellState.SUPPRESSED, n=cell.n,
+                           mean=cell.mean, ci_low=cell.low, ci_high=cell.high)

@@ -247,23 +247,31 @@ class Change(HeldBack):
     improved_share: Share | None
     improvement_threshold: float
     distribution: list[ChangeBin]
+    early_included: bool = Field(
+        description="true: follow-ups typed in from paper before the survey's earliest day "
+                    "are counted (a lead's choice, honoured from small_group_minimum of them "
+                    "on); false: left out")
 
 
 class ComparisonCategory(HeldBack):
-    held_back: ClassVar[Names] = ("baseline", "follow_up", "difference", "baseline_0_100",
-                           "follow_up_0_100", "difference_0_100", "direction")
-    shown: ClassVar[Names] = ("baseline", "follow_up")
+    """One category of survey a against survey b; the difference is b − a. With design
+    before_after, a is the baseline and direction reads better/worse/unclear in the scale's
+    good direction; with a_b it reads only different/unclear, never better or worse"""
+
+    held_back: ClassVar[Names] = ("a", "b", "difference", "a_0_100", "b_0_100",
+                                  "difference_0_100", "direction")
+    shown: ClassVar[Names] = ("a", "b")
     id: str
     text: str
     suppressed: Suppressed
     surveys_left_out: NonNegative
-    baseline: MeanCI | None
-    follow_up: MeanCI | None
+    a: MeanCI | None
+    b: MeanCI | None
     difference: Difference | None
-    baseline_0_100: float | None
-    follow_up_0_100: float | None
+    a_0_100: float | None
+    b_0_100: float | None
     difference_0_100: Difference | None
-    direction: Literal["better", "worse", "unclear"] | None
+    direction: Literal["better", "worse", "different", "unclear"] | None
 
 
 class UnitSurvey(Strict):
@@ -284,18 +292,28 @@ class GatheringColumn(HeldBack):
 
 
 class GatheringMean(HeldBack):
-    held_back: ClassVar[Names] = ("mean",)
-    shown: ClassVar[Names] = ("mean",)
+    """One question at one gathering: the mean of those who answered it (n), with its 95 %
+    t interval. asked false: the question was in none of the questionnaires used at that
+    gathering (every figure null, suppressed false); n 0: asked, but no one answered it."""
+
+    held_back: ClassVar[Names] = MEAN_FIELDS
     gathering: int
-    mean: float | None
+    asked: bool
     suppressed: Suppressed
+    n: NonNegative | None
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
 
 
 class GatheringItem(Strict):
+    """A question, lined up by its id across the gathering evaluations used"""
+
     id: str
     text: str
     section: str
     section_title: str
+    scale: Scale
     means: list[GatheringMean]
 
 
@@ -322,8 +340,13 @@ class ResultsAnswer(Overview, Answer):
 
 
 class ComparisonAnswer(Answer):
-    baseline: Survey
-    follow_up: Survey
+    """Two surveys compared: before_after when one is marked baseline (then a) and the other
+    follow-up (then b), whatever their dates or the order asked for; otherwise a_b, with a
+    the survey asked for and b the one in `with`, neither read as before the other"""
+
+    design: Literal["before_after", "a_b"]
+    a: Survey
+    b: Survey
     categories: list[ComparisonCategory]
 
 

@@ -29,7 +29,7 @@ from api import schema as api_schema
 from api.auth import current_account, token_required
 from api.errors import bad_request, json_error
 from reporting.change import summary_of
-from reporting.comparison_queries import compare_groups, in_order, mismatch
+from reporting.comparison_queries import compare_surveys, mismatch
 from reporting.gatherings import table_of
 from reporting.results import category_overview, results_of
 from reporting.rule import current_rule
@@ -104,18 +104,19 @@ def _other_survey() -> Survey:
 @bp.get("/v1/surveys/<int:survey_id>/comparison")
 @token_required
 def survey_comparison(survey_id: int):
-    """Baseline against follow-up: this survey and `?with=` (same unit and questionnaire),
-    the earlier one as the baseline, per category with the difference and its 95 % CI.
+    """This survey (a) and `?with=` (b; same unit and questionnaire), per category with the
+    difference b − a and its 95 % CI: baseline (a) against follow-up (b) when the two are so
+    marked, whatever the order asked for; otherwise a and b with no better or worse.
     400 when `with` is missing or not a number, 422 when the two cannot be compared."""
     survey = _visible(Survey, survey_id)
     other = _other_survey()
     problem = mismatch(survey, other)
     if problem is not None:  # well-formed, but these two cannot be compared
         abort(json_error(422, problem)[0])
-    first, second = in_order(survey, other)
-    result = compare_groups([first], [second])
+    result = compare_surveys(survey, other)
     return _answer(api_models.ComparisonAnswer,
-                   baseline=_survey_json(first), follow_up=_survey_json(second),
+                   design="before_after" if result.before_after else "a_b",
+                   a=_survey_json(result.first[0]), b=_survey_json(result.second[0]),
                    categories=api_figures.comparison(result.rows, result.left_out,
                                                      current_language()))
 

@@ -74,7 +74,8 @@ def categories(found: Found) -> list[dict[str, Any]]:
 
 
 def links(found: Found) -> dict[str, Any]:
-    """The follow-up and pathway blocks, which name items of the questionnaire."""
+    """The follow-up and pathway blocks, which name items of the questionnaire, and the
+    purpose (such as `gathering_evaluation`), which says what reads it."""
     data: dict[str, Any] = {}
     follow_up = single(found, t.FOLLOW_UP, "Questionnaire")
     if follow_up is not None:
@@ -90,6 +91,9 @@ def links(found: Found) -> dict[str, Any]:
         label = part_value(named, "label", "valueCode", str, where, required=False)
         if label is not None:
             data["pathway"]["label"] = label
+    purpose = single(found, t.PURPOSE, "Questionnaire")
+    if purpose is not None:
+        data["purpose"] = value(purpose, "valueCode", str, "extension 'purpose'")
     return data
 
 

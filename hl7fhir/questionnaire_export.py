@@ -3,7 +3,8 @@
 How the parts map:
 - the questionnaire: canonical `url` and `version` (see `fhir_terms`), status active, title
   and language nb, the nn and en texts in the translation extension on every `_text`;
-  its introduction is a first display item, its source an extension;
+  its introduction is a first display item, its source and its purpose (such as
+  gathering_evaluation) extensions;
 - a section: a `group` item with linkId 'section-<id>' (ids of sections and items may
   coincide; '-' never occurs in an id), its title as text, its introduction a first display;
 - an item: linkId = the item id, the id stored with the answers; inside a repeating group
@@ -70,7 +71,7 @@ def questionnaire_resource(definition: s.Definition, base_url: str,
 
 def definition_extensions(definition: s.Definition) -> list[dict[str, Any]]:
     """What the Questionnaire's own elements cannot say: source, scales, categories,
-    follow-up and pathway."""
+    follow-up, pathway and purpose."""
     extensions = [t.text_extension(t.SOURCE, definition.source)]
     extensions += [_scale_definition(scale_id, scale)
                    for scale_id, scale in definition.scales.items()]
@@ -85,6 +86,8 @@ def definition_extensions(definition: s.Definition) -> list[dict[str, Any]]:
         p = definition.pathway
         parts = [_code("start", p.start)] + ([_code("label", p.label)] if p.label else [])
         extensions.append(_complex(t.PATHWAY, parts))
+    if definition.purpose is not None:
+        extensions.append(_code(t.PURPOSE, definition.purpose))
     return extensions
 
 

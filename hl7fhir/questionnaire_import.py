@@ -42,7 +42,7 @@ from hl7fhir.reading import (
     value,
 )
 from questionnaires import schema as s
-from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError
+from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError, mixed_of
 from questionnaires.loader import _format_errors as format_errors
 
 TOP_KEYS = {"resourceType", "language", "extension", "url", "version", "title", "_title",
@@ -60,7 +60,7 @@ ITEM_EXTENSIONS = {
     "group": {t.MIN_OCCURS, t.MAX_OCCURS, t.ROW_LABEL},
 }
 QUESTIONNAIRE_EXTENSIONS = {t.SOURCE, t.SCALE_DEFINITION, t.CATEGORY_DEFINITION, t.FOLLOW_UP,
-                            t.PATHWAY}
+                            t.PATHWAY, t.PURPOSE}
 
 
 def parse_questionnaire(text: str, source: str = "<upload>") -> s.Definition:
@@ -92,8 +92,8 @@ def definition_from_resource(resource: Any, source: str = "<fhir>") -> s.Definit
     try:
         definition = s.Definition.model_validate(data)
     except ValidationError as exc:
-        raise DefinitionError(source, [by_link_id(line, data)
-                                       for line in format_errors(exc)]) from None
+        raise DefinitionError(source, [by_link_id(line, data) for line in format_errors(exc)],
+                              mixed_of(exc)) from None
     # The app's own option texts are left out of the comparison, so placeholders will do
     # (and the import needs no translations, nor an app context).
     exporter = ItemExporter(definition, defaultdict(lambda: s.Text(nb="-", nn="-", en="-")))

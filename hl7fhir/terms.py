@@ -1,8 +1,8 @@
 """The HL7 FHIR R4 vocabulary the Questionnaire export, import and response export share.
 
 Standard extensions are used where FHIR R4 has a place for what a definition says; what FHIR
-has no place for (categories, a scale's good end, the follow-up, the pathway, the source,
-a repeating group's row label) travels in extensions of our own, so that a definition
+has no place for (categories, a scale's good end, the follow-up, the pathway, the purpose,
+the source, a repeating group's row label) travels in extensions of our own, so that a definition
 survives the round trip exactly. Our extensions live under `EXTENSION_BASE`, a fixed URL
 that identifies this software, not an installation: a Questionnaire exported by one
 installation imports into another. `.invalid` makes plain that nothing is published there.
@@ -41,6 +41,7 @@ SCALE_DEFINITION = EXTENSION_BASE + "scale-definition"      # Questionnaire: one
 CATEGORY_DEFINITION = EXTENSION_BASE + "category-definition"  # Questionnaire: one category
 FOLLOW_UP = EXTENSION_BASE + "follow-up"                    # Questionnaire: group/label/score
 PATHWAY = EXTENSION_BASE + "pathway"                        # Questionnaire: start/label
+PURPOSE = EXTENSION_BASE + "purpose"                        # Questionnaire: what reads it
 SCALE = EXTENSION_BASE + "scale"                            # item: the scale it is scored on
 CATEGORY = EXTENSION_BASE + "category"                      # item: its category
 CHECKLIST = EXTENSION_BASE + "checklist"                    # item: a checklist step

@@ -97,40 +97,61 @@ def _is_answered(item: Any, field: Field) -> bool:
     return item_type(item).is_answered(field.data)
 
 
-def validate_items(form: FlaskForm, items: Iterable[s.Item]) -> bool:
-    """Validate the fields of `items` (one page, or all); errors land on the fields."""
+def validate_items(form: FlaskForm, items: Iterable[s.Item], required: bool = True) -> bool:
+    """Validate the fields of `items` (one page, or all); errors land on the fields.
+
+    With `required=False` only the format of what was given is checked: paper entry records
+    what is on the paper, so there any item may be blank, whatever the definition asks of
+    an online answer (`validate_paper`)."""
     ok = True
     for item in items:
         if isinstance(item, s.GroupItem):
-            ok &= _validate_group(form, item)
+            ok &= _validate_group(form, item, required)
             continue
         field = form[item.id]
         if not is_shown(item, form):
             continue
         if not field.validate(form):
             ok = False
-        elif item.required and not _is_answered(item, field):
+        elif required and item.required and not _is_answered(item, field):
             field.errors.append(_l("Answer this question."))
             ok = False
     return ok
 
 
-def _validate_group(form: FlaskForm, group: s.GroupItem) -> bool:
-    """Each row that is started must be complete; the number of rows must be in bounds."""
+def validate_paper(form: FlaskForm, definition: s.Definition) -> bool:
+    """Validate a paper form typed in by staff: every item may be blank, but a form with
+    nothing typed in at all is refused, since it is most often a second press of Enter and
+    would count as a response that answered nothing. The message lands on the first field,
+    so the error summary links to it like any other."""
+    items = list(definition.items())
+    if not validate_items(form, items, required=False):
+        return False
+    if collect_answers(definition, form):
+        return True
+    first = form[field_names(items)[0]]
+    first.errors = [*first.errors, _l("Nothing was typed in. Type in the answers on the paper "
+                                      "form; a form that came back blank is not saved.")]
+    return False
+
+
+def _validate_group(form: FlaskForm, group: s.GroupItem, required: bool = True) -> bool:
+    """Each row that is started must be complete; the number of rows must be in bounds
+    (neither when `required` is False: a paper row is stored as far as it was written)."""
     ok = True
     filled = 0
     for row in range(group.max_repeat):
         fields = [(child, form[row_field(group.id, row, child.id)]) for child in group.items]
         row_ok = all(field.validate(form) for _, field in fields)
         ok &= row_ok
-        if not row_ok or not any(_is_answered(c, f) for c, f in fields):
+        if not row_ok or not required or not any(_is_answered(c, f) for c, f in fields):
             continue
         filled += 1
         for child, field in fields:
             if child.required and not _is_answered(child, field):
                 field.errors.append(_l("Fill this in too, or empty the whole row."))
                 ok = False
-    if ok and filled < group.min_repeat and (group.required or filled):
+    if ok and required and filled < group.min_repeat and (group.required or filled):
         first = form[row_field(group.id, 0, group.items[0].id)]
         first.errors.append(_l("Fill in at least %(count)d row(s).", count=group.min_repeat))
         ok = False

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from questionnaires.category_scales import MixedCategory
 from questionnaires.schema import Definition
 
 BUILTIN_DIR = Path(__file__).parent / "definitions"
@@ -15,12 +17,30 @@ MAX_DEFINITION_BYTES = 512 * 1024
 
 
 class DefinitionError(ValueError):
-    """A definition file that cannot be used; `problems` lists 'file: path: reason' lines."""
+    """A definition file that cannot be used; `problems` lists 'file: path: reason' lines.
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    `mixed` holds the categories that mix scales, as data, when that is what is wrong (then
+    it is all that is wrong: the schema checks it last), so a page can say it in the
+    reader's language.
+    """
+
+    def __init__(self, source: str, problems: list[str],
+                 mixed: Sequence[MixedCategory] = ()) -> None:
         self.source = source
         self.problems = [f"{source}: {p}" for p in problems]
+        self.mixed = tuple(mixed)
         super().__init__("\n".join(self.problems))
+
+
+def definition_error(source: str, exc: ValidationError) -> DefinitionError:
+    """The schema's refusal of a definition as a DefinitionError for `source`."""
+    return DefinitionError(source, _format_errors(exc), mixed_of(exc))
+
+
+def mixed_of(exc: ValidationError) -> list[MixedCategory]:
+    """The categories that mix scales, from the schema's `category_mix` error (if any)."""
+    return [found for error in exc.errors(include_url=False)
+            if error["type"] == "category_mix" for found in error["ctx"]["mixed"]]
 
 
 def parse_definition(text: str, source: str = "<upload>") -> Definition:
@@ -39,13 +59,16 @@ def parse_definition(text: str, source: str = "<upload>") -> Definition:
     try:
         return Definition.model_validate(data)
     except ValidationError as exc:
-        raise DefinitionError(source, _format_errors(exc)) from None
+        raise definition_error(source, exc) from None
 
 
 def _format_errors(exc: ValidationError) -> list[str]:
     """Turn pydantic's errors into 'sections[0].items[2].scale: reason' lines."""
     lines = []
     for error in exc.errors(include_url=False):
+        if error["type"] == "category_mix":  # a line per category
+            lines += [found.english() for found in error["ctx"]["mixed"]]
+            continue
         path = _format_location(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from database import Base
-from questionnaires.schema import Definition
+from questionnaires.schema import STORED, Definition
 
 
 class QuestionnaireVersion(Base):
@@ -37,5 +37,6 @@ class QuestionnaireVersion(Base):
     def definition(self) -> Definition:
         """The validated definition, parsed once per loaded row: a stored version never
         changes (see `questionnaires.operations.store_version`), and one request asks for
-        it from several places."""
-        return Definition.model_validate(self.content)
+        it from several places. Validated as stored: a rule added since (one scale shape per
+        category) must not make answers given to an older version unreadable."""
+        return Definition.model_validate(self.content, context={STORED: True})

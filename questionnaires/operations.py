@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from questionnaires.loader import builtin_definitions
+from questionnaires.loader import builtin_definitions, definition_error
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import find_version, slug_in_use
 from questionnaires.schema import Definition
@@ -83,11 +84,16 @@ def upload_definition(db: Session, definition: Definition,
 def copy_version(db: Session, original: QuestionnaireVersion, slug: str) -> QuestionnaireVersion:
     """Store `original` under a new id as version 1, the start of a questionnaire of one's own.
 
-    Raises SlugTaken when the id is already used, by any version of any questionnaire.
+    Raises SlugTaken when the id is already used, by any version of any questionnaire, and
+    DefinitionError when the original breaks a rule added after it was stored (a category
+    that mixes scales): a copy is a new definition and must follow today's rules.
     """
     if slug_in_use(db, slug):
         raise SlugTaken(slug)
-    definition = Definition.model_validate({**original.content, "id": slug, "version": 1})
+    try:
+        definition = Definition.model_validate({**original.content, "id": slug, "version": 1})
+    except ValidationError as exc:
+        raise definition_error(f"{original.slug} version {original.version}", exc) from None
     try:
         return store_version(db, definition, "copy")
     except IntegrityError:

@@ -4,6 +4,12 @@ Definitions are data (YAML files, uploads, copies), so one pydantic schema valid
 all and says precisely what is wrong: the path of the field and the reason. Cross-field
 rules (references to scales, categories and earlier items) are checked after parsing and
 reported with the same kind of path.
+
+Last, once everything else holds, each category must put its scale items on one kind of
+scale (`questionnaires.category_scales`): a category's score is the mean of its items, and
+averaging a 1–5 «lower is better» and a 1–7 «higher is better» answer means nothing. Such a
+definition is refused with a `category_mix` error whose context carries the categories as
+data, so a page can word the message in the reader's language.
 """
 
 from __future__ import annotations
@@ -11,12 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 CHECKLIST_VALUES: tuple[str, ...] = ("done", "not_done", "not_relevant")
 MAX_SCALE_STEPS = 21
+STORED = "stored"
+"""Validation context key: the definition is a version already stored (see
+`Definition._check_categories`)."""
 
 
 class Strict(BaseModel):
@@ -211,8 +221,19 @@ class Pathway(Strict):
     label: Slug | None = None
 
 
+GATHERING_EVALUATION = "gathering_evaluation"
+Purpose = Literal["gathering_evaluation"]
+
+
 class Definition(Strict):
-    """A whole questionnaire at one version."""
+    """A whole questionnaire at one version.
+
+    `purpose` says what a report should read it as: `gathering_evaluation` puts its surveys
+    of a network's gatherings in the network's gathering table, whatever the questionnaire's
+    id, so a copied or adapted evaluation is read like the built-in «samling». Left out
+    (None) it is an ordinary questionnaire; None is not stored, so versions stored before
+    the field existed keep their content.
+    """
 
     id: Slug
     version: int = Field(ge=1)
@@ -224,6 +245,12 @@ class Definition(Strict):
     sections: list[Section] = Field(min_length=1, max_length=30)
     follow_up: FollowUp | None = None
     pathway: Pathway | None = None
+    purpose: Purpose | None = None
+
+    @property
+    def gathering_evaluation(self) -> bool:
+        """Whether the network's gathering table reads this questionnaire."""
+        return self.purpose == GATHERING_EVALUATION
 
     @model_validator(mode="after")
     def _check_references(self) -> Definition:
@@ -234,6 +261,22 @@ class Definition(Strict):
             problems.extend(_pathway_problems(self, self.pathway))
         if problems:
             raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _check_categories(self, info: ValidationInfo) -> Definition:
+        """Refuse categories whose items mix scale ranges or directions. Runs after every
+        other rule has held, so its error is the only one. A version already stored
+        (validated with the context `{STORED: True}`) is let through: answers point at it,
+        and its mixed category simply gets no score (`reporting.item_results`)."""
+        from questionnaires.category_scales import mixed_categories  # it reads Definitions
+
+        if info.context and info.context.get(STORED):
+            return self
+        mixed = mixed_categories(self)
+        if mixed:
+            raise PydanticCustomError("category_mix", "{detail}", {
+                "detail": "; ".join(found.english() for found in mixed), "mixed": mixed})
         return self
 
     def items(self) -> Iterator[Item]:

@@ -23,11 +23,17 @@ class ChangeResults:
 
 
 def summary_of(survey: Survey, baselines: int | None = None) -> PairedSummary:
-    """The paired figures of a survey; `baselines` when the caller has counted them already."""
+    """The paired figures of a survey; `baselines` when the caller has counted them already.
+
+    Early paper follow-ups count only when the survey includes them: a choice stored on the
+    survey rather than asked per request, so the page, its charts, the pairs export, the
+    unit page and the API all show the same figures, and every change of it is audited.
+    """
     db, definition = database.session(), survey.questionnaire.definition
     if baselines is None:
         baselines = response_count(db, survey.id)
-    return paired_summary(baselines, pairs(db, definition, survey.id), current_rule())
+    return paired_summary(baselines, pairs(db, definition, survey.id), current_rule(),
+                          include_early=survey.include_early_follow_ups)
 
 
 def change_results(survey: Survey, *, free_text: bool) -> ChangeResults:

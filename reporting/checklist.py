@@ -31,15 +31,8 @@ from functools import cached_property
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from analytics.spc import (
-    MonthCount,
-    Observation,
-    PhaseSplit,
-    RunsAnalysis,
-    analyse_runs,
-    compliance,
-    split_at,
-)
+from analytics.p_charts import MonthCount, PChart, PChartSplit, p_chart_limits, split_p_chart
+from analytics.spc import Observation, PhaseSplit, RunsAnalysis, analyse_runs, compliance, split_at
 from questionnaires import schema as s
 from surveys.models import Answer, Response
 from surveys.queries import released
@@ -161,6 +154,19 @@ def month_counts(records: Iterable[PathwayRecord]) -> list[MonthCount]:
         total[month] += record.count(DONE) + record.count(NOT_DONE)
     return [MonthCount(month, done[month], total[month])
             for month in sorted(total) if total[month]]
+
+
+def p_chart_of(records: Sequence[PathwayRecord], change_on: datetime.date | None, *,
+               laney: bool) -> PChart | PChartSplit:
+    """The monthly p-chart (Laney's p′ with `laney`), split at the marked change as the run
+    chart is (`analyse_series`): each pathway goes to the phase of its start date, so the
+    month of the change is counted in each phase with that phase's pathways only, and each
+    phase has its own p̄ and limits."""
+    if change_on is None:
+        return p_chart_limits(month_counts(records), laney=laney)
+    before = [record for record in records if record.when < change_on]
+    after = [record for record in records if record.when >= change_on]
+    return split_p_chart(month_counts(before), month_counts(after), change_on, laney=laney)
 
 
 @dataclass(frozen=True)

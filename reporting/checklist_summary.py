@@ -36,7 +36,7 @@ def checklist_summary(survey: Survey, rule: SmallGroups | None) -> ChecklistSumm
     series = checklist.analyse_series(records, survey.change_on, with_labels=False)
     if rule is not None and rule.hides(len(series.observations)):
         return ChecklistSummary(len(records), None, [], survey.change_on, suppressed=True)
-    sentences = findings(series.current)
+    sentences = findings(series.current, split=series.against_before is not None)
     verdict = change_verdict(series)
     return ChecklistSummary(len(records), series.current.median,
                             sentences + ([verdict] if verdict else []), survey.change_on)

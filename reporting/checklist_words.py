@@ -8,9 +8,10 @@ is measured against the median from before the change.
 
 from __future__ import annotations
 
-from flask_babel import format_percent
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from analytics import numbers
 from analytics.spc import MIN_USEFUL, RunsAnalysis, Signal
 from reporting.checklist import SeriesAnalysis
 
@@ -27,9 +28,12 @@ def signal_sentence(signal: Signal) -> str:
              "%(limit)s were expected.", count=signal.count, limit=signal.limit)
 
 
-def findings(analysis: RunsAnalysis) -> list[str]:
+def findings(analysis: RunsAnalysis, split: bool = False) -> list[str]:
     """What the rules found in one series or phase: its signals, that there is none, or
-    that too few useful points remain for the rules to work."""
+    that too few useful points remain for the rules to work. In a series split at a change
+    (`split`), «no signal» says it is around the phase's own median: the points after the
+    change may still run against the median from before (the chart's purple diamonds,
+    `change_verdict`), and the page must not contradict its chart."""
     if analysis.n == 0:
         return [_("No pathways yet.")]
     if analysis.too_few:
@@ -40,6 +44,11 @@ def findings(analysis: RunsAnalysis) -> list[str]:
             sentences.append(_("The median is 100 %, so most pathways lie on it: good work, "
                                "but the rules cannot tell a change from chance."))
         return sentences
+    if not analysis.signal and split:
+        return [_("No signal around this phase's own median: the variation around it looks "
+                  "random. A run longer than %(run)s pathways or fewer than %(crossings)s "
+                  "crossings would have been a signal.",
+                  run=analysis.longest_run_limit, crossings=analysis.crossings_limit)]
     if not analysis.signal:
         return [_("No signal: the variation looks random. A run longer than %(run)s pathways "
                   "or fewer than %(crossings)s crossings would have been a signal.",
@@ -56,9 +65,9 @@ def change_verdict(series: SeriesAnalysis) -> str | None:
     change or without pathways on both sides.
     """
     against = series.against_before
-    if against is None:
+    if against is None or against.centre is None:
         return None
-    before = format_percent(against.centre)
+    before = numbers.percent_text(against.centre, str(get_locale() or "nb"))
     if against.too_few:
         return _("Too few useful points after the change (%(count)s) to tell whether it is an "
                  "improvement; at least %(needed)s are needed.",

@@ -9,6 +9,11 @@ the difference uses each group's own variance and the Welch–Satterthwaite degr
     df = (s1²/n1 + s2²/n2)² / ((s1²/n1)²/(n1 − 1) + (s2²/n2)²/(n2 − 1)),
     CI = diff ± t(0.975, df)·se.
 
+Which group is «before» is never guessed from dates: only when one group is marked baseline
+and the other follow-up (`reporting.comparison_queries.in_order`) is the difference read as
+better or worse. Otherwise the two are compared as A and B, and the difference B − A is only
+a difference («different» when its interval excludes 0), never an improvement or a decline.
+
 The small-group rule (as in `reporting.item_results`): a category in which either group has
 fewer than `minimum` scores shows «fewer than 5» and no difference. When several surveys
 are pooled (an organisation's units together), `pool` first leaves out every survey that has
@@ -26,14 +31,15 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from analytics.small_groups import SmallGroups
-from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile
+from analytics.stats import MeanCI, mean_ci_from_counts, moments, t_quantile, within
 from questionnaires import schema as s
 from questionnaires.scoring import to_0_100
 from reporting.aggregation import Scores
 
-Direction = Literal["better", "worse", "unclear"]
+Direction = Literal["better", "worse", "different", "unclear"]
 BETTER: Final = "better"
 WORSE: Final = "worse"
+DIFFERENT: Final = "different"  # A and B without an order: the interval excludes 0
 UNCLEAR: Final = "unclear"
 
 
@@ -63,6 +69,13 @@ def welch_difference(first: Scores, second: Scores, level: float = 0.95) -> Diff
     return Difference(diff=diff, low=diff - half_width, high=diff + half_width, df=df)
 
 
+def clipped(difference: Difference, span: float) -> Difference:
+    """The interval of a difference clipped to what two means on one scale can differ by
+    (±(max − min)); the difference itself always lies inside."""
+    low, high = max(difference.low, -span), min(difference.high, span)
+    return Difference(diff=difference.diff, low=low, high=high, df=difference.df)
+
+
 def direction(difference: Difference, scale: s.Scale) -> Direction:
     """«better» or «worse» when the interval excludes 0, read in the scale's good direction
     (for a scale where low is good, a negative difference is an improvement); else unclear."""
@@ -71,6 +84,13 @@ def direction(difference: Difference, scale: s.Scale) -> Direction:
         return BETTER
     if sign * difference.low < 0 and sign * difference.high < 0:
         return WORSE
+    return UNCLEAR
+
+
+def neutral_direction(difference: Difference) -> Direction:
+    """For A against B (no before and after): «different» when the interval excludes 0."""
+    if difference.low > 0 or difference.high < 0:
+        return DIFFERENT
     return UNCLEAR
 
 
@@ -99,14 +119,21 @@ class CategoryComparison:
 
 
 def compare_category(category: Any, first: Scores, second: Scores,
-                     scale: s.Scale | None, rule: SmallGroups) -> CategoryComparison:
-    """Both means with CIs and their difference, if both groups reach `minimum`."""
+                     scale: s.Scale | None, rule: SmallGroups,
+                     before_after: bool = True) -> CategoryComparison:
+    """Both means with CIs and their difference, if both groups reach `minimum`; read as
+    better or worse only `before_after`, else as a difference (`neutral_direction`)."""
     # The CIs are None only for no scores, which the rule hides.
     first_ci, second_ci = mean_ci_from_counts(first), mean_ci_from_counts(second)
+    if scale is not None:  # intervals clipped to the scale, as on the results page
+        first_ci, second_ci = (within(first_ci, scale.min, scale.max),
+                               within(second_ci, scale.min, scale.max))
     if (first_ci is None or second_ci is None
             or not (rule.shows(sum(first.values())) and rule.shows(sum(second.values())))):
         return CategoryComparison(category=category, suppressed=True, scale=scale)
     difference = welch_difference(first, second)
+    if scale is not None and difference is not None:
+        difference = clipped(difference, scale.max - scale.min)
     if scale is None or difference is None:
         return CategoryComparison(category=category, suppressed=False, first=first_ci,
                                   second=second_ci, difference=difference)
@@ -115,15 +142,16 @@ def compare_category(category: Any, first: Scores, second: Scores,
         difference=difference, first_100=to_0_100(first_ci.mean, scale),
         second_100=to_0_100(second_ci.mean, scale),
         difference_100=difference_on_100(difference, scale),
-        direction=direction(difference, scale))
+        direction=direction(difference, scale) if before_after
+        else neutral_direction(difference))
 
 
 def compare(categories: Sequence[tuple[Any, s.Scale | None]],
             first: Mapping[str, Scores], second: Mapping[str, Scores],
-            rule: SmallGroups) -> tuple[CategoryComparison, ...]:
+            rule: SmallGroups, before_after: bool = True) -> tuple[CategoryComparison, ...]:
     """One row per category (objects with an `id`), in the order given."""
     return tuple(compare_category(category, first.get(category.id, {}),
-                                  second.get(category.id, {}), scale, rule)
+                                  second.get(category.id, {}), scale, rule, before_after)
                  for category, scale in categories)
 
 

@@ -4,12 +4,14 @@ gives each response's category score (`reporting.aggregation`), `reporting.compa
 computes the means, the Welch interval of the difference and the small-group rule.
 
 Shared by the comparison pages, their downloads and the API, so all three compare the same
-surveys the same way.
+surveys the same way. Which survey is the baseline is the surveys' own phase (`Survey.phase`),
+never their dates: a follow-up without an opening date once became the baseline, and every
+category read «worse». Two surveys (or periods) not marked one baseline and one follow-up
+are compared as A and B, in the order the reader named them, with no better or worse.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,14 +26,20 @@ from reporting.comparison import CategoryComparison
 from reporting.rule import current_rule
 from surveys.models import Organisation, Survey, Unit
 
+BASELINE, FOLLOW_UP = "baseline", "follow_up"  # `Survey.phase`
+
 
 @dataclass(frozen=True)
 class Comparison:
-    """The rows of a comparison and what the page says about them."""
+    """The rows of a comparison and what the page says about them: `first` is the baseline
+    and `second` the follow-up when `before_after`, else they are A and B."""
 
     definition: s.Definition
     rows: tuple[CategoryComparison, ...]
     left_out: dict[str, int]  # category id → surveys left out of a pool (small groups)
+    first: tuple[Survey, ...] = ()
+    second: tuple[Survey, ...] = ()
+    before_after: bool = True
 
 
 def _categories(definitions: Sequence[s.Definition]) -> tuple[list[tuple[Any, Any]],
@@ -52,8 +60,10 @@ def _categories(definitions: Sequence[s.Definition]) -> tuple[list[tuple[Any, An
     return listed, members
 
 
-def compare_groups(first: Sequence[Survey], second: Sequence[Survey]) -> Comparison:
-    """Compare the pooled category scores of two groups of surveys of one questionnaire."""
+def compare_groups(first: Sequence[Survey], second: Sequence[Survey],
+                   before_after: bool) -> Comparison:
+    """Compare the pooled category scores of two groups of surveys of one questionnaire:
+    as baseline and follow-up when `before_after`, else as A and B."""
     definitions = [survey.questionnaire.definition for survey in (*first, *second)]
     categories, members = _categories(definitions)
     scores = aggregation.scores_by_survey(
@@ -63,8 +73,9 @@ def compare_groups(first: Sequence[Survey], second: Sequence[Survey]) -> Compari
     second_pool, second_out = comparison.pool({i.id: scores[i.id] for i in second}, rule)
     left_out = {key: first_out.get(key, 0) + second_out.get(key, 0)
                 for key in {*first_out, *second_out}}
-    rows = comparison.compare(categories, first_pool, second_pool, rule)
-    return Comparison(definitions[-1], rows, left_out)
+    rows = comparison.compare(categories, first_pool, second_pool, rule, before_after)
+    return Comparison(definitions[-1], rows, left_out, tuple(first), tuple(second),
+                      before_after)
 
 
 def _slug(survey: Survey) -> str:
@@ -81,12 +92,28 @@ def candidates(survey: Survey) -> list[Survey]:
     return [other for other in found if _slug(other) == _slug(survey)]
 
 
-def in_order(one: Survey, other: Survey) -> tuple[Survey, Survey]:
-    """(baseline, follow-up): the earlier by opening date, then by id."""
-    def key(survey: Survey) -> tuple[dt.date, int]:
-        return (survey.opens_on or dt.date.min, survey.id)
-    first, second = sorted((one, other), key=key)
-    return first, second
+def in_order(first: Sequence[Survey], second: Sequence[Survey]
+             ) -> tuple[Sequence[Survey], Sequence[Survey], bool]:
+    """(baseline, follow-up, True) when every survey of one group is marked baseline and
+    every survey of the other follow-up, whichever the reader named first; otherwise the
+    groups as named and False: they are then A and B, neither before the other."""
+    def all_marked(group: Sequence[Survey], phase: str) -> bool:
+        return bool(group) and all(survey.phase == phase for survey in group)
+    if all_marked(first, BASELINE) and all_marked(second, FOLLOW_UP):
+        return first, second, True
+    if all_marked(first, FOLLOW_UP) and all_marked(second, BASELINE):
+        return second, first, True
+    return first, second, False
+
+
+def compare_surveys(survey: Survey, other: Survey) -> Comparison:
+    """`survey` (A) against `other` (B), or baseline against follow-up when so marked."""
+    return compare_groups(*in_order([survey], [other]))
+
+
+def compare_periods(surveys: Sequence[Survey], choice: PeriodChoice) -> Comparison:
+    """The chosen periods' surveys, ordered by their phases as `in_order` says."""
+    return compare_groups(*in_order(*period_groups(surveys, choice)))
 
 
 def mismatch(survey: Survey, other: Survey) -> str | None:

@@ -8,8 +8,11 @@ figure its page holds back, and its rows can be checked against the page by hand
 cell held back says so in words (the page's «fewer than 5», passed in as `Words`) and leaves
 its figures empty.
 
-Figures are rounded to 4 decimals (the pages show 1), which is plenty for further analysis
-and spares the reader floating-point noise such as 2.4166666666666665; shares are in percent.
+Figures are rounded to at most 4 decimals (the pages show 1), which is plenty for further
+analysis and spares the reader floating-point noise such as 2.4166666666666665; shares are in
+percent. They are rounded half up in decimal by `analytics.numbers`, as the pages are, so a
+figure of the download rounded to the page's decimals is the page's (for means of up to 400
+answers; a test checks every one).
 Column headers are short English identifiers, as in the raw export.
 """
 
@@ -17,13 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from analytics import numbers
 from analytics.exports import Table
 from analytics.stats import MeanCI
 from questionnaires import schema as s
 from reporting import item_results
 from reporting.comparison import CategoryComparison
+from reporting.comparison_queries import Comparison
 from reporting.item_results import SurveyResults
 from reporting.network_overview import Group
 
@@ -37,6 +43,8 @@ COMPARISON_HEADER = (
     "difference", "difference_ci_low", "difference_ci_high",
     "baseline_0_100", "follow_up_0_100",
     "difference_0_100", "difference_0_100_ci_low", "difference_0_100_ci_high", "direction")
+# Two surveys or periods not marked baseline and follow-up: A and B, the difference B − A.
+A_B_NAMES = {"baseline": "a", "follow_up": "b", "difference": "difference_b_minus_a"}
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,14 @@ class Words:
     directions: Mapping[str, str] = field(default_factory=dict)  # better/worse/unclear
 
 
-def rounded(value: float | None, decimals: int = DECIMALS) -> float | None:
-    return None if value is None else round(value, decimals)
+def rounded(value: float | None, decimals: int = DECIMALS) -> Decimal | None:
+    """Half up to `decimals`, without trailing zeros (3.4, not 3.4000)."""
+    return None if value is None else numbers.half_up(value, decimals).normalize()
 
 
-def percent(share: float | None) -> float | None:
-    return None if share is None else round(100 * share, DECIMALS)
+def percent(share: float | None) -> Decimal | None:
+    """A share in percent, half up to `DECIMALS`, in decimal (0.575 → 57.5, never 57.49…)."""
+    return None if share is None else numbers.percent(share, DECIMALS).normalize()
 
 
 def _in_order(header: Sequence[str], cells: Mapping[str, Any]) -> list[Any]:
@@ -141,33 +151,45 @@ def _item_cells(entry: item_results.ItemResult, lang: str, words: Words) -> dict
 
 # --- The comparison pages -----------------------------------------------------------------
 
-def comparison_table(rows: Sequence[CategoryComparison], left_out: Mapping[str, int],
-                     lang: str, words: Words) -> Table:
+def a_b_header(name: str) -> str:
+    """A column of `COMPARISON_HEADER` named for A and B (mean_baseline → mean_a)."""
+    for old, new in A_B_NAMES.items():
+        name = name.replace(old, new)
+    return name
+
+
+def comparison_table(result: Comparison, lang: str, words: Words) -> Table:
     """One row per category: both means with CIs and n, the difference with its Welch CI,
-    the same on 0–100, and the direction; a category held back has only its note."""
+    the same on 0–100, and the direction; a category held back has only its note. Columns
+    say baseline and follow-up only when the surveys are so marked, else A and B."""
     header = list(COMPARISON_HEADER)
-    table = []
-    for row in rows:
-        cells: dict[str, Any] = {"category": row.category.id,
-                                 "text": row.category.text.get(lang),
-                                 "surveys_left_out": left_out.get(row.category.id, 0)}
-        if row.suppressed:
-            cells["note"] = words.suppressed
-        else:
-            cells |= _mean_cells(row.first, "_baseline") | _mean_cells(row.second, "_follow_up")
-            if row.difference is not None:
-                cells |= {"difference": rounded(row.difference.diff),
-                          "difference_ci_low": rounded(row.difference.low),
-                          "difference_ci_high": rounded(row.difference.high)}
-            if row.difference_100 is not None:
-                cells |= {"difference_0_100": rounded(row.difference_100.diff),
-                          "difference_0_100_ci_low": rounded(row.difference_100.low),
-                          "difference_0_100_ci_high": rounded(row.difference_100.high)}
-            cells |= {"baseline_0_100": rounded(row.first_100),
-                      "follow_up_0_100": rounded(row.second_100),
-                      "direction": words.directions.get(row.direction or "")}
-        table.append(_in_order(header, cells))
+    table = [_comparison_row(header, row, result.left_out, lang, words)
+             for row in result.rows]
+    if not result.before_after:
+        header = [a_b_header(name) for name in header]
     return Table("comparison", header, table)
+
+
+def _comparison_row(header: Sequence[str], row: CategoryComparison,
+                    left_out: Mapping[str, int], lang: str, words: Words) -> list[Any]:
+    cells: dict[str, Any] = {"category": row.category.id,
+                             "text": row.category.text.get(lang),
+                             "surveys_left_out": left_out.get(row.category.id, 0)}
+    if row.suppressed:
+        return _in_order(header, cells | {"note": words.suppressed})
+    cells |= _mean_cells(row.first, "_baseline") | _mean_cells(row.second, "_follow_up")
+    if row.difference is not None:
+        cells |= {"difference": rounded(row.difference.diff),
+                  "difference_ci_low": rounded(row.difference.low),
+                  "difference_ci_high": rounded(row.difference.high)}
+    if row.difference_100 is not None:
+        cells |= {"difference_0_100": rounded(row.difference_100.diff),
+                  "difference_0_100_ci_low": rounded(row.difference_100.low),
+                  "difference_0_100_ci_high": rounded(row.difference_100.high)}
+    cells |= {"baseline_0_100": rounded(row.first_100),
+              "follow_up_0_100": rounded(row.second_100),
+              "direction": words.directions.get(row.direction or "")}
+    return _in_order(header, cells)
 
 
 # --- The network overview -----------------------------------------------------------------

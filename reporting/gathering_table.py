@@ -1,67 +1,147 @@
 """The learning network's classic table of gathering evaluations.
 
-After every samling the participants answer the built-in questionnaire «samling» (scale 1 =
-«Meget bra» … 5 = «Meget dårlig», so lower is better). The network has always reported it as
-one table: a row per item, a column per gathering, the mean in each cell, and below it the
-number of responses, the number invited and the response rate. This module builds that table:
-the counts come from the tallies kept as responses arrive (`surveys.tallies`), and
-`build_table` is a pure function from those sums to what the page and the CSV show, so the
-small-group rule is applied once, here, for both.
+After every samling the participants answer a gathering evaluation: the built-in «samling»
+(scale 1 = «Meget bra» … 5 = «Meget dårlig», so lower is better) or any questionnaire that
+declares `purpose: gathering_evaluation`. The network has always reported it as one table:
+a row per item, a column per gathering, the mean in each cell, and below it the number of
+responses, the number invited and the response rate. This module builds that table from
+sums the database gives (`reporting.gathering_figures`); `build_table` is a pure function
+from those counts to what the page, the CSV and the API show, so the small-group rule is
+applied once, here, for all of them.
+
+Rows are lined up by item key across the questionnaires used (`rows_of`): a copy or an
+adapted version that keeps an item's id adds its answers to that row; an item with the same
+id on another scale gets a row of its own, since a mean over two scales means nothing. Each
+cell says which of four things holds (`CellState`): shown (mean, n and the 95 % t interval,
+clipped to the scale's ends as on every results page: `analytics.stats.within`),
+not asked (the item was in none of that gathering's questionnaires), no answers (asked, but
+everyone skipped it or said «vet ikke») or suppressed.
 
 Small-group rule: a gathering with fewer than `minimum` responses shows no count, no mean and no
-response rate; a single mean built on fewer than `minimum` answers (say, most said «vet ikke»)
-is left empty as well. «Vet ikke» (value_text "dont_know", value_num NULL) never counts in a
-mean. There is no total column, so nothing suppressed can be recovered by subtraction; for the
-same reason a gathering's column leaves out each of its surveys with 1 to `minimum` − 1
-responses (`pool`), which that survey's own page shows as «fewer than 5».
+response rate; a single mean built on fewer than `minimum` answers (say, most skipped it or
+said «vet ikke») is suppressed as well. «Vet ikke» (value_text "dont_know", value_num NULL)
+and a skipped item never count in a mean: they leave that item's n, not the response. There is
+no total column, so nothing suppressed can be recovered by subtraction; for the same reason a
+gathering's column leaves out each of its surveys with 1 to `minimum` − 1 responses (`pool`),
+which that survey's own page shows as «fewer than 5».
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import enum
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from analytics.small_groups import SmallGroups
+from analytics.stats import mean_ci_from_counts, within
 from questionnaires import schema as s
-from questionnaires.models import QuestionnaireVersion
-from questionnaires.queries import latest_version
-from surveys.models import Answer, AnswerTally, Gathering, Response, Survey
-from surveys.queries import released
-from surveys.tallies import NUMBER, RESPONSES, SURVEY
 
-SLUG = "samling"
-DONT_KNOW = "dont_know"
 TEXT_TYPES = ("text", "long_text")
+Counts = Mapping[float, int]  # value -> how many gave it
 
 
-# --- What the database gives -------------------------------------------------------------------
+# --- The rows: items lined up by key ------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One row: an item key on one scale, worded as in the first questionnaire that has it."""
+
+    key: str
+    item: str
+    section: str
+    section_title: s.Text | None
+    text: s.Text
+    scale: s.Scale
+
+
+def _signature(scale: s.Scale) -> tuple[int, int, str]:
+    return scale.min, scale.max, scale.good
+
+
+def rows_of(definitions: Sequence[s.Definition]) -> list[RowSpec]:
+    """The rows of the table, from `definitions` in the order given (the one used at the
+    latest gathering first): each scale item once per key and scale, in the order of the
+    first questionnaire that has it, grouped by section id."""
+    rows: list[RowSpec] = []
+    keys: set[str] = set()
+    for definition in definitions:
+        for section in definition.sections:
+            for item in section.items:
+                if not isinstance(item, s.ScaleItem):
+                    continue
+                scale = definition.scale_of(item)
+                key = _key(item.id, scale, rows)
+                if key not in keys:
+                    keys.add(key)
+                    rows.append(RowSpec(key, item.id, section.id, section.title, item.text,
+                                        scale))
+    order = list(dict.fromkeys(row.section for row in rows))
+    return sorted(rows, key=lambda row: order.index(row.section))  # stable within a section
+
+
+def _key(item_id: str, scale: s.Scale, rows: Sequence[RowSpec]) -> str:
+    """The row key of an item: its id, or id~min-max-good when an earlier row already has
+    the id on another scale."""
+    first = next((row for row in rows if row.item == item_id), None)
+    if first is None or _signature(first.scale) == _signature(scale):
+        return item_id
+    return "{}~{}-{}-{}".format(item_id, *_signature(scale))
+
+
+def line_up(definitions: Sequence[s.Definition], rows: Sequence[RowSpec]) -> list[dict[str, str]]:
+    """For each of `definitions`, its scale items' ids -> their row keys in `rows`."""
+    found = []
+    for definition in definitions:
+        by_id = {}
+        for item in definition.items():
+            if isinstance(item, s.ScaleItem):
+                key = _key(item.id, definition.scale_of(item), rows)
+                if any(row.key == key for row in rows):
+                    by_id[item.id] = key
+        found.append(by_id)
+    return found
+
+
+def text_items(definitions: Sequence[s.Definition]) -> list[s.Item]:
+    """The free-text items of the questionnaires, each id once (first wording wins)."""
+    found: dict[str, s.Item] = {}
+    for definition in definitions:
+        for item in definition.items():
+            if item.type in TEXT_TYPES:
+                found.setdefault(item.id, item)
+    return list(found.values())
+
+
+# --- What the database gives, pooled ------------------------------------------------------
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    """The raw counts of one evaluation survey (before any pooling or suppression):
+    `asked` the row keys its questionnaire has, `counts` row key -> value -> how many."""
+
+    responses: int
+    invited: int | None
+    asked: frozenset[str] = frozenset()
+    counts: Mapping[str, Counts] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class GatheringFigures:
-    """The sums of one gathering over its evaluation surveys, pooled by `pool`.
+    """The counts of one gathering over its evaluation surveys, pooled by `pool`.
 
     `invited` is None unless every pooled survey has its number invited: a sum over only some
-    of them would make the response rate look better than it is. `left_out` counts the
+    of them would make the response rate look better than it is. `asked` holds the rows any
+    of its surveys asked; `counted` those asked by the surveys kept. `left_out` counts the
     surveys with 1 to `minimum` − 1 responses that the pool leaves out.
     """
 
     number: int
     responses: int
     invited: int | None
-    sums: dict[str, tuple[float, int]] = field(default_factory=dict)  # item -> (sum, n)
+    counts: Mapping[str, Counts] = field(default_factory=dict)
+    asked: frozenset[str] = frozenset()
+    counted: frozenset[str] = frozenset()
     left_out: int = 0
-
-
-@dataclass(frozen=True)
-class SurveyFigures:
-    """The raw sums of one evaluation survey (before any pooling or suppression)."""
-
-    responses: int
-    invited: int | None
-    sums: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
 def pool(number: int, parts: Sequence[SurveyFigures], rule: SmallGroups) -> GatheringFigures:
@@ -73,98 +153,19 @@ def pool(number: int, parts: Sequence[SurveyFigures], rule: SmallGroups) -> Gath
     counted = kept or list(parts)
     invited = (sum(p.invited or 0 for p in counted)
                if counted and all(p.invited is not None for p in counted) else None)
-    sums: dict[str, tuple[float, int]] = {}
+    counts: dict[str, dict[float, int]] = {}
     for part in kept:
-        for item, (total, n) in part.sums.items():
-            before, count = sums.get(item, (0.0, 0))
-            sums[item] = (before + total, count + n)
-    return GatheringFigures(number, sum(p.responses for p in kept), invited, sums,
-                            len(parts) - len(kept))
+        for key, values in part.counts.items():
+            into = counts.setdefault(key, {})
+            for value, count in values.items():
+                into[value] = into.get(value, 0) + count
+    return GatheringFigures(
+        number, sum(p.responses for p in kept), invited, counts,
+        frozenset().union(*(p.asked for p in parts)),
+        frozenset().union(*(p.asked for p in kept)), len(parts) - len(kept))
 
 
-def _network_surveys(network_id: int) -> sa.Select:
-    """The evaluation surveys of a network's gatherings: (survey id, gathering number)."""
-    return (sa.select(Survey.id.label("survey_id"), Gathering.number.label("number"))
-            .join(Gathering, Survey.gathering_id == Gathering.id)
-            .join(QuestionnaireVersion, Survey.questionnaire_version_id == QuestionnaireVersion.id)
-            .where(Gathering.network_id == network_id, QuestionnaireVersion.slug == SLUG))
-
-
-def evaluation_definition(db: Session, network_id: int) -> s.Definition | None:
-    """The definition whose items make the rows: the newest «samling» version the network
-    used, else the newest stored one (None if there is none at all)."""
-    surveys = _network_surveys(network_id).subquery()
-    version = db.scalars(
-        sa.select(QuestionnaireVersion)
-        .join(Survey, Survey.questionnaire_version_id == QuestionnaireVersion.id)
-        .where(Survey.id.in_(sa.select(surveys.c.survey_id)))
-        .order_by(QuestionnaireVersion.version.desc()).limit(1)).first()
-    version = version or latest_version(db, SLUG)
-    return version.definition if version is not None else None
-
-
-def gathering_figures(db: Session, network_id: int, item_ids: Sequence[str],
-                      rule: SmallGroups) -> list[GatheringFigures]:
-    """Responses, invited and per-item sums for each gathering that has an evaluation survey,
-    in gathering order, pooled through `rule` (`pool`); three small queries on the surveys
-    and their tallies."""
-    surveys = _network_surveys(network_id).subquery()
-    number_of: sa.ColumnElement[int] = surveys.c.number  # typed, so rows are too
-    survey_of: sa.ColumnElement[int] = surveys.c.survey_id
-    listed = db.execute(sa.select(survey_of, number_of, Survey.invited)
-                        .join(Survey, Survey.id == survey_of)
-                        .order_by(number_of, survey_of)).all()
-    responses: dict[int, int] = dict(db.execute(
-        sa.select(AnswerTally.survey_id, AnswerTally.count)
-        .where(AnswerTally.survey_id.in_(sa.select(surveys.c.survey_id)),
-               AnswerTally.item == SURVEY, AnswerTally.kind == RESPONSES)).all())
-    sums: dict[int, dict[str, tuple[float, int]]] = {}
-    for survey_id, item, value, count in db.execute(
-            sa.select(AnswerTally.survey_id, AnswerTally.item, AnswerTally.value,
-                      AnswerTally.count)
-            .where(AnswerTally.survey_id.in_(sa.select(surveys.c.survey_id)),
-                   AnswerTally.item.in_(list(item_ids)), AnswerTally.kind == NUMBER)):
-        total, n = sums.setdefault(survey_id, {}).get(item, (0.0, 0))
-        sums[survey_id][item] = (total + float(value) * count, n + count)
-    parts: dict[int, list[SurveyFigures]] = {}
-    for listed_id, number, invited in listed:
-        parts.setdefault(number, []).append(SurveyFigures(
-            responses.get(listed_id, 0) or 0, invited, sums.get(listed_id, {})))
-    return [pool(number, found, rule) for number, found in sorted(parts.items())]
-
-
-def open_answers(db: Session, survey_ids: Sequence[int],
-                 item_ids: Sequence[str]) -> dict[int, dict[str, list[str]]]:
-    """Free-text answers of the given surveys' released responses: gathering number ->
-    item -> texts.
-
-    Sorted alphabetically, not by when they came, so the order tells nothing about who wrote
-    what. The caller decides whose surveys may be read (`access.may_read_free_text`).
-    """
-    if not survey_ids or not item_ids:
-        return {}
-    rows = db.execute(
-        sa.select(Gathering.number, Answer.item, Answer.value_text)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Survey, Survey.id == Answer.survey_id)
-        .join(Gathering, Survey.gathering_id == Gathering.id)
-        .where(Answer.survey_id.in_(list(survey_ids)), Answer.item.in_(list(item_ids)),
-               released(), Answer.value_text.is_not(None), Answer.value_text != "")
-        .order_by(Gathering.number, Answer.item, Answer.value_text))
-    found: dict[int, dict[str, list[str]]] = {}
-    for number, item, text in rows:
-        if text is not None:  # always so (see the query); said again for the type
-            found.setdefault(number, {}).setdefault(item, []).append(text)
-    return found
-
-
-def network_surveys(db: Session, network_id: int) -> list[Survey]:
-    """The network's evaluation surveys (to check, one by one, who may read their free text)."""
-    ids = sa.select(_network_surveys(network_id).subquery().c.survey_id)
-    return list(db.scalars(sa.select(Survey).where(Survey.id.in_(ids)).order_by(Survey.id)))
-
-
-# --- What the page and the CSV show ------------------------------------------------------------
+# --- What the page, the CSV and the API show ----------------------------------------------
 
 @dataclass(frozen=True)
 class Column:
@@ -179,11 +180,34 @@ class Column:
     left_out: int = 0  # surveys with 1 to minimum − 1 responses not in the column
 
 
+class CellState(enum.StrEnum):
+    SHOWN = "shown"
+    SUPPRESSED = "suppressed"  # «vises ikke»: built on 1 to minimum − 1 answers or responses
+    NOT_ASKED = "not_asked"  # «ikke spurt»: in none of the gathering's questionnaires
+    NO_ANSWERS = "no_answers"  # asked, but no one gave a number
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One item at one gathering: the mean with its n and 95 % t interval when shown."""
+
+    state: CellState
+    n: int | None = None
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+
 @dataclass(frozen=True)
 class Row:
     item: str
     text: str
-    means: tuple[float | None, ...]  # one per column; None: suppressed or no answers
+    cells: tuple[Cell, ...]  # one per column
+    scale: s.Scale
+
+    @property
+    def means(self) -> tuple[float | None, ...]:
+        return tuple(cell.mean for cell in self.cells)
 
 
 @dataclass(frozen=True)
@@ -199,19 +223,30 @@ class Block:
 class GatheringTable:
     columns: tuple[Column, ...]
     blocks: tuple[Block, ...]
-    scale: s.Scale | None  # the scale of the rows, for stating its direction
 
     @property
     def empty(self) -> bool:
         return not self.columns
 
+    @property
+    def rows(self) -> list[Row]:
+        return [row for block in self.blocks for row in block.rows]
 
-def scale_items(definition: s.Definition) -> list[s.ScaleItem]:
-    return [item for item in definition.items() if isinstance(item, s.ScaleItem)]
+    @property
+    def scales(self) -> list[s.Scale]:
+        """The distinct scales of the rows, the first row's first (for stating direction)."""
+        found: dict[tuple[int, int, str], s.Scale] = {}
+        for row in self.rows:
+            found.setdefault(_signature(row.scale), row.scale)
+        return list(found.values())
 
+    @property
+    def scale(self) -> s.Scale | None:
+        return self.scales[0] if self.scales else None
 
-def text_items(definition: s.Definition) -> list[s.Item]:
-    return [item for item in definition.items() if item.type in TEXT_TYPES]
+    def has(self, state: CellState | str) -> bool:
+        """Whether any cell is in `state` (so the page explains it in a footnote)."""
+        return any(cell.state == state for row in self.rows for cell in row.cells)
 
 
 def _column(figures: GatheringFigures, label: str, rule: SmallGroups) -> Column:
@@ -223,55 +258,33 @@ def _column(figures: GatheringFigures, label: str, rule: SmallGroups) -> Column:
                   figures.left_out)
 
 
-def _mean(figures: GatheringFigures, column: Column, item: str, rule: SmallGroups) -> float | None:
-    total, n = figures.sums.get(item, (0.0, 0))
-    if column.suppressed or rule.hides(n):
-        return None
-    return total / n
+def _cell(figures: GatheringFigures, column: Column, spec: RowSpec, rule: SmallGroups) -> Cell:
+    """One item at one gathering; its interval clipped to the item's scale (`within`)."""
+    key = spec.key
+    if key not in figures.asked:
+        return Cell(CellState.NOT_ASKED)
+    if column.suppressed or key not in figures.counted:
+        return Cell(CellState.SUPPRESSED)
+    counts = figures.counts.get(key, {})
+    n = sum(counts.values())
+    if n == 0:
+        return Cell(CellState.NO_ANSWERS, n=0)
+    ci = within(mean_ci_from_counts(counts), spec.scale.min, spec.scale.max)
+    if ci is None or rule.hides(n):
+        return Cell(CellState.SUPPRESSED)
+    return Cell(CellState.SHOWN, n, ci.mean, ci.low, ci.high)
 
 
-def build_table(definition: s.Definition, lang: str, figures: Sequence[GatheringFigures],
+def build_table(rows: Sequence[RowSpec], lang: str, figures: Sequence[GatheringFigures],
                 rule: SmallGroups, label: Callable[[int], str]) -> GatheringTable:
-    """The table from the raw sums, through the small-group rule: one block per section with
-    scale items, one row per item (its text in `lang`), one column per gathering."""
+    """The table from the pooled counts, through the small-group rule: one block per
+    section, one row per `rows` entry (its text in `lang`), one column per gathering."""
     columns = tuple(_column(f, label(f.number), rule) for f in figures)
-    blocks = []
-    for section in definition.sections:
-        rows = tuple(
-            Row(item.id, item.text.get(lang),
-                tuple(_mean(f, c, item.id, rule)
-                      for f, c in zip(figures, columns, strict=True)))
-            for item in section.items if isinstance(item, s.ScaleItem))
-        if rows:
-            title = section.title.get(lang) if section.title else section.id
-            blocks.append(Block(section.id, title, rows))
-    items = scale_items(definition)
-    scale = definition.scale_of(items[0]) if items else None
-    return GatheringTable(columns, tuple(blocks), scale)
-
-
-@dataclass(frozen=True)
-class CsvLabels:
-    """The words of the CSV in the reader's language."""
-
-    section: str
-    item: str
-    responses: str
-    invited: str
-    rate: str
-    suppressed: str
-
-
-def csv_rows(table: GatheringTable, labels: CsvLabels) -> tuple[list[str], list[list]]:
-    """Header and rows of the CSV: the same cells as the page, means rounded to two
-    decimals and the response rate in whole percent. Text is neutralised by `exports`."""
-    header = [labels.section, labels.item, *(c.label for c in table.columns)]
-    rows: list[list] = [
-        [block.title, row.text, *(None if m is None else round(m, 2) for m in row.means)]
-        for block in table.blocks for row in block.rows]
-    rows.append(["", labels.responses,
-                 *(labels.suppressed if c.suppressed else c.responses for c in table.columns)])
-    rows.append(["", labels.invited, *(c.invited for c in table.columns)])
-    rows.append(["", labels.rate,
-                 *(None if c.rate is None else round(100 * c.rate) for c in table.columns)])
-    return header, rows
+    blocks: dict[str, tuple[str, list[Row]]] = {}
+    for spec in rows:
+        title = spec.section_title.get(lang) if spec.section_title else spec.section
+        cells = tuple(_cell(f, c, spec, rule) for f, c in zip(figures, columns, strict=True))
+        blocks.setdefault(spec.section, (title, []))[1].append(
+            Row(spec.key, spec.text.get(lang), cells, spec.scale))
+    return GatheringTable(columns, tuple(Block(section, title, tuple(found))
+                                         for section, (title, found) in blocks.items()))

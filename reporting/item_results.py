@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from analytics.small_groups import SmallGroups
-from analytics.stats import MeanCI, mean_ci_from_counts, share
+from analytics.stats import MeanCI, mean_ci_from_counts, share, within
 from questionnaires import schema as s
+from questionnaires.category_scales import mixed_categories
 from questionnaires.item_types import DONT_KNOW
 from questionnaires.scoring import to_0_100, top_box_steps
 from reporting.aggregation import ItemCounts, Scores
@@ -79,18 +80,23 @@ class NumberSummary:
     ci: MeanCI | None = None
 
 
-def number_summary(numbers: Mapping[float, int], rule: SmallGroups) -> NumberSummary:
-    """n and mean with CI of a whole-number item, if enough answered."""
+def number_summary(numbers: Mapping[float, int], rule: SmallGroups,
+                   bounds: tuple[float, float] | None = None) -> NumberSummary:
+    """n and mean with CI of a whole-number item, if enough answered; the interval clipped
+    to the item's `bounds` (min, max) when it has them."""
     if rule.hides(sum(numbers.values())):
         return NumberSummary(suppressed=True)
-    return NumberSummary(suppressed=False, ci=mean_ci_from_counts(dict(numbers)))
+    ci = mean_ci_from_counts(dict(numbers))
+    return NumberSummary(suppressed=False, ci=within(ci, *bounds) if bounds else ci)
 
 
 def scale_summary(numbers: Mapping[float, int], dont_know: int, scale: s.Scale,
                   rule: SmallGroups) -> ScaleSummary:
-    """n, mean with CI, 0–100, top-box share and counts per step of one scale item."""
+    """n, mean with CI (clipped to the scale), 0–100, top-box share and counts per step of
+    one scale item."""
     n = sum(numbers.values())
-    ci = mean_ci_from_counts(dict(numbers))  # None only for no scores, which the rule hides
+    # None only for no scores, which the rule hides.
+    ci = within(mean_ci_from_counts(dict(numbers)), scale.min, scale.max)
     if ci is None or rule.hides(n):
         return ScaleSummary(suppressed=True)
     top = sum(numbers.get(float(step), 0) for step in top_box_steps(scale))
@@ -105,9 +111,11 @@ def category_summary(scores: Scores, scale: s.Scale | None, rule: SmallGroups) -
     {score: how many responses}.
 
     `scale` is None when the category's items use different scales: then there is no
-    common 0–100 axis to place the mean on.
+    common 0–100 axis to place the mean on, nor one range to clip the interval to.
     """
     ci = mean_ci_from_counts(scores)  # None only for no scores, which the rule hides
+    if scale is not None:
+        ci = within(ci, scale.min, scale.max)
     if ci is None or rule.hides(sum(scores.values())):
         return CategorySummary(suppressed=True)
     on_100 = to_0_100(ci.mean, scale) if scale is not None else None
@@ -166,9 +174,12 @@ def shown_items(definition: s.Definition) -> list[Any]:
 
 
 def category_items(definition: s.Definition) -> dict[str, list[str]]:
-    """Category id → ids of the top-level scale items in it."""
+    """Category id → ids of the top-level scale items in it; none for a category whose items
+    mix scales (only a version stored before the schema refused that), which has no mean."""
+    mixed = {found.category for found in mixed_categories(definition)}
     return {category.id: [item.id for item in definition.items()
-                          if isinstance(item, s.ScaleItem) and item.category == category.id]
+                          if isinstance(item, s.ScaleItem) and item.category == category.id
+                          and category.id not in mixed]
             for category in definition.categories}
 
 
@@ -190,7 +201,7 @@ def item_result(item: Any, definition: s.Definition, counts: ItemCounts, rule: S
     elif kind == "checklist":
         summary = count_summary(counts, s.CHECKLIST_VALUES, rule)
     elif kind == "number":
-        summary = number_summary(counts.numbers, rule)
+        summary = number_summary(counts.numbers, rule, (item.min, item.max))
     else:
         summary = None if texts is None else texts.get(item.id, [])
     return ItemResult(item, kind, summary)

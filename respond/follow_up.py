@@ -1,13 +1,17 @@
 """The follow-up, for the respondent: the code page after a baseline, its printable slip,
 typing a code, and the follow-up form with the user's own activities.
 
-The code page and the slip show the code once and never take it from an address (a shared
-tablet's history would keep it): see `surveys.code_handover`.
+No page of the follow-up shows the code in its address (a shared tablet's history would
+keep it): the code page and the slip show it once, and the follow-up form lives at an
+address without it, to which the slip's link and a typed code only lead. See
+`surveys.code_handover`.
 
 Every address that takes a code looks it up through `_code_row`, which counts wrong codes
 per survey and per client (see `surveys.guess_limits`) before anything else is done, so a
-guesser meets the limit on the slip, the form and the code page alike. Only the addresses
-the app signed itself (`follow_up_codes.code_url`) pass without that check.
+guesser meets the limit on the slip's link and the typing form alike. Only the addresses
+the app signed itself (`follow_up_codes.code_url`) pass without that check. `_code_row` also
+refuses a follow-up before the survey's earliest day after its baseline, saying from which
+date it can be answered: a follow-up a few days after the baseline does not measure change.
 """
 
 from __future__ import annotations
@@ -32,12 +36,11 @@ import database
 from questionnaires import follow_up as qfollow
 from questionnaires.answering import Answering
 from respond.views import bp, render_page, switched_language
-from surveys import code_handover, follow_up_codes, guess_limits, handout
+from surveys import code_handover, follow_up_codes, guess_limits, handout, pages
 from surveys.follow_up_codes import CodeProblem
 from surveys.follow_up_queries import FollowUpCode, find_code, survey_for_token
 from surveys.models import Survey
 from surveys.operations import Outcome, submit_follow_up
-from surveys.pages import USED_CODE, follow_up_form
 from surveys.queries import submission_exists
 from util.dates import today
 from util.secret import app_secret
@@ -65,7 +68,7 @@ def _follow_up_survey(token: str) -> Survey:
     return survey
 
 
-def _code_row(survey: Survey, typed: str, *, unused: bool = True,
+def _code_row(survey: Survey, typed: str,
               signature: str | None = None) -> tuple[str, FollowUpCode]:
     """The code's row in this survey; CodeProblem for a wrong, used or throttled code.
 
@@ -82,17 +85,22 @@ def _code_row(survey: Survey, typed: str, *, unused: bool = True,
         if code:  # only what could be a code counts as a guess
             guess_limits.record_failure(db, limits)
         raise CodeProblem(404, str(WRONG_CODE))
-    if unused and row.follow_up_id is not None:
-        raise CodeProblem(410, str(USED_CODE))
+    if row.follow_up_id is not None:
+        raise CodeProblem(410, str(pages.USED_CODE))
+    opens_on = survey.follow_up_opens_on(row.baseline_on)
+    if today() < opens_on:
+        raise CodeProblem(409, _("It is too early for the follow-up. It can be answered from "
+                                 "%(date)s. Keep the code until then.",
+                                 date=format_date(opens_on, "long")))
     assert code is not None  # a row is only found for a code
     return code, row
 
 
-def _usable_row(survey: Survey, typed: str, *, unused: bool = True) -> tuple[str, FollowUpCode]:
-    """As `_code_row` for a code in the address (signed or not), with the problem shown as
-    a friendly error page."""
+def _usable_row(survey: Survey, typed: str) -> tuple[str, FollowUpCode]:
+    """As `_code_row` for an unused code in the address (signed or not), with the problem
+    shown as a friendly error page."""
     try:
-        return _code_row(survey, typed, unused=unused, signature=request.args.get("s"))
+        return _code_row(survey, typed, signature=request.args.get("s"))
     except CodeProblem as problem:
         raise FriendlyError(problem.status, problem.message) from None
 
@@ -186,6 +194,12 @@ def follow_up_slip(token: str):
 
 
 # --- The follow-up ---------------------------------------------------------------------------
+#
+# The form has an address without the code, `/s/<token>/oppfolging/skjema`: the link on the
+# slip (and in its QR code) and a typed code are only doors, which put the code in the
+# session (`surveys.code_handover.open_follow_up`) and redirect there. So no address in the
+# history of a shared tablet shows the code, and once the follow-up is sent (or the browser's
+# session has ended) the form's address says the follow-up is no longer open.
 
 @bp.route("/s/<token>/oppfolging", methods=["GET", "POST"])
 def follow_up_start(token: str):
@@ -202,14 +216,21 @@ def follow_up_start(token: str):
     except CodeProblem as problem:
         form.code.errors = [problem.message]
         return _code_entry_page(survey, form, problem.status)
-    # Typed and found: from here on the address is the app's own, and signed.
-    return redirect(follow_up_codes.code_url("respond.follow_up", survey, code), code=303)
+    return _to_form(survey, code)
 
 
 def _code_entry_page(survey: Survey, form: CodeForm, status: int = 200):
     html = render_template("respond/code_entry.html", survey=survey, form=form,
                            definition=survey.questionnaire.definition, lang=current_language())
     return html, status
+
+
+def _to_form(survey: Survey, code: str):
+    """Open the follow-up of `code` in this browser and go to the form's own address."""
+    code_handover.open_follow_up(survey.id, code)
+    response = redirect(url_for("respond.follow_up_form", token=survey.public_token), code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _baseline_hint(lang: str, score: float) -> str:
@@ -229,52 +250,88 @@ def _intro(on: dt.date):
 def _follow_up_form(survey: Survey, row: FollowUpCode) -> Answering:
     """The follow-up of one code as a one-page questionnaire (never kept: it holds the
     user's own activities)."""
-    definition, form_class = follow_up_form(survey, row, _intro, _baseline_hint)
+    definition, form_class = pages.follow_up_form(survey, row, _intro, _baseline_hint)
     return Answering(definition, [definition.sections], form_class)
 
 
-def _open_follow_up(token: str, typed: str, *, unused: bool) -> tuple[Survey, str, FollowUpCode]:
-    """The survey, code and code row of a follow-up address, if it takes follow-ups now."""
+def _accepting_survey(token: str) -> Survey:
+    """The survey of a follow-up address, if it takes follow-ups now."""
     survey = _follow_up_survey(token)
     if not survey.accepts_follow_ups(today()):
         raise FriendlyError(410, str(CLOSED))
-    code, row = _usable_row(survey, typed, unused=unused)
-    return survey, code, row
+    return survey
 
 
 @bp.get("/s/<token>/oppfolging/<code>")
 def follow_up(token: str, code: str):
+    """The door of the link on the slip and in its QR code: check the code (the app's own
+    signed link passes the guessing limit), then on to the form's address without it."""
+    survey = _accepting_survey(token)
+    code, _row = _usable_row(survey, code)
+    return _to_form(survey, code)
+
+
+def _open_row(survey: Survey) -> FollowUpCode | None:
+    """The code row of the follow-up open in this browser for the survey, if not used."""
+    code = code_handover.open_code(survey.id)
+    row = _unshown_row(survey, code)
+    if code is not None and row is None:
+        code_handover.close_follow_up()  # sent meanwhile, perhaps from another device
+    return row
+
+
+def _form_closed(survey: Survey):
+    """What the form's address shows when no follow-up is open here: sent, or the session
+    ended or timed out. One page for all, so it tells the next person nothing."""
+    return _not_kept(render_template(
+        "respond/follow_up_closed.html", survey=survey, lang=current_language(),
+        definition=survey.questionnaire.definition), 410)
+
+
+@bp.get("/s/<token>/oppfolging/skjema")
+def follow_up_form(token: str):
     """The follow-up form: the user's own activities, each to be scored again."""
-    survey, code, row = _open_follow_up(token, code, unused=True)
+    survey = _accepting_survey(token)
+    row = _open_row(survey)
+    if row is None:
+        return _form_closed(survey)
     answering = _follow_up_form(survey, row)
-    return _render(survey, code, answering, answering.blank())
+    return _render(survey, answering, answering.blank())
 
 
-@bp.post("/s/<token>/oppfolging/<code>")
-def follow_up_submit(token: str, code: str):
+@bp.post("/s/<token>/oppfolging/skjema")
+def follow_up_submit(token: str):
     """Switch language, or validate and store the follow-up."""
-    survey, code, row = _open_follow_up(token, code, unused=False)
-    if row.follow_up_id is not None and not submission_exists(
-            database.session(), survey.id, request.form.get("submission_key", "")):
-        raise FriendlyError(410, str(USED_CODE))  # the same follow-up sent again passes
+    survey = _accepting_survey(token)
+    row = _open_row(survey)
+    if row is None:
+        if submission_exists(database.session(), survey.id,
+                             request.form.get("submission_key", "")):
+            return _to_thanks(survey)  # the same follow-up sent again: stored once
+        return _form_closed(survey)
     csrf.protect()
     answering = _follow_up_form(survey, row)
-    switched = switched_language(lambda: _render(survey, code, answering, answering.unchecked()))
+    switched = switched_language(lambda: _render(survey, answering, answering.unchecked()))
     if switched is not None:
         return switched
     lang = current_language()
     form = answering.posted(lang)
     key = form.submission_key.data
     if answering.step(form, "submit").page is not None:
-        return _render(survey, code, answering, form, status=422)
+        return _render(survey, answering, form, status=422)
     answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
                                            answering.answers(form))
     outcome = submit_follow_up(database.session(), survey, row, key, lang, answers, today())
+    code_handover.close_follow_up()
     if outcome is Outcome.CODE_USED:
-        raise FriendlyError(410, str(USED_CODE))
+        raise FriendlyError(410, str(pages.USED_CODE))
+    return _to_thanks(survey)
+
+
+def _to_thanks(survey: Survey):
     return redirect(url_for(".thanks", token=survey.public_token), code=303)
 
 
-def _render(survey: Survey, code: str, answering: Answering, form, status: int = 200):
-    action = follow_up_codes.code_url("respond.follow_up_submit", survey, code)
-    return render_page(survey, answering, form, 0, action), status
+def _render(survey: Survey, answering: Answering, form, status: int = 200):
+    action = url_for("respond.follow_up_submit", token=survey.public_token)
+    return _not_kept(render_page(survey, answering, form, 0, action), status)

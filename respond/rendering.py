@@ -56,6 +56,43 @@ def render_page(answering: Answering, form: FlaskForm, index: int, *, lang: str,
     """Page `index` of `answering` for the visitor whose form is `form`, posting to
     `action`. `version` keys what is kept (the survey's version and layout); None keeps
     nothing."""
+    values = {"csrf_token": Markup(form.csrf_token.__html__()) if "csrf_token" in form else "",
+              "submission_key": escape(form.submission_key.data)}
+    return _page(answering, form, index, lang=lang, action=action,
+                 follow_up_url=follow_up_url, version=version, tokens=values)
+
+
+def render_fresh(answering: Answering, *, lang: str, action: str, follow_up_url: str | None,
+                 version: tuple[Hashable, ...] | None, csrf_token: str,
+                 submission_key: str) -> str:
+    """The first page for a new visitor: a blank form, so everything but the visitor's two
+    tokens and the page's addresses is kept whole, and no form is built per request (it
+    cost a new visitor's page more than drawing it from what is kept)."""
+    def draw() -> tuple[str, ...]:
+        markers = {name: slot(name) for name in _FRESH_SLOTS}
+        html = _page(answering, blank_form(answering), 0, lang=lang, action=markers["action"],
+                     follow_up_url=markers["follow_up_url"] if follow_up_url else None,
+                     version=version, tokens=markers)
+        return tuple(_SLOT.split(html))
+
+    parts = _cached(None if version is None else ("fresh", version, lang, bool(follow_up_url)),
+                    draw)
+    values = {"action": escape(action), "follow_up_url": escape(follow_up_url or ""),
+              "csrf_token": _CSRF_FIELD.format(csrf_token),
+              "submission_key": escape(submission_key)}
+    return "".join(part if n % 2 == 0 else str(values[part]) for n, part in enumerate(parts))
+
+
+_FRESH_SLOTS = ("action", "follow_up_url", "csrf_token", "submission_key")
+# What Flask-WTF's `csrf_token` field draws (`tests/test_page_cache.py` compares the two).
+_CSRF_FIELD = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">')
+
+
+def _page(answering: Answering, form: FlaskForm, index: int, *, lang: str, action: str,
+          follow_up_url: str | None, version: tuple[Hashable, ...] | None,
+          tokens: dict[str, Any]) -> str:
+    """Page `index` drawn for `form`, with `tokens` (the CSRF token and submission key, or
+    markers for them) in their slots."""
     errors = answering.errors(form, index, lang)
     parts = _cached(None if version is None else ("page", version, index, lang, bool(errors)),
                     lambda: _draw_page(answering, index, lang, bool(errors),
@@ -64,9 +101,7 @@ def render_page(answering: Answering, form: FlaskForm, index: int, *, lang: str,
                     lambda: _blank_data(answering))
     shown = answering.shown(form, index)
     values = {
-        "action": escape(action), "follow_up_url": escape(follow_up_url or ""),
-        "csrf_token": Markup(form.csrf_token.__html__()) if "csrf_token" in form else "",
-        "submission_key": escape(form.submission_key.data),
+        "action": escape(action), "follow_up_url": escape(follow_up_url or ""), **tokens,
         "carried": Markup("").join(
             Markup('<input type="hidden" name="{}" value="{}">\n  ').format(name, value)
             for name, value in answering.carried(form, index)),

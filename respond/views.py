@@ -23,10 +23,11 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 import database
-from questionnaires.answering import Answering
+from questionnaires.answering import Answering, new_submission_key
 from questionnaires.display import TEMPLATE_HELPERS
 from questionnaires.item_types import AnswerValue
 from respond import rendering
@@ -100,9 +101,13 @@ def _open_target(token: str) -> LinkTarget:
 @bp.get("/s/<token>")
 def start(token: str):
     """The first page of a survey, with a fresh submission key."""
-    target = _open_target(token)
-    answering = answering_for(target.survey)
-    return _render(target, answering, answering.blank(), 0)
+    survey = _open_target(token).survey
+    answering = answering_for(survey)
+    return rendering.render_fresh(
+        answering, lang=current_language(), action=url_for(".submit", token=token),
+        follow_up_url=_follow_up_url(survey, answering),
+        version=(survey.questionnaire_version_id, survey.layout),
+        csrf_token=generate_csrf(), submission_key=new_submission_key())
 
 
 @bp.post("/s/<token>")
@@ -179,22 +184,35 @@ def render_page(survey: Survey, answering: Answering, form, index: int, action: 
     """One page of a questionnaire's form, posting to `action`; the other pages' answers
     ride along in hidden fields. With `version`, the questionnaire's part is kept (see
     `respond.rendering`)."""
-    follow_up_url = (url_for("respond.follow_up_start", token=survey.public_token)
-                     if answering.definition.follow_up is not None else None)
     return rendering.render_page(answering, form, index, lang=current_language(),
-                                 action=action, follow_up_url=follow_up_url, version=version)
+                                 action=action, follow_up_url=_follow_up_url(survey, answering),
+                                 version=version)
+
+
+def _follow_up_url(survey: Survey, answering: Answering) -> str | None:
+    """Where a survey with follow-ups lets a person type their code; None without."""
+    if answering.definition.follow_up is None:
+        return None
+    return url_for("respond.follow_up_start", token=survey.public_token)
 
 
 @bp.get("/s/<token>/takk")
 def thanks(token: str):
     """The thank-you page; shown for a used single-use link too, since that is the point,
-    and after a follow-up (whose address carries the survey's own token)."""
+    and after a follow-up (whose address carries the survey's own token).
+
+    Kept whole per address and language, and the survey looked up only when it is not kept
+    yet: the page holds only the questionnaire's title and thanks, and a survey's
+    questionnaire version never changes. (A survey deleted since still thanks from what is
+    kept in a process that drew it; nothing else is shown.)"""
+    lang = current_language()
+    key = None if request.query_string else (request.path, lang)
+    return rendering.kept(key, lambda: _draw_thanks(token, lang))
+
+
+def _draw_thanks(token: str, lang: str) -> str:
     survey = survey_for_token(database.session(), token)
     if survey is None:
         abort(404)
-    definition, lang = answering_for(survey).definition, current_language()
-    # Kept per address: the page names the address in its language links, nothing else.
-    key = None if request.query_string else (survey.questionnaire_version_id, lang,
-                                             request.path)
-    return rendering.kept(key, lambda: render_template(
-        "respond/thanks.html", survey=survey, definition=definition, lang=lang))
+    return render_template("respond/thanks.html", definition=answering_for(survey).definition,
+                           lang=lang)

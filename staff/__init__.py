@@ -1,31 +1,49 @@
-"""The staff side (`/admin`): one module per area, each with its routes on the staff
-blueprint, and the WTForms the areas use (`*forms.py`).
+"""The staff side (`/admin`): one module per area, each with its own blueprint, and the
+WTForms the areas use (`*forms.py`).
 
-Areas (`AREAS`): `signin` (log in, passwords, overview), `organisation`, `accounts`,
-`surveys` (create, hand out, paper answers), `follow_up`, `units`, `results`, `comparison`,
-`change`, `checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`,
-`tokens`. Each adds its routes to the one blueprint of `staff.blueprint`, which checks who
-may see each route; `blueprint_with_every_area` is what the app registers. Shared by the
-areas, and no area imports another: `blueprint`, `downloads`, `lookups`, `choices`,
+Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
+`organisation`, `accounts`, `surveys` (create, hand out, paper answers), `links` (single-use
+links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `change`,
+`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each
+module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
+`blueprint()` nests every area's blueprint in the `admin` parent under `/admin` (endpoints
+`admin.<area>.<view>`, such as `admin.surveys.survey`), which checks who may see each route
+and gives the staff templates their helpers; that parent is what the app registers. Shared
+by the areas, and no area imports another: `blueprint`, `downloads`, `lookups`, `choices`,
 `baseline_codes` and the forms.
 
 May import: `reporting` (every figure a page shows), `surveys`, `questionnaires`, `hl7fhir`,
 `analytics` (charts), `web`, `database`, `util`. Nothing imports `staff` but the app factory.
 """
 
-import importlib
+from types import ModuleType
 
-from flask import Blueprint
+from staff import (
+    accounts,
+    change,
+    checklist,
+    comparison,
+    exports,
+    fhir,
+    follow_up,
+    gatherings,
+    links,
+    network,
+    organisation,
+    questionnaires,
+    results,
+    signin,
+    surveys,
+    tokens,
+    units,
+)
+from staff.blueprint import StaffBlueprint, admin_blueprint
 
-AREAS = ("signin", "organisation", "accounts", "surveys", "follow_up", "units", "results",
-         "comparison", "change", "checklist", "gatherings", "network", "exports", "fhir",
-         "questionnaires", "tokens")
+AREAS: tuple[ModuleType, ...] = (
+    signin, organisation, accounts, surveys, links, follow_up, units, results, comparison,
+    change, checklist, gatherings, network, exports, fhir, questionnaires, tokens)
 
 
-def blueprint_with_every_area() -> Blueprint:
-    """The staff blueprint after every area in `AREAS` has added its routes to it."""
-    from staff.blueprint import bp
-
-    for area in AREAS:
-        importlib.import_module(f"staff.{area}")
-    return bp
+def blueprint() -> StaffBlueprint:
+    """The `admin` blueprint with every area in `AREAS` nested in it, for one app."""
+    return admin_blueprint(area.bp for area in AREAS)

@@ -9,10 +9,12 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 import database
-from staff.blueprint import ADMINS, bp
+from staff.blueprint import ADMINS, StaffBlueprint
 from staff.org_forms import NewAccountForm
 from surveys import access, auth, org_operations, org_queries
 from surveys.account_models import Account
+
+bp = StaffBlueprint("accounts", __name__)
 
 
 def _me() -> Account:
@@ -30,7 +32,7 @@ def _password_link_page(account: Account, token: str, created: bool):
     """The one time the link is shown: only its hash is stored, so it cannot be shown again.
     Rendered in answer to the POST (not after a redirect) so the token never travels in a
     cookie or a URL of ours; the page is sent with Cache-Control: no-store."""
-    url = url_for("admin.set_password", token=token, _external=True)
+    url = url_for("admin.signin.set_password", token=token, _external=True)
     return render_template("admin/org/password_link.html", account=account, url=url,
                            created=created, days=auth.PASSWORD_LINK_LIFETIME.days)
 

@@ -1,19 +1,26 @@
-"""The staff blueprint (`/admin`), and who may see each of its routes.
+"""The staff blueprints (`/admin`): one per area, nested in one `admin` parent, and who may
+see each route.
 
-Denied unless a route says otherwise: every route names its audience when it is registered
-(`@bp.get("/surveys", allow=SIGNED_IN)`), a route without one makes building the app fail,
-and one check before every staff view (`_admit`) applies it. So no route can be added that
-forgets to ask, as a missing decorator once could. Which objects a signed-in person may see
-is a second, separate check in each view (`staff.lookups`, `surveys.access.get_visible`).
+Each area module makes its own `bp = StaffBlueprint("<area>", __name__)`; `admin_blueprint`
+nests the areas it is given under `/admin`, so an endpoint is named `admin.<area>.<view>`
+and the addresses stay as they were. Denied unless a route says otherwise: every route
+names its audience when it is registered (`@bp.get("/surveys", allow=SIGNED_IN)`), a route
+without one makes building the app fail, and one check on the parent, before every view of
+every area (`_admit`), applies it. So no route can be added that forgets to ask, as a
+missing decorator once could. Which objects a signed-in person may see is a second,
+separate check in each view (`staff.lookups`, `surveys.access.get_visible`).
+
+What every staff page shares lives on the parent too: the helpers its templates call
+(`_helpers` for every template, `_page_helpers` for the staff pages).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -22,7 +29,8 @@ from analytics import exports
 from reporting.rule import current_rule
 from surveys import auth
 from surveys.batches import Waiting
-from surveys.models import Survey, SurveyStatus
+from surveys.labels import version_title
+from surveys.models import LinkMode, Survey, SurveyStatus, Unit
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import decimal
@@ -44,6 +52,7 @@ class StaffBlueprint(Blueprint):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # view name (without the blueprint's dotted prefix, which registration decides)
         self.audiences: dict[str, Audience] = {}
 
     def add_url_rule(self, rule: str, endpoint: str | None = None,
@@ -54,25 +63,44 @@ class StaffBlueprint(Blueprint):
             raise TypeError(f"staff route {rule!r} must say who may see it: allow=SIGNED_IN, "
                             "ADMINS or ANYONE")
         name = endpoint or (view_func.__name__ if view_func is not None else rule)
-        self.audiences[f"{self.name}.{name}"] = allow
+        self.audiences[name] = allow
         super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
 
 
-bp = StaffBlueprint("admin", __name__, url_prefix="/admin")
+def admin_blueprint(areas: Iterable[StaffBlueprint]) -> StaffBlueprint:
+    """`/admin`, with each area's blueprint nested in it (`admin.<area>.<view>`) and the
+    audience check before every view. A new parent for each app: a blueprint that has been
+    registered takes no more nested blueprints."""
+    admin = StaffBlueprint("admin", __name__, url_prefix="/admin")
+    admin.before_request(_admit)
+    admin.app_context_processor(_helpers)
+    admin.context_processor(_page_helpers)
+    for area in areas:
+        admin.register_blueprint(area)
+    return admin
 
 
-@bp.before_request
+def audience_of(app: Flask, endpoint: str) -> Audience | None:
+    """Who may open `endpoint` (`admin.<area>.<view>`), as its staff blueprint declared it;
+    None for an endpoint no staff blueprint declared."""
+    blueprint_name, _dot, view = endpoint.rpartition(".")
+    blueprint = app.blueprints.get(blueprint_name)
+    if not isinstance(blueprint, StaffBlueprint):
+        return None
+    return blueprint.audiences.get(view)
+
+
 def _admit():
     """Anonymous visitors go to the login page (and back afterwards); a signed-in person
     outside the route's audience gets 403; a route with no audience is never served."""
-    audience = bp.audiences.get(request.endpoint or "")
+    audience = audience_of(current_app, request.endpoint or "")
     if audience is None:
         abort(403)
     if audience is ANYONE:
         return None
     account = auth.current_account()
     if account is None:
-        return redirect(url_for("admin.login", next=request.full_path))
+        return redirect(url_for("admin.signin.login", next=request.full_path))
     if audience is ADMINS and not account.is_admin:
         abort(403)
     return None
@@ -80,6 +108,7 @@ def _admit():
 
 STATUS_LABELS = {SurveyStatus.DRAFT: _l("Not open yet"), SurveyStatus.OPEN: _l("Open"),
                  SurveyStatus.CLOSED: _l("Closed")}
+PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
 
 
 def survey_status(survey: Survey) -> str:
@@ -94,6 +123,15 @@ def responses_text(count: int) -> str:
     if rule.too_few(count):
         return _("fewer than %(minimum)d", minimum=rule.minimum)
     return decimal(count)
+
+
+def target_label(survey: Survey) -> str:
+    """«Unit (Organisation)» or «Gathering N, Network»."""
+    target = survey.target()
+    if isinstance(target, Unit):
+        return f"{target.name} ({target.organisation.name})"
+    return _("Gathering %(number)d, %(network)s", number=target.number,
+             network=target.network.name)
 
 
 def waiting_lines(waiting: Waiting) -> list[str]:
@@ -117,10 +155,17 @@ def waiting_lines(waiting: Waiting) -> list[str]:
     return lines
 
 
-@bp.app_context_processor
 def _helpers() -> dict:
+    """For every template of the app (the page header asks who is signed in)."""
     return {"current_account": auth.current_account, "survey_status": survey_status,
             "responses_text": responses_text, "waiting_lines": waiting_lines}
+
+
+def _page_helpers() -> dict[str, Any]:
+    """For the staff pages of every area: a survey's page heading, shown by results,
+    comparison, change, checklist and follow-up pages as much as by the survey's own."""
+    return {"version_title": version_title, "target_label": target_label,
+            "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode}
 
 
 def export_delimiter(fmt: str) -> str:

@@ -5,13 +5,15 @@ after over the pairs, the mean change with its 95 % confidence interval, the sha
 improved by a clinically important amount, a slope chart of the pairs, the distribution of
 change, and the activities users named. Every figure follows the small-group rule in
 `analytics.paired`; the activities are free text and are listed for the unit's own leads only.
+Paper follow-ups typed in before the survey's earliest day are left out unless a lead
+includes them here (`survey_change_early`), for the survey as a whole.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import database
@@ -19,14 +21,17 @@ from analytics import charts, exports
 from analytics.paired import IMPROVEMENT_SOURCE, IMPROVEMENT_THRESHOLD, PairedSummary
 from reporting.change import change_results, summary_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import follow_up_survey
 from surveys import access, auth, batches
 from surveys.follow_up_queries import pair_activity_labels
 from surveys.models import Survey
-from surveys.survey_admin_operations import describe
+from surveys.survey_admin_operations import describe, include_early_follow_ups
+from web.errors import FriendlyError
 from web.i18n import current_language
+
+bp = StaffBlueprint("change", __name__)
 
 CHARTS = ("slope", "distribution")
 
@@ -40,6 +45,21 @@ def survey_change(survey_id: int):
                            minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD, source=IMPROVEMENT_SOURCE,
                            waiting=batches.waiting_of(database.session(), survey.id))
+
+
+@bp.post("/surveys/<int:survey_id>/change/early", allow=SIGNED_IN)
+def survey_change_early(survey_id: int):
+    """`include=1` counts the early paper follow-ups in the change, `include=0` leaves them
+    out (the default)."""
+    survey = follow_up_survey(survey_id)
+    include = request.form.get("include")
+    if include not in ("0", "1"):
+        raise FriendlyError(400, _("Choose whether to include the early follow-ups."))
+    include_early_follow_ups(database.session(), auth.signed_in_account(), survey,
+                             include == "1")
+    flash(_("The early follow-ups are now included in the change.") if include == "1"
+          else _("The early follow-ups are now left out of the change."))
+    return redirect(url_for(".survey_change", survey_id=survey.id), code=303)
 
 
 def _chart(name: str, summary: PairedSummary, lang: str) -> Any:
@@ -67,10 +87,11 @@ def survey_change_chart(survey_id: int):
                                  download=bool(request.args.get("download")))
 
 
-@table_downloads("/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
+@table_downloads(bp, "/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
                  audited="responses.export")
 def survey_pairs(fmt: str, survey_id: int) -> Download:
-    """The pairs, one row per activity, with a random pair id (never the code).
+    """The pairs, one row per activity, with a random pair id (never the code): those the
+    change page counts, `early` saying which came before the earliest day.
 
     Suppressed below the small-group limit like everything else. The activity's text is
     free text, so only the unit's own leads get it, and only for activities named by at
@@ -81,11 +102,12 @@ def survey_pairs(fmt: str, survey_id: int) -> Download:
     with_text = access.may_read_free_text(auth.signed_in_account(), survey)
     labels = _shown_labels(survey) if with_text else {}
     header = ["pair_id", "baseline_date", "follow_up_date", "activity_number",
-              *(["activity"] if with_text else []), "baseline_score", "follow_up_score"]
+              *(["activity"] if with_text else []), "baseline_score", "follow_up_score",
+              "early"]
     rows = [
         [pair.pair_id, pair.baseline_on.isoformat(), pair.follow_up_on.isoformat(),
          number, *([labels.get((pair.pair_id, position), "")] if with_text else []),
-         pair.baseline[position], pair.follow_up[position]]
+         pair.baseline[position], pair.follow_up[position], "yes" if pair.early else "no"]
         for pair in summary.pairs
         for number, position in enumerate(pair.positions, 1)
     ]

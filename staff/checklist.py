@@ -11,19 +11,19 @@ from __future__ import annotations
 import secrets
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, ngettext, pgettext
 from flask_babel import gettext as _
 
 import database
 from analytics import charts, run_charts
-from analytics.spc import PChart, p_chart_limits
+from analytics.p_charts import PChart, PChartSplit, p_phases
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from reporting import checklist
 from reporting.checklist import SeriesAnalysis
 from reporting.checklist_tables import series_tables
 from reporting.checklist_words import change_verdict, findings
-from staff.blueprint import SIGNED_IN, bp, waiting_lines
+from staff.blueprint import SIGNED_IN, StaffBlueprint, waiting_lines
 from staff.downloads import Download, table_downloads
 from staff.lookups import checklist_survey
 from staff.survey_forms import ChangeForm
@@ -36,6 +36,8 @@ from surveys.pages import posted_form
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import current_language
+
+bp = StaffBlueprint("checklist", __name__)
 
 
 def _laney() -> bool:
@@ -67,17 +69,18 @@ def checklist_page(survey_id: int):
     definition = survey.questionnaire.definition
     records, series = _series(survey)
     laney = _laney()
-    p_chart = p_chart_limits(checklist.month_counts(records), laney=laney)
+    p_chart = checklist.p_chart_of(records, survey.change_on, laney=laney)
     phases = run_charts.phases_of(series.analysis)
     form = ChangeForm(formdata=None, change_on=survey.change_on, change_note=survey.change_note)
     return render_template(
         "admin/checklist/survey.html", survey=survey, definition=definition,
         records=records, series=series, phases=phases,
-        phase_findings=[findings(phase) for phase in phases],
+        phase_findings=[findings(phase, split=len(phases) > 1) for phase in phases],
         verdict=change_verdict(series), rows=run_charts.run_chart_rows(
             series.observations, series.analysis, series.against_before),
         steps=checklist.step_compliance(definition, records), p_chart=p_chart,
-        p_rows=run_charts.p_chart_rows(p_chart), laney=laney, month_label=_month_label,
+        p_rows=run_charts.p_chart_rows(p_chart), p_phases=p_phases(p_chart), laney=laney,
+        month_label=_month_label,
         form=form, lang=current_language(),
         waiting=batches.waiting_of(database.session(), survey.id),
         with_labels=access.may_read_free_text(auth.signed_in_account(), survey),
@@ -96,9 +99,11 @@ def checklist_run_chart(survey_id: int, fmt: str):
         series.observations, series.analysis, title=_("Compliance pathway by pathway"),
         x_title=_("Pathways in the order they started"), y_title=_("Compliance"),
         median_label=_("Median"), point_label=_("Pathway"),
-        signal_label=_("Part of a signal"), legend_title=_("Points"),
-        change_label=_("Change") if survey.change_on else None,
+        signal_label=_("In a run that signals around its phase's median"),
+        legend_title=_("Points"),
+        change_label=pgettext("noun", "Change") if survey.change_on else None,
         carried=series.against_before, carried_label=_("Median before the change"),
+        carried_point_label=_("After the change, in a run against the median before it"),
         locale=current_language())
     return charts.chart_response(chart, fmt, f"survey-{survey.id}-run-chart",
                                  download=bool(request.args.get("download")))
@@ -112,26 +117,26 @@ def checklist_p_chart(survey_id: int, fmt: str):
     laney = _laney()
     records = checklist.pathway_records(database.session(), survey.id,
                                         survey.questionnaire.definition)
-    chart = p_chart_limits(checklist.month_counts(records), laney=laney)
+    chart = checklist.p_chart_of(records, survey.change_on, laney=laney)
     drawn = run_charts.p_chart(
         chart, month_labels=[_month_label(point.month) for point in chart.points],
         title=_p_chart_title(chart), x_title=_("Month the pathways started"),
         y_title=_("Share of steps done"), centre_label=_("Average"),
         limits_label=_("Control limits"), point_label=_("Month"),
         outside_label=_("Outside the limits"), legend_title=_("Points"),
-        locale=current_language())
+        change_label=_("Change") if survey.change_on else None, locale=current_language())
     name = f"survey-{survey.id}-{'laney-' if laney else ''}p-chart"
     return charts.chart_response(drawn, fmt, name,
                                  download=bool(request.args.get("download")))
 
 
-def _p_chart_title(chart: PChart) -> str:
+def _p_chart_title(chart: PChart | PChartSplit) -> str:
     if chart.laney:
         return _("Steps done per month, Laney p′ chart")
     return _("Steps done per month, p-chart")
 
 
-@table_downloads("/surveys/<int:survey_id>/checklist/series", "checklist_series",
+@table_downloads(bp, "/surveys/<int:survey_id>/checklist/series", "checklist_series",
                  allow=SIGNED_IN)
 def checklist_series(fmt: str, survey_id: int) -> Download:
     """The pathways as CSV; XLSX adds the steps and the months as sheets of their own."""
@@ -139,7 +144,7 @@ def checklist_series(fmt: str, survey_id: int) -> Download:
     records, series = _series(survey)
     definition = survey.questionnaire.definition
     tables = series_tables(series, checklist.step_compliance(definition, records),
-                           p_chart_limits(checklist.month_counts(records), laney=_laney()),
+                           checklist.p_chart_of(records, survey.change_on, laney=_laney()),
                            current_language())
     return Download(f"survey-{survey.id}-checklist", tables[:1] if fmt == "csv" else tables)
 

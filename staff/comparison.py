@@ -5,7 +5,9 @@ Why here and not on the results page: a comparison needs two groups chosen by th
 (GET forms, so the page can be bookmarked and needs no CSRF token). The database gives each
 response's category score (`reporting.aggregation`), `reporting.comparison` computes the
 means, the Welch interval of the difference and the small-group rule, and these views only
-check the choice, load, call and render.
+check the choice, load, call and render. Which survey is the baseline is their phase, never
+their dates (`reporting.comparison_queries.in_order`); without one baseline and one
+follow-up they are shown as A and B, and the page says which is which.
 """
 
 from __future__ import annotations
@@ -22,25 +24,32 @@ from questionnaires.schema import Scale
 from questionnaires.scoring import to_0_100
 from reporting.comparison import CategoryComparison
 from reporting.comparison_queries import (
+    Comparison,
     candidates,
-    compare_groups,
-    in_order,
+    compare_periods,
+    compare_surveys,
     mismatch,
     organisation_surveys,
-    period_groups,
     period_labels,
 )
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import chosen_periods, other_survey
 from staff.lookups import visible, visible_survey
 from surveys.models import Organisation
 from web.i18n import current_language
 
+bp = StaffBlueprint("comparison", __name__)
 
-def chart_rows(rows: Sequence[CategoryComparison], lang: str) -> list[dict[str, Any]]:
+
+def group_labels(before_after: bool) -> tuple[str, str]:
+    """What the two groups are called: baseline and follow-up, or only A and B."""
+    return (_("Baseline"), _("Follow-up")) if before_after else (_("A"), _("B"))
+
+
+def chart_rows(rows: Sequence[CategoryComparison], labels: tuple[str, str],
+               lang: str) -> list[dict[str, Any]]:
     """The shown categories' means on 0–100 for `charts.difference_chart`."""
-    labels = (_("Baseline"), _("Follow-up"))
     result = []
     for row in rows:
         scale = row.scale
@@ -61,12 +70,14 @@ def _on_100(ci: MeanCI, scale: Scale) -> dict[str, float]:
     return {"mean": to_0_100(ci.mean, scale), "low": ends[0], "high": ends[1]}
 
 
-def difference_chart(rows: Sequence[CategoryComparison], lang: str) -> Any:
+def difference_chart(result: Comparison, lang: str) -> Any:
+    labels = group_labels(result.before_after)
+    title = (_("Baseline and follow-up per category, 0–100") if result.before_after
+             else _("A and B per category, 0–100"))
     return charts.difference_chart(
-        chart_rows(rows, lang), title=_("Baseline and follow-up per category, 0–100"),
-        first_label=_("Baseline"), second_label=_("Follow-up"),
-        axis_title=_("Mean on 0–100 (100 = best)"), legend_title=_("Period"),
-        locale=lang)
+        chart_rows(result.rows, labels, lang), title=title, first_label=labels[0],
+        second_label=labels[1], axis_title=_("Mean on 0–100 (100 = best)"),
+        legend_title=_("Survey") if not result.before_after else _("Period"), locale=lang)
 
 
 # --- Two surveys of one unit ----------------------------------------------------------------
@@ -85,10 +96,8 @@ def survey_compare(survey_id: int):
     if problem is not None:
         return render_template("admin/comparison/survey.html", problem=problem,
                                chosen=other, **context), 400
-    first, second = in_order(survey, other)
-    return render_template("admin/comparison/survey.html", chosen=other, first=first,
-                           second=second, result=compare_groups([first], [second]),
-                           **context)
+    return render_template("admin/comparison/survey.html", chosen=other,
+                           result=compare_surveys(survey, other), **context)
 
 
 @bp.get("/surveys/<int:survey_id>/compare/chart", allow=SIGNED_IN)
@@ -102,8 +111,9 @@ def survey_compare_chart(survey_id: int):
     other = other_survey()
     if other is None or mismatch(survey, other) is not None:
         abort(400)
-    first, second = in_order(survey, other)
-    chart = difference_chart(compare_groups([first], [second]).rows, current_language())
+    result = compare_surveys(survey, other)
+    chart = difference_chart(result, current_language())
+    first, second = result.first[0], result.second[0]
     return charts.chart_response(chart, fmt, f"survey-{first.id}-{second.id}-comparison",
                                  download=bool(request.args.get("download")))
 
@@ -125,10 +135,8 @@ def organisation_compare(organisation_id: int):
         return render_template("admin/comparison/organisation.html", **context)
     if choice.problem is not None:
         return render_template("admin/comparison/organisation.html", **context), 400
-    first_group, second_group = period_groups(surveys, choice)
     return render_template("admin/comparison/organisation.html",
-                           first_group=first_group, second_group=second_group,
-                           result=compare_groups(first_group, second_group), **context)
+                           result=compare_periods(surveys, choice), **context)
 
 
 @bp.get("/organisations/<int:organisation_id>/compare/chart", allow=SIGNED_IN)
@@ -142,7 +150,6 @@ def organisation_compare_chart(organisation_id: int):
     choice = chosen_periods(period_labels(surveys))
     if not choice.complete or choice.problem is not None:
         abort(400)
-    chart = difference_chart(compare_groups(*period_groups(surveys, choice)).rows,
-                             current_language())
+    chart = difference_chart(compare_periods(surveys, choice), current_language())
     return charts.chart_response(chart, fmt, f"organisation-{organisation.id}-comparison",
                                  download=bool(request.args.get("download")))

@@ -3,12 +3,12 @@ time.
 
 A download is written once, as a function that builds it for one format:
 
-    @table_downloads("/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
+    @table_downloads(bp, "/surveys/<int:survey_id>/pairs", "survey_pairs", allow=SIGNED_IN,
                      audited="responses.export")
     def survey_pairs(fmt: str, survey_id: int) -> Download: ...
 
-which serves `…/pairs.csv` (endpoint `admin.survey_pairs_csv`, `?sep=,` for commas) and
-`…/pairs.xlsx` (`admin.survey_pairs_xlsx`). Every download then builds its tables (its
+which serves `…/pairs.csv` (endpoint `admin.change.survey_pairs_csv`, `?sep=,` for commas) and
+`…/pairs.xlsx` (`admin.change.survey_pairs_xlsx`). Every download then builds its tables (its
 object loaded as its page loads it, so a reader who may not see it gets 404; a
 `FriendlyError` is a 400 with its message), checks the separator (400 with a message),
 records the audit entry when the download takes answers out of the platform, and sends the
@@ -28,7 +28,7 @@ import database
 from analytics import exports
 from analytics.exports import Table
 from reporting.rule import current_rule
-from staff.blueprint import Audience, bp, export_delimiter
+from staff.blueprint import Audience, StaffBlueprint, export_delimiter
 from surveys import access, auth
 from surveys.counts import response_count
 from surveys.models import Survey
@@ -51,11 +51,12 @@ class Download:
 Builder = Callable[..., Download]
 
 
-def table_downloads(rule: str, name: str, *, allow: Audience, audited: str | None = None,
-                    endpoints: tuple[str, str] | None = None) -> Callable[[Builder], Builder]:
-    """Register `rule`.csv and `rule`.xlsx for `build(fmt, **view_args)`; `audited` is the
-    audit log's action for downloads that carry answers; `endpoints` names the two routes
-    when they are not `name`_csv and `name`_xlsx."""
+def table_downloads(bp: StaffBlueprint, rule: str, name: str, *, allow: Audience,
+                    audited: str | None = None, endpoints: tuple[str, str] | None = None,
+                    ) -> Callable[[Builder], Builder]:
+    """Register `rule`.csv and `rule`.xlsx on the area's blueprint `bp` for
+    `build(fmt, **view_args)`; `audited` is the audit log's action for downloads that carry
+    answers; `endpoints` names the two routes when they are not `name`_csv and `name`_xlsx."""
     names = endpoints or (f"{name}_csv", f"{name}_xlsx")
 
     def register(build: Builder) -> Builder:

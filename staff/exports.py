@@ -21,20 +21,20 @@ import database
 from analytics.exports import Table
 from reporting import export_tables
 from reporting import network_overview as no
-from reporting.comparison import BETTER, UNCLEAR, WORSE
+from reporting.comparison import BETTER, DIFFERENT, UNCLEAR, WORSE
 from reporting.comparison_queries import (
-    compare_groups,
-    in_order,
+    Comparison,
+    compare_periods,
+    compare_surveys,
     mismatch,
     organisation_surveys,
-    period_groups,
     period_labels,
 )
 from reporting.export_tables import Words
 from reporting.network import heat_map, improvement
 from reporting.results import results_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import chosen_periods, network_questionnaire, other_survey
 from staff.downloads import Download, table_downloads
 from staff.lookups import visible, visible_survey
@@ -42,19 +42,28 @@ from surveys.models import Network, Organisation
 from web.errors import FriendlyError
 from web.i18n import current_language
 
+bp = StaffBlueprint("exports", __name__)
+
 NETWORK_TABLES = ("heat", "phases", "status")
 
 
-def _words() -> Words:
+def _words(before_after: bool = True) -> Words:
+    """The export's words; a comparison of A and B reads a difference, never better/worse."""
+    directions = ({BETTER: _("better"), WORSE: _("worse"), UNCLEAR: _("no clear change")}
+                  if before_after else
+                  {DIFFERENT: _("clear difference"), UNCLEAR: _("no clear difference")})
     return Words(suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum),
-                 no_survey=_("no survey"), no_answer=_("no answer"),
-                 directions={BETTER: _("better"), WORSE: _("worse"),
-                             UNCLEAR: _("no clear change")})
+                 no_survey=_("no survey"), no_answer=_("no answer"), directions=directions)
+
+
+def _comparison(result: Comparison) -> Table:
+    return export_tables.comparison_table(result, current_language(),
+                                          _words(result.before_after))
 
 
 # --- A survey's results ---------------------------------------------------------------------
 
-@table_downloads("/surveys/<int:survey_id>/results", "survey_results", allow=SIGNED_IN)
+@table_downloads(bp, "/surveys/<int:survey_id>/results", "survey_results", allow=SIGNED_IN)
 def survey_results_download(fmt: str, survey_id: int) -> Download:
     """The figures of the results page, one row per category and per item."""
     survey = visible_survey(survey_id)
@@ -66,7 +75,7 @@ def survey_results_download(fmt: str, survey_id: int) -> Download:
 
 # --- Two surveys of one unit ----------------------------------------------------------------
 
-@table_downloads("/surveys/<int:survey_id>/compare", "survey_compare", allow=SIGNED_IN)
+@table_downloads(bp, "/surveys/<int:survey_id>/compare", "survey_compare", allow=SIGNED_IN)
 def survey_compare_download(fmt: str, survey_id: int) -> Download:
     """`?with=<survey id>`: the comparison page's categories as rows."""
     survey = visible_survey(survey_id)
@@ -76,15 +85,14 @@ def survey_compare_download(fmt: str, survey_id: int) -> Download:
     problem = mismatch(survey, other)
     if problem is not None:
         raise FriendlyError(400, problem)
-    first, second = in_order(survey, other)
-    result = compare_groups([first], [second])
-    return Download(f"survey-{first.id}-{second.id}-comparison", [export_tables.comparison_table(
-        result.rows, result.left_out, current_language(), _words())])
+    result = compare_surveys(survey, other)
+    first, second = result.first[0], result.second[0]
+    return Download(f"survey-{first.id}-{second.id}-comparison", [_comparison(result)])
 
 
 # --- An organisation's units together -------------------------------------------------------
 
-@table_downloads("/organisations/<int:organisation_id>/compare", "organisation_compare",
+@table_downloads(bp, "/organisations/<int:organisation_id>/compare", "organisation_compare",
                  allow=SIGNED_IN)
 def organisation_compare_download(fmt: str, organisation_id: int) -> Download:
     """`?questionnaire=<slug>&first=<period>&second=<period>`, as on the page."""
@@ -95,10 +103,8 @@ def organisation_compare_download(fmt: str, organisation_id: int) -> Download:
         raise FriendlyError(400, _("Choose a questionnaire and two periods to compare."))
     if choice.problem is not None:
         raise FriendlyError(400, choice.problem)
-    result = compare_groups(*period_groups(surveys, choice))
-    return Download(f"organisation-{organisation.id}-comparison", [
-        export_tables.comparison_table(result.rows, result.left_out, current_language(),
-                                       _words())])
+    return Download(f"organisation-{organisation.id}-comparison",
+                    [_comparison(compare_periods(surveys, choice))])
 
 
 # --- The network overview -------------------------------------------------------------------
@@ -126,7 +132,7 @@ def network_tables(network: Network) -> dict[str, Table]:
     return {"heat": heat, "phases": phases, "status": status}
 
 
-@table_downloads("/networks/<int:network_id>/overview", "network_overview", allow=SIGNED_IN)
+@table_downloads(bp, "/networks/<int:network_id>/overview", "network_overview", allow=SIGNED_IN)
 def network_overview_download(fmt: str, network_id: int) -> Download:
     """CSV: one table of the overview (`?table=heat|phases|status`, heat when not given);
     XLSX: the three tables, one sheet each."""

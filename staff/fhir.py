@@ -15,11 +15,13 @@ import database
 from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import fixed_texts
 from hl7fhir.responses import bundle_chunks
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import require_released_rows
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
 from surveys.models import Survey
+
+bp = StaffBlueprint("fhir", __name__)
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 

@@ -7,6 +7,10 @@ second step is rendered as the answer to the first post, so a code never appears
 address, a log line or the audit log. Codes are looked up only within a survey the account
 may see (`access.get_visible`), so no guessing limit is needed as on the respondent's pages.
 Staff may enter paper follow-ups after the survey stopped taking them online.
+
+A follow-up before the survey's earliest day (refused online) is saved from paper only when
+staff tick that the form really was answered then; it is marked early and left out of the
+change unless the survey includes early follow-ups (`analytics.paired`).
 """
 
 from __future__ import annotations
@@ -24,9 +28,14 @@ from questionnaires import follow_up as qfollow
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
 from questionnaires.schema import Definition
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import follow_up_survey
-from staff.survey_forms import FollowUpSettingsForm, PaperCodeForm, PaperLanguageForm
+from staff.survey_forms import (
+    EarlyFollowUpForm,
+    FollowUpSettingsForm,
+    PaperCodeForm,
+    PaperLanguageForm,
+)
 from surveys import auth, follow_up_codes, handout
 from surveys import survey_admin_operations as ops
 from surveys.follow_up_codes import CodeProblem
@@ -40,9 +49,12 @@ from util.secret import app_secret
 from web.errors import render_error
 from web.i18n import current_language
 
+bp = StaffBlueprint("follow_up", __name__)
+
 UNKNOWN_CODE = _l("No baseline in this survey has this code.")
+NOT_CONFIRMED = _l("Tick the box to save an early follow-up, or type another code.")
 # Fields of the entry page that are not questions of the follow-up form.
-ENTRY_FIELDS = frozenset({"follow-up-code", "paper-language"})
+ENTRY_FIELDS = frozenset({"follow-up-code", "paper-language", "early-confirmed"})
 
 
 # --- Settings -------------------------------------------------------------------------------
@@ -58,13 +70,14 @@ def follow_up_settings(survey_id: int):
     survey = follow_up_survey(survey_id)
     if request.method == "GET":
         return _settings_page(survey, follow_up_settings_form(survey))
-    form = FollowUpSettingsForm()
+    form = FollowUpSettingsForm(obj=survey)  # a field a page predates keeps its value
     if not form.validate():
         return _settings_page(survey, form, status=422)
     ops.change_follow_up_settings(database.session(), auth.signed_in_account(), survey,
-                                  form.follow_up_weeks.data, form.show_baseline_score.data)
+                                  form.follow_up_weeks.data, form.show_baseline_score.data,
+                                  form.follow_up_earliest_days.data)
     flash(_("The follow-up settings are saved."))
-    return redirect(url_for(".survey", survey_id=survey.id), code=303)
+    return redirect(url_for("admin.surveys.survey", survey_id=survey.id), code=303)
 
 
 def _settings_page(survey: Survey, form: FollowUpSettingsForm, status: int = 200):
@@ -126,14 +139,18 @@ def _store_scores(survey: Survey, code_form: PaperCodeForm, row: FollowUpCode,
     key = form.submission_key.data
     if not key or len(key) > 64:
         abort(400)
-    if not qforms.validate_items(form, list(definition.items())):
+    early, confirm = _is_early(survey, row), EarlyFollowUpForm()
+    answered = qforms.validate_paper(form, definition)
+    if early and not confirm.confirmed.data:
+        confirm.confirmed.errors = [str(NOT_CONFIRMED)]
+    if not answered or confirm.confirmed.errors:
         return _scores_page(survey, code_form.normalised(), row, definition, form, language,
-                            status=422)
+                            confirm, status=422)
     answers = qfollow.answers_for_baseline(survey.questionnaire.definition,
                                            qforms.collect_answers(definition, form))
     outcome = submit_follow_up(database.session(), survey, row, key,
                                language.language.data, answers, today(),
-                               source=ResponseSource.PAPER)
+                               source=ResponseSource.PAPER, early=early)
     if outcome is Outcome.CODE_USED:
         return _refuse(survey, code_form, language, CodeProblem(410, str(USED_CODE)))
     if outcome is Outcome.ALREADY_STORED:
@@ -185,13 +202,25 @@ def _code_page(survey: Survey, code_form: PaperCodeForm, language: PaperLanguage
     return html, status
 
 
+def _is_early(survey: Survey, row: FollowUpCode) -> bool:
+    """Whether a follow-up entered today comes before the survey's earliest day."""
+    return today() < survey.follow_up_opens_on(row.baseline_on)
+
+
 def _scores_page(survey: Survey, code: str, row: FollowUpCode, definition: Definition, form,
-                 language: PaperLanguageForm, status: int = 200):
-    """The second step: the activities of one code, each to be scored again."""
+                 language: PaperLanguageForm, confirm: EarlyFollowUpForm | None = None,
+                 status: int = 200):
+    """The second step: the activities of one code, each to be scored again; before the
+    earliest day, with the box that confirms an early follow-up."""
     lang = current_language()
+    confirm = confirm or EarlyFollowUpForm(formdata=None)
+    errors = error_entries(definition, list(definition.items()), form, lang)
+    errors += [(confirm.confirmed.id, str(confirm.confirmed.label.text), str(error))
+               for error in confirm.confirmed.errors[:1]]
     html = render_template(
         "admin/surveys/follow_up_scores.html", survey=survey, definition=definition,
         form=form, lang=lang, language=language, code=code,
         shown_code=follow_up_codes.display(code), due_on=row.due_on,
-        errors=error_entries(definition, list(definition.items()), form, lang))
+        baseline_on=row.baseline_on, opens_on=survey.follow_up_opens_on(row.baseline_on),
+        early=_is_early(survey, row), confirm=confirm, errors=errors)
     return html, status

@@ -12,29 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, render_template, request
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 import database
 from analytics import exports
-from reporting.gathering_table import (
-    CsvLabels,
-    GatheringTable,
-    csv_rows,
-    evaluation_definition,
-    network_surveys,
-    open_answers,
-    text_items,
-)
-from reporting.gatherings import table_of
+from reporting.gathering_figures import open_answers
+from reporting.gathering_table import text_items
+from reporting.gatherings import CsvLabels, Evaluations, csv_rows, evaluations_of, table_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import visible
 from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import Network
 from web.i18n import current_language
+
+bp = StaffBlueprint("gatherings", __name__)
 
 
 @dataclass(frozen=True)
@@ -45,24 +39,15 @@ class OpenAnswers:
     by_gathering: list[tuple[str, dict[str, list[str]]]]  # (gathering label, answers)
 
 
-@bp.app_template_filter("two_decimals")
-def two_decimals(value: float) -> str:
-    """A gathering mean as the network has always printed it: 1.55 (1,55 in nb)."""
-    return format_decimal(value, format="0.00")
-
-
-def open_answers_of(account: Account, network: Network,
-                    table: GatheringTable | None) -> OpenAnswers | None:
+def open_answers_of(account: Account, evaluations: Evaluations) -> OpenAnswers | None:
     """The open answers this reader may read, or None when they may read none."""
-    db = database.session()
-    readable = [s.id for s in network_surveys(db, network.id)
-                if access.may_read_free_text(account, s)]
-    definition = evaluation_definition(db, network.id)
-    if not readable or table is None or definition is None:
+    readable = [found.survey.id for found in evaluations.surveys
+                if access.may_read_free_text(account, found.survey)]
+    if not readable:
         return None
-    items = text_items(definition)
-    shown = {c.number: c.label for c in table.columns if not c.suppressed}
-    found = open_answers(db, readable, [i.id for i in items])
+    items = text_items(evaluations.definitions)
+    shown = {c.number: c.label for c in evaluations.table.columns if not c.suppressed}
+    found = open_answers(database.session(), readable, [i.id for i in items])
     return OpenAnswers([(i.id, i.text.get(current_language())) for i in items],
                        [(label, found.get(number, {})) for number, label in shown.items()])
 
@@ -85,27 +70,29 @@ def network_evaluations(network_id: int):
     account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     other = _compared(account, network)
-    table = table_of(network, current_language())
+    evaluations = evaluations_of(network, current_language())
     choices = [n for n in access.visible_networks(db, account) if n.id != network.id]
     return render_template(
-        "admin/gatherings/evaluations.html", network=network, table=table,
-        answers=open_answers_of(account, network, table), other=other,
-        other_table=table_of(other, current_language()) if other is not None else None,
+        "admin/gatherings/evaluations.html", network=network, evaluations=evaluations,
+        answers=open_answers_of(account, evaluations), other=other,
+        other_evaluations=(evaluations_of(other, current_language())
+                           if other is not None else None),
         choices=choices, minimum=current_rule().minimum)
 
 
-@table_downloads("/networks/<int:network_id>/evaluations", "network_evaluations",
+@table_downloads(bp, "/networks/<int:network_id>/evaluations", "network_evaluations",
                  allow=SIGNED_IN, audited="evaluations.export")
 def network_evaluations_download(fmt: str, network_id: int) -> Download:
     """The table of the page, through the same small-group rule."""
     network = visible(Network, network_id)
     table = table_of(network, current_language())
-    if table is None:
-        abort(404)
-    labels = CsvLabels(section=_("Part"), item=_("Question"),
+    labels = CsvLabels(section=_("Part"), item=_("Question"), figure=_("Figure"),
+                       mean=_("Mean"), n=_("n"), low=_("Lower limit, 95 percent interval"),
+                       high=_("Upper limit, 95 percent interval"),
                        responses=_("Number of responses"), invited=_("Number invited"),
                        rate=_("Response rate in percent"),
-                       suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum))
+                       suppressed=_("fewer than %(minimum)d", minimum=current_rule().minimum),
+                       hidden=_("not shown"), not_asked=_("not asked"))
     header, rows = csv_rows(table, labels)
     return Download(f"network-{network.id}-evaluations",
                     [exports.Table("evaluations", header, rows)],

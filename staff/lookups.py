@@ -11,7 +11,7 @@ from flask import abort
 import database
 from reporting import checklist
 from surveys import access, auth
-from surveys.models import Survey
+from surveys.models import LinkMode, Survey
 
 T = TypeVar("T")
 
@@ -37,5 +37,13 @@ def checklist_survey(survey_id: int) -> Survey:
     """A survey the account may see whose questionnaire is a checklist; otherwise 404."""
     survey = visible_survey(survey_id)
     if not checklist.is_checklist(survey.questionnaire.definition):
+        abort(404)
+    return survey
+
+
+def single_use_survey(survey_id: int) -> Survey:
+    """A survey the account may see that is handed out as single-use links; else 404."""
+    survey = visible_survey(survey_id)
+    if survey.link_mode != LinkMode.SINGLE_USE:
         abort(404)
     return survey

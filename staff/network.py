@@ -21,11 +21,13 @@ from reporting import network_overview as no
 from reporting.checklist_summary import ChecklistSummary, checklist_summary
 from reporting.network import heat_map, improvement
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import network_questionnaire
 from surveys import access, auth
 from surveys.models import Network, Survey
 from web.i18n import current_language
+
+bp = StaffBlueprint("network", __name__)
 
 
 @bp.get("/networks/<int:network_id>/overview", allow=SIGNED_IN)

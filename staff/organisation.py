@@ -15,7 +15,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 import database
-from staff.blueprint import ADMINS, SIGNED_IN, bp
+from reporting.rule import current_rule
+from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
 from staff.org_forms import (
     KIND_LABELS,
     DeleteForm,
@@ -27,6 +28,8 @@ from surveys import access, auth, org_operations, org_queries
 from surveys.account_models import Account
 from surveys.labels import gathering_label
 from surveys.models import Gathering, Network, Organisation, Unit
+
+bp = StaffBlueprint("organisation", __name__)
 
 Structure = Network | Gathering | Organisation | Unit
 Saved = tuple[str, str | None]  # the message to flash, the anchor to return to
@@ -92,14 +95,15 @@ def _set_archived(obj: Network | Organisation | Unit, archived: bool):
 def _delete_page(obj: Structure, back: str | None):
     """Ask before deleting; say exactly what goes with it when surveys exist underneath."""
     db = database.session()
-    contents = org_queries.contents_of(db, obj)
+    rule = current_rule()
+    contents = org_queries.contents_of(db, obj).as_shown(rule)
     form = DeleteForm(current=contents.fingerprint, has_data=contents.has_data)
     if form.validate_on_submit():
         what = _what(obj)
         org_operations.delete(db, _me(), obj)
         return _back(_("Deleted %(what)s.", what=what), back)
     return render_template("admin/org/delete.html", form=form, what=_what(obj),
-                           contents=contents), 422 if form.errors else 200
+                           contents=contents, minimum=rule.minimum), 422 if form.errors else 200
 
 
 # --- The overview -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ file of a sensible size, and that it is UTF-8 text.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -15,6 +16,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp, StopValidation
 
 from hl7fhir.questionnaire_import import parse_questionnaire
+from questionnaires.category_scales import MixedCategory, ScaleUse
 from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError, parse_definition
 from questionnaires.schema import Definition
 from staff.forms import short_text
@@ -80,7 +82,7 @@ class UploadForm(FlaskForm):
         try:
             self.definition = self.parse(text, name)
         except DefinitionError as exc:
-            self.problems = exc.problems
+            self.problems = problems_of(exc)
             raise StopValidation(NOT_VALID) from None
 
 
@@ -101,6 +103,28 @@ class FhirImportForm(UploadForm):
     @staticmethod
     def parse(text: str, name: str) -> Definition:
         return parse_questionnaire(text, source=name)
+
+
+def problems_of(exc: DefinitionError) -> list[str]:
+    """The problems of a refused definition as the page lists them: the schema's lines,
+    except that categories mixing scales are said in the reader's language."""
+    return [mixed_category_message(exc.source, found) for found in exc.mixed] or exc.problems
+
+
+def mixed_category_message(source: str, found: MixedCategory) -> str:
+    """«file: The category «x» mixes scales: «a» (scale «s»: 1–7, high is best), …»."""
+    return _("%(file)s: The category «%(category)s» mixes scales: %(items)s. A category's "
+             "score is the mean of its items, so they need the same range and the same best "
+             "end: put them in separate categories.", file=source, category=found.category,
+             items=", ".join(_scale_use(use) for use in found.items))
+
+
+def _scale_use(use: ScaleUse) -> str:
+    if use.good == "high":
+        return _("«%(item)s» (scale «%(scale)s»: %(min)s–%(max)s, high is best)",
+                 item=use.item, scale=use.scale, min=use.min, max=use.max)
+    return _("«%(item)s» (scale «%(scale)s»: %(min)s–%(max)s, low is best)",
+             item=use.item, scale=use.scale, min=use.min, max=use.max)
 
 
 def _read_text(storage: FileStorage) -> str:

@@ -23,16 +23,18 @@ import database
 from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import questionnaire_resource
 from questionnaires import operations, queries
-from questionnaires.loader import MAX_DEFINITION_BYTES
+from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError
 from questionnaires.models import QuestionnaireVersion
-from staff.blueprint import ADMINS, SIGNED_IN, bp
-from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm
+from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
+from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm, problems_of
 from surveys import access, auth
 from web import errors
 from web.i18n import current_language
 
-UPLOAD_ENDPOINT = "admin.questionnaire_upload"
-IMPORT_ENDPOINT = "admin.questionnaire_import_fhir"
+bp = StaffBlueprint("questionnaires", __name__)
+
+UPLOAD_ENDPOINT = "admin.questionnaires.questionnaire_upload"
+IMPORT_ENDPOINT = "admin.questionnaires.questionnaire_import_fhir"
 # Each page that receives a definition file: its form and its template.
 FILE_PAGES = {UPLOAD_ENDPOINT: (UploadForm, "admin/questionnaires/upload.html"),
               IMPORT_ENDPOINT: (FhirImportForm, "admin/questionnaires/import_fhir.html")}
@@ -181,6 +183,8 @@ def questionnaire_copy(slug: str, version: int):
         except operations.SlugTaken:
             form.slug.errors.append(_("The id '%(id)s' is already used. Choose another.",
                                       id=form.slug.data))
+        except DefinitionError as exc:
+            form.slug.errors += problems_of(exc)
         else:
             access.audit(db, auth.signed_in_account(), "questionnaire.copy",
                          f"{slug} version {version} as {row.slug} version {row.version}")

@@ -20,11 +20,13 @@ from questionnaires import schema as s
 from reporting.item_results import SurveyResults
 from reporting.results import item_summary, results_of
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import visible_survey
 from surveys import access, auth, batches
 from surveys.models import Survey
 from web.i18n import current_language
+
+bp = StaffBlueprint("results", __name__)
 
 
 def readable_results(survey: Survey) -> SurveyResults:

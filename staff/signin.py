@@ -1,7 +1,8 @@
 """Staff pages: log in and out, passwords, and the overview of what one may see.
 
-Other staff pages live in their own modules, one per area, on the blueprint of
-`staff.blueprint`, so every staff URL starts with /admin.
+Other staff pages live in their own modules, one per area, each on its own blueprint nested
+in the `admin` parent (`staff.blueprint.admin_blueprint`), so every staff URL starts with
+/admin.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import database
-from staff.blueprint import ANYONE, SIGNED_IN, bp
+from staff.blueprint import ANYONE, SIGNED_IN, StaffBlueprint
 from staff.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from surveys import access, auth
 from surveys.counts import response_counts
 from util.dates import today
 from web.i18n import current_language
+
+bp = StaffBlueprint("signin", __name__)
 
 
 def safe_next(target: str | None, fallback: str) -> str:

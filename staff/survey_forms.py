@@ -44,6 +44,7 @@ PHASES = ("baseline", "follow_up")
 LANGUAGES = ("nb", "nn", "en")
 LANGUAGE_NAMES = (("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English"))
 MIN_FOLLOW_UP_WEEKS, MAX_FOLLOW_UP_WEEKS, DEFAULT_FOLLOW_UP_WEEKS = 1, 26, 4
+MAX_EARLIEST_DAYS, DEFAULT_EARLIEST_DAYS = 182, 14
 
 
 def choice_id(value: Any) -> int | None:
@@ -99,6 +100,32 @@ def follow_up_weeks_field(missing_ok: bool = False) -> IntegerField:
         validators=[Filled(missing_ok), NumberRange(
             min=MIN_FOLLOW_UP_WEEKS, max=MAX_FOLLOW_UP_WEEKS,
             message=_l("Write a whole number from %(min)s to %(max)s."))])
+
+
+def earliest_days_field() -> IntegerField:
+    return IntegerField(
+        _l("Earliest follow-up, in days after the first answer"),
+        default=DEFAULT_EARLIEST_DAYS,
+        description=_l("A follow-up sooner than this does not show the change yet: it is "
+                       "refused online, and on paper saved only when you confirm it, marked "
+                       "as early and left out of the change. Usually 14 days."),
+        invalid_value_message=_l("Write a whole number."),
+        validators=[Filled(missing_ok=True), NumberRange(
+            min=0, max=MAX_EARLIEST_DAYS,
+            message=_l("Write a whole number from %(min)s to %(max)s."))])
+
+
+def earliest_before_due(weeks: IntegerField, earliest: IntegerField) -> bool:
+    """The earliest follow-up day may not come after the suggested date, or the slip would
+    suggest a day the follow-up is refused on."""
+    if weeks.errors or earliest.errors or weeks.data is None or earliest.data is None:
+        return True
+    if earliest.data <= 7 * weeks.data:
+        return True
+    earliest.errors.append(_l("The earliest day must not come after the suggested follow-up "
+                              "date, %(days)s days after the first answer.",
+                              days=7 * weeks.data))
+    return False
 
 
 def show_baseline_score_field() -> BooleanField:
@@ -161,6 +188,7 @@ class SurveyForm(FlaskForm):
                                  max=MAX_SINGLE_USE_LINKS),
                               minimum=1, maximum=MAX_SINGLE_USE_LINKS)
     follow_up_weeks = follow_up_weeks_field(missing_ok=True)
+    follow_up_earliest_days = earliest_days_field()
     show_baseline_score = show_baseline_score_field()
 
     def set_choices(self, versions: Iterable[tuple[int, str]], units: Iterable[tuple[int, str]],
@@ -173,7 +201,8 @@ class SurveyForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks first, then the rules between fields."""
         ok = super().validate(extra_validators)
-        return self._check_target() & self._check_dates() & self._check_links() & ok
+        return (self._check_target() & self._check_dates() & self._check_links()
+                & earliest_before_due(self.follow_up_weeks, self.follow_up_earliest_days) & ok)
 
     def _check_target(self) -> bool:
         if self.unit.errors or self.gathering.errors:
@@ -219,6 +248,19 @@ class ConfirmDeleteForm(FlaskForm):
                            validators=[InputRequired(message=_l("Tick the box to confirm."))])
 
 
+class EarlyFollowUpForm(FlaskForm):
+    """The confirmation that a paper follow-up before the survey's earliest day is to be
+    saved, marked as early; posted beside the follow-up form (a hyphen in the name, which
+    no item id can have)."""
+
+    class Meta:
+        csrf = False  # posted with the follow-up form, which carries the token
+
+    confirmed = BooleanField(
+        _l("The paper form was answered before the earliest day: save it anyway, marked "
+           "as early"), name="early-confirmed")
+
+
 class PaperLanguageForm(FlaskForm):
     """The language of one paper form, posted beside the questionnaire's own fields.
 
@@ -238,7 +280,12 @@ class FollowUpSettingsForm(FlaskForm):
     """A survey's follow-up settings, changed after it was created."""
 
     follow_up_weeks = follow_up_weeks_field()
+    follow_up_earliest_days = earliest_days_field()
     show_baseline_score = show_baseline_score_field()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        return earliest_before_due(self.follow_up_weeks, self.follow_up_earliest_days) & ok
 
 
 class ChangeForm(FlaskForm):

@@ -8,22 +8,20 @@ units or networks answers 404 whatever the route. Writes go through
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 import database
-from analytics import exports
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
+from reporting.raw_export import codebook_table, responses_table
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
-from staff.blueprint import SIGNED_IN, bp, export_delimiter
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, require_released_rows, table_downloads
-from staff.lookups import visible_survey
+from staff.lookups import single_use_survey, visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
@@ -37,35 +35,14 @@ from surveys import survey_admin_operations as ops
 from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
-from surveys.models import Layout, LinkMode, ResponseSource, Survey, SurveyStatus, Unit
-from surveys.operations import Outcome, submit_response
+from surveys.models import Layout, LinkMode, ResponseSource, Survey
+from surveys.operations import IssuedLinks, Outcome, submit_response
 from surveys.pages import posted_form
-from surveys.queries import (
-    link_counts,
-    paper_response_count,
-    questionnaire_versions,
-    response_table,
-)
+from surveys.queries import link_counts, paper_response_count, questionnaire_versions
 from util.dates import today
-from web.errors import FriendlyError
 from web.i18n import current_language
 
-PHASE_LABELS = {"baseline": _l("Baseline"), "follow_up": _l("Follow-up")}
-
-
-def target_label(survey: Survey) -> str:
-    """«Unit (Organisation)» or «Gathering N, Network»."""
-    target = survey.target()
-    if isinstance(target, Unit):
-        return f"{target.name} ({target.organisation.name})"
-    return _("Gathering %(number)d, %(network)s", number=target.number,
-             network=target.network.name)
-
-
-@bp.context_processor
-def _survey_helpers() -> dict[str, Any]:
-    return {"version_title": version_title, "target_label": target_label,
-            "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode}
+bp = StaffBlueprint("surveys", __name__)
 
 
 def _to_survey(survey: Survey):
@@ -107,6 +84,7 @@ def _settings(form: SurveyForm) -> ops.SurveySettings:
         layout=Layout(form.layout.data), link_mode=LinkMode(form.link_mode.data),
         link_count=form.link_count.data if single_use else None,
         follow_up_weeks=form.follow_up_weeks.data,
+        follow_up_earliest_days=form.follow_up_earliest_days.data,
         show_baseline_score=form.show_baseline_score.data)
 
 
@@ -118,7 +96,7 @@ def new_survey():
     if form.validate_on_submit():
         survey, issued = ops.create_survey(database.session(), account, _settings(form))
         flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _to_survey(survey) if issued is None else _issued_page(survey, issued)
+        return _to_survey(survey) if issued is None else _to_issued(survey, issued)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
 
@@ -174,24 +152,21 @@ def reopen_survey(survey_id: int):
 
 @bp.post("/surveys/<int:survey_id>/links", allow=SIGNED_IN)
 def add_links(survey_id: int):
-    survey = _single_use_survey(survey_id)
+    survey = single_use_survey(survey_id)
     form = MoreLinksForm()
     if not form.validate():
         return _survey_page(survey, form, status=422)
     issued = ops.add_links(database.session(), auth.signed_in_account(), survey,
                            form.count.data, replace=form.replace.data)
-    return _issued_page(survey, issued)
+    return _to_issued(survey, issued)
 
 
-def _issued_page(survey: Survey, issued: ops.IssuedLinks):
-    """The links just issued, shown this once (the answer to the POST that issued them, never
-    stored or cached): the list, a CSV and the slips. Why only now: a list fetched later
-    would show which links are still unused, so a lead who knows who got which link would
-    know who has answered."""
-    html = render_template("admin/surveys/issued.html", survey=survey, issued=issued,
-                           tokens=" ".join(issued.tokens),
-                           urls=[handout.link_url(token) for token in issued.tokens])
-    return html, 200, {"Cache-Control": "no-store"}
+def _to_issued(survey: Survey, issued: IssuedLinks):
+    """On to the page that shows the links just issued, once (`staff.links`): a redirect,
+    so that a reload, Back or Forward there never sends the post that issued them again,
+    which would issue another set, or with «a fresh set» withdraw the one shown."""
+    handout.hand_over_links(survey.id, issued)
+    return redirect(url_for("admin.links.issued_links", survey_id=survey.id), code=303)
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -200,13 +175,6 @@ def _open_link_survey(survey_id: int) -> Survey:
     """A survey with one open link; a single-use survey has no public link to show."""
     survey = visible_survey(survey_id)
     if survey.link_mode != LinkMode.OPEN:
-        abort(404)
-    return survey
-
-
-def _single_use_survey(survey_id: int) -> Survey:
-    survey = visible_survey(survey_id)
-    if survey.link_mode != LinkMode.SINGLE_USE:
         abort(404)
     return survey
 
@@ -243,44 +211,6 @@ def survey_poster(survey_id: int):
                                url=handout.public_url(survey))
 
 
-def _posted_tokens() -> list[str]:
-    """The tokens the issuing page posts back for its CSV or slips (400 when malformed).
-
-    They are written out as posted and never looked up, so these routes cannot tell which
-    links are still unused: no list of the survey's links can be had except at issuance."""
-    tokens = handout.parse_tokens(request.form.get("tokens", ""))
-    if tokens is None:
-        raise FriendlyError(400, _("The list of links is not valid. Issue the links again."))
-    return tokens
-
-
-@bp.post("/surveys/<int:survey_id>/links.csv", allow=SIGNED_IN)
-def survey_links_csv(survey_id: int):
-    survey = _single_use_survey(survey_id)
-    rows = [(number, handout.link_url(token))
-            for number, token in enumerate(_posted_tokens(), 1)]
-    return exports.csv_response(f"survey-{survey.id}-links.csv", ["number", "link"], rows,
-                                export_delimiter("csv"))
-
-
-@bp.post("/surveys/<int:survey_id>/slips", allow=SIGNED_IN)
-def survey_slips(survey_id: int):
-    survey = _single_use_survey(survey_id)
-    tokens = _posted_tokens()
-    lang = handout.print_language(request.form.get("lang"), current_language())
-    if lang is None:
-        abort(400)
-    page = request.form.get("page", "1")
-    page_number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
-    sheets, pages = handout.slips(tokens, page_number)
-    with force_locale(lang):
-        html = render_template("admin/surveys/slips.html", survey=survey, lang=lang,
-                               definition=survey.questionnaire.definition, sheets=sheets,
-                               page=min(page_number, pages), pages=pages,
-                               tokens=" ".join(tokens))
-    return html, 200, {"Cache-Control": "no-store"}
-
-
 @bp.get("/surveys/<int:survey_id>/paper", allow=SIGNED_IN)
 def survey_paper(survey_id: int):
     survey = visible_survey(survey_id)
@@ -309,18 +239,16 @@ def paper_entry(survey_id: int):
         return _paper_entry_page(survey, form, language)
     form, language = posted_form(definition, ignore={"paper-language"}), PaperLanguageForm()
     key = form.submission_key.data
-    items_ok = qforms.validate_items(form, list(definition.items()))
+    items_ok = qforms.validate_paper(form, definition)
     if not (language.validate() & items_ok):
         return _paper_entry_page(survey, form, language, status=422)
     db, plan = database.session(), paper_baseline_plan(survey)
     outcome = submit_response(db, survey, None, key, language.language.data,
                               qforms.collect_answers(definition, form), today(),
                               source=ResponseSource.PAPER, follow_up=plan)
-    count = paper_response_count(db, survey.id, waiting_too=True)
-    if outcome is Outcome.ALREADY_STORED:
-        flash(_("This form was already saved, so it was not saved twice."))
-    flash(ngettext("Saved. %(num)d paper form entered so far.",
-                   "Saved. %(num)d paper forms entered so far.", count))
+    # No count here: the page after it says how many, by the rule of `_paper_entered`.
+    flash(_("This form was already saved, so it was not saved twice.")
+          if outcome is Outcome.ALREADY_STORED else _("Saved."))
     if plan is not None:
         flash_baseline_code(survey, key)
     return redirect(url_for(".paper_entry", survey_id=survey.id,
@@ -336,26 +264,62 @@ def _paper_entry_page(survey: Survey, form, language: PaperLanguageForm, status:
                           str(language.language.errors[0])))
     html = render_template(
         "admin/surveys/paper_entry.html", survey=survey, definition=definition, form=form,
-        language=language, errors=errors, lang=lang, status=survey.status(today()),
-        count=paper_response_count(database.session(), survey.id, waiting_too=True))
+        language=language, errors=errors, lang=lang, status=survey.status(today()), paper=True,
+        paper_entered=_paper_entered(survey))
     return html, status
+
+
+def _paper_entered(survey: Survey) -> str:
+    """How many paper forms are entered, as the paper-entry page says it.
+
+    By the rule of the survey page (`_paper_part`): a number when neither the paper nor the
+    online part is 1 to `minimum` − 1, else one sentence for both cases, since the survey's
+    response count minus an exact paper count would give the online part, and telling the
+    two cases apart would narrow it down as well. Forms still waiting to be released
+    (`surveys.batches`) count as entered, never as a number."""
+    db = database.session()
+    if paper_response_count(db, survey.id, waiting_too=True) == 0:
+        return _("No paper forms have been entered yet.")
+    paper = paper_response_count(db, survey.id)
+    shown = _paper_part(response_count(db, survey.id), paper) if paper else None
+    if shown is None:
+        return _("Fewer than %(minimum)d paper forms entered so far, or fewer than "
+                 "%(minimum)d answers online: so that no one can be recognised, the number is "
+                 "not shown.", minimum=current_rule().minimum)
+    return ngettext("%(num)d paper form entered so far.", "%(num)d paper forms entered so far.",
+                    shown)
 
 
 # --- Data rights --------------------------------------------------------------------------
 
-@table_downloads("/surveys/<int:survey_id>/export", "export_responses", allow=SIGNED_IN,
+@table_downloads(bp, "/surveys/<int:survey_id>/export", "export_responses", allow=SIGNED_IN,
                  audited="responses.export",
                  endpoints=("export_responses", "export_responses_xlsx"))
 def export_responses(fmt: str, survey_id: int) -> Download:
-    """Every released response as a row, streamed: only from `minimum` released
-    responses on, free text only for those who may read it, and every export audited. The
-    rows are read in batches as they are written, so memory stays flat."""
+    """Every released response as a row, streamed: only from `minimum` released responses
+    on, free text only for those who may read it, and every export audited. The rows are
+    read in batches as they are written, so memory stays flat. Headers in the reader's
+    language; the workbook has the codebook as a second sheet, the CSV (one table, opened in
+    Excel by a double click) has it as a download of
+    its own (`export_codebook`)."""
     survey = visible_survey(survey_id)
     require_released_rows(survey)
-    header, rows = response_table(database.session(), survey,
-                                  access.may_read_free_text(auth.signed_in_account(), survey))
-    return Download(f"survey-{survey.id}-responses", [exports.Table("responses", header, rows)],
-                    ops.describe(survey))
+    free_text = access.may_read_free_text(auth.signed_in_account(), survey)
+    tables = [responses_table(database.session(), survey, free_text)]
+    if fmt == "xlsx":
+        tables.append(codebook_table(survey, free_text, current_language()))
+    return Download(f"survey-{survey.id}-responses", tables, ops.describe(survey))
+
+
+@table_downloads(bp, "/surveys/<int:survey_id>/export-codebook", "export_codebook",
+                 allow=SIGNED_IN)
+def export_codebook(fmt: str, survey_id: int) -> Download:
+    """What each column and code of the raw export means, for the same reader (no free-text
+    column for those who may not read it). Holds no answer, so it is not audited."""
+    survey = visible_survey(survey_id)
+    free_text = access.may_read_free_text(auth.signed_in_account(), survey)
+    return Download(f"survey-{survey.id}-codebook",
+                    [codebook_table(survey, free_text, current_language())])
 
 
 @bp.route("/surveys/<int:survey_id>/responses/delete", methods=["GET", "POST"], allow=SIGNED_IN)

@@ -12,10 +12,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 import database
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.token_forms import NewTokenForm
 from surveys import api_tokens, auth
 from util.dates import today
+
+bp = StaffBlueprint("tokens", __name__)
 
 
 def _page(form: NewTokenForm, status: int = 200):

@@ -15,12 +15,14 @@ from reporting.checklist_summary import checklist_summary
 from reporting.comparison_queries import candidates
 from reporting.results import category_overview
 from reporting.rule import current_rule
-from staff.blueprint import SIGNED_IN, bp
+from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import visible
 from surveys.counts import response_counts
 from surveys.models import Survey, Unit
 from util.dates import today
 from web.i18n import current_language
+
+bp = StaffBlueprint("units", __name__)
 
 
 @bp.get("/units/<int:unit_id>", allow=SIGNED_IN)

@@ -58,6 +58,16 @@ def pair_id(secret: str, survey_id: int, code: str) -> uuid.UUID:
     return uuid.UUID(hex=digest(secret, survey_id, code)[:32])
 
 
+PAIR_LABEL_LENGTH = 12  # hex characters: 48 of the pair id's bits
+
+
+def pair_label(pair: uuid.UUID | None) -> str:
+    """The pair id as every export shows it (the pairs, the raw responses): random, short
+    enough for a spreadsheet, the same in both files so they can be joined, and never the
+    code (a keyed digest's first bits cannot be turned back into it). Empty without one."""
+    return pair.hex[:PAIR_LABEL_LENGTH] if pair is not None else ""
+
+
 SIGNATURE_LENGTH = 16  # hex characters: 64 bits
 
 

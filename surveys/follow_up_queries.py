@@ -13,7 +13,7 @@ from analytics.paired import Pair
 from questionnaires import schema as s
 from surveys import follow_up_codes
 from surveys.models import Answer, Response, Survey
-from surveys.queries import released, with_questionnaire
+from surveys.queries import released, survey_by_token
 
 MAX_CODE_ATTEMPTS = 5  # how many derived codes a baseline may have tried (see operations)
 
@@ -26,12 +26,13 @@ def survey_for_token(db: Session, token: str) -> Survey | None:
     """
     if not 20 <= len(token) <= 64:
         return None
-    return db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
+    return survey_by_token(db, token)
 
 
 @dataclass(frozen=True)
 class FollowUpCode:
-    """What a code opens: its pair, the baseline, the follow-up if given, the date due.
+    """What a code opens: its pair, the baseline, the follow-up if given, the date due and
+    the day of the baseline (from which the earliest follow-up day is counted).
 
     Not a row of its own (see `surveys.follow_up_codes`): read from the two responses that
     carry the code's pair id.
@@ -41,6 +42,7 @@ class FollowUpCode:
     baseline_id: uuid.UUID
     follow_up_id: uuid.UUID | None
     due_on: dt.date
+    baseline_on: dt.date
 
 
 def code_taken(db: Session, survey_id: int, pair: uuid.UUID) -> bool:
@@ -58,7 +60,8 @@ def find_code(db: Session, secret: str, survey_id: int, code: str) -> FollowUpCo
     if baseline is None:
         return None
     follow_up = next((r.id for r in rows if r.is_follow_up), None)
-    return FollowUpCode(pair, baseline.id, follow_up, baseline.due_on or baseline.submitted_on)
+    return FollowUpCode(pair, baseline.id, follow_up, baseline.due_on or baseline.submitted_on,
+                        baseline.submitted_on)
 
 
 def baseline_code(db: Session, secret: str, survey_id: int,
@@ -121,8 +124,9 @@ def baseline_activities(db: Session, definition: s.Definition,
 
 def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     """Every released baseline with its released follow-up in a survey, scores by activity
-    position: a pair counts when both halves are released (`surveys.batches` releases a
-    follow-up only after its baseline, k at a time).
+    position, early follow-ups marked (`analytics.paired` decides whether they count): a
+    pair counts when both halves are released (`surveys.batches` releases a follow-up only
+    after its baseline, k at a time).
 
     Two queries whatever the number of pairs: the pairs with their dates, then the scores
     of every response in them.
@@ -131,7 +135,8 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     score_key = f"{group.id}.{score.id}"
     base, follow = aliased(Response), aliased(Response)
     linked = db.execute(
-        sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on)
+        sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on,
+                  follow.early)
         .join(follow, sa.and_(follow.survey_id == base.survey_id,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
         .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
@@ -148,17 +153,13 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     for response_id, position, value in score_rows:
         if value is not None:  # always so (see the query); said again for the type
             scores.setdefault(response_id, {})[position] = value
-    found = [Pair(pair_id=_pair_label(pair_id), baseline_on=base_on, follow_up_on=follow_on,
-                  baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}))
-             for pair_id, base_id, base_on, follow_id, follow_on in linked
+    found = [Pair(pair_id=follow_up_codes.pair_label(pair_id), baseline_on=base_on,
+                  follow_up_on=follow_on,
+                  baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}),
+                  early=early)
+             for pair_id, base_id, base_on, follow_id, follow_on, early in linked
              if scores.get(base_id, {}).keys() & scores.get(follow_id, {}).keys()]
     return found
-
-
-def _pair_label(pair_id: uuid.UUID | None) -> str:
-    """The pair id as exports show it: random, short enough for a spreadsheet. (Never None
-    here: the pairs are joined on it; the column may be empty for responses without one.)"""
-    return pair_id.hex[:12] if pair_id is not None else ""
 
 
 def pair_activity_labels(db: Session, definition: s.Definition,
@@ -173,7 +174,8 @@ def pair_activity_labels(db: Session, definition: s.Definition,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
         .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
                released(base), released(follow), Answer.item == f"{group.id}.{label.id}"))
-    return {(_pair_label(pair_id), position): text or "" for pair_id, position, text in rows}
+    return {(follow_up_codes.pair_label(pair_id), position): text or ""
+            for pair_id, position, text in rows}
 
 
 def named_activities(db: Session, definition: s.Definition, survey_id: int) -> list[list[str]]:

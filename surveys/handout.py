@@ -1,9 +1,10 @@
 """Handing a survey out: its links, QR codes, slips of single-use links, print languages.
 
-Single-use links are handed out only as they are issued: the page that issues them posts
-their tokens back for the CSV and the slips, and nothing here reads a survey's links from
-the database, so no list of the links still unused (which would tell who has answered)
-can be had afterwards.
+Single-use links are handed out only as they are issued: the post that issues a set hands
+it (its seed) to the one page that shows it (`hand_over_links`, `take_links`), that page
+posts the tokens back for the CSV and the slips, and nothing here reads a survey's links
+from the database, so no list of the links still unused (which would tell who has
+answered) can be had afterwards.
 
 QR codes are made here with segno, on our own server, so no link token is ever sent to a
 QR service elsewhere.
@@ -17,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import segno
-from flask import url_for
+from flask import session, url_for
 
 from surveys.models import Survey
-from surveys.operations import MAX_SINGLE_USE_LINKS
+from surveys.operations import MAX_SINGLE_USE_LINKS, IssuedLinks
 
 PRINT_LANGUAGES = ("nb", "nn", "en")
 SVG_SCALE = 10  # 41 modules → about 410 px; an SVG prints sharp at any size anyway
@@ -29,7 +30,29 @@ SLIP_SCALE = 4
 SLIPS_PER_SHEET = 10  # two columns of five on A4
 SLIPS_PER_PAGE = 100  # one web page = ten A4 sheets, so 5,000 links never make one huge page
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,86}")  # what `surveys.models.new_token` makes
+ISSUED_KEY = "issued_links"
 
+
+def hand_over_links(survey_id: int, issued: IssuedLinks) -> None:
+    """Keep a set just issued for the one page that shows it: its seed, in the signed
+    session. Never the tokens: a cookie could not hold 5,000 links, and without the app's
+    secret key the seed gives none of them."""
+    session[ISSUED_KEY] = {"survey": survey_id, "seed": issued.seed, "count": issued.count,
+                           "replaced": issued.replaced}
+
+
+def take_links(survey_id: int) -> IssuedLinks | None:
+    """The set handed over for this survey, taken out of the session so that it is shown
+    once; None if there is none (shown already, or never issued in this session)."""
+    held = session.get(ISSUED_KEY)
+    if not isinstance(held, dict) or held.get("survey") != survey_id:
+        return None
+    del session[ISSUED_KEY]
+    seed, count, replaced = held.get("seed"), held.get("count"), held.get("replaced")
+    if not (isinstance(seed, str) and isinstance(count, int) and isinstance(replaced, bool)
+            and 1 <= count <= MAX_SINGLE_USE_LINKS):
+        return None
+    return IssuedLinks(seed, count, replaced)
 
 
 def link_url(token: str) -> str:

@@ -10,6 +10,7 @@ Two rules are kept in the schema itself rather than in code alone:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 import hashlib
@@ -125,6 +126,8 @@ class Survey(Base):
                            name="dates_in_order"),
         sa.CheckConstraint("invited IS NULL OR invited >= 0", name="invited_not_negative"),
         sa.CheckConstraint("follow_up_weeks BETWEEN 1 AND 26", name="follow_up_weeks_range"),
+        sa.CheckConstraint("follow_up_earliest_days BETWEEN 0 AND 182",
+                           name="follow_up_earliest_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,8 +150,16 @@ class Survey(Base):
     # follow-up date, and whether the follow-up form shows the baseline scores.
     follow_up_weeks: Mapped[int] = mapped_column(default=4, server_default="4")
     show_baseline_score: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The earliest day a follow-up is taken, in days after its baseline: earlier ones are
+    # refused online and, on paper, stored only when confirmed and marked `Response.early`;
+    # those are left out of the change unless the survey includes them (a lead's choice on
+    # the change page, for every reader of the survey alike: page, charts, exports, API).
+    follow_up_earliest_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    include_early_follow_ups: Mapped[bool] = mapped_column(default=False,
+                                                           server_default=sa.false())
     # For a process checklist: the day the unit introduced a change, and what it was, so
-    # its run chart is split into before and after (`analytics.spc.split_at`).
+    # its run chart and p-chart are split into before and after (`analytics.spc.split_at`,
+    # `analytics.p_charts.split_p_chart`).
     change_on: Mapped[dt.date | None]
     change_note: Mapped[str | None] = mapped_column(sa.String(200))
     # Single-use links used so far: counted in the transaction that uses up the link, never
@@ -187,6 +198,10 @@ class Survey(Base):
             return None
         return self.closes_on + dt.timedelta(weeks=2 * self.follow_up_weeks)
 
+    def follow_up_opens_on(self, baseline_on: dt.date) -> dt.date:
+        """The first day the follow-up of a baseline given on `baseline_on` is taken."""
+        return baseline_on + dt.timedelta(days=self.follow_up_earliest_days)
+
     def accepts_follow_ups(self, today: dt.date) -> bool:
         """Follow-ups are accepted after the closing date (see `follow_ups_close_on`), but
         not once the survey is closed by hand: closing by hand stops everything."""
@@ -208,6 +223,15 @@ class SingleUseLink(Base):
     __tablename__ = "single_use_links"
     token_digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"), index=True)
+
+
+def single_use_token(secret: str, seed: str, number: int) -> str:
+    """Link `number` of a set of single-use links issued with the random `seed`: as
+    unguessable as `new_token`, and the same for the same seed, so the page that shows a set
+    once can be sent only its seed (see `surveys.operations.IssuedLinks`)."""
+    digest = hmac.new(secret.encode(), f"single-use-token:{seed}:{number}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode("ascii")
 
 
 def link_digest(secret: str, token: str) -> str:
@@ -240,6 +264,7 @@ class Response(Base):
         sa.UniqueConstraint("survey_id", "submission_key", name="uq_responses_submission"),
         sa.UniqueConstraint("survey_id", "pair_id", "is_follow_up", name="uq_responses_pair"),
         sa.CheckConstraint("language IN ('nb', 'nn', 'en')", name="language_known"),
+        sa.CheckConstraint("is_follow_up OR NOT early", name="early_only_follow_up"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
@@ -260,6 +285,9 @@ class Response(Base):
     pair_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     due_on: Mapped[dt.date | None]
     released: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A follow-up typed in from paper before its survey's earliest day, on staff's explicit
+    # confirmation (online, such a follow-up is refused): left out of the change by default.
+    early: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )

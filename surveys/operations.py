@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,7 @@ from surveys.models import (
     SingleUseLink,
     Survey,
     link_digest,
-    new_token,
+    single_use_token,
 )
 from surveys.queries import submission_exists
 from util.secret import app_secret
@@ -166,26 +167,28 @@ def _end_reads(db: Session) -> None:
         db.rollback()
 
 
-_INSERT_RESPONSE = sa.insert(Response)
-_INSERT_ANSWERS = sa.insert(Answer)
+# On the tables, not the mapped classes: an insert of a mapped class goes through the ORM's
+# bulk machinery, which cost as much CPU again as the statements themselves.
+_INSERT_RESPONSE = sa.insert(cast(sa.Table, Response.__table__))
+_INSERT_ANSWERS = sa.insert(cast(sa.Table, Answer.__table__))
 
 
 def _insert_response(db: Session, survey_id: int, version_id: int, submission_key: str,
                      language: str, answers: Sequence[AnswerValue], today: dt.date,
                      source: ResponseSource, is_follow_up: bool,
-                     pair_id: uuid.UUID | None = None) -> uuid.UUID:
+                     pair_id: uuid.UUID | None = None, early: bool = False) -> uuid.UUID:
     """Store a response and its answers with two Core statements, the answers in one
     executemany: the ORM's unit of work took about half the CPU of storing a response
     (`bench/load.py`), and nothing here needs the objects afterwards. Only what the domain
     allows is stored: the answers, the language, the version and the date."""
-    response_id = uuid.uuid4()
-    db.execute(_INSERT_RESPONSE, {
+    response_id, connection = uuid.uuid4(), db.connection()
+    connection.execute(_INSERT_RESPONSE, {
         "id": response_id, "survey_id": survey_id, "questionnaire_version_id": version_id,
         "language": language, "submitted_on": today, "source": source,
         "submission_key": submission_key, "is_follow_up": is_follow_up,
-        "pair_id": pair_id})
+        "pair_id": pair_id, "early": early})
     if answers:
-        db.execute(_INSERT_ANSWERS, [
+        connection.execute(_INSERT_ANSWERS, [
             {"id": uuid.uuid4(), "response_id": response_id, "survey_id": survey_id, "item": a.item,
              "position": a.position, "value_num": a.value_num, "value_text": a.value_text}
             for a in answers])
@@ -226,8 +229,10 @@ def submit_follow_up(
     today: dt.date,
     source: ResponseSource = ResponseSource.WEB,
     rule: SmallGroups | None = None,
+    early: bool = False,
 ) -> Outcome:
-    """Store a follow-up with its baseline's pair id, once, unreleased.
+    """Store a follow-up with its baseline's pair id, once, unreleased; `early` marks a paper
+    follow-up staff confirmed although it came before the survey's earliest day.
 
     The unique (survey, pair, follow-up) key lets one follow-up per code in, so two
     devices posting the same code store one; the other gets CODE_USED. The same
@@ -240,7 +245,7 @@ def submit_follow_up(
     _end_reads(db)
     try:
         _insert_response(db, survey_id, version_id, submission_key, language, list(answers),
-                         today, source, is_follow_up=True, pair_id=code.pair_id)
+                         today, source, is_follow_up=True, pair_id=code.pair_id, early=early)
         batches.release_ready(db, survey_id, definition, rule)
         db.commit()
     except IntegrityError:
@@ -251,29 +256,42 @@ def submit_follow_up(
     return Outcome.STORED
 
 
-@dataclass(frozen=True)
-class IssuedLink:
-    """A new single-use link: its token exists only here, to be shown once (slips, CSV)."""
-
-    token: str
-
-
 MAX_SINGLE_USE_LINKS = 5000
 
 
+@dataclass(frozen=True)
+class IssuedLinks:
+    """A set of single-use links just issued, to be shown to staff this once.
+
+    Not the tokens but the set's random seed, from which they follow with the app's secret
+    key (`single_use_token`): the post that issues a set hands only the seed to the page
+    that shows it, through the signed session, so the page is reached by a redirect (a
+    reload or Back issues nothing) and no cookie holds a link. Nothing keeps the seed after
+    that showing; only the links' keyed digests are stored.
+    """
+
+    seed: str
+    count: int
+    replaced: bool = False  # whether the unused links of earlier sets were withdrawn
+
+    def tokens(self, secret: str | None = None) -> list[str]:
+        key = secret or app_secret()
+        return [single_use_token(key, self.seed, number) for number in range(self.count)]
+
+
 def issue_single_use_links(db: Session, survey: Survey, count: int,
-                           secret: str | None = None) -> list[IssuedLink]:
+                           secret: str | None = None) -> IssuedLinks:
     """Create `count` new single-use links for a survey (for slips or a CSV); only their
-    keyed digests are stored, so the tokens returned are the only copy."""
+    keyed digests are stored, so the set returned is the only way to the tokens."""
     if not 1 <= count <= MAX_SINGLE_USE_LINKS:
         raise ValueError(f"count must be between 1 and {MAX_SINGLE_USE_LINKS}")
     key = secret or app_secret()
-    links = [IssuedLink(new_token()) for _ in range(count)]
+    issued = IssuedLinks(secrets.token_urlsafe(32), count)
     db.execute(sa.insert(SingleUseLink), [
-        {"token_digest": link_digest(key, link.token), "survey_id": survey.id}
-        for link in links])
+        {"token_digest": link_digest(key, token), "survey_id": survey.id}
+        for token in issued.tokens(key)])
     db.commit()
-    return links
+    return issued
 
 
 def erase_responses(db: Session, survey_id: int) -> None:

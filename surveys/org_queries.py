@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from analytics.small_groups import SmallGroups
 from surveys import access
 from surveys.account_models import Account, AuditEntry
+from surveys.counts import response_counts
 from surveys.models import Gathering, Network, Organisation, Response, Survey, Unit
 
 AUDIT_PAGE_SIZE = 50
@@ -149,7 +152,29 @@ class Contents:
     units: int = 0
     gatherings: int = 0
     surveys: int = 0
-    responses: int = 0
+    responses: int = 0  # every stored response, follow-ups too: for the audit entry
+    survey_responses: tuple[int, ...] = ()  # each survey's count (`surveys.counts`)
+
+    def as_shown(self, rule: SmallGroups) -> ShownContents:
+        """What a page may say of it: the responses pooled as every pooled figure is, leaving
+        out each survey of 1 to `minimum` − 1 responses, which is only counted as a survey;
+        otherwise «9 responses» less a survey's own «6» would give the other's 3."""
+        return ShownContents(
+            self.organisations, self.units, self.gatherings, self.surveys,
+            responses=sum(n for n in self.survey_responses if rule.shows(n)),
+            small_surveys=sum(1 for n in self.survey_responses if rule.too_few(n)))
+
+
+@dataclass(frozen=True)
+class ShownContents:
+    """`Contents` as the delete page shows it (see `Contents.as_shown`)."""
+
+    organisations: int
+    units: int
+    gatherings: int
+    surveys: int
+    responses: int  # in the surveys of `minimum` responses or more
+    small_surveys: int  # surveys of 1 to `minimum` − 1 responses
 
     @property
     def has_data(self) -> bool:
@@ -158,9 +183,10 @@ class Contents:
 
     @property
     def fingerprint(self) -> str:
-        """The numbers as shown, to check they are still true when the deletion is posted."""
-        return f"{self.organisations}-{self.units}-{self.gatherings}-{self.surveys}-" \
-               f"{self.responses}"
+        """The numbers as shown, to check they are still true when the deletion is posted
+        (only those: the form carries it, so it must tell no more than the page)."""
+        return (f"{self.organisations}-{self.units}-{self.gatherings}-{self.surveys}-"
+                f"{self.responses}-{self.small_surveys}")
 
 
 def unit_ids_under(obj: Network | Organisation | Unit) -> sa.Select:
@@ -187,10 +213,13 @@ def _count(db: Session, model, *conditions) -> int:
 
 
 def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> Contents:
-    """Count what deleting `obj` would delete, in a handful of COUNT queries."""
+    """Count what deleting `obj` would delete, in a handful of queries."""
     surveys = survey_ids_under(obj)
-    counts = {"surveys": _count(db, Survey, Survey.id.in_(surveys)),
-              "responses": _count(db, Response, Response.survey_id.in_(surveys))}
+    survey_ids = list(db.scalars(surveys))
+    counts: dict[str, Any] = {
+        "surveys": len(survey_ids),
+        "responses": _count(db, Response, Response.survey_id.in_(surveys)),
+        "survey_responses": tuple(sorted(response_counts(db, survey_ids).values()))}
     if isinstance(obj, Network):
         counts["organisations"] = _count(db, Organisation, Organisation.network_id == obj.id)
         counts["gatherings"] = _count(db, Gathering, Gathering.network_id == obj.id)

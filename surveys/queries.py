@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 import database
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
+from surveys import follow_up_codes
 from surveys.models import (
     Answer,
     Response,
@@ -42,7 +43,7 @@ def find_link(db: Session, token: str) -> LinkTarget | None:
     single-use link leaves no row: see `SingleUseLink`)."""
     if not 20 <= len(token) <= 64:
         return None
-    survey = db.scalars(with_questionnaire(sa.select(Survey).filter_by(public_token=token))).first()
+    survey = survey_by_token(db, token)
     if survey is not None:
         return LinkTarget(survey, None) if survey.link_mode == "open" else None
     link = db.scalars(sa.select(SingleUseLink).filter_by(
@@ -52,11 +53,16 @@ def find_link(db: Session, token: str) -> LinkTarget | None:
     return LinkTarget(db.get_one(Survey, link.survey_id), link)
 
 
-def with_questionnaire(query: sa.Select) -> sa.Select:
-    """`query` for surveys, loading each survey's questionnaire version in the same query:
-    every respondent page needs it, and on the busiest pages a second round trip to the
-    database costs more than the join (`bench/load.py`)."""
-    return query.options(joinedload(Survey.questionnaire))
+# Built once: every respondent request looks its survey up by token. The questionnaire
+# version is not joined in: its definition comes from the app's cache of `Answering`s
+# (`surveys.pages.answering_for`), and loading its JSON on every request cost more than the
+# rest of the lookup (`bench/README.md`).
+_SURVEY_BY_TOKEN = sa.select(Survey).where(Survey.public_token == sa.bindparam("token"))
+
+
+def survey_by_token(db: Session, token: str) -> Survey | None:
+    """The survey whose own (public) token this is, whatever its link mode."""
+    return db.scalars(_SURVEY_BY_TOKEN, {"token": token}).first()
 
 
 def released(response: Any = Response) -> sa.ColumnElement[bool]:
@@ -129,10 +135,23 @@ def is_free_text(item: s.Item) -> bool:
     return isinstance(item, s.TextItem | s.LongTextItem)
 
 
+RESPONSE_COLUMNS = ("response", "date", "language", "source")
+FOLLOW_UP_COLUMNS = ("phase", "pair_id", "early")
+
+
+def leading_columns(definition: s.Definition) -> list[str]:
+    """The columns before the items (stable keys; `reporting.raw_export` words them): a
+    questionnaire with a follow-up adds each row's phase (baseline or follow_up), its pair
+    id (`follow_up_codes.pair_label`, as in the pairs export) and, for a follow-up, whether
+    it was typed in before the earliest day (yes/no)."""
+    return [*RESPONSE_COLUMNS, *(FOLLOW_UP_COLUMNS if definition.follow_up else ())]
+
+
 def response_table(db: Session, survey: Survey, include_free_text: bool,
                    batch_size: int = 1000) -> tuple[list[str], Iterator[list[object]]]:
     """Every released response of a survey as one row: number, date, language, source,
-    items. (The caller refuses the export below k released responses.)
+    (for a questionnaire with a follow-up: phase, pair id, early), items. (The caller
+    refuses the export below k released responses.)
 
     Rows are numbered 1..n by date and then by the (random) response id, a stable order
     that says nothing about who answered first on a day. The response id is not exported.
@@ -142,13 +161,15 @@ def response_table(db: Session, survey: Survey, include_free_text: bool,
     caller streams the rows out as they come. Nothing is read before the first row is asked
     for, and the header needs no query.
     """
-    columns = export_columns(survey.questionnaire.definition, include_free_text)
-    header = ["response", "date", "language", "source", *(c.header for c in columns)]
-    return header, _response_rows(db, survey.id, columns, batch_size)
+    definition = survey.questionnaire.definition
+    columns = export_columns(definition, include_free_text)
+    header = [*leading_columns(definition), *(c.header for c in columns)]
+    return header, _response_rows(db, survey.id, columns, batch_size,
+                                  definition.follow_up is not None)
 
 
 def _response_rows(db: Session, survey_id: int, columns: list[Column],
-                   batch_size: int) -> Iterator[list[object]]:
+                   batch_size: int, paired: bool) -> Iterator[list[object]]:
     """The rows, batch by batch. Responses and answers are matched on the id as the database
     writes it as text (CAST), which spares building a UUID object for each of the ~18 answer
     rows per response; the queries run without the ORM layer.
@@ -160,12 +181,13 @@ def _response_rows(db: Session, survey_id: int, columns: list[Column],
     """
     keys = [(c.key, c.position) for c in columns]
     with database.engine_of(db).connect() as connection:
-        yield from _rows_on(connection, survey_id, keys, batch_size)
+        yield from _rows_on(connection, survey_id, keys, batch_size, paired)
 
 
 def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, int]],
-             batch_size: int) -> Iterator[list[object]]:
-    """The rows read on `connection`, numbered from 1."""
+             batch_size: int, paired: bool) -> Iterator[list[object]]:
+    """The rows read on `connection`, numbered from 1; with `paired`, each with its phase,
+    pair id and early mark."""
     number = 0
     for batch in _response_batches(connection, survey_id, batch_size):
         values: dict[str, dict[tuple[str, int], list[object]]] = {}
@@ -182,14 +204,23 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
             number += 1
             found = values.get(r.key, {})
             yield [number, r.submitted_on.isoformat(), r.language, str(r.source),
+                   *(_pair_cells(r) if paired else ()),
                    *(_joined(found.get(key)) for key in keys)]
+
+
+def _pair_cells(row: sa.Row) -> list[object]:
+    """Phase, pair id and (for a follow-up only) the early mark of one response."""
+    early = ("yes" if row.early else "no") if row.is_follow_up else ""
+    return ["follow_up" if row.is_follow_up else "baseline",
+            follow_up_codes.pair_label(row.pair_id), early]
 
 
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[Sequence[sa.Row]]:
     """The survey's released responses in (date, id) order, `batch_size` at a time."""
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
-                       Response.submitted_on, Response.language, Response.source)
+                       Response.submitted_on, Response.language, Response.source,
+                       Response.is_follow_up, Response.pair_id, Response.early)
              .where(Response.survey_id == survey_id, released()))
     return response_pages(connection, query, batch_size)
 

@@ -7,6 +7,7 @@ record are stored together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from surveys import access, batches
 from surveys.account_models import Account
 from surveys.counts import response_count
 from surveys.models import Layout, LinkMode, Phase, SingleUseLink, Survey
-from surveys.operations import erase_responses, issue_single_use_links
+from surveys.operations import IssuedLinks, erase_responses, issue_single_use_links
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,12 @@ class SurveySettings:
     link_count: int | None
     follow_up_weeks: int = 4
     show_baseline_score: bool = False
+    follow_up_earliest_days: int = 14
 
 
 def describe(survey: Survey) -> str:
     """How a survey is named in the audit log."""
     return f"survey {survey.id}: {survey.title}"
-
-
-@dataclass(frozen=True)
-class IssuedLinks:
-    """Single-use links just issued: their tokens, which are shown to staff this once and
-    never again, and how many unused links of earlier sets were withdrawn."""
-
-    tokens: list[str]
-    replaced: int = 0
 
 
 def create_survey(db: Session, account: Account,
@@ -67,26 +60,40 @@ def create_survey(db: Session, account: Account,
         layout=settings.layout, link_mode=settings.link_mode,
         follow_up_weeks=settings.follow_up_weeks,
         show_baseline_score=settings.show_baseline_score,
+        follow_up_earliest_days=settings.follow_up_earliest_days,
     )
     db.add(survey)
     db.flush()
     access.audit(db, account, "survey.create", describe(survey))
     if settings.link_mode is LinkMode.SINGLE_USE:
-        links = issue_single_use_links(db, survey, settings.link_count or 0)  # commits
-        return survey, IssuedLinks([link.token for link in links])
+        return survey, issue_single_use_links(db, survey, settings.link_count or 0)  # commits
     db.commit()
     return survey, None
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
-                              show_baseline_score: bool) -> None:
-    """Weeks to the suggested follow-up date and whether the follow-up form shows the first
-    score. Codes already given keep the date they were given with."""
+                              show_baseline_score: bool, earliest_days: int) -> None:
+    """Weeks to the suggested follow-up date, whether the follow-up form shows the first
+    score, and the earliest day of a follow-up after its baseline. Codes already given keep
+    the date they were given with; the earliest day counts from each baseline's date, so a
+    change applies to every follow-up not yet given."""
     survey.follow_up_weeks = weeks
     survey.show_baseline_score = show_baseline_score
+    survey.follow_up_earliest_days = earliest_days
     shown = "shown" if show_baseline_score else "hidden"
     access.audit(db, account, "survey.follow_up_settings",
-                 f"{describe(survey)}: {weeks} weeks, first score {shown}")
+                 f"{describe(survey)}: {weeks} weeks, first score {shown}, "
+                 f"earliest after {earliest_days} days")
+    db.commit()
+
+
+def include_early_follow_ups(db: Session, account: Account, survey: Survey,
+                             include: bool) -> None:
+    """Whether the change counts the survey's early paper follow-ups (see
+    `analytics.paired`); one choice for every reader of the survey."""
+    survey.include_early_follow_ups = include
+    access.audit(db, account, "survey.include_early",
+                 f"{describe(survey)}: early follow-ups {'included' if include else 'left out'}")
     db.commit()
 
 
@@ -117,10 +124,12 @@ def add_links(db: Session, account: Account, survey: Survey, count: int,
             SingleUseLink.survey_id == survey.id)))
         db.execute(sa.update(Survey).where(Survey.id == survey.id)
                    .values(links_used=Survey.links_used + replaced))
+    # Not how many were withdrawn, nor whether any were: issued less withdrawn would be the
+    # links used, exactly, whatever the page says of them.
     access.audit(db, account, "links.issue", f"{describe(survey)}: {count}"
-                 + (f", {replaced} unused withdrawn" if replace else ""))
-    links = issue_single_use_links(db, survey, count)  # commits
-    return IssuedLinks([link.token for link in links], replaced)
+                 + (", the unused withdrawn" if replace else ""))
+    issued = issue_single_use_links(db, survey, count)  # commits
+    return dataclasses.replace(issued, replaced=replace)
 
 
 def close_survey(db: Session, account: Account, survey: Survey) -> None:

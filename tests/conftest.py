@@ -172,8 +172,11 @@ def make_survey(app: Flask):
             network = Network(name=f"Testnettverk {len(made) + 1}")
             unit = Unit(name="Testenhet", organisation=Organisation(
                 name="Testkommune", kind="kommune", network=network))
+            # A follow-up may come the same day as its baseline, unless a test of the
+            # earliest day (14 days by default) asks for one.
             values = {"title": f"Test {slug}", "questionnaire": latest_version(db, slug),
-                      "unit": unit, "layout": Layout.ONE_PAGE, "link_mode": LinkMode.OPEN}
+                      "unit": unit, "layout": Layout.ONE_PAGE, "link_mode": LinkMode.OPEN,
+                      "follow_up_earliest_days": 0}
             values.update(overrides)
             survey = Survey(**values)
             db.add(survey)

@@ -12,9 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 import database
+from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
 from surveys import follow_up_codes
 from surveys.account_models import AuditEntry
+from surveys.follow_up_queries import pairs
 from surveys.models import Answer, Response, Survey
 from tests.conftest import csrf_of, form_tokens, log_in, respond
 from tests.test_follow_up import counts, posted_back, shown_code
@@ -177,6 +179,52 @@ def test_bad_follow_up_settings_are_refused(app, client, lead, data, message):
     assert audit_entries(app) == []
 
 
+def test_the_earliest_follow_up_day_is_two_weeks_unless_chosen(app, client, lead):
+    page = text_of(client.get("/admin/surveys/new"))
+    assert re.search(r'name="follow_up_earliest_days"[^>]*value="14"', page)
+    assert "Earliest follow-up, in days after the first answer" in page
+    data = {"csrf_token": csrf_of(page), **new_survey_form(app, lead)}
+    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    data["follow_up_earliest_days"] = "21"
+    assert client.post("/admin/surveys/new", data=data).status_code == 303
+    with app.app_context():
+        made = database.session().scalars(sa.select(Survey.follow_up_earliest_days)
+                                          .order_by(Survey.id)).all()
+    assert made[-2:] == [14, 21]
+
+
+def test_the_earliest_day_is_a_follow_up_setting(app, client, lead):
+    settings = text_of(client.get(f"/admin/surveys/{lead.id}/follow-up-settings"))
+    assert re.search(r'name="follow_up_earliest_days"[^>]*value="0"', settings)
+    assert post_settings(client, lead.id, follow_up_weeks="4",
+                         follow_up_earliest_days="10").status_code == 303
+    assert survey_row(app, lead.id).follow_up_earliest_days == 10
+    assert audit_entries(app)[-1][1].endswith("earliest after 10 days")
+    # A page that predates the field keeps the value.
+    assert post_settings(client, lead.id, follow_up_weeks="5").status_code == 303
+    assert survey_row(app, lead.id).follow_up_earliest_days == 10
+    assert "from 10 days after the first answer" in text_of(
+        client.get(f"/admin/surveys/{lead.id}"))
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": "29"},
+     "The earliest day must not come after the suggested follow-up date, 28 days after the "
+     "first answer."),
+    ({"follow_up_weeks": "26", "follow_up_earliest_days": "183"},
+     "Write a whole number from 0 to 182."),
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": "-1"},
+     "Write a whole number from 0 to 182."),
+    ({"follow_up_weeks": "4", "follow_up_earliest_days": ""}, "Fill this in."),
+])
+def test_a_bad_earliest_day_is_refused(app, client, lead, data, message):
+    response = post_settings(client, lead.id, **data)
+    assert response.status_code == 422
+    assert f"Earliest follow-up, in days after the first answer: {message}" in text_of(response)
+    assert survey_row(app, lead.id).follow_up_earliest_days == 0
+    assert audit_entries(app) == []
+
+
 # --- Paper baseline -------------------------------------------------------------------------
 
 def enter_paper_baseline(client, survey_id: int, answers=BASELINE):
@@ -189,7 +237,7 @@ def test_paper_baseline_shows_a_code_that_works_online(app, client, lead):
     saved = enter_paper_baseline(client, lead.id)
     assert saved.status_code == 303
     html = text_of(client.get(saved.headers["Location"]))
-    assert "Saved. 1 paper form entered so far." in html
+    assert "Saved." in html and "Fewer than 5 paper forms entered so far" in html
     found = SHOWN_CODE.search(html)
     assert found, html
     code = found.group(1) + found.group(2)
@@ -201,7 +249,7 @@ def test_paper_baseline_shows_a_code_that_works_online(app, client, lead):
     assert slip.status_code == 200 and follow_up_codes.display(code) in text_of(slip)
     assert client.post(f"/s/{lead.public_token}/kode/lapp", data=posted_back(html)
                        ).status_code == 410  # once
-    assert client.get(f"/s/{lead.public_token}/oppfolging/{code}").status_code == 200
+    assert client.get(f"/s/{lead.public_token}/oppfolging/{code}").status_code == 303  # open
     with app.app_context():
         baseline = database.session().scalars(sa.select(Response)).one()
         assert baseline.due_on == due and baseline.pair_id == follow_up_codes.pair_id(
@@ -324,7 +372,7 @@ def test_the_same_follow_up_sent_twice_is_stored_once(app, client, lead):
 
 
 @pytest.mark.parametrize(("change", "status"), [
-    ({"score_1": ""}, 422),
+    ({"score_0": "", "score_1": ""}, 422),  # nothing typed in: not a follow-up
     ({"score_1": "11"}, 422),
     ({"score_4": "3"}, 400),  # an activity the baseline did not name
     ({"paper-language": "de"}, 422),
@@ -336,6 +384,18 @@ def test_bad_follow_up_forms_store_nothing(app, client, lead, change, status):
     response = client.post(f"/admin/surveys/{lead.id}/follow-up-entry", data=data)
     assert response.status_code == status
     assert counts(app) == (1, 0, 0)
+
+
+def test_a_paper_follow_up_may_leave_a_score_blank(app, client, lead):
+    """A paper form records what is on the paper: an activity not scored again is left out
+    of that pair's change, and the code is used."""
+    code = online_baseline(client, lead)
+    data = {**scores_data(enter_code(client, lead.id, code), {0: "8", 1: "6"}), "score_1": ""}
+    assert client.post(f"/admin/surveys/{lead.id}/follow-up-entry", data=data).status_code == 303
+    assert counts(app) == (2, 1, 1)
+    with app.app_context():
+        (pair,) = pairs(database.session(), builtin_definitions()["psfs"], lead.id)
+    assert pair.positions == [0]
 
 
 def test_paper_follow_ups_outlive_the_online_follow_up(app, client, lead):
@@ -350,6 +410,62 @@ def test_paper_follow_ups_outlive_the_online_follow_up(app, client, lead):
     assert client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
                        data=scores_data(page, {0: "8", 1: "6"})).status_code == 303
     assert counts(app) == (2, 1, 1)
+
+
+def set_earliest(app, survey_id: int, days: int, baseline_days_ago: int = 0) -> None:
+    """The survey's earliest follow-up day, and its baselines made older."""
+    with app.app_context():
+        db = database.session()
+        db.get(Survey, survey_id).follow_up_earliest_days = days
+        for response in db.scalars(sa.select(Response).filter_by(survey_id=survey_id)):
+            response.submitted_on -= dt.timedelta(days=baseline_days_ago)
+        db.commit()
+
+
+def early_marks(app) -> list[bool]:
+    with app.app_context():
+        return list(database.session().scalars(sa.select(Response.early).filter_by(
+            is_follow_up=True)))
+
+
+def test_an_early_paper_follow_up_is_saved_only_when_confirmed_and_is_marked(app, client,
+                                                                            lead):
+    code = online_baseline(client, lead)
+    set_earliest(app, lead.id, 14, baseline_days_ago=3)
+    with app.app_context():
+        first = today() - dt.timedelta(days=3)
+    opens = first + dt.timedelta(days=14)
+    page = enter_code(client, lead.id, code)
+    html = text_of(page)
+    assert page.status_code == 200
+    assert (f"This follow-up is early. It can be answered from {opens:%B} {opens.day}, "
+            f"{opens.year}, 14 days after the first answer on {first:%B} {first.day}, "
+            f"{first.year}.") in html
+    assert 'name="early-confirmed"' in html
+    unconfirmed = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                              data=scores_data(page, {0: "8", 1: "6"}))
+    assert unconfirmed.status_code == 422
+    assert ("Tick the box to save an early follow-up, or type another code."
+            in text_of(unconfirmed))
+    assert 'href="#early-confirmed"' in text_of(unconfirmed)  # in the error summary
+    assert counts(app) == (1, 0, 0)
+    confirmed = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                            data={**scores_data(page, {0: "8", 1: "6"}),
+                                  "early-confirmed": "y"})
+    assert confirmed.status_code == 303
+    assert counts(app) == (2, 1, 1) and early_marks(app) == [True]
+
+
+def test_a_paper_follow_up_from_the_earliest_day_is_not_early(app, client, lead):
+    code = online_baseline(client, lead)
+    set_earliest(app, lead.id, 14, baseline_days_ago=14)
+    page = enter_code(client, lead.id, code)
+    assert "This follow-up is early" not in text_of(page)
+    assert 'name="early-confirmed"' not in text_of(page)
+    # A box ticked anyway (a page from the day before, say) marks nothing.
+    saved = client.post(f"/admin/surveys/{lead.id}/follow-up-entry",
+                        data={**scores_data(page, {0: "8", 1: "6"}), "early-confirmed": "y"})
+    assert saved.status_code == 303 and early_marks(app) == [False]
 
 
 # --- Scope and questionnaires without a follow-up --------------------------------------------

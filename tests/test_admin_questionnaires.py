@@ -298,6 +298,20 @@ def test_copy_with_bad_new_id_is_refused(app, admin, new_slug, message):
     assert audit_actions(app) == []
 
 
+def test_a_copy_of_the_gathering_evaluation_is_one_too(app, admin):
+    """A copy keeps `purpose`, so the network's gathering table reads its surveys as well."""
+    response = copy(admin, "samling", 2, "samling_nord")
+    assert response.status_code == 303
+    page = text_of(admin.get(response.headers["Location"]))
+    assert 'data-purpose="gathering_evaluation"' in page
+    assert "gathering table." in page
+    with app.app_context():
+        row = database.session().scalars(sa.select(QuestionnaireVersion).filter_by(
+            slug="samling_nord")).one()
+        assert row.definition.gathering_evaluation
+    assert 'data-purpose' not in text_of(admin.get("/admin/questionnaires/psfs/2"))
+
+
 def test_copy_onto_an_uploaded_id_is_refused(app, admin):
     assert upload(admin, MINE.encode()).status_code == 303
     response = copy(admin, "psfs", 2, "min_undersokelse")
@@ -340,3 +354,62 @@ def test_anonymous_visitors_are_sent_to_login(app, client, url):
 @pytest.mark.parametrize("url", ANY_STAFF)
 def test_every_member_of_staff_may_read(lead, url):
     assert lead.get(url).status_code == 200
+
+
+# A category of a 1–5 «lower is better» item and a 1–7 «higher is better» item.
+MIXED = MINE.replace("sections:", """  bra5:
+    min: 1
+    max: 5
+    good: low
+    labels:
+      1: {nb: Meget bra, nn: Svært bra, en: Very good}
+      5: {nb: Meget dårlig, nn: Svært dårleg, en: Very poor}
+categories:
+  - id: resultat
+    text: {nb: Resultat, nn: Resultat, en: Result}
+sections:""").replace("scale: enig7\n", "scale: enig7\n        category: resultat\n") + """\
+      - id: ventetid
+        type: scale
+        scale: bra5
+        category: resultat
+        text: {nb: Ventetiden, nn: Ventetida, en: The waiting time}
+"""
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("nb", "blanding.yaml: Kategorien «resultat» blander skalaer: «hjelp» (skala «enig7»: "
+           "1–7, høyt er best), «ventetid» (skala «bra5»: 1–5, lavt er best). Skåren i en "
+           "kategori er gjennomsnittet av spørsmålene, så de må ha samme spenn og samme beste "
+           "ende: legg dem i hver sin kategori."),
+    ("nn", "blanding.yaml: Kategorien «resultat» blandar skalaer: «hjelp» (skala «enig7»: "
+           "1–7, høgt er best), «ventetid» (skala «bra5»: 1–5, lågt er best)."),
+    ("en", "blanding.yaml: The category «resultat» mixes scales: «hjelp» (scale «enig7»: "
+           "1–7, high is best), «ventetid» (scale «bra5»: 1–5, low is best). A category's "
+           "score is the mean of its items, so they need the same range and the same best "
+           "end: put them in separate categories."),
+])
+def test_a_category_that_mixes_scales_is_refused_in_the_readers_language(app, admin, lang,
+                                                                          expected):
+    assert yaml.safe_load(MIXED)["categories"]  # the file is otherwise a good definition
+    admin.set_cookie("lang", lang)
+    before = stored(app)
+    response = upload(admin, MIXED.encode(), "blanding.yaml")
+    assert response.status_code == 422
+    assert expected in text_of(response)
+    assert stored(app) == before and audit_actions(app) == []
+
+
+def test_a_stored_version_that_mixes_scales_loads_but_is_not_copied(app, admin):
+    """A version stored before the rule keeps loading (answers point at it); a copy is a new
+    definition and is refused with the message, nothing stored."""
+    with app.app_context():
+        db = database.session()
+        db.add(QuestionnaireVersion(slug="gammel", version=1, origin="upload",
+                                    content=yaml.safe_load(MIXED) | {"id": "gammel"}))
+        db.commit()
+    assert admin.get("/admin/questionnaires/gammel/1").status_code == 200
+    before = stored(app)
+    response = copy(admin, "gammel", 1, "ny_kopi")
+    assert response.status_code == 422
+    assert "gammel version 1: The category «resultat» mixes scales" in text_of(response)
+    assert stored(app) == before

@@ -27,7 +27,15 @@ import database
 from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
 from reporting.gatherings import table_of
-from surveys.models import Gathering, LinkMode, Network, SingleUseLink, Survey, link_digest
+from surveys.models import (
+    Gathering,
+    LinkMode,
+    Network,
+    ResponseSource,
+    SingleUseLink,
+    Survey,
+    link_digest,
+)
 from surveys.operations import submit_response
 from tests.conftest import csrf_of, log_in, release_waiting
 from tests.test_gathering_table import make_network
@@ -41,14 +49,15 @@ def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def store(app, survey_id: int, how_many: int, answers=PSFS) -> None:
+def store(app, survey_id: int, how_many: int, answers=PSFS,
+          source: ResponseSource = ResponseSource.WEB) -> None:
     """`how_many` responses, released as a database from before the batches holds them."""
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey_id)
         for _ in range(how_many):
             submit_response(db, survey, None, secrets.token_urlsafe(18), "nb", answers,
-                            dt.date(2026, 3, 2))
+                            dt.date(2026, 3, 2), source=source)
     release_waiting(app, survey_id)
 
 
@@ -84,11 +93,24 @@ def newest_survey(app) -> int:
 
 # --- 1. The links are shown once, when they are issued ---------------------------------------
 
+ALREADY_SHOWN = {"nb": "Lenkene er allerede vist", "nn": "Lenkjene er allereie viste",
+                 "en": "These links have already been shown"}
+
+
+def issued_links(client, posted) -> tuple[str, str]:
+    """The issuing post's redirect to the page without the links in its address, and that
+    page's HTML, shown once."""
+    assert posted.status_code == 303, posted.status_code
+    location = posted.headers["Location"]
+    assert re.fullmatch(r"/admin/surveys/\d+/links/issued", location), location
+    page = client.get(location)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    return location, text_of(page)
+
+
 def test_links_are_shown_once_when_issued_and_never_again(app, client, lead):
-    issued = create_single_use(app, client, lead, 3)
-    assert issued.status_code == 200
-    assert "no-store" in issued.headers["Cache-Control"]
-    links = sorted(set(LINK.findall(text_of(issued))))
+    _location, issued = issued_links(client, create_single_use(app, client, lead, 3))
+    links = sorted(set(LINK.findall(issued)))
     assert len(links) == 3
     survey_id = newest_survey(app)
     page = text_of(client.get(f"/admin/surveys/{survey_id}"))
@@ -101,7 +123,7 @@ def test_links_are_shown_once_when_issued_and_never_again(app, client, lead):
 
 def test_the_issued_links_download_as_csv_and_print_as_slips_from_the_issuing_page(
         app, client, lead):
-    issued = text_of(create_single_use(app, client, lead, 12))
+    _location, issued = issued_links(client, create_single_use(app, client, lead, 12))
     survey_id = newest_survey(app)
     tokens = re.search(r'name="tokens" value="([^"]*)"', issued)
     posted = {"csrf_token": csrf_of(issued), "tokens": tokens.group(1)}
@@ -121,7 +143,8 @@ def test_the_issued_links_download_as_csv_and_print_as_slips_from_the_issuing_pa
 
 
 def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
-    old = sorted(set(LINK.findall(text_of(create_single_use(app, client, lead, 3)))))
+    old = sorted(set(LINK.findall(issued_links(client, create_single_use(app, client, lead,
+                                                                          3))[1])))
     survey_id = newest_survey(app)
     used = old[0].rsplit("/", 1)[1]
     store_through_link(app, survey_id, used)
@@ -129,8 +152,7 @@ def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
     assert "3 single-use links issued, fewer than 5 used." in page
     fresh = client.post(f"/admin/surveys/{survey_id}/links",
                         data={"csrf_token": csrf_of(page), "count": "2", "replace": "y"})
-    assert fresh.status_code == 200 and "no-store" in fresh.headers["Cache-Control"]
-    new = set(LINK.findall(text_of(fresh)))
+    new = set(LINK.findall(issued_links(client, fresh)[1]))
     assert len(new) == 2 and not new & set(old)
     # The unused old links stop working, and answer like the used one: no way to tell them
     # apart, and «used» counts all three, whoever answered.
@@ -141,15 +163,53 @@ def test_a_fresh_set_replaces_the_unused_links(app, client, lead):
 
 
 def test_more_links_keep_the_earlier_ones_working(app, client, lead):
-    old = sorted(set(LINK.findall(text_of(create_single_use(app, client, lead, 2)))))
+    old = sorted(set(LINK.findall(issued_links(client, create_single_use(app, client, lead,
+                                                                          2))[1])))
     survey_id = newest_survey(app)
     more = client.post(f"/admin/surveys/{survey_id}/links",
                        data={"csrf_token": token_of(client), "count": "2"})
-    assert more.status_code == 200 and len(set(LINK.findall(text_of(more)))) == 2
+    assert len(set(LINK.findall(issued_links(client, more)[1]))) == 2
     for link in old:
         assert client.get(link.replace("http://localhost", "")).status_code == 200
     assert "4 single-use links issued, 0 used." in text_of(client.get(
         f"/admin/surveys/{survey_id}"))
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_reload_of_the_issued_links_issues_nothing_and_withdraws_nothing(app, client, lead,
+                                                                           lang):
+    client.set_cookie("lang", lang)
+    location, html = issued_links(client, create_single_use(app, client, lead, 3))
+    shown = sorted(set(LINK.findall(html)))
+    assert len(shown) == 3
+    survey_id = newest_survey(app)
+    page = text_of(client.get(f"/admin/surveys/{survey_id}"))
+    fresh = client.post(f"/admin/surveys/{survey_id}/links",
+                        data={"csrf_token": csrf_of(page), "count": "2", "replace": "y"})
+    location, html = issued_links(client, fresh)
+    fresh_links = sorted(set(LINK.findall(html)))
+    for _ in range(2):  # reload, or Back and Forward to the page
+        again = client.get(location)
+        assert again.status_code == 410 and again.headers["Cache-Control"] == "no-store"
+        assert ALREADY_SHOWN[lang] in text_of(again) and not LINK.findall(text_of(again))
+    assert 'data-links-issued="5"' in text_of(client.get(f"/admin/surveys/{survey_id}"))
+    for link in fresh_links:  # the set shown is not withdrawn by the reload
+        assert client.get(link.replace("http://localhost", "")).status_code == 200
+    other = app.test_client()  # another browser of the same lead: nothing to show
+    other.set_cookie("lang", lang)
+    assert log_in(other, "enhet@kommune.no").status_code == 303
+    assert other.get(location).status_code == 410
+
+
+def test_the_issued_links_are_in_no_cookie_in_clear(app, client, lead):
+    posted = create_single_use(app, client, lead, 2)
+    with client.session_transaction() as session:
+        held = repr(dict(session))
+    location, html = issued_links(client, posted)
+    tokens = [link.rsplit("/", 1)[1] for link in LINK.findall(html)]
+    assert tokens and not [t for t in tokens if t in held]
+    with client.session_transaction() as session:
+        assert "issued_links" not in session  # taken by the page that showed them
 
 
 def store_through_link(app, survey_id: int, token: str) -> None:
@@ -189,6 +249,77 @@ def test_survey_page_and_delete_page_say_no_number_below_five(app, client, lead)
     delete = text_of(client.get(f"/admin/surveys/{lead.id}/responses/delete"))
     assert "3 responses" not in delete and 'data-count="3"' not in delete
     assert "Fewer than 5 responses will be deleted" in delete
+
+
+PAPER_COUNT = re.compile(r'<p class="ds-paragraph" data-paper-count[^>]*>([^<]*)</p>')
+
+
+def paper_entry_says(client, survey_id: int) -> str:
+    return PAPER_COUNT.search(text_of(client.get(f"/admin/surveys/{survey_id}/paper-entry"))
+                              ).group(1)
+
+
+@pytest.mark.parametrize(("web", "paper", "says"), [
+    (0, 0, "No paper forms have been entered yet."),
+    (0, 3, "Fewer than 5 paper forms entered so far"),
+    (5, 3, "Fewer than 5 paper forms entered so far"),
+    # 5 from paper would give the 2 online away, subtracted from the survey's 7 responses:
+    (2, 5, "Fewer than 5 paper forms entered so far"),
+    (0, 5, "5 paper forms entered so far."),
+    (5, 6, "6 paper forms entered so far."),
+])
+def test_the_paper_entry_page_counts_by_the_same_rule(app, client, lead, web, paper, says):
+    store(app, lead.id, web)
+    store(app, lead.id, paper, source=ResponseSource.PAPER)
+    assert paper_entry_says(client, lead.id).startswith(says)
+    survey_page = text_of(client.get(f"/admin/surveys/{lead.id}"))
+    if "from paper" not in survey_page:  # held back there: held back here, for either reason
+        assert not re.search(r"\b[1-9]\d* paper form", paper_entry_says(client, lead.id))
+
+
+def test_saving_a_paper_form_flashes_no_count(app, client, lead):
+    page = text_of(client.get(f"/admin/surveys/{lead.id}/paper-entry"))
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    saved = client.post(f"/admin/surveys/{lead.id}/paper-entry", data={
+        "csrf_token": csrf_of(page), "submission_key": key, "nav": "submit",
+        "activities-0-activity": "Gå", "activities-0-score": "4"})
+    assert saved.status_code == 303
+    html = text_of(client.get(saved.headers["Location"]))
+    assert "1 paper form" not in html and 'data-paper-count="1"' not in html
+    assert "Fewer than 5 paper forms entered so far" in html
+
+
+SEEN = re.compile(r'name="seen" type="hidden" value="([^"]+)"')
+
+
+def test_the_delete_page_of_a_unit_pools_as_every_page_does(app, client, make_survey,
+                                                              make_account):
+    """A network lead about to delete a unit: one survey of 3 responses («fewer than 5» on its
+    page) and one of 6. «9 responses» minus the 6 would give the 3, so they are left out."""
+    small = make_survey("psfs", title="Liten")
+    with app.app_context():
+        db = database.session()
+        unit = db.get(Survey, small.id).unit
+        big = Survey(title="Stor", questionnaire=latest_version(db, "psfs"), unit=unit,
+                     link_mode=LinkMode.OPEN)
+        db.add(big)
+        db.commit()
+        big_id, network_id = big.id, unit.organisation.network_id
+    store(app, small.id, 3)
+    store(app, big_id, 6)
+    make_account("nett@ks.no", networks=(network_id,))
+    client.set_cookie("lang", "en")
+    assert log_in(client, "nett@ks.no").status_code == 303
+    url = f"/admin/units/{small.unit_id}/delete"
+    page = text_of(client.get(url))
+    assert "6 responses, with all their answers" in page
+    assert "9 responses" not in page and "3 responses" not in page
+    assert "fewer than 5 responses in 1 survey, with all their answers" in page
+    assert not {"3", "9"} & set(SEEN.search(page).group(1).split("-"))
+    store(app, small.id, 1)  # 4: still «fewer than 5», so nothing shown has changed
+    confirmed = client.post(url, data={"csrf_token": csrf_of(page), "confirm": "y",
+                                       "seen": SEEN.search(page).group(1)})
+    assert confirmed.status_code == 303
 
 
 def test_the_api_list_suppresses_below_five(app, lead):

@@ -87,8 +87,7 @@ def handed_out(app, client, make_survey):
                     "TEST_DATABASE_URL to run the attack")
     survey = make_survey("psfs", link_mode=LinkMode.SINGLE_USE)
     with app.app_context():
-        tokens = [link.token for link in
-                  issue_single_use_links(database.session(), survey, PEOPLE)]
+        tokens = issue_single_use_links(database.session(), survey, PEOPLE).tokens()
     codes = []
     for k, token in enumerate(tokens):
         posted = respond(client, token, {"activities-0-activity": f"Person {k}",

@@ -64,8 +64,9 @@ def _build(db) -> dict[str, int]:
 
     samling = latest_version(db, "samling")
     surveys = dict([
-        survey("A_2025", a, invited=10, period_label="Vår 2025"),
-        survey("A_2026", a, opens=dt.date(2026, 3, 1), period_label="Vår 2026"),
+        survey("A_2025", a, invited=10, period_label="Vår 2025", phase="baseline"),
+        survey("A_2026", a, opens=dt.date(2026, 3, 1), period_label="Vår 2026",
+               phase="follow_up"),
         survey("A_small", a), survey("B_2025", b), survey("C_2025", c),
         survey("A_psfs", a, version=latest_version(db, "psfs")),
         ("G1", Survey(title="G1", questionnaire=samling, invited=8,
@@ -377,7 +378,9 @@ def test_no_free_text_ever(client, world, role):
 def test_the_comparison_equals_the_comparison_page(client, world):
     path = f"/surveys/{world['A_2026']}/comparison?with={world['A_2025']}"
     body = ok(client, world["tokens"]["unit_a"], path)
-    assert (body["baseline"]["id"], body["follow_up"]["id"]) == (world["A_2025"], world["A_2026"])
+    # Asked from the follow-up: the survey marked baseline is still a.
+    assert body["design"] == "before_after"
+    assert (body["a"]["id"], body["b"]["id"]) == (world["A_2025"], world["A_2026"])
     rows = export_rows(client, EMAILS["unit_a"],
                        f"/admin/surveys/{world['A_2025']}/compare.csv?with={world['A_2026']}")
     found = {c["id"]: c for c in body["categories"]}
@@ -387,11 +390,11 @@ def test_the_comparison_equals_the_comparison_page(client, world):
         assert entry["suppressed"] == (row["note"] != "")
         assert entry["surveys_left_out"] == int(row["surveys_left_out"])
         if entry["suppressed"]:
-            assert entry["baseline"] is None and entry["difference"] is None
+            assert entry["a"] is None and entry["difference"] is None
             continue
-        assert entry["baseline"]["n"] == int(row["n_baseline"])
-        assert rounded(entry["baseline"]["mean"]) == number(row["mean_baseline"])
-        assert rounded(entry["follow_up"]["ci_high"]) == number(row["ci_high_follow_up"])
+        assert entry["a"]["n"] == int(row["n_baseline"])
+        assert rounded(entry["a"]["mean"]) == number(row["mean_baseline"])
+        assert rounded(entry["b"]["ci_high"]) == number(row["ci_high_follow_up"])
         assert rounded(entry["difference"]["difference"]) == number(row["difference"])
         assert rounded(entry["difference"]["ci_low"]) == number(row["difference_ci_low"])
         assert rounded(entry["difference_0_100"]["ci_high"]) == number(
@@ -403,6 +406,22 @@ def test_the_comparison_equals_the_comparison_page(client, world):
             round(resultat["difference"]["ci_high"], 2)) == (0.57, 3.63)
     assert resultat["direction"] == "better" and found["respekt"]["direction"] == "unclear"
     assert found["brukermedvirkning"]["suppressed"] is True
+
+
+def test_a_comparison_without_baseline_and_follow_up_is_a_and_b(app, client, world):
+    """Issue 16, finding 1: the phase decides, not the date; unmarked surveys are a and b."""
+    with app.app_context():
+        db = database.session()
+        db.get(Survey, world["A_2025"]).phase = None
+        db.commit()
+    path = f"/surveys/{world['A_2026']}/comparison?with={world['A_2025']}"
+    body = ok(client, world["tokens"]["unit_a"], path)
+    assert body["design"] == "a_b"
+    assert (body["a"]["id"], body["b"]["id"]) == (world["A_2026"], world["A_2025"])
+    resultat = next(c for c in body["categories"] if c["id"] == "resultat")
+    assert round(resultat["difference"]["difference"], 4) == -2.1
+    assert resultat["direction"] == "different"
+    assert {c["direction"] for c in body["categories"]} <= {"different", "unclear", None}
 
 
 @pytest.mark.parametrize(("query", "status"), [
@@ -461,17 +480,25 @@ def test_the_gathering_table_equals_the_evaluations_page(client, world):
     assert (first["number"], first["responses"], first["invited"]) == (1, 5, 8)
     assert first["response_rate"] == 5 / 8
     assert second["suppressed"] is True and second["responses"] is None
-    by_question = {row["Question"]: row for row in rows}
-    assert by_question["Number of responses"]["Gathering 1"] == "5"
-    assert by_question["Number of responses"]["Gathering 2"] == "fewer than 5"
+    by_figure = {(row["Question"], row["Figure"]): row for row in rows}
+    assert by_figure[("Number of responses", "")]["Gathering 1"] == "5"
+    assert by_figure[("Number of responses", "")]["Gathering 2"] == "fewer than 5"
+    fields = {"Mean": "mean", "n": "n", "Lower limit, 95 percent interval": "ci_low",
+              "Upper limit, 95 percent interval": "ci_high"}
     for item in body["items"]:
-        cells = by_question[item["text"]]
-        for mean, label in zip(item["means"], ("Gathering 1", "Gathering 2"), strict=True):
-            expected = number(cells[label])
-            assert (None if mean["mean"] is None else round(mean["mean"], 2)) == expected
-            assert mean["suppressed"] == (mean["mean"] is None)
+        for figure, field in fields.items():
+            cells = by_figure[(item["text"], figure)]
+            for mean, label in zip(item["means"], ("Gathering 1", "Gathering 2"), strict=True):
+                assert mean["asked"] is True  # every survey used «samling»
+                if mean["suppressed"]:
+                    assert cells[label] == "not shown" and mean[field] is None
+                else:
+                    value = mean[field]
+                    assert (None if value is None else round(value, 2)) == number(cells[label])
     usefulness = next(i for i in body["items"] if i["id"] == "nytte_totalt")
-    assert usefulness["means"][0]["mean"] == 1.8 and usefulness["means"][1]["mean"] is None
+    first, second = usefulness["means"]
+    assert (first["mean"], first["n"]) == (1.8, 5) and second["mean"] is None
+    assert first["ci_low"] < 1.8 < first["ci_high"] and usefulness["scale"]["good"] == "low"
     assert body["scale"] == {"min": 1, "max": 5, "good": "low"}
 
 

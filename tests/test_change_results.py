@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import database
 from questionnaires.item_types import AnswerValue
 from surveys import follow_up_codes
+from surveys.account_models import AuditEntry
 from surveys.follow_up_queries import baseline_code
 from surveys.models import Response, Survey
 from surveys.operations import FollowUpPlan, submit_follow_up, submit_response
@@ -41,7 +42,8 @@ USERS = [
 ]
 
 
-def store_user(app, survey_id: int, activities, follow_up, day=dt.date(2026, 2, 2)) -> None:
+def store_user(app, survey_id: int, activities, follow_up, day=dt.date(2026, 2, 2),
+               early: bool = False) -> None:
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey_id)
@@ -57,7 +59,7 @@ def store_user(app, survey_id: int, activities, follow_up, day=dt.date(2026, 2, 
         scores = [AnswerValue("activities.score", position, float(score), None)
                   for position, score in enumerate(follow_up)]
         submit_follow_up(db, survey, row, secrets.token_urlsafe(18), "nb", scores,
-                         day + dt.timedelta(days=30))
+                         day + dt.timedelta(days=3 if early else 30), early=early)
 
 
 @pytest.fixture
@@ -84,7 +86,8 @@ def test_hand_computed_figures(client, dataset):
     assert "<dt>Share with a follow-up</dt><dd>83%</dd>" in html
     assert "<dt>Mean score at baseline</dt><dd>3.4" in html
     assert "<dt>Mean score at follow-up</dt><dd>5.3" in html
-    assert "<dt>Mean change</dt><dd>+1.9 <span class=\"ci\">(95% CI -0.2 to 4.0)</span>" in html
+    assert ("<dt>Mean change</dt><dd>+1.9 <span class=\"ci\">(95% CI \u22120.2 to 4.0)</span>"
+            in html)
     assert "<dd>60% (3 of 5)</dd>" in html
     assert "Stratford et al. 1995" in html
 
@@ -118,7 +121,7 @@ def test_the_export_has_random_pair_ids_never_codes(client, dataset, app):
     text = response.get_data(as_text=True)
     lines = text.lstrip("\ufeff").strip().splitlines()
     assert lines[0] == ("pair_id;baseline_date;follow_up_date;activity_number;activity;"
-                        "baseline_score;follow_up_score")
+                        "baseline_score;follow_up_score;early")
     assert "Komme meg hjem;3;6" in text and "other activity;5;8" in text
     assert "Gå tur med hunden" not in text and "Handle selv" not in text
     assert len({line.split(";")[0] for line in lines[1:]}) == 5
@@ -196,3 +199,74 @@ def test_deleting_a_surveys_responses_deletes_its_pairs(client, dataset, app):
         assert db.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
     html = client.get(f"/admin/surveys/{survey.id}/change").get_data(as_text=True)
     assert "<dt>Baselines</dt><dd>fewer than 5</dd>" in html
+
+
+# --- Early follow-ups ---------------------------------------------------------------------
+
+def include_early(client, survey_id: int, value: str):
+    url = f"/admin/surveys/{survey_id}/change"
+    token = csrf_of(client.get(url).get_data(as_text=True))
+    return client.post(f"{url}/early", data={"csrf_token": token, "include": value})
+
+
+def test_early_follow_ups_are_left_out_until_a_lead_includes_them(client, dataset, app):
+    """Five users whose paper follow-ups came 3 days after the baseline and fell from 8 to 3:
+    left out, the figures are the hand-computed ones; included, change over 10 pairs is
+    (9.5 − 25)/10 = −1.55 and the baseline mean (17 + 40)/10 = 5.7."""
+    survey, unit_lead, _ = dataset
+    for _ in range(5):
+        store_user(app, survey.id, [("Gå i trappen", 8)], [3], early=True)
+    url = f"/admin/surveys/{survey.id}/change"
+    html = page_of(client, unit_lead, url)
+    assert "<dt>Follow-ups</dt><dd>5</dd>" in html and "<dt>Mean change</dt><dd>+1.9" in html
+    assert ("5 follow-ups were typed in from paper before the survey's earliest day") in html
+    assert "They are left out of the figures above." in html
+    pairs = client.get(f"/admin/surveys/{survey.id}/pairs.csv").get_data(as_text=True)
+    assert len(pairs.strip().splitlines()) == 1 + 7
+    response = include_early(client, survey.id, "1")
+    assert response.status_code == 303 and response.headers["Location"].endswith(url)
+    html = client.get(url).get_data(as_text=True)
+    # Baseline mean over the 10: (17 + 5 × 8)/10 = 5.7; the change is no longer +1.9.
+    assert "<dt>Follow-ups</dt><dd>10</dd>" in html
+    assert "<dt>Mean score at baseline</dt><dd>5.7" in html and "+1.9" not in html
+    assert "They are included in the figures above." in html
+    pairs = client.get(f"/admin/surveys/{survey.id}/pairs.csv").get_data(as_text=True)
+    lines = pairs.strip().splitlines()
+    assert len(lines) == 1 + 12 and lines[0].endswith(";early")
+    assert sum(line.endswith(";yes") for line in lines[1:]) == 5
+    # The unit page and the API read the same choice.
+    unit_page = client.get(f"/admin/units/{survey.unit_id}").get_data(as_text=True)
+    assert "<dt>Mean change</dt>" in unit_page and "+1.9" not in unit_page
+    with app.app_context():
+        db = database.session()
+        assert db.get(Survey, survey.id).include_early_follow_ups is True
+        assert db.scalars(sa.select(AuditEntry.target).filter_by(
+            action="survey.include_early")).all() == [
+                f"survey {survey.id}: {survey.title}: early follow-ups included"]
+    assert include_early(client, survey.id, "0").status_code == 303
+    assert "<dt>Follow-ups</dt><dd>5</dd>" in client.get(url).get_data(as_text=True)
+
+
+def test_fewer_than_five_early_follow_ups_cannot_be_included(client, dataset, app):
+    survey, unit_lead, _ = dataset
+    for _ in range(2):
+        store_user(app, survey.id, [("Gå i trappen", 8)], [3], early=True)
+    release_waiting(app, survey.id)  # released, as a database from before the batches holds them
+    url = f"/admin/surveys/{survey.id}/change"
+    html = page_of(client, unit_lead, url)
+    assert "Fewer than 5 follow-ups were typed in from paper before the survey's" in html
+    assert "can be included once there are at least 5 of them" in html
+    assert 'name="include"' not in html
+    assert include_early(client, survey.id, "1").status_code == 303  # stored as a wish
+    html = client.get(url).get_data(as_text=True)
+    assert "<dt>Follow-ups</dt><dd>5</dd>" in html and "<dt>Mean change</dt><dd>+1.9" in html
+
+
+def test_the_choice_must_be_yes_or_no(client, dataset, app):
+    survey, unit_lead, _ = dataset
+    page_of(client, unit_lead, f"/admin/surveys/{survey.id}/change")
+    response = include_early(client, survey.id, "maybe")
+    assert response.status_code == 400
+    assert "Choose whether to include the early follow-ups." in response.get_data(as_text=True)
+    with app.app_context():
+        assert database.session().get(Survey, survey.id).include_early_follow_ups is False

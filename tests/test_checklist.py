@@ -317,7 +317,9 @@ def test_marking_a_change_splits_the_chart_and_calls_an_improvement(app, client,
     csv = client.get(f"/admin/surveys/{survey.id}/checklist/series.csv").get_data(as_text=True)
     lines = csv.lstrip("\ufeff").splitlines()
     first_after = lines[11].split(";")
-    assert (first_after[4], first_after[5], first_after[7]) == ("after", "85", "yes")
+    # Not a signal around its own phase's median, but in the run against the one from before.
+    assert (first_after[4], first_after[5], first_after[7], first_after[8]) == (
+        "after", "85", "no", "yes")
     removed = client.post(f"/admin/surveys/{survey.id}/checklist/change",
                           data={"csrf_token": csrf_of(html), "nav": "remove"})
     assert removed.status_code == 303
@@ -370,7 +372,9 @@ def test_steps_and_months_are_on_the_page_and_in_the_workbook(app, client, make_
     assert book.sheetnames == ["pathways", "steps", "months"]
     steps = list(book["steps"].values)
     assert steps[1][0] == STEPS[9] and steps[1][2:] == (1, 1, 1, 50)
-    assert sum(row[1] for row in list(book["months"].values)[1:]) == 27
+    months = list(book["months"].values)
+    done = months[0].index("steps_done")
+    assert sum(row[done] for row in months[1:]) == 27
 
 
 def test_the_charts_come_as_svg_and_png_and_laney_is_a_choice(app, client, make_survey,
@@ -436,4 +440,61 @@ def test_the_demo_unit_shows_a_real_improvement_after_its_marked_change(app, cli
     assert "An improvement: after the change, the pathways lie above the median" in html
     svg = client.get(f"/admin/surveys/{survey_id}/checklist/run-chart.svg").get_data(
         as_text=True)
-    assert "Part of a signal" in svg and "Median before the change" in svg
+    assert "After the change, in a run against the median before it" in svg
+    assert "Median before the change" in svg
+
+
+# --- The p-chart at a marked change ----------------------------------------------------------
+
+# Pathways every 5 days from 1 January 2025 (LOW then HIGH), the change on the day of the
+# 11th (20 February), so February holds pathways from both sides of it:
+#   month    before (LOW)                       after (HIGH)
+#   Jan      7 pathways: 4+5+3+5+4+3+5 = 29/70  –
+#   Feb      3 pathways: 4+3+5 = 12/30          2 pathways: 8+9 = 17/20
+#   Mar      –                                  6 pathways: 8+9+8+9+8+9 = 51/60
+#   Apr      –                                  2 pathways: 8+9 = 17/20
+#   p̄ before = 41/100 = 41 %, after = 85/100 = 85 % (one p̄ for all would be 126/200 = 63 %)
+SPLIT_FIRST = dt.date(2025, 1, 1)
+SPLIT_CHANGE = dt.date(2025, 2, 20)
+
+
+def test_the_p_chart_is_split_at_the_change_and_no_month_straddles_it(
+        app, client, make_survey, make_account):
+    survey = make_survey("sjekkliste", change_on=SPLIT_CHANGE)
+    store(app, survey.id, [marks(k) for k in LOW + HIGH], first=SPLIT_FIRST)
+    lead, _ = leads(app, make_account, survey.id)
+    html = page_of(client, lead, f"/admin/surveys/{survey.id}/checklist")
+    base = f"/admin/surveys/{survey.id}/checklist"
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/series.xlsx").data))
+    months = list(book["months"].values)
+    header = months[0]
+    wanted = ("month", "phase", "steps_done", "steps_relevant", "centre_percent")
+    assert [tuple(row[header.index(column)] for column in wanted) for row in months[1:]] == [
+        ("2025-01", "before", 29, 70, 41), ("2025-02", "before", 12, 30, 41),
+        ("2025-02", "after", 17, 20, 85), ("2025-03", "after", 51, 60, 85),
+        ("2025-04", "after", 17, 20, 85)]
+    # The page's table says the phase of each month, and its centre line per phase.
+    table = html[html.index("<caption>Steps done per month</caption>"):]
+    table = table[:table.index("</table>")]
+    assert table.count("Feb 2025") == 2
+    assert table.count("Before the change") == 2 and table.count("After the change") == 3
+    assert "Average before the change: 41%." in html and "Average after the change: 85%." in html
+    svg = client.get(f"{base}/p-chart.svg").get_data(as_text=True)
+    assert "Average 41%" in svg and "Average 85%" in svg and "Change" in svg
+    assert "Average 63%" not in svg
+
+
+def test_without_a_change_the_p_chart_has_one_centre_line(app, client, make_survey,
+                                                          make_account):
+    survey = make_survey("sjekkliste")
+    store(app, survey.id, [marks(k) for k in LOW + HIGH], first=SPLIT_FIRST)
+    lead, _ = leads(app, make_account, survey.id)
+    html = page_of(client, lead, f"/admin/surveys/{survey.id}/checklist")
+    assert "Average before the change" not in html
+    svg = client.get(f"/admin/surveys/{survey.id}/checklist/p-chart.svg").get_data(
+        as_text=True)
+    assert "Average 63%" in svg
+    with app.app_context():
+        records = checklist.pathway_records(database.session(), survey.id, DEFINITION)
+    assert [(m.month.month, m.done, m.total) for m in checklist.month_counts(records)] == [
+        (1, 29, 70), (2, 29, 50), (3, 51, 60), (4, 17, 20)]

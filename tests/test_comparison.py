@@ -99,7 +99,8 @@ def store(app, survey_id: int, answers: dict) -> None:
 
 @pytest.fixture
 def world(app, make_account):
-    """Network N (organisation O: units A and B) and network M (unit C); surveys by key."""
+    """Network N (organisation O: units A and B) and network M (unit C); surveys by key.
+    The 2025 surveys are marked baseline, the 2026 ones follow-up."""
     with app.app_context():
         db = database.session()
         bruker, psfs = latest_version(db, "brukerundersokelse"), latest_version(db, "psfs")
@@ -109,13 +110,15 @@ def world(app, make_account):
         c = Unit(name="C", organisation=Organisation(name="Kommune P", kind="kommune",
                                                      network=m))
 
-        def survey(key, unit, version=bruker, period="Vår 2025", opens=dt.date(2025, 3, 1)):
-            return key, Survey(title=key, questionnaire=version, unit=unit,
+        def survey(key, unit, version=bruker, period="Vår 2025", opens=dt.date(2025, 3, 1),
+                   phase="baseline"):
+            return key, Survey(title=key, questionnaire=version, unit=unit, phase=phase,
                                period_label=period, opens_on=opens)
 
+        later = {"period": "Vår 2026", "opens": dt.date(2026, 3, 1), "phase": "follow_up"}
         surveys = dict([
-            survey("A_2025", a), survey("A_2026", a, period="Vår 2026", opens=dt.date(2026, 3, 1)),
-            survey("B_2025", b), survey("B_2026", b, period="Vår 2026", opens=dt.date(2026, 3, 1)),
+            survey("A_2025", a), survey("A_2026", a, **later),
+            survey("B_2025", b), survey("B_2026", b, **later),
             survey("C_2025", c), survey("A_psfs", a, version=psfs, period="Vår 2026"),
         ])
         db.add_all([n, m, *surveys.values()])
@@ -196,14 +199,14 @@ def test_hand_computed_comparison_of_two_surveys(client, world):
     # Asked from the follow-up survey: the earlier survey is still the baseline.
     html = page(client, "enhet@a.no",
                 f"/admin/surveys/{world['A_2026']}/compare?with={world['A_2025']}")
-    assert "<dt>Baseline</dt><dd>A_2025 (Vår 2025)</dd>" in html
+    assert "<dt>Baseline</dt><dd>A_2025 (Vår 2025, baseline)</dd>" in html
     row = row_of(html, "Results for the user")
     assert ('<td class="num">5</td><td class="num">3.4 <span class="ci">(95% CI 2.0 to 4.8)'
             '</span></td><td class="num">6</td><td class="num">5.5 <span class="ci">'
             '(95% CI 4.4 to 6.6)</span></td><td class="num">+2.1 <span class="ci">'
             '(95% CI 0.6 to 3.6)</span></td><td>better</td>') in row
     respekt = row_of(html, "Respectful treatment")
-    assert "+0.2 <span class=\"ci\">(95% CI -0.9 to 1.3)</span>" in respekt
+    assert "+0.2 <span class=\"ci\">(95% CI \u22120.9 to 1.3)</span>" in respekt
     assert "<td>no clear change</td>" in respekt
     # 4 against 5: nothing but «fewer than 5».
     medvirkning = row_of(html, "User involvement")

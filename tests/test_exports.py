@@ -6,7 +6,8 @@ shown), out-of-scope readers refused, and bad separators, tables or formats answ
 Hand-computed figures (the same datasets as tests/test_results.py, test_comparison.py and
 test_network_overview.py, whose docstrings work them out):
 
-* «samling», six responses: nytte_totalt n 5, mean 1.8, 95 % CI 0.7611 … 2.8389, 0–100 80.0,
+* «samling», six responses: nytte_totalt n 5, mean 1.8, 95 % CI 0.7611 … 2.8389 (cut at the
+  scale's end: 1 … 2.8389), 0–100 80.0,
   top box 80 %, one "don't know", counts 2, 2, 1, 0, 0; category «The gathering» n 6,
   mean 2.4167, 0–100 64.5833; deltakere_fra_kommunen n 5, mean 4.
 * brukerundersokelse, unit A, 2025 against 2026: «Results for the user» 3.4 → 5.5, difference
@@ -25,6 +26,8 @@ import datetime as dt
 import io
 import re
 import secrets
+from decimal import Decimal
+from typing import Any
 
 import openpyxl
 import pytest
@@ -96,9 +99,18 @@ def unescaped(value):
 
 def sheets_of(data: bytes) -> dict[str, list[list]]:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    return {sheet.title: [[unescaped(v) for v in row]
-                          for row in sheet.iter_rows(values_only=True)]
+    return {sheet.title: [[shown(cell) for cell in row] for row in sheet.iter_rows()]
             for sheet in book.worksheets}
+
+
+def shown(cell) -> Any:
+    """A cell's value as Excel shows it: a number with a format of fixed decimals («0.00»)
+    as a Decimal with those decimals, as the CSV writes it (1.80; a whole 1.00 is read back
+    as the int 1)."""
+    places = re.fullmatch(r"0\.(0+)", cell.number_format or "")
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and places:
+        return Decimal(repr(cell.value)).quantize(Decimal(1).scaleb(-len(places.group(1))))
+    return unescaped(cell.value)
 
 
 def xlsx_of(response) -> dict[str, list[list]]:
@@ -330,8 +342,8 @@ def test_results_export_equals_the_page(app, client, make_survey, make_account):
     item = found["nytte_totalt"]
     ci = mean_ci([1, 1, 2, 2, 3])
     assert (item["kind"], item["n"], item["mean"], item["ci_low"], item["ci_high"]) == (
-        "scale", "5", "1.8", str(round(ci.low, 4)), str(round(ci.high, 4)))
-    assert (item["ci_low"], item["ci_high"]) == ("0.7611", "2.8389")
+        "scale", "5", "1.8", "1", str(round(ci.high, 4)))  # 0.7611 cut at the scale's end
+    assert (item["ci_low"], item["ci_high"]) == ("1", "2.8389")
     assert (item["mean_0_100"], item["top_box_percent"], item["dont_know"]) == ("80", "80", "1")
     assert [item[f"count_{step}"] for step in range(1, 6)] == ["2", "2", "1", "0", "0"]
     block = html[html.index('id="item-nytte_totalt"'):html.index('id="item-info_forkant"')]
@@ -352,7 +364,7 @@ def test_results_export_equals_the_page(app, client, make_survey, make_account):
         "5", "4")
     assert "onsker_neste" not in found and "gruppearbeid" not in "".join(map(str, rows))
     semicolons = client.get(f"/admin/surveys/{survey_id}/results.csv").get_data(as_text=True)
-    assert ";1,8;0,7611;2,8389;80;80;;1;2;2;1;0;0" in semicolons
+    assert ";1,8;1;2,8389;80;80;;1;2;2;1;0;0" in semicolons
 
 
 def test_results_xlsx_equals_the_csv(app, client, make_survey, make_account):
@@ -405,7 +417,8 @@ def world(app, make_account):
 
         def survey(unit, period, year):
             return Survey(title=f"{unit.name} {year}", questionnaire=bruker, unit=unit,
-                          period_label=period, opens_on=dt.date(year, 3, 1))
+                          period_label=period, opens_on=dt.date(year, 3, 1),
+                          phase="baseline" if year == 2025 else "follow_up")
 
         surveys = {"A_2025": survey(a, "Vår 2025", 2025), "A_2026": survey(a, "Vår 2026", 2026),
                    "B_2025": survey(b, "Vår 2025", 2025), "B_2026": survey(b, "Vår 2026", 2026),
@@ -610,7 +623,9 @@ def test_gathering_table_as_xlsx_equals_the_csv(app, client, make_account):
                                             "?sep=,"), ",")
     sheets = xlsx_of(client.get(f"/admin/networks/{network_id}/evaluations.xlsx"))
     assert [as_csv_cells(row) for row in sheets["evaluations"]] == rows
-    assert ["", "Number of responses", "5"] in rows
+    assert ["", "Number of responses", "", "5"] in rows
+    n_rows = [row[3] for row in rows if row[1:3] == ["Overall usefulness of the gathering", "n"]]
+    assert n_rows == ["5"]
 
 
 def store_user(app, survey_id: int, scores: tuple[int, int], text: str) -> None:

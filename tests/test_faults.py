@@ -350,7 +350,7 @@ def test_database_outage_keeps_answers_and_recovers_without_restart(private_post
         assert opened.status_code == 503
         assert "Try again in a moment." in opened.get_data(as_text=True)
         for path, form in ((f"/s/{token}/oppfolging", {"code": "K7QM-3XTD"}),
-                           (f"/s/{token}/oppfolging/K7QM3XTD?s=abc",
+                           (f"/s/{token}/oppfolging/skjema",
                             {"activity-0-score": "7", "submission_key": "k"})):
             follow_up = client.post(path, data=form)
             assert follow_up.status_code == 503

@@ -239,6 +239,25 @@ def test_import_from_text_takes_the_id_from_the_url(plain_app):
     assert (imported.id, imported.version) == ("psfs_frogner", 2)
 
 
+def test_an_imported_category_that_mixes_scales_is_refused_as_an_upload_is(plain_app):
+    """A Questionnaire whose category puts a 1–5 «lower is better» and a 1–7 «higher is
+    better» item together: the same rule as a definition file, with the categories as data
+    for the page's message."""
+    samling = builtin_definitions()["samling"]
+    data = samling.model_dump(mode="json", exclude_none=True)
+    data["scales"]["enig7"] = {"min": 1, "max": 7, "good": "high",
+                               "labels": {1: data["title"], 7: data["title"]}}
+    scale_items = [item for section in data["sections"] for item in section["items"]
+                   if item["type"] == "scale" and item.get("category") == "samlingen"]
+    scale_items[0]["scale"] = "enig7"
+    mixed = s.Definition.model_validate(data, context={s.STORED: True})
+    with pytest.raises(DefinitionError) as caught:
+        definition_from_resource(export(plain_app, mixed), "samling.json")
+    assert [found.category for found in caught.value.mixed] == ["samlingen"]
+    assert "samling.json: categories[0]: the category 'samlingen' mixes scales" in \
+        caught.value.problems[0]
+
+
 def test_plain_fhir_without_our_extensions_imports(plain_app):
     plain = {
         "resourceType": "Questionnaire", "url": "http://example.org/Questionnaire/kort",
@@ -343,6 +362,20 @@ def test_unsupported_questionnaire_gets_its_precise_message(plain_app, case):
     with pytest.raises(DefinitionError) as refused:
         parse_questionnaire(json.dumps(document), "bruker.json")
     assert f"bruker.json: {message}" in refused.value.problems, refused.value.problems
+
+
+def test_the_purpose_of_a_gathering_evaluation_travels_and_is_checked(plain_app):
+    document = export(plain_app, builtin_definitions()["samling"])
+    assert {"url": t.PURPOSE, "valueCode": "gathering_evaluation"} in document["extension"]
+    document["url"] = f"{BASE}/Questionnaire/samling_var"
+    assert definition_from_resource(copy.deepcopy(document)).gathering_evaluation
+    for extension in document["extension"]:
+        if extension["url"] == t.PURPOSE:
+            extension["valueCode"] = "samling"
+    with pytest.raises(DefinitionError) as refused:
+        definition_from_resource(document, "s.json")
+    assert any(line.startswith("s.json: purpose:") and "gathering_evaluation" in line
+               for line in refused.value.problems), refused.value.problems
 
 
 def test_a_group_in_a_repeating_group_is_refused(plain_app):

@@ -53,7 +53,13 @@ def posted_back(html: str) -> dict[str, str]:
 
 
 def open_follow_up(client, survey, code: str):
-    return client.get(f"/s/{survey.public_token}/oppfolging/{code}")
+    """The follow-up form of a code, through the door of an address with the code (as a
+    slip's link, unsigned): the door's error, or the form at its address without the code."""
+    door = client.get(f"/s/{survey.public_token}/oppfolging/{code}")
+    if door.status_code != 303:
+        return door
+    assert door.headers["Location"] == form_path(survey)
+    return client.get(door.headers["Location"])
 
 
 def post_follow_up(client, survey, code: str, scores: dict[int, str], page=None):
@@ -61,7 +67,12 @@ def post_follow_up(client, survey, code: str, scores: dict[int, str], page=None)
     assert page.status_code == 200, page.status_code
     data = {**form_tokens(page.get_data(as_text=True)), "page": "0", "nav": "submit",
             **{f"score_{position}": value for position, value in scores.items()}}
-    return client.post(f"/s/{survey.public_token}/oppfolging/{code}", data=data)
+    return client.post(form_path(survey), data=data)
+
+
+def form_path(survey) -> str:
+    """The follow-up form's own address, which holds no code."""
+    return f"/s/{survey.public_token}/oppfolging/skjema"
 
 
 def counts(app) -> tuple[int, int, int]:
@@ -246,7 +257,7 @@ def test_the_same_follow_up_sent_twice_is_stored_once(client, make_survey, app):
     page = open_follow_up(client, survey, code)
     data = {**form_tokens(page.get_data(as_text=True)), "page": "0", "nav": "submit",
             "score_0": "8", "score_1": "6"}
-    url = f"/s/{survey.public_token}/oppfolging/{code}"
+    url = form_path(survey)
     assert client.post(url, data=data).status_code == 303
     assert client.post(url, data=data).status_code == 303
     assert counts(app) == (2, 1, 1)
@@ -274,10 +285,10 @@ def enter_code(client, survey, typed: str):
 def test_typing_the_code_opens_the_follow_up(client, make_survey):
     survey = make_survey("psfs")
     code = give_baseline(client, survey)
-    typed = f"{code[:4].lower()} - {code[4:].lower()}"
-    response = enter_code(client, survey, typed)
-    assert response.status_code == 303
-    assert re.search(rf"/oppfolging/{code}\?s=[0-9a-f]{{16}}$", response.headers["Location"])
+    typed = enter_code(client, survey, f"{code[:4].lower()} - {code[4:].lower()}")
+    assert typed.status_code == 303 and typed.headers["Location"] == form_path(survey)
+    assert typed.headers["Cache-Control"] == "no-store"
+    assert "Komme meg hjem" in client.get(form_path(survey)).get_data(as_text=True)
 
 
 def test_a_typed_wrong_code_is_shown_on_the_form(client, make_survey):
@@ -305,13 +316,13 @@ def test_a_burst_of_guesses_is_stopped_per_client(client, make_survey, app):
     with app.test_request_context():
         app.preprocess_request()
         signed = follow_up_codes.code_url("respond.follow_up", survey, code)
-    assert client.get(signed).status_code == 200
+    assert client.get(signed).status_code == 303  # on to the form
     forged = signed[:-4] + ("0000" if not signed.endswith("0000") else "1111")
     assert client.get(forged).status_code == 429
     # Another client is not stopped by this one's guesses.
     other = app.test_client()
     assert other.get(f"/s/{survey.public_token}/oppfolging/{code}",
-                     environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+                     environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 303
     with app.app_context():
         scopes = database.session().scalars(sa.select(GuessFailure.scope)).all()
     assert all("127.0.0.1" not in scope and "10.0.0" not in scope for scope in scopes)
@@ -378,3 +389,125 @@ def test_neither_the_code_nor_the_guesser_is_stored_in_clear(client, make_survey
     assert "Komme meg hjem" in dump and "client:" in dump
     assert code not in dump and follow_up_codes.display(code) not in dump
     assert "127.0.0.1" not in dump
+
+
+# --- A shared tablet: the follow-up's own address holds no code -----------------------------
+
+FORM_CLOSED = {"nb": "Oppfølgingen er ikke åpen her lenger",
+               "nn": "Oppfølginga er ikkje open her lenger",
+               "en": "This follow-up is no longer open here"}
+
+
+def test_the_link_on_the_slip_is_a_door_to_an_address_without_the_code(client, make_survey):
+    survey = make_survey("psfs")
+    link = follow_up_link(client, respond(client, survey.public_token, BASELINE))
+    code = link.split("/oppfolging/")[1].split("?")[0]
+    door = client.get(link)  # the QR code's and the slip's link, as printed
+    assert door.status_code == 303 and door.headers["Cache-Control"] == "no-store"
+    assert door.headers["Location"] == form_path(survey)
+    page = client.get(door.headers["Location"])
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    assert "Komme meg hjem" in html and "Gå tur med hunden" in html
+    assert code not in html and follow_up_codes.display(code) not in html
+    actions = re.findall(r'(?:action|href)="([^"]*)"', html)
+    assert form_path(survey) in actions
+    with client.session_transaction() as session:  # held, but not readable from the cookie
+        assert code not in repr(dict(session))
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_once_the_follow_up_is_sent_its_address_says_what_to_do(app, client, make_survey, lang):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    client.set_cookie("lang", lang)
+    assert post_follow_up(client, survey, code, {0: "8", 1: "6"}).status_code == 303
+    fresh = app.test_client()  # another browser, or this one once its session has ended
+    fresh.set_cookie("lang", lang)
+    for after in (client.get(form_path(survey)), fresh.get(form_path(survey)),
+                  fresh.post(form_path(survey), data={"score_0": "1", "score_1": "1"})):
+        html = after.get_data(as_text=True)
+        assert after.status_code == 410 and after.headers["Cache-Control"] == "no-store"
+        assert FORM_CLOSED[lang] in html
+        assert "Komme meg hjem" not in html and code not in html
+        assert f'href="/s/{survey.public_token}/oppfolging"' in html  # where to type a code
+    assert counts(app) == (2, 1, 1)
+
+
+def test_an_open_follow_up_closes_after_an_hour_unused(client, make_survey, monkeypatch):
+    from surveys import code_handover
+
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    page = open_follow_up(client, survey, code)
+    assert page.status_code == 200
+    later = code_handover.now() + code_handover.OPEN_FOR + 1
+    monkeypatch.setattr(code_handover, "now", lambda: later)
+    closed = client.get(form_path(survey))
+    assert closed.status_code == 410 and "Komme meg hjem" not in closed.get_data(as_text=True)
+    assert open_follow_up(client, survey, code).status_code == 200  # the slip's link again
+
+
+def test_the_form_in_another_language_stays_at_its_address(client, make_survey):
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    page = open_follow_up(client, survey, code)
+    data = {**form_tokens(page.get_data(as_text=True)), "page": "0", "switch_lang": "en"}
+    english = client.post(form_path(survey), data=data)
+    html = english.get_data(as_text=True)
+    assert english.status_code == 200 and english.headers["Cache-Control"] == "no-store"
+    assert "Give each a new score from 0 to 10" in html and "Komme meg hjem" in html
+    assert code not in html
+
+# --- The earliest day --------------------------------------------------------------------
+
+def move_baseline(app, survey, days: int) -> None:
+    """Make the survey's baselines `days` days older, as if answered that long ago."""
+    with app.app_context():
+        db = database.session()
+        for response in db.scalars(sa.select(Response).filter_by(survey_id=survey.id)):
+            response.submitted_on -= dt.timedelta(days=days)
+        db.commit()
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", "Det er for tidlig å svare på oppfølgingen. Den kan besvares fra {date}. Ta vare "
+           "på koden til da."),
+    ("nn", "Det er for tidleg å svare på oppfølginga. Ho kan svarast på frå {date}. Ta vare "
+           "på koden til då."),
+    ("en", "It is too early for the follow-up. It can be answered from {date}. Keep the code "
+           "until then."),
+])
+def test_a_follow_up_before_the_earliest_day_is_refused_with_the_date(
+        client, make_survey, app, lang, words):
+    from babel.dates import format_date
+
+    survey = make_survey("psfs", follow_up_earliest_days=14)
+    code = give_baseline(client, survey)
+    client.set_cookie("lang", lang)
+    with app.app_context():
+        opens_on = today() + dt.timedelta(days=14)
+    expected = words.format(date=format_date(opens_on, "long", locale=lang))
+    typed = enter_code(client, survey, code)
+    assert typed.status_code == 409 and expected in typed.get_data(as_text=True)
+    opened = open_follow_up(client, survey, code)
+    assert opened.status_code == 409 and expected in opened.get_data(as_text=True)
+    # The door refused the code, so the form's own address holds none: a post of the form
+    # (which was never shown) is refused before anything is read from it.
+    sent = client.post(form_path(survey),
+                       data={"page": "0", "nav": "submit", "score_0": "8", "score_1": "6"})
+    assert sent.status_code == 410
+    assert counts(app) == (1, 0, 0)
+    with app.app_context():  # a right code too early is no guess
+        assert database.session().scalar(
+            sa.select(sa.func.count()).select_from(GuessFailure)) == 0
+
+
+def test_from_the_earliest_day_the_follow_up_is_taken(client, make_survey, app):
+    survey = make_survey("psfs", follow_up_earliest_days=14)
+    code = give_baseline(client, survey)
+    move_baseline(app, survey, 13)
+    assert open_follow_up(client, survey, code).status_code == 409
+    move_baseline(app, survey, 1)
+    assert post_follow_up(client, survey, code, {0: "8", 1: "6"}).status_code == 303
+    assert counts(app) == (2, 1, 1)

@@ -108,12 +108,15 @@ def test_every_builtin_accepts_a_complete_answer_and_refuses_an_empty_one(ctx, s
                                                       meta={"csrf": False})
     assert qforms.validate_items(form, definition.items()), {
         f.name: f.errors for f in form if f.errors}
-    assert qforms.collect_answers(definition, form)
     required = [i for i in definition.items() if i.required and i.show_if is None]
-    if required:
-        empty = qforms.build_form_class(definition)(formdata=MultiDict({"x": "1"}),
-                                                           meta={"csrf": False})
-        assert not qforms.validate_items(empty, definition.items())
+    assert bool(qforms.collect_answers(definition, form)) == bool(required)
+    empty = qforms.build_form_class(definition)(formdata=MultiDict({"x": "1"}),
+                                                       meta={"csrf": False})
+    # Online, an empty answer passes only where the definition requires nothing (the
+    # gathering evaluation, where every question may be skipped); on paper never.
+    assert qforms.validate_items(empty, definition.items()) == (not required)
+    assert not qforms.validate_paper(empty, definition)
+    assert empty[qforms.field_names(definition.items())[0]].errors
 
 
 def test_condition_hides_and_discards_answer(ctx):

@@ -23,7 +23,8 @@ def test_catalogue_is_complete(lang):
 
 
 def test_catalogue_matches_the_source(tmp_path):
-    """A string added to the code but not extracted would show in English only."""
+    """A string added to the code but not extracted would show in English only; a string
+    with a context (`pgettext("noun", "Change")`) is its own entry, with its own msgctxt."""
     import subprocess
     import sys
 
@@ -33,11 +34,24 @@ def test_catalogue_matches_the_source(tmp_path):
          "-o", str(pot), "--no-location", "--omit-header", "."],
         cwd=ROOT, capture_output=True, text=True, check=True)
     with open(pot, "rb") as f:
-        source_ids = {m.id for m in read_po(f) if m.id}
+        source_ids = {(m.context, m.id) for m in read_po(f) if m.id}
     assert len(source_ids) > 50
-    with open(ROOT / "translations" / "nn" / "LC_MESSAGES" / "messages.po", "rb") as f:
-        catalogue_ids = {m.id for m in read_po(f) if m.id}
-    assert source_ids <= catalogue_ids, source_ids - catalogue_ids
+    assert (("noun", "Change") in source_ids and (None, "Change") in source_ids)
+    for lang in ("nb", "nn", "en"):
+        with open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalogue_ids = {(m.context, m.id) for m in read_po(f) if m.id}
+        assert source_ids <= catalogue_ids, (lang, source_ids - catalogue_ids)
+
+
+def test_the_noun_and_the_button_are_two_words(app):
+    """«Endring» where a noun is meant, «Endre» on the edit button (issue 16, finding 11)."""
+    from flask_babel import gettext, pgettext
+
+    with app.test_request_context():
+        for lang, noun, verb in (("nb", "Endring", "Endre"), ("nn", "Endring", "Endre"),
+                                 ("en", "Change", "Change")):
+            with force_locale(lang):
+                assert (pgettext("noun", "Change"), gettext("Change")) == (noun, verb)
 
 
 def test_numbers_use_a_decimal_comma_in_norwegian(app):
@@ -54,16 +68,28 @@ NUMBERS = [0.15, 0.25, 2.25, 2.35, -0.04, -0.05, -1.25, 1234.55, 999999.95, 0.0,
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-def test_quick_number_filters_write_what_babel_writes(app, lang):
-    """The pages' `one_decimal` and `decimal` filters skip Babel's pattern parsing for
-    speed; they must not change a single character of what Babel would print."""
+def test_number_filters_write_what_babel_writes_rounding_half_up(app, lang):
+    """The pages' filters write what Babel writes when told to round half up (Babel rounds
+    with the decimal context's mode), with two differences on purpose: a real minus sign
+    (U+2212) and no sign on a result that rounds to zero."""
+    from decimal import ROUND_HALF_UP, localcontext
+
     from web.i18n import decimal, one_decimal
+
+    def babel(value: float, pattern: str | None = None) -> str:
+        with localcontext(rounding=ROUND_HALF_UP):
+            text = format_decimal(value, format=pattern) if pattern else format_decimal(value)
+        unsigned = text.lstrip("-\u2212")
+        zero = not unsigned.strip("0,.\xa0")
+        return unsigned if zero or unsigned == text else "\u2212" + unsigned
 
     with app.test_request_context(), force_locale(lang):
         for value in NUMBERS:
-            assert one_decimal(value) == format_decimal(value, format="#,##0.0"), value
+            assert one_decimal(value) == babel(value, "#,##0.0"), value
         for value in (0, 5, 1113, -42, 1234567):
-            assert decimal(value) == format_decimal(value), value
-        assert decimal(1.55) == format_decimal(1.55)
+            assert decimal(value) == babel(value), value
+        assert decimal(1.55) == babel(1.55)
     with app.test_request_context(), force_locale("nb"):
-        assert one_decimal(1234.55) == "1\xa0234,6"  # half to even from "1234.55"
+        assert one_decimal(1234.55) == "1\xa0234,6"
+        assert one_decimal(0.25) == "0,3"  # half up, where Babel's default gives 0,2
+        assert one_decimal(-1.25) == "\u22121,3" and one_decimal(-0.04) == "0,0"

@@ -81,3 +81,33 @@ def test_answers_carried_to_the_next_page_are_each_visitors_own(app, make_survey
         carried = re.findall(r'<input type="hidden" name="resultat_\w+" value="(\d)">',
                              pages[step])
         assert carried == [value] * 3
+
+
+def test_a_new_visitors_page_is_the_page_a_blank_form_draws(app, make_survey):
+    """The first page is drawn without a form (`render_fresh`); it must be, byte for byte,
+    what the form-based drawing gives for a blank form with the same tokens, in every
+    language and for a questionnaire with follow-ups (its link to the code page)."""
+    from flask import url_for
+    from flask_wtf.csrf import generate_csrf
+
+    from respond import rendering
+    from surveys.pages import answering_for
+
+    for slug in ("psfs", "brukerundersokelse"):
+        survey = make_survey(slug)
+        for lang in ("nb", "nn", "en"):
+            with app.test_request_context(f"/s/{survey.public_token}"):
+                answering = answering_for(survey)
+                form = answering.blank()
+                action = url_for("respond.submit", token=survey.public_token)
+                follow_up = (url_for("respond.follow_up_start", token=survey.public_token)
+                             if answering.definition.follow_up else None)
+                version = (survey.questionnaire_version_id, survey.layout)
+                drawn = rendering.render_page(answering, form, 0, lang=lang, action=action,
+                                              follow_up_url=follow_up, version=version)
+                fresh = [rendering.render_fresh(
+                    answering, lang=lang, action=action, follow_up_url=follow_up,
+                    version=version, csrf_token=generate_csrf(),
+                    submission_key=form.submission_key.data) for _ in range(2)]
+            assert fresh[0] == fresh[1] == drawn, (slug, lang)
+            assert (follow_up is not None) == (slug == "psfs")

@@ -188,6 +188,48 @@ def test_no_pairs_shows_the_baselines_only():
     assert summary.suppressed
 
 
+def early(pair: Pair) -> Pair:
+    """The same pair, its follow-up typed in from paper before the earliest day."""
+    return Pair(f"{pair.pair_id}-early", pair.baseline_on, pair.baseline_on, pair.baseline,
+                pair.follow_up, early=True)
+
+
+def test_early_follow_ups_are_left_out_of_the_change_by_default():
+    # FIVE on time, and five early pairs that fell by 5 points each: left out, the figures
+    # are FIVE's alone (change 1.8), and the early ones are counted apart.
+    fell = [early(pair(f"x{k}", [8], [3])) for k in range(5)]
+    summary = paired_summary(10, FIVE + fell, rule=SmallGroups(5))
+    assert summary.change is not None and summary.change.mean == pytest.approx(1.8)
+    assert summary.follow_ups == 5 and summary.share_paired == 0.5
+    assert summary.pairs == FIVE
+    assert (summary.early.count, summary.early.included, summary.early.too_few) == (
+        5, False, False)
+
+
+def test_early_follow_ups_are_in_the_change_when_included():
+    # Changes 2, 1, 2.5, −0.5, 4 and five −5: mean (9 − 25)/10 = −1.6
+    fell = [early(pair(f"x{k}", [8], [3])) for k in range(5)]
+    summary = paired_summary(10, FIVE + fell, rule=SmallGroups(5), include_early=True)
+    assert summary.change is not None and summary.change.mean == pytest.approx(-1.6)
+    assert summary.change.n == summary.follow_ups == 10 and summary.early.included
+
+
+def test_fewer_early_follow_ups_than_the_minimum_stay_out_even_when_included():
+    """Taking 1–4 early pairs in or out would give two sets of figures whose difference
+    rests on those few: they stay out, and their count is «fewer than 5»."""
+    fell = [early(pair(f"x{k}", [8], [3])) for k in range(3)]
+    summary = paired_summary(8, FIVE + fell, rule=SmallGroups(5), include_early=True)
+    assert summary.change is not None and summary.change.mean == pytest.approx(1.8)
+    assert summary.early.count is None and summary.early.any and summary.early.too_few
+    assert not summary.early.included
+
+
+def test_without_early_follow_ups_there_is_nothing_to_include():
+    summary = paired_summary(8, FIVE, rule=SmallGroups(5), include_early=True)
+    assert not summary.early.any and not summary.early.too_few
+    assert summary.pairs == FIVE
+
+
 def test_a_minimum_below_one_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         SmallGroups(0)

@@ -24,68 +24,86 @@ from surveys.account_models import Account, ApiToken
 from surveys.auth import hash_password
 from tests.conftest import PASSWORD, csrf_of, log_in
 
-# endpoint -> who may use it: "public" (no login), "any" (any account), "admin",
-# "structure" (admin, or lead of the object's network), "survey" (whoever sees the survey),
+# endpoint (`admin.<area>.<view>`, area by area) -> who may use it: "public" (no login),
+# "any" (any account), "admin", "structure" (admin, or lead of the object's network),
+# "survey" (whoever sees the survey),
 # "unit" (admin, the lead of the unit's network, the unit's own lead); "own" (the object's
 # own account, or an administrator: the matrix's API token belongs to the account "other")
 POLICY = {
-    "admin.login": "public", "admin.logout": "public", "admin.set_password": "public",
-    "admin.overview": "any", "admin.change_password": "any", "admin.organisation": "any",
-    "admin.surveys": "any", "admin.new_survey": "any",
-    "admin.questionnaires": "any", "admin.questionnaire_version": "any",
-    "admin.questionnaire_download": "any", "admin.questionnaire_fhir": "any",
-    "admin.questionnaire_import_fhir": "admin", "admin.export_responses_fhir": "survey",
-    "admin.questionnaire_upload": "admin", "admin.questionnaire_copy": "admin",
-    "admin.accounts": "admin", "admin.account_password_link": "admin",
-    "admin.account_deactivate": "admin", "admin.account_reactivate": "admin",
-    "admin.audit_log": "admin",
-    "admin.network_create": "admin", "admin.network_edit": "admin",
-    "admin.network_archive": "admin", "admin.network_unarchive": "admin",
-    "admin.network_delete": "admin",
-    "admin.gathering_create": "structure", "admin.gathering_edit": "structure",
-    "admin.gathering_delete": "structure",
-    "admin.organisation_create": "structure", "admin.organisation_edit": "structure",
-    "admin.organisation_archive": "structure", "admin.organisation_unarchive": "structure",
-    "admin.organisation_delete": "structure",
-    "admin.unit_create": "structure", "admin.unit_edit": "structure",
-    "admin.unit_archive": "structure", "admin.unit_unarchive": "structure",
-    "admin.unit_delete": "structure",
-    "admin.survey": "survey", "admin.close_survey": "survey", "admin.reopen_survey": "survey",
-    "admin.add_links": "survey", "admin.survey_qr_svg": "survey",
-    "admin.survey_qr_png": "survey", "admin.survey_poster": "survey",
-    "admin.survey_links_csv": "survey", "admin.survey_slips": "survey",
-    "admin.survey_paper": "survey", "admin.paper_entry": "survey",
-    "admin.export_responses": "survey", "admin.delete_survey_responses": "survey",
-    "admin.survey_change": "survey", "admin.survey_change_chart": "survey",
-    "admin.survey_results": "survey", "admin.survey_results_chart": "survey",
-    "admin.survey_pairs_csv": "survey", "admin.unit_page": "unit",
-    "admin.survey_compare": "survey", "admin.survey_compare_chart": "survey",
-    "admin.organisation_compare": "structure", "admin.organisation_compare_chart": "structure",
-    "admin.follow_up_settings": "survey", "admin.follow_up_entry": "survey",
-    "admin.network_evaluations": "structure", "admin.network_evaluations_csv": "structure",
-    "admin.network_overview": "structure",
-    "admin.export_responses_xlsx": "survey", "admin.survey_pairs_xlsx": "survey",
-    "admin.network_evaluations_xlsx": "structure",
-    "admin.survey_results_csv": "survey", "admin.survey_results_xlsx": "survey",
-    "admin.survey_compare_csv": "survey", "admin.survey_compare_xlsx": "survey",
-    "admin.organisation_compare_csv": "structure",
-    "admin.organisation_compare_xlsx": "structure",
-    "admin.network_overview_csv": "structure", "admin.network_overview_xlsx": "structure",
-    "admin.checklist_page": "survey", "admin.checklist_run_chart": "survey",
-    "admin.checklist_p_chart": "survey", "admin.checklist_series_csv": "survey",
-    "admin.checklist_series_xlsx": "survey",
-    "admin.checklist_change": "survey", "admin.checklist_entry": "survey",
-    "admin.network_checklists": "structure",
-    "admin.api_tokens_page": "any", "admin.api_token_revoke": "own",
+    "admin.signin.login": "public", "admin.signin.logout": "public",
+    "admin.signin.set_password": "public", "admin.signin.overview": "any",
+    "admin.signin.change_password": "any",
+    "admin.organisation.organisation": "any", "admin.organisation.network_create": "admin",
+    "admin.organisation.network_edit": "admin", "admin.organisation.network_archive": "admin",
+    "admin.organisation.network_unarchive": "admin", "admin.organisation.network_delete": "admin",
+    "admin.organisation.gathering_create": "structure",
+    "admin.organisation.gathering_edit": "structure",
+    "admin.organisation.gathering_delete": "structure",
+    "admin.organisation.organisation_create": "structure",
+    "admin.organisation.organisation_edit": "structure",
+    "admin.organisation.organisation_archive": "structure",
+    "admin.organisation.organisation_unarchive": "structure",
+    "admin.organisation.organisation_delete": "structure",
+    "admin.organisation.unit_create": "structure", "admin.organisation.unit_edit": "structure",
+    "admin.organisation.unit_archive": "structure",
+    "admin.organisation.unit_unarchive": "structure", "admin.organisation.unit_delete": "structure",
+    "admin.accounts.accounts": "admin", "admin.accounts.account_password_link": "admin",
+    "admin.accounts.account_deactivate": "admin", "admin.accounts.account_reactivate": "admin",
+    "admin.accounts.audit_log": "admin",
+    "admin.surveys.surveys": "any", "admin.surveys.new_survey": "any",
+    "admin.surveys.survey": "survey", "admin.surveys.close_survey": "survey",
+    "admin.surveys.reopen_survey": "survey", "admin.surveys.add_links": "survey",
+    "admin.surveys.survey_qr_svg": "survey", "admin.surveys.survey_qr_png": "survey",
+    "admin.surveys.survey_poster": "survey", "admin.links.survey_links_csv": "survey",
+    "admin.links.survey_slips": "survey", "admin.links.issued_links": "survey",
+    "admin.surveys.survey_paper": "survey",
+    "admin.surveys.paper_entry": "survey", "admin.surveys.export_responses": "survey",
+    "admin.surveys.delete_survey_responses": "survey",
+    "admin.surveys.export_responses_xlsx": "survey",
+    "admin.surveys.export_codebook_csv": "survey", "admin.surveys.export_codebook_xlsx": "survey",
+    "admin.follow_up.follow_up_settings": "survey", "admin.follow_up.follow_up_entry": "survey",
+    "admin.units.unit_page": "unit",
+    "admin.results.survey_results": "survey", "admin.results.survey_results_chart": "survey",
+    "admin.comparison.survey_compare": "survey", "admin.comparison.survey_compare_chart": "survey",
+    "admin.comparison.organisation_compare": "structure",
+    "admin.comparison.organisation_compare_chart": "structure",
+    "admin.change.survey_change": "survey", "admin.change.survey_change_chart": "survey",
+    "admin.change.survey_pairs_csv": "survey", "admin.change.survey_pairs_xlsx": "survey",
+    "admin.change.survey_change_early": "survey",
+    "admin.checklist.checklist_page": "survey", "admin.checklist.checklist_run_chart": "survey",
+    "admin.checklist.checklist_p_chart": "survey", "admin.checklist.checklist_series_csv": "survey",
+    "admin.checklist.checklist_series_xlsx": "survey", "admin.checklist.checklist_change": "survey",
+    "admin.checklist.checklist_entry": "survey",
+    "admin.gatherings.network_evaluations": "structure",
+    "admin.gatherings.network_evaluations_csv": "structure",
+    "admin.gatherings.network_evaluations_xlsx": "structure",
+    "admin.network.network_overview": "structure", "admin.network.network_checklists": "structure",
+    "admin.exports.survey_results_csv": "survey", "admin.exports.survey_results_xlsx": "survey",
+    "admin.exports.survey_compare_csv": "survey", "admin.exports.survey_compare_xlsx": "survey",
+    "admin.exports.organisation_compare_csv": "structure",
+    "admin.exports.organisation_compare_xlsx": "structure",
+    "admin.exports.network_overview_csv": "structure",
+    "admin.exports.network_overview_xlsx": "structure",
+    "admin.fhir.export_responses_fhir": "survey",
+    "admin.questionnaires.questionnaires": "any",
+    "admin.questionnaires.questionnaire_version": "any",
+    "admin.questionnaires.questionnaire_download": "any",
+    "admin.questionnaires.questionnaire_fhir": "any",
+    "admin.questionnaires.questionnaire_import_fhir": "admin",
+    "admin.questionnaires.questionnaire_upload": "admin",
+    "admin.questionnaires.questionnaire_copy": "admin",
+    "admin.tokens.api_tokens_page": "any", "admin.tokens.api_token_revoke": "own",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
-SINGLE_USE_ONLY = {"admin.survey_links_csv", "admin.survey_slips", "admin.add_links"}
+SINGLE_USE_ONLY = {"admin.links.survey_links_csv", "admin.links.survey_slips",
+                   "admin.links.issued_links", "admin.surveys.add_links"}
 # Routes that only exist for surveys of a process checklist.
-CHECKLIST_ONLY = {"admin.checklist_page", "admin.checklist_run_chart", "admin.checklist_p_chart",
-                  "admin.checklist_series_csv", "admin.checklist_series_xlsx",
-                  "admin.checklist_change",
-                  "admin.checklist_entry"}
+CHECKLIST_ONLY = {"admin.checklist.checklist_page", "admin.checklist.checklist_run_chart",
+                  "admin.checklist.checklist_p_chart",
+                  "admin.checklist.checklist_series_csv", "admin.checklist.checklist_series_xlsx",
+                  "admin.checklist.checklist_change",
+                  "admin.checklist.checklist_entry"}
 
 
 @dataclass
@@ -255,7 +273,7 @@ def test_permission_matrix(app, client, role):
     writes = Writes(app)
     try:
         for is_allowed, method, url, endpoint in checks:
-            if endpoint == "admin.logout" and role != "anonymous":
+            if endpoint == "admin.signin.logout" and role != "anonymous":
                 continue  # would end the session the rest of the matrix needs
             writes.take()
             response = client.open(url, method=method, data={"csrf_token": token})
@@ -282,12 +300,28 @@ AUDIENCE_OF_POLICY = {"public": "ANYONE", "admin": "ADMINS"}
 
 
 def test_every_staff_route_declares_the_audience_the_matrix_expects(app):
-    from staff.blueprint import bp
+    from staff.blueprint import audience_of
 
-    declared = {endpoint: audience.name for endpoint, audience in bp.audiences.items()}
+    declared = {}
+    for rule in staff_rules(app):
+        audience = audience_of(app, rule.endpoint)
+        declared[rule.endpoint] = audience.name if audience is not None else None
     expected = {endpoint: AUDIENCE_OF_POLICY.get(rule, "SIGNED_IN")
                 for endpoint, rule in POLICY.items() if endpoint.startswith("admin.")}
     assert declared == expected
+
+
+def test_every_staff_area_is_its_own_blueprint_under_admin(app):
+    """Each area's routes sit on its own blueprint, nested in `admin` and named after the
+    area, so an endpoint says which module serves it: `admin.<area>.<view>`."""
+    import staff
+
+    assert {name for name in app.blueprints if name.startswith("admin.")} == {
+        f"admin.{area.__name__.rpartition('.')[2]}" for area in staff.AREAS}
+    for rule in staff_rules(app):
+        _admin, area, view = rule.endpoint.split(".")
+        module = next(m for m in staff.AREAS if m.bp is app.blueprints[f"admin.{area}"])
+        assert view in module.bp.audiences, rule.endpoint
 
 
 def test_a_staff_route_without_an_audience_cannot_be_registered():
@@ -302,13 +336,42 @@ def test_a_staff_route_without_an_audience_cannot_be_registered():
 
 def test_a_route_missing_from_the_audiences_is_refused(app, client, make_account):
     """Belt and braces: a view registered behind the check's back is never served."""
-    from staff.blueprint import bp
+    from staff.signin import bp
 
     make_account("admin@a.no", is_admin=True)
     assert log_in(client, "admin@a.no").status_code == 303
-    saved = bp.audiences.pop("admin.overview")
+    saved = bp.audiences.pop("overview")
     try:
         assert client.get("/admin/").status_code == 403
     finally:
-        bp.audiences["admin.overview"] = saved
+        bp.audiences["overview"] = saved
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_plain_blueprint_nested_in_admin_is_refused(app, make_account, monkeypatch):
+    """A blueprint that is not a StaffBlueprint declares no audience: the parent's check
+    refuses every route of it, to administrators too."""
+    from flask import Blueprint
+
+    import staff
+    from tests.conftest import make_app
+
+    stray = Blueprint("stray", __name__)
+    stray.add_url_rule("/stray", "stray", lambda: "served")
+    every_area = staff.blueprint
+
+    def with_stray():
+        admin = every_area()
+        admin.register_blueprint(stray)
+        return admin
+
+    monkeypatch.setattr(staff, "blueprint", with_stray)
+    probe = make_app(app.config["DATABASE_URL"])
+    try:
+        make_account("admin@a.no", is_admin=True)
+        client = probe.test_client()
+        assert log_in(client, "admin@a.no").status_code == 303
+        assert client.get("/admin/").status_code == 200
+        assert client.get("/admin/stray").status_code == 403
+    finally:
+        probe.extensions["db_engine"].dispose()

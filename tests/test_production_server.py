@@ -29,6 +29,7 @@ CONF = ROOT / "gunicorn.conf.py"
     ("/s/Abc123/takk", "/s/*/takk"),
     ("/s/Abc123/kode/K7QM3XTD/lapp", "/s/*/kode/*/lapp"),
     ("/s/Abc123/oppfolging/K7QM3XTD", "/s/*/oppfolging/*"),
+    ("/s/Abc123/oppfolging/skjema", "/s/*/oppfolging/skjema"),
     ("/admin/set-password/secret-token-here", "/admin/set-password/*"),
     ("/admin/surveys/12", "/admin/surveys/12"),
     ("/healthz", "/healthz"),

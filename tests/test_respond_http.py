@@ -116,8 +116,7 @@ def test_link_written_wrong_is_404_with_friendly_page(client):
 def test_single_use_link_closes_after_one_submission(app, client, make_survey):
     survey = make_survey("psfs", link_mode=LinkMode.SINGLE_USE)
     with app.app_context():
-        links = issue_single_use_links(database.session(), survey, 2)
-        tokens = [link.token for link in links]
+        tokens = issue_single_use_links(database.session(), survey, 2).tokens()
     assert len(set(tokens)) == 2 and all(len(t) >= 22 for t in tokens)  # >= 128 bits
     assert client.get(f"/s/{survey.public_token}").status_code == 410  # no open link
     assert respond(client, tokens[0], PSFS_OK).status_code == 303

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.both_backends  # figures aggregated in SQL
 # The gathering evaluation (scale samling5: 1 = very good is best, 5 = very poor is worst).
 # nytte_totalt: 1, 1, 2, 2, 3 and one "don't know" → n 5, mean 1.8; deviations −0.8, −0.8,
 # 0.2, 0.2, 1.2, squares sum to 2.8, sd = √(2.8/4) = 0.8367, se = 0.3742,
-# t(0.975, 4) = 2.7764 → 1.8 ± 1.0388 = 0.76 … 2.84 → "0.8 to 2.8";
+# t(0.975, 4) = 2.7764 → 1.8 ± 1.0388 = 0.76 … 2.84, cut at the scale's end 1 → "1.0 to 2.8";
 # 0–100: 100·(1.8 − 5)/(1 − 5) = 80.0; top box (1 or 2): 4 of 5 = 80%.
 # Category «The gathering» (balanse, nytte_totalt), per response:
 #   (1+2)/2 = 1.5, (1+2)/2 = 1.5, (2+2)/2 = 2, (2+3)/2 = 2.5, (3+3)/2 = 3, 4 (only balanse)
@@ -91,7 +91,7 @@ def test_hand_computed_item_figures(client, samling):
     block = item_block(html, "nytte_totalt")
     assert "1 = best, 5 = worst" in block
     assert "<dt>Answers</dt><dd>5</dd>" in block
-    assert '<dt>Mean</dt><dd>1.8 <span class="ci">(95% CI 0.8 to 2.8)</span></dd>' in block
+    assert '<dt>Mean</dt><dd>1.8 <span class="ci">(95% CI 1.0 to 2.8)</span></dd>' in block
     assert "<dt>Mean on 0–100 (100 = best)</dt><dd>80.0</dd>" in block
     assert "<dt>Share in the best two steps</dt><dd>80%</dd>" in block
     assert "<dt>Don't know / not relevant</dt><dd>1</dd>" in block

@@ -131,3 +131,64 @@ def test_builtins_cover_every_item_type():
             types.update(child.type for child in getattr(item, "items", []))
     assert types == {"scale", "single_choice", "multiple_choice", "text", "long_text",
                      "integer", "checklist", "date", "group"}
+
+
+# --- Categories: one scale shape per category ---------------------------------------------
+
+def mixed(second: dict) -> dict:
+    """The minimal definition with a second scale item, on scale `second`, in category
+    'cat' beside q1 (1–5, high is good)."""
+    data = minimal()
+    data["scales"]["other"] = {**second, "labels": {second["min"]: T, second["max"]: T}}
+    data["sections"][0]["items"].insert(1, {"id": "q3", "type": "scale", "scale": "other",
+                                            "text": T, "category": "cat"})
+    return data
+
+
+@pytest.mark.parametrize(("second", "shown"), [
+    ({"min": 1, "max": 7, "good": "high"}, "'q3' (scale 'other': 1–7, high is good)"),
+    ({"min": 1, "max": 5, "good": "low"}, "'q3' (scale 'other': 1–5, low is good)"),
+    ({"min": 1, "max": 7, "good": "low"}, "'q3' (scale 'other': 1–7, low is good)"),
+    ({"min": 0, "max": 4, "good": "high"}, "'q3' (scale 'other': 0–4, high is good)"),
+])
+def test_a_category_that_mixes_directions_or_lengths_is_refused(second, shown):
+    found = problems(mixed(second), "mine.yaml")
+    assert found == [
+        "mine.yaml: categories[0]: the category 'cat' mixes scales: 'q1' (scale 's5': 1–5, "
+        f"high is good), {shown}; a category's score is the mean of its items, so they need "
+        "the same range and the same good end: put them in separate categories"]
+
+
+def test_two_scales_of_one_shape_may_share_a_category():
+    # Other labels, same range and direction: the mean means the same.
+    definition = parse_definition(yaml.safe_dump(mixed({"min": 1, "max": 5, "good": "high"})))
+    assert [c.id for c in definition.categories] == ["cat"]
+
+
+def test_every_mixed_category_is_named_once_the_rest_is_right():
+    data = mixed({"min": 1, "max": 7, "good": "high"})
+    data["categories"].append({"id": "second", "text": T})
+    data["sections"][0]["items"] += [
+        {"id": "q4", "type": "scale", "scale": "s5", "text": T, "category": "second"},
+        {"id": "q5", "type": "scale", "scale": "other", "text": T, "category": "second"}]
+    found = problems(data)
+    assert [line.split(": ")[1] for line in found] == ["categories[0]", "categories[1]"]
+    assert "'q4'" in found[1] and "'q5'" in found[1] and "'q1'" not in found[1]
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(yaml.safe_dump(data), "x.yaml")
+    assert [(m.category, [use.item for use in m.items]) for m in caught.value.mixed] == [
+        ("cat", ["q1", "q3"]), ("second", ["q4", "q5"])]
+
+
+def test_a_stored_version_that_mixes_scales_still_loads_but_has_no_category_score():
+    """Answers point at a stored version, so one stored before the rule must keep loading;
+    its mixed category simply gets no mean."""
+    from questionnaires.models import QuestionnaireVersion
+    from questionnaires.schema import Definition
+    from reporting.item_results import category_items
+
+    data = mixed({"min": 1, "max": 7, "good": "high"})
+    with pytest.raises(ValueError, match="mixes scales"):
+        Definition.model_validate(data)
+    definition = QuestionnaireVersion(slug="test", version=1, content=data).definition
+    assert category_items(definition) == {"cat": []}

@@ -44,7 +44,7 @@ def _responses(app: Flask, client, make_survey, make_account) -> dict[str, objec
         from surveys.models import Survey
 
         db = database.session()
-        used = issue_single_use_links(db, db.get(Survey, closed.id), 1)[0].token
+        used = issue_single_use_links(db, db.get(Survey, closed.id), 1).tokens()[0]
     assert respond(client, used, SAMLING_OK).status_code == 303
     make_account()
     limited_app = make_app(app.config["DATABASE_URL"], RATELIMIT_STORAGE_URI="memory://",

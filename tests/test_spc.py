@@ -13,6 +13,7 @@ import pytest
 import vl_convert as vlc
 
 from analytics.charts import to_svg
+from analytics.p_charts import MonthCount, p_chart_limits, p_phases, split_p_chart
 from analytics.run_charts import (
     SIGNAL_SHAPE,
     PChartRow,
@@ -24,7 +25,6 @@ from analytics.run_charts import (
 )
 from analytics.spc import (
     MIN_USEFUL,
-    MonthCount,
     Observation,
     Run,
     Signal,
@@ -32,7 +32,6 @@ from analytics.spc import (
     compliance,
     crossings_limit,
     longest_run_limit,
-    p_chart_limits,
     split_at,
 )
 
@@ -408,7 +407,7 @@ def test_run_chart_spec_holds_the_points_and_renders():
                      "range": ["circle", SIGNAL_SHAPE]}
     (median,) = _layers(chart, "rule")
     assert median == [{"start": 0.6, "end": 24.4, "median": pytest.approx(0.56),
-                       "label": "Median", "signal": True}]
+                       "text": "Median 56%", "signal": True}]
     svg = vlc.vegalite_to_svg(chart.to_json())
     assert "Compliance, pathway by pathway" in svg
     assert {"Median 56%", "Part of a shift"} <= set(_texts(svg))
@@ -425,8 +424,9 @@ def test_split_run_chart_has_a_median_per_phase_and_a_rule_at_the_change():
     assert change == [{"at": 12.5, "label": "New routine"}]
     assert [row.phase for row in run_chart_rows(observations, split)] == [0] * 12 + [1] * 12
     texts = set(_texts(to_svg(chart)))
-    # Norwegian decimal comma in the chart's own locale; no signal, so no signal legend.
-    assert {"Median 56,5%", "Median 89%", "New routine", "Pathway"} <= texts
+    # Whole percent rounded half up as on the page (56.5 → 57), «57 %» with the Norwegian
+    # no-break space, also on the axis; no signal, so no signal legend.
+    assert {"Median 57\u00a0%", "Median 89\u00a0%", "New routine", "Pathway", "80\u00a0%"} <= texts
     assert "Part of a shift" not in texts
 
 
@@ -445,7 +445,8 @@ def test_p_chart_rows_and_spec():
     rows = p_chart_rows(limits)
     assert rows[1] == PChartRow(position=2, month=datetime.date(2025, 2, 1), done=40,
                                 total=64, share=0.625, lower=pytest.approx(0.65),
-                                upper=pytest.approx(0.95), outside="below")
+                                upper=pytest.approx(0.95), outside="below", phase=0,
+                                centre=pytest.approx(0.8))
     chart = p_chart(limits, month_labels=MONTH_LABELS, locale="en", **P_TEXTS)
     points = _layers(chart, "point")[0]
     assert [(point["position"], point["share"], point["kind"]) for point in points] == [
@@ -469,3 +470,77 @@ def test_p_chart_needs_a_label_per_month_and_draws_an_empty_chart():
                 **P_TEXTS)
     assert "Steps done per month" in to_svg(
         p_chart(p_chart_limits([]), month_labels=[], locale="en", **P_TEXTS))
+
+
+# --- the p-chart split at a change --------------------------------------------------------
+
+# MONTHS split after February, each phase with its own p̄ and limits:
+#   before: Σdone = 16 + 40 = 56, Σtotal = 80, p̄ = 0.7, p̄(1 − p̄) = 0.21
+#     month 1: σ = √(0.21/16) = 0.114564, 0.7 ± 0.343693 → 0.356307 … 1 (clipped)
+#     month 2: σ = √(0.21/64) = 0.057282, 0.7 ± 0.171846 → 0.528154 … 0.871846;
+#              0.625 lies inside (below the one p̄ of 0.8 it lay outside)
+#   after: Σdone = 88 + 20 = 108, Σtotal = 125, p̄ = 0.864, p̄(1 − p̄) = 0.117504
+#     month 3: σ = √(0.117504/100) = 0.0342789, 0.864 ± 0.102837 → 0.761163 … 0.966837
+#     month 4: σ = √(0.117504/25) = 0.0685578, 0.864 ± 0.205673 → 0.658327 … 1 (clipped)
+MARCH = datetime.date(2025, 3, 1)
+
+
+def test_a_split_p_chart_has_its_own_centre_and_limits_per_phase():
+    split = split_p_chart(MONTHS[:2], MONTHS[2:], MARCH)
+    before, after = p_phases(split)
+    assert (before.centre, after.centre) == (pytest.approx(0.7), pytest.approx(0.864))
+    assert [(point.lower, point.upper) for point in split.points] == [
+        (pytest.approx(0.356307, abs=1e-6), 1.0),
+        (pytest.approx(0.528154, abs=1e-6), pytest.approx(0.871846, abs=1e-6)),
+        (pytest.approx(0.761163, abs=1e-6), pytest.approx(0.966837, abs=1e-6)),
+        (pytest.approx(0.658327, abs=1e-6), 1.0)]
+    assert split.change_index == 2 and split.signals == ()
+    # Each phase is exactly the p-chart of its own months.
+    assert before == p_chart_limits(MONTHS[:2]) and after == p_chart_limits(MONTHS[2:])
+
+
+def test_signals_of_a_split_p_chart_count_from_the_first_month_of_all():
+    # After the change, a third month of 10/40 = 25 %: p̄ = 118/165 = 0.715152, so March
+    # (88/100, 3σ = 3 × √(0.715152 × 0.284848 / 100) = 0.135403, upper 0.850554) lies above
+    # and May (3σ = 0.214091, lower 0.501061) below: the 1st and 3rd months of the phase,
+    # the 3rd and 5th of the chart.
+    late = MonthCount(datetime.date(2025, 5, 1), 10, 40)
+    split = split_p_chart(MONTHS[:2], [*MONTHS[2:], late], MARCH, laney=False)
+    assert split.after.points[0].upper == pytest.approx(0.850554, abs=1e-6)
+    assert split.after.points[2].lower == pytest.approx(0.501061, abs=1e-6)
+    assert split.signals == (Signal("outside_limits", side="above", start=2, end=2),
+                             Signal("outside_limits", side="below", start=4, end=4))
+    assert [row.phase for row in p_chart_rows(split)] == [0, 0, 1, 1, 1]
+    assert [row.position for row in p_chart_rows(split)] == [1, 2, 3, 4, 5]
+
+
+def test_laney_factor_is_taken_within_each_phase():
+    split = split_p_chart(MONTHS[:2], MONTHS[2:], MARCH, laney=True)
+    assert split.laney
+    assert split.before.sigma_z == p_chart_limits(MONTHS[:2], laney=True).sigma_z
+    assert split.after.sigma_z == p_chart_limits(MONTHS[2:], laney=True).sigma_z
+
+
+def test_an_empty_phase_leaves_one_centre_line():
+    split = split_p_chart([], MONTHS, datetime.date(2024, 12, 1))
+    assert split.before.centre is None and split.change_index == 0
+    chart = p_chart(split, month_labels=MONTH_LABELS, change_label="Change", locale="en",
+                    **P_TEXTS)
+    centres, change = _layers(chart, "rule")
+    assert centres == [{"start": 0.5, "end": 4.5, "share": pytest.approx(0.8),
+                        "label": "Average"}]
+    assert change == [{"at": 0.5, "label": "Change"}]
+
+
+def test_split_p_chart_spec_has_a_centre_per_phase_and_a_rule_at_the_change():
+    split = split_p_chart(MONTHS[:2], MONTHS[2:], MARCH)
+    chart = p_chart(split, month_labels=MONTH_LABELS, change_label="New routine",
+                    locale="nb", **P_TEXTS)
+    centres, change = _layers(chart, "rule")
+    assert [(row["start"], row["end"], row["share"]) for row in centres] == [
+        (0.5, 2.5, pytest.approx(0.7)), (2.5, 4.5, pytest.approx(0.864))]
+    assert change == [{"at": 2.5, "label": "New routine"}]
+    # Lines are not joined across the change: the points' line is drawn per phase.
+    texts = set(_texts(to_svg(chart)))
+    assert {"Average 70%", "Average 86,4%", "New routine"} <= texts
+    assert "Outside the limits" not in texts

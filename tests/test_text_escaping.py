@@ -109,14 +109,18 @@ def answer_with_payloads(app: Flask, make_survey, make_account,
 
 
 def follow_up(client: FlaskClient, url: str) -> None:
-    """Answer the follow-up of a baseline; its form lists the payload activities escaped."""
-    page = client.get(url)
-    assert shows_escaped(assert_escaped(page, url)), "the follow-up form shows the activity"
+    """Answer the follow-up of a baseline (its link opens the form at an address without
+    the code); the form lists the payload activities escaped."""
+    door = client.get(url)
+    assert door.status_code == 303
+    form = door.headers["Location"]
+    page = client.get(form)
+    assert shows_escaped(assert_escaped(page, form)), "the follow-up form shows the activity"
     scores = {name: "7" for name in re.findall(r'name="(score_\d+)"', page.get_data(
         as_text=True))}
     assert scores
     data = {**form_tokens(page.get_data(as_text=True)), "page": "0", "nav": "submit", **scores}
-    assert client.post(url, data=data).status_code == 303
+    assert client.post(form, data=data).status_code == 303
 
 
 def ids_of(app: Flask, surveys) -> tuple[set[int], set[int]]:

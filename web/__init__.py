@@ -2,7 +2,8 @@
 pages, rate limits, the masked access log, health checks and the public pages (front page,
 privacy, accessibility).
 
-May import: `database`, `util`, `questionnaires`, `surveys` (models and queries). Nothing here
+May import: `database`, `util`, `questionnaires`, `surveys` (models and queries), and
+`analytics.numbers` (the pages' number filters round and write through it). Nothing here
 imports `respond`, `staff` or `api`, except the error pages asking `api.errors` whether a
 request is the API's.
 """

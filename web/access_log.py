@@ -18,7 +18,7 @@ from gunicorn.glogging import Logger
 
 # The literal words of the respondent paths (`respond.views` and
 # `respond.follow_up`); every other part of a path under /s/ is a token or a code.
-RESPONDENT_WORDS = frozenset({"takk", "kode", "lapp", "oppfolging"})
+RESPONDENT_WORDS = frozenset({"takk", "kode", "lapp", "oppfolging", "skjema"})
 SECRET_PREFIXES = ("/admin/set-password/",)
 MASK = "*"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

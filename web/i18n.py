@@ -1,13 +1,13 @@
-"""Language: nb by default, nn and en on request, remembered in a cookie without an account."""
+"""Language: nb by default, nn and en on request, remembered in a cookie without an account;
+and the pages' number filters, which all round and write through `analytics.numbers` (the
+one rounding rule, shared with charts and downloads)."""
 
 from __future__ import annotations
 
-import functools
-from decimal import ROUND_HALF_EVEN, Decimal
-
-from babel import Locale
 from flask import Flask, current_app, request
-from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale
+from flask_babel import Babel, format_date, get_locale
+
+from analytics import numbers
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
@@ -38,39 +38,29 @@ def remember_language(response, lang: str):
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language)
-    app.jinja_env.filters.update(decimal=decimal, date=format_date,
-                                 percent=format_percent, one_decimal=one_decimal)
-
-
-@functools.cache
-def _symbols(language: str) -> tuple[str, str]:
-    """(decimal sign, group separator) of a language, from Babel's CLDR data."""
-    symbols = Locale.parse(language).number_symbols["latn"]
-    return symbols["decimal"], symbols["group"]
-
-
-def _localised(number: Decimal, places: int) -> str:
-    """`number`, already rounded, with grouping and the page's symbols (1 234,5 in nb).
-
-    Why not Babel's `format_decimal` on every cell: it parses a pattern per call, and the
-    network overview formats some 15,000 numbers (400 units), which took over a second.
-    The result is the same as Babel's, a hyphen-minus and "-0,0" included (a test compares
-    them).
-    """
-    decimal_sign, group = _symbols(current_language())
-    text = f"{abs(number):,.{places}f}".translate({ord(","): group, ord("."): decimal_sign})
-    return "-" + text if number.is_signed() else text
+    app.jinja_env.filters.update(decimal=decimal, date=format_date, percent=percent,
+                                 one_decimal=one_decimal, two_decimals=two_decimals)
 
 
 def one_decimal(value: float) -> str:
-    """A mean or a change as staff read it: one decimal, in the page's locale (1,5),
-    rounded half to even from the number's shortest form, as Babel does."""
-    return _localised(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_EVEN), 1)
+    """A mean or a change as staff read it: one decimal, rounded half up, in the page's
+    locale with a real minus sign (1,5; −0,3)."""
+    return numbers.fixed(value, 1, current_language())
+
+
+def two_decimals(value: float) -> str:
+    """A gathering mean as the network has always printed it: 1,55 (two decimals, kept)."""
+    return numbers.fixed(value, 2, current_language())
+
+
+def percent(share: float) -> str:
+    """A share as «58 %» in whole percent, rounded half up (0.575 → 58 %)."""
+    return numbers.percent_text(share, current_language())
 
 
 def decimal(value: float) -> str:
-    """A number in the page's locale: a whole number grouped (1 113), else as Babel writes
-    it (up to three decimals)."""
+    """A number in the page's locale: a whole number grouped (1 113), else with up to three
+    decimals as Babel writes it, rounded half up and with a real minus sign."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return _localised(Decimal(value), 0)
-    return format_decimal(value)
+        return numbers.fixed(value, 0, current_language())
+    return numbers.written(numbers.half_up(value, 3).normalize(), current_language())

@@ -44,7 +44,7 @@ from web import errors
 log = logging.getLogger(__name__)
 
 SUBMIT_ENDPOINTS = ("respond.submit", "respond.follow_up_start", "respond.follow_up_submit")
-LOGIN_ENDPOINT = "admin.login"
+LOGIN_ENDPOINT = "admin.signin.login"
 
 DEFAULTS = {
     "RATELIMIT_SUBMIT": "600 per minute;3000 per hour",
@@ -77,6 +77,11 @@ def client_key() -> str:
         pass
     secret = app_secret().encode()
     return hmac.new(secret, f"rate-limit:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _answering_page() -> bool:
+    """A respondent's page view, which no limit counts (the API's limit counts GETs too)."""
+    return request.method != "POST" and request.blueprint == "respond"
 
 
 def _failed_login(response) -> bool:
@@ -116,6 +121,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri())
     limiter = Limiter(key_func=client_key)
     limiter.init_app(app)
+    # The answering flow's limit counts posts: its pages skip the limiter's work altogether.
+    limiter.request_filter(_answering_page)
     app.register_error_handler(RateLimitExceeded, _too_many(limiter))
     if not limiter.enabled:
         return

@@ -76,8 +76,9 @@ def serve(app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_server(sqlite_template, tmp_path_factory) -> Iterator[str]:
-    """A live server with the demo network and its demo logins."""
+def demo_app(sqlite_template, tmp_path_factory):
+    """The demo network and its demo logins, in an app of its own (for a test that must move
+    a date in its database, as time passing would)."""
     from surveys.demo import seed_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
@@ -85,5 +86,11 @@ def demo_server(sqlite_template, tmp_path_factory) -> Iterator[str]:
     app = make_app(f"sqlite:///{path}")
     with app.app_context():
         seed_demo(database.session())
-    with serve(app) as url:
+    return app
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_app) -> Iterator[str]:
+    """A live server of the demo app."""
+    with serve(demo_app) as url:
         yield url

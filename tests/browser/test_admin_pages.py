@@ -70,3 +70,21 @@ def test_login_error_state_is_accessible(page: Page, demo_server):
     summary = page.locator(".ds-error-summary")
     expect(summary).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_gathering_table_and_its_intervals_are_accessible(page: Page, demo_server):
+    """The network lead's table of gathering evaluations: means with n, the footnotes and the
+    table of 95 % intervals below it, all as text on the page (nothing only on hover)."""
+    page.goto(f"{demo_server}/admin/login")
+    page.fill("#email", "nettverk@demo.no")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    expect(page.locator("h1")).to_have_text(["Oversikt"])
+    evaluations = next(url for url, _response in staff_pages(page, demo_server)
+                       if urlparse(url).path.endswith("/evaluations"))
+    page.goto(evaluations)
+    expect(page.locator("table.gathering-intervals caption")).to_contain_text(
+        "95 % konfidensintervall")
+    expect(page.locator("table.gathering-table").first.locator("td .cell-n").first
+           ).to_contain_text("n = ")
+    assert_accessible_at_every_width(page)

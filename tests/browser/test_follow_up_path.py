@@ -2,25 +2,33 @@
 360 px, in nb, nn and en, with axe-core on every page of the way.
 
 Runs on the demo: the unit lead of «Hjemmesykepleien Nordby» reads the survey's link, a user
-answers the baseline and keeps the code, later types it in and scores the same activities
-again, and the unit lead sees the change page. What she does not see is one more follow-up:
-follow-ups are released at least 5 at a time (`surveys.batches`), so the unit page's count
-stays, and the survey's page says that one waits, unless this one completed a batch.
+answers the baseline and keeps the code, types it in too early and is told from which day,
+two weeks later types it in again and scores the same activities, and the unit lead sees the
+change page. What she does not see is one more follow-up: follow-ups are released at least 5
+at a time (`surveys.batches`), so the unit page's count stays, and the survey's page says
+that one waits, unless this one completed a batch.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
+import database
 from surveys.demo import DEMO_PASSWORD
+from surveys.models import Response
 from tests.browser.test_answering import THANKS, assert_accessible, choose_language
+from util.dates import today
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 FOLLOW_UPS_LABEL = {"nb": "Oppfølginger", "nn": "Oppfølgingar", "en": "Follow-ups"}
+TOO_EARLY = {"nb": "for tidlig", "nn": "for tidleg", "en": "too early"}
 
 
 def log_in_as_unit_lead(page: Page, demo_server: str, lang: str) -> None:
@@ -64,8 +72,21 @@ def give_baseline(page: Page, link: str, lang: str) -> str:
     return code
 
 
-def give_follow_up(page: Page, link: str, code: str) -> None:
-    """Type the code (as a person might: lower case, with a space), then score again."""
+def two_weeks_pass(app) -> None:
+    """Today's PSFS baselines become two weeks old, as if the user came back then."""
+    with app.app_context():
+        db = database.session()
+        for baseline in db.scalars(sa.select(Response).where(
+                Response.pair_id.is_not(None), Response.is_follow_up.is_(False),
+                Response.submitted_on == today())):
+            baseline.submitted_on -= dt.timedelta(days=14)
+        db.commit()
+
+
+def give_follow_up(page: Page, link: str, code: str, lang: str,
+                   later: Callable[[], None]) -> None:
+    """Type the code (as a person might: lower case, with a space): too early at first,
+    `later` on, then score again."""
     page.goto(link)
     page.click("a[href$='/oppfolging']")
     assert_accessible(page)
@@ -73,6 +94,11 @@ def give_follow_up(page: Page, link: str, code: str) -> None:
     page.click(".actions button")
     expect(page.locator(".ds-error-summary")).to_be_visible()
     assert_accessible(page)
+    page.fill("#f-code", code.lower().replace("-", " "))
+    page.click(".actions button")
+    expect(page.locator(".ds-error-summary")).to_contain_text(TOO_EARLY[lang])
+    assert_accessible(page)
+    later()
     page.fill("#f-code", code.lower().replace("-", " "))
     page.click(".actions button")
     expect(page.locator("legend", has_text="Komme meg hjem")).to_be_visible()
@@ -89,7 +115,8 @@ def give_follow_up(page: Page, link: str, code: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-def test_baseline_code_follow_up_and_the_change(browser: Browser, demo_server, lang):
+def test_baseline_code_follow_up_and_the_change(browser: Browser, demo_app, demo_server,
+                                                lang):
     staff = browser.new_context(viewport=PHONE)
     staff_page = staff.new_page()
     log_in_as_unit_lead(staff_page, demo_server, lang)
@@ -100,7 +127,7 @@ def test_baseline_code_follow_up_and_the_change(browser: Browser, demo_server, l
     user = browser.new_context(viewport=PHONE)
     user_page = user.new_page()
     code = give_baseline(user_page, link, lang)
-    give_follow_up(user_page, link, code)
+    give_follow_up(user_page, link, code, lang, lambda: two_weeks_pass(demo_app))
     user.close()
 
     after = follow_ups_on_unit_page(staff_page, survey_url)
