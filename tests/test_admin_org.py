@@ -103,7 +103,8 @@ def actions(app) -> list[str]:
 
 def add_survey(app, unit_id: int | None = None, gathering_id: int | None = None,
                responses: int = 2) -> int:
-    """A survey with `responses` responses of one answer each and one single-use link."""
+    """A survey with `responses` responses of one answer each (released, as a database from
+    before the batches holds them) and one single-use link."""
     with app.app_context():
         db = database.session()
         survey = Survey(title="Brukerundersøkelse", unit_id=unit_id, gathering_id=gathering_id,
@@ -114,6 +115,7 @@ def add_survey(app, unit_id: int | None = None, gathering_id: int | None = None,
                              survey_id=survey.id))
         for n in range(responses):
             db.add(Response(survey_id=survey.id, language="nb", submitted_on=dt.date(2026, 1, 5),
+                            released=True,
                             questionnaire_version_id=survey.questionnaire_version_id,
                             submission_key=f"key-{survey.id}-{n}",
                             answers=[Answer(survey_id=survey.id, item="q1", value_num=4)]))

@@ -20,7 +20,8 @@ def test_a_response_stores_only_answers_language_version_and_date():
     assert columns == {"id", "survey_id", "questionnaire_version_id", "language",
                        "submitted_on", "source", "submission_key", "is_follow_up",
                        "pair_id", "due_on",  # the pair of a baseline and its follow-up
-                       "released"}  # released in a batch of k (surveys.batches)
+                       "released",  # released in a batch of k (surveys.batches)
+                       "early"}  # a paper follow-up confirmed before the earliest day
     assert isinstance(Response.__table__.c.submitted_on.type, sa.Date)
     assert not isinstance(Response.__table__.c.submitted_on.type, sa.DateTime)
 

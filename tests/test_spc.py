@@ -528,7 +528,7 @@ def test_an_empty_phase_leaves_one_centre_line():
                     **P_TEXTS)
     centres, change = _layers(chart, "rule")
     assert centres == [{"start": 0.5, "end": 4.5, "share": pytest.approx(0.8),
-                        "label": "Average"}]
+                        "text": "Average 80%"}]
     assert change == [{"at": 0.5, "label": "Change"}]
 
 
@@ -542,5 +542,6 @@ def test_split_p_chart_spec_has_a_centre_per_phase_and_a_rule_at_the_change():
     assert change == [{"at": 2.5, "label": "New routine"}]
     # Lines are not joined across the change: the points' line is drawn per phase.
     texts = set(_texts(to_svg(chart)))
-    assert {"Average 70%", "Average 86,4%", "New routine"} <= texts
+    # p̄ written by the one rounding rule, in Norwegian: whole percent, a no-break space.
+    assert {"Average 70\xa0%", "Average 86\xa0%", "New routine"} <= texts
     assert "Outside the limits" not in texts

@@ -53,8 +53,10 @@ def live_server(sqlite_template, tmp_path_factory) -> Iterator[LiveServer]:
             name="Nettleserkommunen", kind="kommune", network=Network(name="Nettlesernett")))
         for slug in builtin_definitions():
             for layout, target in ((Layout.PAGE_PER_SECTION, tokens), (Layout.ONE_PAGE, one_page)):
+                # Follow-ups open at once here: these surveys test the pages, not the
+                # earliest day (tests/browser/test_follow_up_path.py lets two weeks pass).
                 survey = Survey(title=slug, questionnaire=latest_version(db, slug), unit=unit,
-                                layout=layout)
+                                layout=layout, follow_up_earliest_days=0)
                 db.add(survey)
                 db.flush()
                 target[slug] = survey.public_token
