@@ -221,19 +221,10 @@ class Pathway(Strict):
     label: Slug | None = None
 
 
-GATHERING_EVALUATION = "gathering_evaluation"
-Purpose = Literal["gathering_evaluation"]
-
-
 class Definition(Strict):
-    """A whole questionnaire at one version.
-
-    `purpose` says what a report should read it as: `gathering_evaluation` puts its surveys
-    of a network's gatherings in the network's gathering table, whatever the questionnaire's
-    id, so a copied or adapted evaluation is read like the built-in «samling». Left out
-    (None) it is an ordinary questionnaire; None is not stored, so versions stored before
-    the field existed keep their content.
-    """
+    """A whole questionnaire at one version. `purpose: gathering_evaluation` puts its surveys
+    of a network's gatherings in the network's gathering table, whatever its id (left out, it
+    is not stored, so versions stored before the field existed keep their content)."""
 
     id: Slug
     version: int = Field(ge=1)
@@ -245,12 +236,7 @@ class Definition(Strict):
     sections: list[Section] = Field(min_length=1, max_length=30)
     follow_up: FollowUp | None = None
     pathway: Pathway | None = None
-    purpose: Purpose | None = None
-
-    @property
-    def gathering_evaluation(self) -> bool:
-        """Whether the network's gathering table reads this questionnaire."""
-        return self.purpose == GATHERING_EVALUATION
+    purpose: Literal["gathering_evaluation"] | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> Definition:

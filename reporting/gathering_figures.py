@@ -26,6 +26,8 @@ from surveys.models import Answer, AnswerTally, Gathering, Response, Survey
 from surveys.queries import released
 from surveys.tallies import NUMBER, RESPONSES, SURVEY
 
+GATHERING_EVALUATION = "gathering_evaluation"  # the `purpose` the table reads
+
 
 @dataclass(frozen=True)
 class Listed:
@@ -37,7 +39,7 @@ class Listed:
 
     @property
     def is_evaluation(self) -> bool:
-        return self.version.definition.gathering_evaluation
+        return self.version.definition.purpose == GATHERING_EVALUATION
 
 
 def _listed(db: Session, network_id: int) -> list[Listed]:

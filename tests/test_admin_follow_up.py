@@ -393,7 +393,7 @@ def test_a_paper_follow_up_may_leave_a_score_blank(app, client, lead):
     data = {**scores_data(enter_code(client, lead.id, code), {0: "8", 1: "6"}), "score_1": ""}
     assert client.post(f"/admin/surveys/{lead.id}/follow-up-entry", data=data).status_code == 303
     assert counts(app) == (2, 1, 1)
-    release_waiting(app, lead.id)  # one pair, read as released (pairs come k at a time)
+    release_waiting(app, lead.id)  # the pair, released here in batches of one
     with app.app_context():
         (pair,) = pairs(database.session(), builtin_definitions()["psfs"], lead.id)
     assert pair.positions == [0]

@@ -308,7 +308,7 @@ def test_a_copy_of_the_gathering_evaluation_is_one_too(app, admin):
     with app.app_context():
         row = database.session().scalars(sa.select(QuestionnaireVersion).filter_by(
             slug="samling_nord")).one()
-        assert row.definition.gathering_evaluation
+        assert row.definition.purpose == "gathering_evaluation"
     assert 'data-purpose' not in text_of(admin.get("/admin/questionnaires/psfs/2"))
 
 

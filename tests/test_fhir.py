@@ -368,7 +368,7 @@ def test_the_purpose_of_a_gathering_evaluation_travels_and_is_checked(plain_app)
     document = export(plain_app, builtin_definitions()["samling"])
     assert {"url": t.PURPOSE, "valueCode": "gathering_evaluation"} in document["extension"]
     document["url"] = f"{BASE}/Questionnaire/samling_var"
-    assert definition_from_resource(copy.deepcopy(document)).gathering_evaluation
+    assert definition_from_resource(copy.deepcopy(document)).purpose == "gathering_evaluation"
     for extension in document["extension"]:
         if extension["url"] == t.PURPOSE:
             extension["valueCode"] = "samling"

@@ -25,7 +25,8 @@ BEFORE = "3f8a1c6d2e90"  # the revision before the purpose was declared
 
 
 def test_only_the_built_in_gathering_evaluation_declares_the_purpose():
-    declared = {slug for slug, d in builtin_definitions().items() if d.gathering_evaluation}
+    declared = {slug for slug, d in builtin_definitions().items()
+                if d.purpose == "gathering_evaluation"}
     assert declared == {"samling"}
     content = builtin_definitions()["psfs"].model_dump(mode="json", exclude_none=True)
     assert "purpose" not in content  # stored versions of ordinary questionnaires keep theirs

@@ -93,7 +93,7 @@ def test_a_lead_reads_the_run_chart_marks_a_change_and_sees_the_network(page: Pa
     page.fill("#f-forlop_start", (dt.date.today() - dt.timedelta(days=2)).isoformat())
     fill_steps(page, "Done")
     page.click("button[name=nav][value=done]:visible")
-    expect(page.locator(".ds-alert")).to_contain_text("pathways so far")
+    expect(page.locator(".ds-alert", has_text="pathways so far")).to_be_visible()
     assert page.url == url
 
     page.goto(f"{demo_server}/admin/organisation")
