@@ -124,7 +124,8 @@ def checklist_p_chart(survey_id: int, fmt: str):
         y_title=_("Share of steps done"), centre_label=_("Average"),
         limits_label=_("Control limits"), point_label=_("Month"),
         outside_label=_("Outside the limits"), legend_title=_("Points"),
-        change_label=_("Change") if survey.change_on else None, locale=current_language())
+        change_label=pgettext("noun", "Change") if survey.change_on else None,
+        locale=current_language())
     name = f"survey-{survey.id}-{'laney-' if laney else ''}p-chart"
     return charts.chart_response(drawn, fmt, name,
                                  download=bool(request.args.get("download")))

@@ -498,3 +498,14 @@ def test_without_a_change_the_p_chart_has_one_centre_line(app, client, make_surv
         records = checklist.pathway_records(database.session(), survey.id, DEFINITION)
     assert [(m.month.month, m.done, m.total) for m in checklist.month_counts(records)] == [
         (1, 29, 70), (2, 29, 50), (3, 51, 60), (4, 17, 20)]
+
+
+def test_the_p_chart_names_the_change_with_the_noun(app, client, make_survey, make_account):
+    """«Endring», the noun, as on the run chart; never the edit button's «Endre»."""
+    survey = make_survey("sjekkliste", change_on=SPLIT_CHANGE)
+    store(app, survey.id, [marks(k) for k in LOW + HIGH], first=SPLIT_FIRST)
+    lead, _ = leads(app, make_account, survey.id)
+    page_of(client, lead, f"/admin/surveys/{survey.id}/checklist")
+    client.set_cookie("lang", "nb")
+    svg = client.get(f"/admin/surveys/{survey.id}/checklist/p-chart.svg").get_data(as_text=True)
+    assert ">Endring<" in svg and ">Endre<" not in svg
