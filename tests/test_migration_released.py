@@ -124,3 +124,24 @@ def test_responses_from_before_are_released_and_keep_their_answers(url):
     with engine.connect() as connection:
         assert connection.scalar(sa.text("SELECT count(*) FROM answers")) == 1
     engine.dispose()
+
+
+def test_every_later_migration_keeps_the_answers_and_goes_back_down(url):
+    """Up to the newest revision and back, on a database that holds an answer: no later
+    migration may rebuild `responses` or `surveys` on SQLite (a rebuild cascades), and each
+    must run with rows in the tables."""
+    migrate(url, BEFORE)
+    store_one_answered_response(url)
+    migrate(url, "head")
+    assert counted(url) == ([True], 1)
+    engine = database.make_engine(url)
+    with engine.connect() as connection:
+        earliest = connection.scalar(sa.text("SELECT follow_up_earliest_days FROM surveys"))
+        early = connection.scalar(sa.text("SELECT early FROM responses"))
+    engine.dispose()
+    assert (earliest, bool(early)) == (14, False)
+    migrate(url, BEFORE, down=True)
+    engine = database.make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM answers")) == 1
+    engine.dispose()
