@@ -9,7 +9,7 @@ Run it from the checkout to measure, so that two versions can be compared back t
     (cd ../other-checkout && /path/to/.venv/bin/python bench/submit_cost.py 1000)
 
 The database `bench_submit` on 127.0.0.1 (or `BENCH_PG_URL`) is created if missing and
-emptied; `test` is refused.
+emptied (`bench/load.py`'s `empty_database`: `test` and other hosts are refused).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import time
 import sqlalchemy as sa
 
 sys.path.insert(0, os.getcwd())
+from load import empty_database  # noqa: E402  (bench/ is this script's folder)
+
 import database  # noqa: E402
 from app import create_app  # noqa: E402
 from questionnaires.item_types import AnswerValue  # noqa: E402
@@ -35,24 +37,8 @@ from surveys.operations import submit_response  # noqa: E402
 URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/bench_submit")
 
 
-def fresh_database(url: str) -> None:
-    parsed = sa.make_url(database.normalise_url(url))
-    if parsed.database == "test":
-        raise SystemExit("refusing the database 'test'")
-    server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                 {"n": parsed.database}):
-            connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
-    server.dispose()
-    engine = database.make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def main(n: int) -> None:
-    fresh_database(URL)
+    empty_database(URL)
     app = create_app({"DATABASE_URL": URL, "SECRET_KEY": "bench", "TESTING": True})
     statements = [0]
     with app.app_context():

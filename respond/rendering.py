@@ -80,7 +80,7 @@ def render_fresh(answering: Answering, *, lang: str, action: str, follow_up_url:
     values = {"action": escape(action), "follow_up_url": escape(follow_up_url or ""),
               "csrf_token": _CSRF_FIELD.format(csrf_token),
               "submission_key": escape(submission_key)}
-    return "".join(part if n % 2 == 0 else str(values[part]) for n, part in enumerate(parts))
+    return _filled(parts, values)
 
 
 _FRESH_SLOTS = ("action", "follow_up_url", "csrf_token", "submission_key")
@@ -120,6 +120,11 @@ def _page(answering: Answering, form: FlaskForm, index: int, *, lang: str, actio
         else:
             html = _draw_item(answering, item, form, lang)
         values[f"item:{item.id}"] = f"\n    {html}\n  "
+    return _filled(parts, values)
+
+
+def _filled(parts: tuple[str, ...], values: dict[str, Any]) -> str:
+    """A kept page's text with each slot (the odd parts name them) replaced by its value."""
     return "".join(part if n % 2 == 0 else str(values[part]) for n, part in enumerate(parts))
 
 
