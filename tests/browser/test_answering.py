@@ -85,7 +85,11 @@ def complete(page: Page, url: str, lang: str, definition: s.Definition, check_ax
         fill_page(page, definition)
         button = page.locator(".actions button[value=next], .actions button[value=submit]")
         is_last = button.get_attribute("value") == "submit"
-        button.click()
+        # The next page keeps the address, and a click does not wait for the answer: without
+        # this, the old page could be filled while the next one loads, and the next one sent
+        # empty (seen once in CI as a 422 on the last page).
+        with page.expect_navigation():
+            button.click()
         if is_last:
             break
         expect(page.locator(".ds-error-summary")).to_have_count(0)
