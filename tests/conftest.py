@@ -128,7 +128,12 @@ def fresh_database(backend: str, folder: Path, sqlite_template: Path,
     of the SQLite template in `folder`, or the PostgreSQL test database emptied."""
     if backend == "sqlite":
         path = folder / "test.sqlite"
-        shutil.copy(sqlite_template, path)
+        for leftover in (folder / "test.sqlite-wal", folder / "test.sqlite-shm"):
+            leftover.unlink(missing_ok=True)
+        # A new file, not the old one overwritten: a connection a test left open keeps
+        # reading the file it had, never a half-copied one.
+        shutil.copy(sqlite_template, folder / "next.sqlite")
+        os.replace(folder / "next.sqlite", path)
         return f"sqlite:///{path}"
     engine, statements = _EMPTYING[postgres_url]
     with engine.begin() as connection:
@@ -137,12 +142,52 @@ def fresh_database(backend: str, folder: Path, sqlite_template: Path,
     return postgres_url
 
 
+class WorkerApp:
+    """One app per backend for all the tests of a worker, and what it was when made.
+
+    Building an app registers and compiles some 120 URL rules, and each new app compiles
+    every template again: together two thirds of a simple test's time. Tests reuse one
+    app instead, on a database made fresh for each (the URL stays the same), and `reset`
+    puts back what a test may change: its configuration, its extensions (the per-app memos
+    of `util.app_cache` go with them, as they are keyed by ids a fresh database reuses),
+    and the rate limits' counts."""
+
+    def __init__(self, url: str) -> None:
+        self.app = make_app(url)
+        self.config = dict(self.app.config)
+        self.extensions = dict(self.app.extensions)
+
+    def reset(self) -> None:
+        self.app.extensions["db_engine"].dispose()
+        for limiter in self.app.extensions.get("limiter", ()):
+            limiter.reset()
+        self.app.config.clear()
+        self.app.config.update(self.config)
+        self.app.extensions.clear()
+        self.app.extensions.update(self.extensions)
+
+
+@pytest.fixture(scope="session")
+def worker_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, WorkerApp]]:
+    """The worker's apps by backend, made on first use (`app` below)."""
+    made: dict[str, WorkerApp] = {}
+    yield made
+    for worker_app in made.values():
+        worker_app.app.extensions["db_engine"].dispose()
+
+
 @pytest.fixture
-def app(request, tmp_path, sqlite_template, postgres_url) -> Iterator[Flask]:
-    url = fresh_database(request.param, tmp_path, sqlite_template, postgres_url)
-    application = make_app(url)
-    yield application
-    application.extensions["db_engine"].dispose()
+def app(request, tmp_path_factory, sqlite_template, postgres_url, worker_apps) -> Iterator[Flask]:
+    """The worker's app for the backend, on a database with nothing but the built-in
+    questionnaires."""
+    backend = request.param
+    folder = tmp_path_factory.getbasetemp() / f"app-{backend}"
+    folder.mkdir(exist_ok=True)
+    url = fresh_database(backend, folder, sqlite_template, postgres_url)
+    if backend not in worker_apps:
+        worker_apps[backend] = WorkerApp(url)
+    yield worker_apps[backend].app
+    worker_apps[backend].reset()
 
 
 @pytest.fixture
