@@ -1,9 +1,12 @@
 """Every staff page, found by following the links from the overview, passes axe-core
 (WCAG 2.1 A and AA) at phone width and at desk width, for an administrator and a unit lead.
-Each page is loaded once per role and checked at both widths (the page resized in place)."""
+Each page is loaded once per role and checked at both widths (the page resized in place);
+a page made of the same elements as one checked before, at an address that differs only
+in its numbers (another survey's results drawn the same way), is not checked again."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlparse
 
@@ -16,6 +19,17 @@ from tests.browser.test_answering import assert_accessible
 pytestmark = pytest.mark.browser
 SKIP = (".csv", ".svg", ".png", ".yaml", ".xlsx", ".json", "/logout", "/chart")  # not pages
 MAX_PAGES = 80
+NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
+# Which elements, with which classes and roles, a page's main part is made of.
+SHAPE = """() => [...new Set([...document.querySelectorAll('main *')].map(
+    e => [e.tagName, e.className, e.getAttribute('role'), e.type].join(' ')))].sort().join('|')"""
+
+
+def kind_of(page: Page, url: str) -> tuple[str, str]:
+    """The address with its numbers taken out, and the page's shape: two pages of one kind
+    differ only in their words and figures, which axe does not judge."""
+    parsed = urlparse(url)
+    return NUMBER.sub("<n>", parsed.path) + "?" + parsed.query, page.evaluate(SHAPE)
 WIDTHS = [360, 1280]
 
 
@@ -56,12 +70,14 @@ def staff_pages(page: Page, base: str) -> Iterator[tuple[str, Response]]:
 @pytest.mark.parametrize("email", ["admin@demo.no", "enhet@demo.no"])
 def test_every_staff_page_is_accessible(page: Page, demo_server, email):
     log_in(page, demo_server, email)
-    checked = 0
+    kinds = set()
     for url, response in staff_pages(page, demo_server):
         assert response.status < 400, url
-        assert_accessible_at_every_width(page)
-        checked += 1
-    assert checked >= 3
+        kind = kind_of(page, url)
+        if kind not in kinds:
+            kinds.add(kind)
+            assert_accessible_at_every_width(page)
+    assert len(kinds) >= 3
 
 
 def test_login_error_state_is_accessible(page: Page, demo_server):
