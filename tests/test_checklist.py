@@ -33,6 +33,7 @@ from tests.conftest import (
     respond,
     response_count,
 )
+from util import dates
 
 pytestmark = pytest.mark.both_backends  # series aggregated in SQL
 
@@ -161,10 +162,12 @@ def test_a_bad_date_or_an_identity_number_is_refused_and_nothing_stored(
     assert response_count(app, survey.id) == 0
 
 
-def test_the_date_field_is_a_date_input_bounded_to_the_years_it_accepts(client, make_survey):
+def test_the_date_field_is_a_date_input_bounded_to_the_years_it_accepts(app, client,
+                                                                         make_survey):
     survey = make_survey("sjekkliste")
     html = client.get(f"/s/{survey.public_token}").get_data(as_text=True)
-    today = dt.date.today()
+    with app.app_context():
+        today = dates.today()  # Norway's date, as the form's: not the machine's (UTC)
     assert 'type="date" id="f-forlop_start" name="forlop_start"' in html
     assert f'max="{today.isoformat()}"' in html
     assert f'min="{today.replace(year=today.year - 5).isoformat()}"' in html
