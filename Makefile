@@ -29,6 +29,10 @@ run: $(VENV)/.installed assets
 # Two pytest workers (pytest-xdist), as many as the CI machine has cores; the tests that load
 # both cores by themselves (tests/test_faults.py) share an xdist_group: one after the other.
 JOBS ?= 2
+# Python keeps compiled modules (__pycache__, ignored by git) even where the environment
+# says not to: without them every worker and every server a test starts compiles the app
+# and its libraries again, some 8 s of each process's start.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(VENV)/.dev-installed assets browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -16,6 +16,7 @@ import database
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
 from surveys.models import Layout, Network, Organisation, Survey, Unit
+from tests.browser.accessibility import AXE_SCRIPT
 from tests.conftest import make_app
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,6 +33,14 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 360, "height": 740},
             "locale": "nb-NO"}
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's context for the test, with axe-core in every document it opens
+    (`tests/browser/accessibility.py` says why)."""
+    context.add_init_script(script=AXE_SCRIPT)
+    return context
 
 
 @dataclass(frozen=True)

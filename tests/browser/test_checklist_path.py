@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from surveys.demo import DEMO_PASSWORD
-from tests.browser.test_answering import LANGUAGES, assert_accessible
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_answering import LANGUAGES
 
 pytestmark = pytest.mark.browser
 DONE = {"nb": "Utført", "nn": "Utført", "en": "Done"}

@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page, expect
 import database
 from surveys.demo import DEMO_PASSWORD
 from surveys.models import Response
-from tests.browser.test_answering import THANKS, assert_accessible, choose_language
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_answering import THANKS, choose_language
 from util.dates import today
 
 pytestmark = pytest.mark.browser

@@ -19,8 +19,9 @@ import database
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
 from surveys.models import Layout, Network, Organisation, Survey, Unit
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import serve
-from tests.browser.test_answering import LANGUAGES, assert_accessible, fill_page
+from tests.browser.test_answering import LANGUAGES, fill_page
 from tests.conftest import make_app, response_count
 
 pytestmark = pytest.mark.browser

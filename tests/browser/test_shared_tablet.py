@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.test_answering import THANKS, assert_accessible, choose_language
+from tests.browser.accessibility import assert_accessible
+from tests.browser.test_answering import THANKS, choose_language
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}

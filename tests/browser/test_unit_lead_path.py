@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from surveys.demo import DEMO_PASSWORD
-from tests.browser.test_answering import assert_accessible
+from tests.browser.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
