@@ -11,10 +11,13 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlparse
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, Response, expect
 
-from surveys.demo import DEMO_PASSWORD
-from tests.browser.test_answering import assert_accessible
+import database
+from surveys.demo import DEMO_NETWORK, DEMO_PASSWORD
+from surveys.models import Network
+from tests.browser.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 SKIP = (".csv", ".svg", ".png", ".yaml", ".xlsx", ".json", "/logout", "/chart")  # not pages
@@ -88,7 +91,8 @@ def test_login_error_state_is_accessible(page: Page, demo_server):
     assert_accessible(page)
 
 
-def test_the_gathering_table_and_its_intervals_are_accessible(page: Page, demo_server):
+def test_the_gathering_table_and_its_intervals_are_accessible(page: Page, demo_app,
+                                                               demo_server):
     """The network lead's table of gathering evaluations: means with n, the footnotes and the
     table of 95 % intervals below it, all as text on the page (nothing only on hover)."""
     page.goto(f"{demo_server}/admin/login")
@@ -96,9 +100,10 @@ def test_the_gathering_table_and_its_intervals_are_accessible(page: Page, demo_s
     page.fill("#password", DEMO_PASSWORD)
     page.click("form button[type=submit]")
     expect(page.locator("h1")).to_have_text(["Oversikt"])
-    evaluations = next(url for url, _response in staff_pages(page, demo_server)
-                       if urlparse(url).path.endswith("/evaluations"))
-    page.goto(evaluations)
+    with demo_app.app_context():
+        network_id = database.session().scalar(
+            sa.select(Network.id).where(Network.name == DEMO_NETWORK))
+    page.goto(f"{demo_server}/admin/networks/{network_id}/evaluations")
     expect(page.locator("table.gathering-intervals caption")).to_contain_text(
         "95 % konfidensintervall")
     expect(page.locator("table.gathering-table").first.locator("td .cell-n").first
