@@ -8,13 +8,19 @@ as much per check (measured: 92 ms against 39 ms per page)."""
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 # Which rules run (WCAG 2.1 A and AA); "resultTypes" only spares axe listing every node
 # that passed: the violations are reported in full as before.
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"]}
 AXE_SCRIPT = Axe().axe_script
+
+
+def with_axe(context: BrowserContext) -> BrowserContext:
+    """`context`, with axe-core in every document it opens from now on."""
+    context.add_init_script(script=AXE_SCRIPT)
+    return context
 
 
 def assert_accessible(page: Page) -> None:

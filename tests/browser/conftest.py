@@ -16,7 +16,7 @@ import database
 from questionnaires.loader import builtin_definitions
 from questionnaires.queries import latest_version
 from surveys.models import Layout, Network, Organisation, Survey, Unit
-from tests.browser.accessibility import AXE_SCRIPT
+from tests.browser.accessibility import with_axe
 from tests.conftest import make_app
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,8 +39,7 @@ def browser_context_args(browser_context_args):
 def context(context):
     """pytest-playwright's context for the test, with axe-core in every document it opens
     (`tests/browser/accessibility.py` says why)."""
-    context.add_init_script(script=AXE_SCRIPT)
-    return context
+    return with_axe(context)
 
 
 @dataclass(frozen=True)

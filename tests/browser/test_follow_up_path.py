@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 import database
 from surveys.demo import DEMO_PASSWORD
 from surveys.models import Response
-from tests.browser.accessibility import assert_accessible
+from tests.browser.accessibility import assert_accessible, with_axe
 from tests.browser.test_answering import THANKS, choose_language
 from util.dates import today
 
@@ -116,14 +116,14 @@ def give_follow_up(page: Page, link: str, code: str, lang: str,
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_baseline_code_follow_up_and_the_change(browser: Browser, demo_app, demo_server,
                                                 lang):
-    staff = browser.new_context(viewport=PHONE)
+    staff = with_axe(browser.new_context(viewport=PHONE))
     staff_page = staff.new_page()
     log_in_as_unit_lead(staff_page, demo_server, lang)
     survey_url = psfs_survey_url(staff_page, demo_server)
     link = staff_page.input_value("#public-link")
     before = follow_ups_on_unit_page(staff_page, survey_url)
 
-    user = browser.new_context(viewport=PHONE)
+    user = with_axe(browser.new_context(viewport=PHONE))
     user_page = user.new_page()
     code = give_baseline(user_page, link, lang)
     give_follow_up(user_page, link, code, lang, lambda: two_weeks_pass(demo_app))
