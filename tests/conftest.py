@@ -1,5 +1,6 @@
 """Fixtures in the flaskr pattern: `app` with its own throwaway database, `client`,
-`runner`, and helpers to make surveys and answer them.
+`runner`, and helpers to make surveys and answer them. The app itself is the worker's one
+app for the backend, reset after each test (`WorkerApp`).
 
 Every test that takes `app` runs on one backend: PostgreSQL when TEST_DATABASE_URL is set
 (CI sets it; production runs on it), else SQLite. Modules marked `both_backends`, whose
@@ -182,7 +183,7 @@ class WorkerApp:
 
 
 @pytest.fixture(scope="session")
-def worker_apps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, WorkerApp]]:
+def worker_apps() -> Iterator[dict[str, WorkerApp]]:
     """The worker's apps by backend, made on first use (`app` below)."""
     made: dict[str, WorkerApp] = {}
     yield made
