@@ -29,6 +29,12 @@ from surveys.tallies import NUMBER, RESPONSES, SURVEY
 GATHERING_EVALUATION = "gathering_evaluation"  # the `purpose` the table reads
 
 
+def read_as_evaluation(definition: s.Definition) -> bool:
+    """Whether the network's gathering table reads this questionnaire's surveys: the one
+    test of `purpose`, for the table and for the page that shows a version."""
+    return definition.purpose == GATHERING_EVALUATION
+
+
 @dataclass(frozen=True)
 class Listed:
     """One survey of one of the network's gatherings, with its questionnaire version."""
@@ -39,7 +45,7 @@ class Listed:
 
     @property
     def is_evaluation(self) -> bool:
-        return self.version.definition.purpose == GATHERING_EVALUATION
+        return read_as_evaluation(self.version.definition)
 
 
 def _listed(db: Session, network_id: int) -> list[Listed]:

@@ -25,6 +25,7 @@ from hl7fhir.questionnaire_export import questionnaire_resource
 from questionnaires import operations, queries
 from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError
 from questionnaires.models import QuestionnaireVersion
+from reporting.gathering_figures import read_as_evaluation
 from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
 from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm, problems_of
 from surveys import access, auth
@@ -105,7 +106,8 @@ def questionnaire_version(slug: str, version: int):
     return render_template(
         "admin/questionnaires/version.html", row=row, definition=definition,
         lang=current_language(), origins=ORIGINS, account=auth.signed_in_account(),
-        item_count=sum(1 for _item in definition.items()))
+        item_count=sum(1 for _item in definition.items()),
+        gathering_evaluation=read_as_evaluation(definition))
 
 
 @bp.get("/questionnaires/<slug>/<int:version>.yaml", allow=SIGNED_IN)
