@@ -22,6 +22,7 @@ from tests.browser.accessibility import assert_accessible
 pytestmark = pytest.mark.browser
 SKIP = (".csv", ".svg", ".png", ".yaml", ".xlsx", ".json", "/logout", "/chart")  # not pages
 MAX_PAGES = 80
+WIDTHS = [360, 1280]
 NUMBER = re.compile(r"(?<=/)\d+(?=/|$)")
 # Which elements, with which classes and roles, a page's main part is made of.
 SHAPE = """() => [...new Set([...document.querySelectorAll('main *')].map(
@@ -33,7 +34,6 @@ def kind_of(page: Page, url: str) -> tuple[str, str]:
     differ only in their words and figures, which axe does not judge."""
     parsed = urlparse(url)
     return NUMBER.sub("<n>", parsed.path) + "?" + parsed.query, page.evaluate(SHAPE)
-WIDTHS = [360, 1280]
 
 
 def assert_accessible_at_every_width(page: Page) -> None:
