@@ -70,7 +70,7 @@ GATHERING_SHARE = 0.008  # of all responses, over the four gatherings
 ANSWER_INDEXES = ("ix_answers_response_id", "ix_answers_survey_item")
 # Every loaded response is released: they stand for answers gathered long ago, in batches.
 RESPONSE_COLUMNS = ("id", "survey_id", "questionnaire_version_id", "language", "submitted_on",
-                    "source", "submission_key", "is_follow_up", "released")
+                    "source", "submission_key", "is_follow_up", "released", "released_on")
 ANSWER_COLUMNS = ("id", "response_id", "survey_id", "item", "position", "value_num",
                   "value_text")  # random ids, as the app writes them
 
@@ -181,7 +181,7 @@ def rows_of(planned: Planned, uuid_value) -> Iterator[tuple[tuple, list[tuple]]]
             else:
                 answers.append((*row, float(random.choice(steps)), None))
         yield ((key, planned.survey_id, planned.version_id, "nb", day, "web",
-                secrets.token_hex(16), False, True), answers)
+                secrets.token_hex(16), False, True, day), answers)
 
 
 def batches(plan: Plan, uuid_value) -> Iterator[tuple[list[tuple], list[tuple]]]:

@@ -3,8 +3,10 @@
 
 Each response becomes one QuestionnaireResponse: status completed; `questionnaire` the
 canonical URL and version of the questionnaire (see `hl7fhir.terms`); `authored`
-the date only, as stored; its language; no subject, no author, no id (the answers are
-anonymous, and the response id is not exported anywhere). Answers are nested as the
+the day the response's batch was released (`surveys.batches`), a date only, shared by at
+least k responses, since the day a person answered would point to them; its language; no
+subject, no author, no id (the answers are anonymous, and the response id is not exported
+anywhere). Answers are nested as the
 Questionnaire's items are: section groups, then items, and one group item per row of a
 repeating group, each row marked with its row number (our `row` extension), so a follow-up's
 scores meet the baseline's activities row by row.
@@ -159,7 +161,7 @@ def questionnaire_response(row: sa.Row, canonical: str, items: list[dict]) -> di
             {"url": "id", "valueString": str(pair_id)}, {"url": "role", "valueCode": role}]})
     resource = {"resourceType": "QuestionnaireResponse", "language": row.language,
                 "extension": extensions, "questionnaire": canonical, "status": "completed",
-                "authored": row.submitted_on.isoformat()}
+                "authored": row.released_on.isoformat()}
     if items:
         resource["item"] = items
     return resource
@@ -216,12 +218,12 @@ def _answers(connection: sa.Connection,
 
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[Sequence[sa.Row]]:
-    """The survey's released responses in (date, id) order with their pair ids, a page at
+    """The survey's released responses in (release day, id) order with their pair ids, a page at
     a time; keyset pages as the CSV export reads them (`surveys.queries.response_pages`).
     A follow-up is released only after its baseline (`surveys.batches`), so every pair
     mark on a follow-up here meets its baseline in the same Bundle."""
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
-                       Response.submitted_on, Response.language, Response.source,
+                       Response.released_on, Response.language, Response.source,
                        Response.is_follow_up, Response.pair_id.label("baseline_pair"),
                        Response.pair_id.label("follow_up_pair"))
              .where(Response.survey_id == survey_id, released()))

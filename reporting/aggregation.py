@@ -114,9 +114,10 @@ def scores(db: Session, survey_id: int, categories: Collection[str]) -> dict[str
 
 
 def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, list[str]]:
-    """Per item, the non-empty texts written: by date, then alphabetically within a day, so
-    the order does not tell in which order people answered. Read from the answers of
-    released responses (free text is never tallied); follow-ups left out."""
+    """Per item, the non-empty texts written, in alphabetical order: an order by date
+    would let a lead who knows the day one person answered tell which text is theirs. Read
+    from the answers of released responses (free text is never tallied); follow-ups left
+    out."""
     result: dict[str, list[str]] = defaultdict(list)
     if not items:
         return result
@@ -126,7 +127,7 @@ def free_texts(db: Session, survey_id: int, items: Collection[str]) -> dict[str,
         .where(Answer.survey_id == survey_id, Answer.item.in_(list(items)),
                Response.is_follow_up.is_(False), released(), Answer.value_text.is_not(None),
                Answer.value_text != "")
-        .order_by(Response.submitted_on, Answer.value_text))
+        .order_by(Answer.value_text))
     for item, text in rows:
         if text is not None:  # always so (see the query); said again for the type
             result[item].append(text)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from analytics.exports import Table
 from questionnaires import schema as s
 from questionnaires.item_types import DONT_KNOW
+from reporting.rule import current_rule
 from surveys.models import Survey
 from surveys.queries import Column, export_columns, leading_columns, response_table
 
@@ -84,7 +85,9 @@ def _leading(key: str, survey: Survey) -> tuple[str, list[tuple[str, str]]]:
         return _("The response's number in this file: 1, 2, … by date, and on one date in a "
                  "random order, never the order the answers came in."), []
     if key == "date":
-        return _("The day the response was given or typed in, as YYYY-MM-DD."), []
+        return _("The day the response was released to the results, as YYYY-MM-DD. Responses "
+                 "are released together, at least %(minimum)s at a time, so that no day points "
+                 "to one person's answer.", minimum=current_rule().minimum), []
     if key == "language":
         return _("The language the form was answered in."), [
             ("nb", _("bokmål")), ("nn", _("nynorsk")), ("en", _("English"))]

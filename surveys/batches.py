@@ -10,6 +10,10 @@ survey closes. The tallies (`surveys.tallies`) count a response when it is relea
 every figure read from them, and the one count (`surveys.counts`), are released-only.
 (Not so a team's form about its own work, released as it comes: see `TEAM_FORMS`.)
 
+A released response carries the day of its release (`Response.released_on`), which every
+response of its batch shares: a row-level download shows that day, never the day a person
+answered, which would point to them.
+
 Two kinds are released apart: a survey's responses, and its PSFS follow-ups. The results
 count responses only; a batch of four follow-ups and one response would move the results by
 that one person's answers. A follow-up also waits for its baseline's release: a pair counts
@@ -31,6 +35,7 @@ answers and adds them to the tallies with one statement per table.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -87,7 +92,7 @@ _READY = (sa.select(_RESPONSES.c.id)
                                    _BASELINE.c.is_follow_up.is_(False),
                                    _BASELINE.c.released))
           .where(*_UNRELEASED))
-_RELEASE = (sa.update(_RESPONSES).values(released=True)
+_RELEASE = (sa.update(_RESPONSES).values(released=True, released_on=sa.bindparam("day"))
             .where(_RESPONSES.c.id.in_(sa.bindparam("ids", expanding=True))))
 _ANSWERS_OF = (sa.select(_ANSWERS.c.response_id, _ANSWERS.c.item, _ANSWERS.c.position,
                          _ANSWERS.c.value_num, _ANSWERS.c.value_text)
@@ -100,11 +105,12 @@ def lock_survey(db: Session, survey_id: int) -> None:
         db.connection().execute(_LOCK, {"survey_id": survey_id})
 
 
-def release_ready(db: Session, survey_id: int, definition: s.Definition,
+def release_ready(db: Session, survey_id: int, definition: s.Definition, day: dt.date,
                   rule: SmallGroups | None = None) -> Waiting:
     """Release the survey's waiting responses, and its waiting follow-ups whose baselines
-    are released, each kind when at least k wait; in the caller's transaction, which has
-    just stored a response. Returns how many were released of each kind."""
+    are released, each kind when at least k wait, marked released on `day` (the day of the
+    response that completes the batch); in the caller's transaction, which has just stored
+    that response. Returns how many were released of each kind."""
     rule = AT_ONCE if definition.id in TEAM_FORMS else rule or configured_rule()
     lock_survey(db, survey_id)
     connection = db.connection()
@@ -112,7 +118,7 @@ def release_ready(db: Session, survey_id: int, definition: s.Definition,
         _WAITING, {"survey_id": survey_id, "follow_ups": False}).scalars())
     responses = 0
     if rule.shows(len(waiting)):
-        connection.execute(_RELEASE, {"ids": waiting})
+        connection.execute(_RELEASE, {"ids": waiting, "day": day})
         tallies.count_responses(db, survey_id, definition, _answers_of(connection, waiting))
         responses = len(waiting)
     follow_ups = 0
@@ -120,7 +126,7 @@ def release_ready(db: Session, survey_id: int, definition: s.Definition,
         ready: list[uuid.UUID] = list(connection.execute(
             _READY, {"survey_id": survey_id, "follow_ups": True}).scalars())
         if rule.shows(len(ready)):
-            connection.execute(_RELEASE, {"ids": ready})
+            connection.execute(_RELEASE, {"ids": ready, "day": day})
             follow_ups = len(ready)
     return Waiting(responses, follow_ups)
 

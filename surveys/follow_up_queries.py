@@ -129,19 +129,20 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     after its baseline, k at a time).
 
     Two queries whatever the number of pairs: the pairs with their dates, then the scores
-    of every response in them.
+    of every response in them. A half's date is the day its batch was released, which at
+    least k halves share: the day a person answered would point to them.
     """
     group, _label, score = definition.follow_up_items()
     score_key = f"{group.id}.{score.id}"
     base, follow = aliased(Response), aliased(Response)
     linked = db.execute(
-        sa.select(base.pair_id, base.id, base.submitted_on, follow.id, follow.submitted_on,
+        sa.select(base.pair_id, base.id, base.released_on, follow.id, follow.released_on,
                   follow.early)
         .join(follow, sa.and_(follow.survey_id == base.survey_id,
                               follow.pair_id == base.pair_id, follow.is_follow_up))
         .where(base.survey_id == survey_id, base.is_follow_up.is_(False),
                released(base), released(follow))
-        .order_by(base.submitted_on, base.pair_id)
+        .order_by(base.released_on, base.pair_id)
     ).all()
     scores: dict[uuid.UUID, dict[int, float]] = {}
     score_rows = db.execute(
@@ -153,13 +154,20 @@ def pairs(db: Session, definition: s.Definition, survey_id: int) -> list[Pair]:
     for response_id, position, value in score_rows:
         if value is not None:  # always so (see the query); said again for the type
             scores.setdefault(response_id, {})[position] = value
-    found = [Pair(pair_id=follow_up_codes.pair_label(pair_id), baseline_on=base_on,
-                  follow_up_on=follow_on,
+    found = [Pair(pair_id=follow_up_codes.pair_label(pair_id),
+                  baseline_on=_release_day(base_on), follow_up_on=_release_day(follow_on),
                   baseline=scores.get(base_id, {}), follow_up=scores.get(follow_id, {}),
                   early=early)
              for pair_id, base_id, base_on, follow_id, follow_on, early in linked
              if scores.get(base_id, {}).keys() & scores.get(follow_id, {}).keys()]
     return found
+
+
+def _release_day(day: dt.date | None) -> dt.date:
+    """A released response's day of release, which `surveys.batches` always writes."""
+    if day is None:
+        raise ValueError("a released response without its day of release")
+    return day
 
 
 def pair_activity_labels(db: Session, definition: s.Definition,

@@ -256,7 +256,9 @@ class Response(Base):
     `released`: a response is stored unreleased, and nothing staff can read counts it until
     at least k unreleased responses of its survey have gathered and are released together
     (`surveys.batches`), so that no page changes the moment one person answers. Staff reads
-    keep to released rows through `surveys.queries.released`.
+    keep to released rows through `surveys.queries.released`. `released_on` is the day its
+    batch was released: what a row-level download shows as the row's date, so that no date
+    in it is shared by fewer than k rows (the day a person answered would point to them).
     """
 
     __tablename__ = "responses"
@@ -285,6 +287,7 @@ class Response(Base):
     pair_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     due_on: Mapped[dt.date | None]
     released: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    released_on: Mapped[dt.date | None]
     # A follow-up typed in from paper before its survey's earliest day, on staff's explicit
     # confirmation (online, such a follow-up is refused): left out of the change by default.
     early: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -102,7 +102,7 @@ def submit_response(
                                        answers, today, source, is_follow_up=False)
         if follow_up is not None:
             _give_code(db, survey_id, response_id, submission_key, follow_up)
-        batches.release_ready(db, survey_id, definition, rule)
+        batches.release_ready(db, survey_id, definition, today, rule)
         db.commit()
     except IntegrityError as error:
         return _after_conflict(db, survey_id, submission_key, error)
@@ -246,7 +246,7 @@ def submit_follow_up(
     try:
         _insert_response(db, survey_id, version_id, submission_key, language, list(answers),
                          today, source, is_follow_up=True, pair_id=code.pair_id, early=early)
-        batches.release_ready(db, survey_id, definition, rule)
+        batches.release_ready(db, survey_id, definition, today, rule)
         db.commit()
     except IntegrityError:
         db.rollback()

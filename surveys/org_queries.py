@@ -154,6 +154,7 @@ class Contents:
     surveys: int = 0
     responses: int = 0  # every stored response, follow-ups too: for the audit entry
     survey_responses: tuple[int, ...] = ()  # each survey's count (`surveys.counts`)
+    waiting: bool = False  # responses not yet released (`surveys.batches`) go too
 
     def as_shown(self, rule: SmallGroups) -> ShownContents:
         """What a page may say of it: the responses pooled as every pooled figure is, leaving
@@ -162,7 +163,8 @@ class Contents:
         return ShownContents(
             self.organisations, self.units, self.gatherings, self.surveys,
             responses=sum(n for n in self.survey_responses if rule.shows(n)),
-            small_surveys=sum(1 for n in self.survey_responses if rule.too_few(n)))
+            small_surveys=sum(1 for n in self.survey_responses if rule.too_few(n)),
+            waiting=self.waiting)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class ShownContents:
     surveys: int
     responses: int  # in the surveys of `minimum` responses or more
     small_surveys: int  # surveys of 1 to `minimum` − 1 responses
+    waiting: bool  # whether any response waits to be released: said, never counted
 
     @property
     def has_data(self) -> bool:
@@ -186,7 +189,7 @@ class ShownContents:
         """The numbers as shown, to check they are still true when the deletion is posted
         (only those: the form carries it, so it must tell no more than the page)."""
         return (f"{self.organisations}-{self.units}-{self.gatherings}-{self.surveys}-"
-                f"{self.responses}-{self.small_surveys}")
+                f"{self.responses}-{self.small_surveys}-{int(self.waiting)}")
 
 
 def unit_ids_under(obj: Network | Organisation | Unit) -> sa.Select:
@@ -219,7 +222,9 @@ def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> 
     counts: dict[str, Any] = {
         "surveys": len(survey_ids),
         "responses": _count(db, Response, Response.survey_id.in_(surveys)),
-        "survey_responses": tuple(sorted(response_counts(db, survey_ids).values()))}
+        "survey_responses": tuple(sorted(response_counts(db, survey_ids).values())),
+        "waiting": bool(_count(db, Response, Response.survey_id.in_(surveys),
+                               ~Response.released))}
     if isinstance(obj, Network):
         counts["organisations"] = _count(db, Organisation, Organisation.network_id == obj.id)
         counts["gatherings"] = _count(db, Gathering, Gathering.network_id == obj.id)

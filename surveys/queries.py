@@ -153,8 +153,10 @@ def response_table(db: Session, survey: Survey, include_free_text: bool,
     (for a questionnaire with a follow-up: phase, pair id, early), items. (The caller
     refuses the export below k released responses.)
 
-    Rows are numbered 1..n by date and then by the (random) response id, a stable order
-    that says nothing about who answered first on a day. The response id is not exported.
+    The date is the day the row's batch was released, which at least k rows share
+    (`surveys.batches`): the day a person answered would point to them. Rows are numbered
+    1..n by that day and then by the (random) response id, a stable order that says nothing
+    about who answered first. The response id is not exported.
 
     The rows come lazily, `batch_size` responses at a time (keyset pages on (date, id), then
     those responses' answers), so a survey of 100,000 responses is never held in memory: the
@@ -203,7 +205,7 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
         for r in batch:
             number += 1
             found = values.get(r.key, {})
-            yield [number, r.submitted_on.isoformat(), r.language, str(r.source),
+            yield [number, r.released_on.isoformat(), r.language, str(r.source),
                    *(_pair_cells(r) if paired else ()),
                    *(_joined(found.get(key)) for key in keys)]
 
@@ -217,9 +219,9 @@ def _pair_cells(row: sa.Row) -> list[object]:
 
 def _response_batches(connection: sa.Connection, survey_id: int,
                       batch_size: int) -> Iterator[Sequence[sa.Row]]:
-    """The survey's released responses in (date, id) order, `batch_size` at a time."""
+    """The survey's released responses in (release day, id) order, `batch_size` at a time."""
     query = (sa.select(Response.id, sa.cast(Response.id, sa.String).label("key"),
-                       Response.submitted_on, Response.language, Response.source,
+                       Response.released_on, Response.language, Response.source,
                        Response.is_follow_up, Response.pair_id, Response.early)
              .where(Response.survey_id == survey_id, released()))
     return response_pages(connection, query, batch_size)
@@ -227,25 +229,26 @@ def _response_batches(connection: sa.Connection, survey_id: int,
 
 def response_pages(connection: sa.Connection, query: sa.Select,
                    batch_size: int) -> Iterator[Sequence[sa.Row]]:
-    """The rows of `query` (which selects `Response.id` and `Response.submitted_on`) in
-    (date, id) order, `batch_size` at a time; each page starts after the last (date, id) of
-    the one before, so no OFFSET scan grows with the export (keyset paging)."""
-    query = query.order_by(Response.submitted_on, Response.id).limit(batch_size)
+    """The rows of `query` (which selects `Response.id` and `Response.released_on` of
+    released responses) in (release day, id) order, `batch_size` at a time; each page starts
+    after the last (day, id) of the one before, so no OFFSET scan grows with the export
+    (keyset paging)."""
+    query = query.order_by(Response.released_on, Response.id).limit(batch_size)
     after: tuple[object, object] | None = None
     while True:
         page = query
         if after is not None:
             day, last_id = after
             page = query.where(sa.or_(
-                Response.submitted_on > day,
-                sa.and_(Response.submitted_on == day, Response.id > last_id)))
+                Response.released_on > day,
+                sa.and_(Response.released_on == day, Response.id > last_id)))
         batch = connection.execute(page).all()
         if not batch:
             return
         yield batch
         if len(batch) < batch_size:
             return
-        after = (batch[-1].submitted_on, batch[-1].id)
+        after = (batch[-1].released_on, batch[-1].id)
 
 
 def _joined(found: list[object] | None) -> object:

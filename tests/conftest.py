@@ -13,6 +13,7 @@ PostgreSQL database, named after TEST_DATABASE_URL's with the worker's id (test_
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -331,16 +332,18 @@ def page_of(client: FlaskClient, email: str, url: str) -> str:
 
 
 
-def release_waiting(app: Flask, survey_id: int) -> None:
+def release_waiting(app: Flask, survey_id: int, day: datetime.date | None = None) -> None:
     """Release whatever waits in a survey, through the app's own release with batches of one
-    (`surveys.batches.release_ready`): for the datasets whose hand-computed figures need
-    every response counted though they hold no multiple of k. The batches themselves are
-    tested in tests/test_anonymity_batches.py, which never calls this."""
+    (`surveys.batches.release_ready`), on `day` (today when not given): for the datasets
+    whose hand-computed figures need every response counted though they hold no multiple of
+    k, or each row with a day of its own. The batches themselves are tested in
+    tests/test_anonymity_batches.py, which never calls this."""
     from analytics.small_groups import SmallGroups
     from surveys.batches import release_ready
+    from util.dates import today
 
     with app.app_context():
         db = database.session()
         release_ready(db, survey_id, db.get(Survey, survey_id).questionnaire.definition,
-                      SmallGroups(1))
+                      day or today(), SmallGroups(1))
         db.commit()

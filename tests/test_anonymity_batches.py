@@ -375,6 +375,30 @@ def test_deleting_responses_deletes_the_waiting_ones_too(app, client, make_surve
     assert released_and_waiting(app, survey.id) == (0, 0)
 
 
+def test_deleting_a_unit_says_the_waiting_responses_go_too(app, client, make_survey,
+                                                         make_account):
+    """The unit's delete page counts released responses (pooled, never 1 to 4), and says,
+    without a number, that the waiting ones are deleted with them."""
+    survey = make_survey("brukerundersokelse")
+    for n in range(K + 3):
+        store(app, survey.id, user_answers(n))
+    with app.app_context():  # a unit is deleted by its network's lead
+        network_id = database.session().get(Survey, survey.id).unit.organisation.network_id
+    make_account("nett@ks.no", networks=(network_id,))
+    client.set_cookie("lang", "en")
+    log_in(client, "nett@ks.no")
+    url = f"/admin/units/{survey.unit_id}/delete"
+    page = client.get(url).get_data(as_text=True)
+    assert "5 responses, with all their answers" in page
+    assert "8 responses" not in page and "3 responses" not in page
+    assert "the responses still waiting to be released" in page
+    for n in range(K - 3):  # a second batch: ten released, none waiting
+        store(app, survey.id, user_answers(n))
+    page = client.get(url).get_data(as_text=True)
+    assert "10 responses, with all their answers" in page
+    assert "the responses still waiting to be released" not in page
+
+
 # --- Two submissions at once ----------------------------------------------------------------
 
 def test_two_submissions_at_once_cannot_both_miss_the_batch(app, make_survey):

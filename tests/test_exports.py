@@ -220,7 +220,8 @@ def relatives(app, make_survey, make_account):
     ]
     for day, (extra, comment) in enumerate(zip(answers, INJECTIONS, strict=True), start=1):
         store(app, survey.id, {**extra, "comment": comment}, dt.date(2026, 2, day))
-    release_waiting(app, survey.id)  # all six rows are checked, the one past the batch too
+        # each row released alone on its day, so that each row's cells can be told apart
+        release_waiting(app, survey.id, dt.date(2026, 2, day))
     unit_lead, network_lead = leads(app, make_account, survey.id)
     return survey.id, unit_lead, network_lead
 
@@ -283,7 +284,7 @@ def test_raw_rows_come_in_batches_in_date_and_id_order(app, make_survey):
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey.id)
-        order = db.execute(sa.select(Response.submitted_on, Response.id).where(
+        order = db.execute(sa.select(Response.released_on, Response.id).where(
             Response.survey_id == survey.id)).all()
         header, lazy = response_table(db, survey, True, batch_size=2)
         assert not isinstance(lazy, list)  # an iterator: nothing read yet

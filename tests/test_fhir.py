@@ -467,9 +467,11 @@ def add_responses(app: Flask, survey_id: int, count: int, seed: int = 8) -> None
             submit_response(db, survey, None, key, rng.choice(["nb", "nn", "en"]),
                             _form_answers(definition, rng, day), day, source=source,
                             follow_up=follow_up_plan(survey, app.secret_key, day))
+            release_waiting(app, survey_id, day)  # each released alone, on its own day
             if definition.follow_up is not None and number < count - 1:
-                _follow_up(db, survey, definition, key, day + dt.timedelta(weeks=4))
-    release_waiting(app, survey_id)
+                later = day + dt.timedelta(weeks=4)
+                _follow_up(db, survey, definition, key, later)
+                release_waiting(app, survey_id, later)
 
 
 def _follow_up(db, survey: Survey, definition: s.Definition, key: str, day: dt.date) -> None:

@@ -145,3 +145,34 @@ def test_every_later_migration_keeps_the_answers_and_goes_back_down(url):
     with engine.connect() as connection:
         assert connection.scalar(sa.text("SELECT count(*) FROM answers")) == 1
     engine.dispose()
+
+
+def test_responses_released_before_get_their_surveys_last_day(url):
+    """Revision 5c1e9a7d3b24: the responses released before it get one day per survey and
+    kind, the latest any of them was given, so no row's own day survives in an export; a
+    waiting row gets none until its batch is released."""
+    migrate(url, BEFORE)
+    store_one_answered_response(url)  # given 2026-01-05
+    migrate(url, "b6d2f4a81c37")
+    engine = database.make_engine(url)
+    with engine.begin() as connection:
+        for key, day, released in (("k2", dt.date(2026, 1, 9), True),
+                                   ("k3", dt.date(2026, 1, 20), False)):
+            connection.execute(sa.text(
+                "INSERT INTO responses (id, survey_id, questionnaire_version_id, language, "
+                "submitted_on, source, submission_key, is_follow_up, released) VALUES "
+                "(:id, 1, 1, 'nb', :day, 'web', :key, :no, :released)"),
+                {"id": uuid.uuid4().hex, "day": day, "key": key, "no": False,
+                 "released": released})
+    engine.dispose()
+    migrate(url, "5c1e9a7d3b24")
+    engine = database.make_engine(url)
+    with engine.connect() as connection:
+        days = sorted(connection.execute(sa.text(
+            "SELECT submission_key, released_on FROM responses")).all())
+    engine.dispose()
+    as_text = [(key, str(day) if day is not None else None) for key, day in days]
+    assert as_text == [("k", "2026-01-09"), ("k2", "2026-01-09"), ("k3", None)]
+    migrate(url, "b6d2f4a81c37", down=True)
+    marks, answers = counted(url)
+    assert (sorted(marks), answers) == ([False, True, True], 1)

@@ -21,9 +21,10 @@ def test_a_response_stores_only_answers_language_version_and_date():
                        "submitted_on", "source", "submission_key", "is_follow_up",
                        "pair_id", "due_on",  # the pair of a baseline and its follow-up
                        "released",  # released in a batch of k (surveys.batches)
+                       "released_on",  # the batch's day, which the row exports show
                        "early"}  # a paper follow-up confirmed before the earliest day
-    assert isinstance(Response.__table__.c.submitted_on.type, sa.Date)
-    assert not isinstance(Response.__table__.c.submitted_on.type, sa.DateTime)
+    for day in (Response.__table__.c.submitted_on, Response.__table__.c.released_on):
+        assert isinstance(day.type, sa.Date) and not isinstance(day.type, sa.DateTime)
 
 
 def test_link_use_cannot_be_joined_to_a_response():
