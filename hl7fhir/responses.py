@@ -151,25 +151,36 @@ def _group_rows(group: GroupSlots, values: dict[tuple[str, int], list[Stored]],
     return rows
 
 
-def questionnaire_response(row: sa.Row, canonical: str, items: list[dict]) -> dict[str, Any]:
-    """The resource for one response row (see `_response_batches` for its columns)."""
-    extensions: list[dict[str, Any]] = [{"url": t.RESPONSE_SOURCE, "valueCode": str(row.source)}]
+def questionnaire_response(row: sa.Row, canonical: str, items: list[dict],
+                           hidden: frozenset[str]) -> dict[str, Any]:
+    """The resource for one response row (see `_response_batches` for its columns), without
+    its language or source when `hidden` says so (`surveys.queries.hidden_columns`)."""
+    extensions: list[dict[str, Any]] = []
+    if "source" not in hidden:
+        extensions.append({"url": t.RESPONSE_SOURCE, "valueCode": str(row.source)})
     pair_id = row.follow_up_pair if row.is_follow_up else row.baseline_pair
     if pair_id is not None:
         role = "follow-up" if row.is_follow_up else "baseline"
         extensions.append({"url": t.PAIR, "extension": [
             {"url": "id", "valueString": str(pair_id)}, {"url": "role", "valueCode": role}]})
-    resource = {"resourceType": "QuestionnaireResponse", "language": row.language,
-                "extension": extensions, "questionnaire": canonical, "status": "completed",
-                "authored": row.released_on.isoformat()}
+    resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    if "language" not in hidden:
+        resource["language"] = row.language
+    if extensions:  # FHIR JSON has no empty arrays
+        resource["extension"] = extensions
+    resource |= {"questionnaire": canonical, "status": "completed",
+                 "authored": row.released_on.isoformat()}
     if items:
         resource["item"] = items
     return resource
 
 
 def bundle_chunks(db: Session, survey: Survey, base_url: str, include_free_text: bool,
-                  fixed: FixedTexts, batch_size: int = 1000) -> Iterator[str]:
-    """The Bundle as JSON text in chunks, one page of responses each.
+                  fixed: FixedTexts, *, hidden: frozenset[str],
+                  batch_size: int = 1000) -> Iterator[str]:
+    """The Bundle as JSON text in chunks, one page of responses each; the `hidden` marks
+    (`surveys.queries.hidden_columns`: language, source) left out of every response, and
+    the answers' texts then given in bokmål, whatever language each was answered in.
 
     Everything the chunks need from the request's session is read here, before the first
     chunk: the chunks are produced after the view has returned.
@@ -177,11 +188,11 @@ def bundle_chunks(db: Session, survey: Survey, base_url: str, include_free_text:
     definition = survey.questionnaire.definition
     sections = layout(definition, include_free_text, fixed)
     canonical = f"{t.canonical(base_url, definition.id)}|{definition.version}"
-    return _chunks(database.engine_of(db), survey.id, sections, canonical, batch_size)
+    return _chunks(database.engine_of(db), survey.id, sections, canonical, batch_size, hidden)
 
 
 def _chunks(engine: sa.Engine, survey_id: int, sections: list[SectionSlots],
-            canonical: str, batch_size: int) -> Iterator[str]:
+            canonical: str, batch_size: int, hidden: frozenset[str]) -> Iterator[str]:
     """The chunks, read on a connection of the generator's own; the `with` gives it back
     when the last chunk is read, or when the download is broken off and the server closes
     the generator."""
@@ -191,8 +202,9 @@ def _chunks(engine: sa.Engine, survey_id: int, sections: list[SectionSlots],
         for batch in _response_batches(connection, survey_id, batch_size):
             values = _answers(connection, batch)
             entries = [json.dumps({"resource": questionnaire_response(
-                row, canonical, response_items(sections, values.get(row.key, {}), row.language))},
-                ensure_ascii=False, separators=(",", ":")) for row in batch]
+                row, canonical, response_items(sections, values.get(row.key, {}),
+                                               "nb" if "language" in hidden else row.language),
+                hidden)}, ensure_ascii=False, separators=(",", ":")) for row in batch]
             yield (",\"entry\":[" if not opened else ",") + ",".join(entries)
             opened = True
     # FHIR JSON has no empty arrays: a survey without responses has no `entry` at all.

@@ -28,7 +28,13 @@ from questionnaires import schema as s
 from questionnaires.item_types import DONT_KNOW
 from reporting.rule import current_rule
 from surveys.models import Survey
-from surveys.queries import Column, export_columns, leading_columns, response_table
+from surveys.queries import (
+    Column,
+    export_columns,
+    hidden_columns,
+    leading_columns,
+    response_table,
+)
 
 CodebookRow = tuple[str, str, str, str]  # column, explanation, code, meaning
 
@@ -48,8 +54,10 @@ def column_header(key: str) -> str:
 
 
 def responses_table(db: Session, survey: Survey, include_free_text: bool) -> Table:
-    """Every response as a row (streamed), headed in the reader's language."""
-    keys, rows = response_table(db, survey, include_free_text)
+    """Every response as a row (streamed), headed in the reader's language; a language or
+    source held by fewer than k rows empties its column (`surveys.queries.hidden_columns`)."""
+    hidden = hidden_columns(db, survey.id, current_rule())
+    keys, rows = response_table(db, survey, include_free_text, hidden=hidden)
     return Table(pgettext("export sheet", "responses"), [column_header(k) for k in keys], rows)
 
 
@@ -89,10 +97,10 @@ def _leading(key: str, survey: Survey) -> tuple[str, list[tuple[str, str]]]:
                  "are released together, at least %(minimum)s at a time, so that no day points "
                  "to one person's answer.", minimum=current_rule().minimum), []
     if key == "language":
-        return _("The language the form was answered in."), [
+        return _("The language the form was answered in.") + " " + _few_note(), [
             ("nb", _("bokmål")), ("nn", _("nynorsk")), ("en", _("English"))]
     if key == "source":
-        return _("How the response came in."), [
+        return _("How the response came in.") + " " + _few_note(), [
             ("web", _("answered online")), ("paper", _("typed in from a paper form"))]
     if key == "phase":
         return _("Whether the row is a user's first answer or their follow-up."), [
@@ -106,6 +114,13 @@ def _leading(key: str, survey: Survey) -> tuple[str, list[tuple[str, str]]]:
              "earliest day (%(days)s days after the first answer). Early follow-ups are left "
              "out of the change unless a lead includes them.",
              days=survey.follow_up_earliest_days), [("yes", _("yes")), ("no", _("no"))]
+
+
+def _few_note() -> str:
+    """Why a language or source column may be empty (`surveys.queries.hidden_columns`)."""
+    return _("Empty in every row when one of its codes is held by fewer than %(minimum)s "
+             "responses, since so few could point to the people who gave them.",
+             minimum=current_rule().minimum)
 
 
 def _item(column: Column, definition: s.Definition, lang: str

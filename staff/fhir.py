@@ -15,11 +15,13 @@ import database
 from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import fixed_texts
 from hl7fhir.responses import bundle_chunks
+from reporting.rule import current_rule
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import require_released_rows
 from surveys import access, auth
 from surveys import survey_admin_operations as ops
 from surveys.models import Survey
+from surveys.queries import hidden_columns
 
 bp = StaffBlueprint("fhir", __name__)
 
@@ -33,7 +35,8 @@ def export_responses_fhir(survey_id: int):
     survey = access.get_visible(db, account, Survey, survey_id)
     require_released_rows(survey)
     chunks = bundle_chunks(db, survey, fhir_terms.base_url(),
-                           access.may_read_free_text(account, survey), fixed_texts())
+                           access.may_read_free_text(account, survey), fixed_texts(),
+                           hidden=hidden_columns(db, survey.id, current_rule()))
     ops.record_export(db, account, survey)
     return Response(chunks, content_type=FHIR_JSON, headers={
         "Content-Disposition": f'attachment; filename="survey-{survey_id}-responses.fhir.json"'})

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import database
+from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from surveys import follow_up_codes
@@ -137,6 +138,25 @@ def is_free_text(item: s.Item) -> bool:
 
 RESPONSE_COLUMNS = ("response", "date", "language", "source")
 FOLLOW_UP_COLUMNS = ("phase", "pair_id", "early")
+# Columns whose value a lead may know of one person (he answered in English; she filled in
+# the paper form), and which are left empty in every row when they could point to them.
+TELLING_COLUMNS = ("language", "source")
+
+
+def hidden_columns(db: Session, survey_id: int, rule: SmallGroups) -> frozenset[str]:
+    """The `TELLING_COLUMNS` a row-level download of the survey leaves empty: those where
+    some value is held by 1 to k − 1 of its released responses (one person in English
+    among twenty in bokmål), whose rows it would pick out. Emptied in every row, since an
+    empty cell in only those rows would point to them just as well."""
+    rows = db.execute(sa.select(Response.language, Response.source, sa.func.count())
+                      .where(Response.survey_id == survey_id, released())
+                      .group_by(Response.language, Response.source)).all()
+    groups: dict[str, dict[str, int]] = {column: {} for column in TELLING_COLUMNS}
+    for language, source, n in rows:
+        for column, value in (("language", language), ("source", str(source))):
+            groups[column][value] = groups[column].get(value, 0) + n
+    return frozenset(column for column, counts in groups.items()
+                     if any(rule.too_few(n) for n in counts.values()))
 
 
 def leading_columns(definition: s.Definition) -> list[str]:
@@ -147,11 +167,13 @@ def leading_columns(definition: s.Definition) -> list[str]:
     return [*RESPONSE_COLUMNS, *(FOLLOW_UP_COLUMNS if definition.follow_up else ())]
 
 
-def response_table(db: Session, survey: Survey, include_free_text: bool,
-                   batch_size: int = 1000) -> tuple[list[str], Iterator[list[object]]]:
+def response_table(db: Session, survey: Survey, include_free_text: bool, *,
+                   hidden: frozenset[str], batch_size: int = 1000
+                   ) -> tuple[list[str], Iterator[list[object]]]:
     """Every released response of a survey as one row: number, date, language, source,
     (for a questionnaire with a follow-up: phase, pair id, early), items. (The caller
-    refuses the export below k released responses.)
+    refuses the export below k released responses.) The columns in `hidden`
+    (`hidden_columns`) are empty in every row.
 
     The date is the day the row's batch was released, which at least k rows share
     (`surveys.batches`): the day a person answered would point to them. Rows are numbered
@@ -167,11 +189,12 @@ def response_table(db: Session, survey: Survey, include_free_text: bool,
     columns = export_columns(definition, include_free_text)
     header = [*leading_columns(definition), *(c.header for c in columns)]
     return header, _response_rows(db, survey.id, columns, batch_size,
-                                  definition.follow_up is not None)
+                                  definition.follow_up is not None, hidden)
 
 
 def _response_rows(db: Session, survey_id: int, columns: list[Column],
-                   batch_size: int, paired: bool) -> Iterator[list[object]]:
+                   batch_size: int, paired: bool,
+                   hidden: frozenset[str]) -> Iterator[list[object]]:
     """The rows, batch by batch. Responses and answers are matched on the id as the database
     writes it as text (CAST), which spares building a UUID object for each of the ~18 answer
     rows per response; the queries run without the ORM layer.
@@ -183,13 +206,14 @@ def _response_rows(db: Session, survey_id: int, columns: list[Column],
     """
     keys = [(c.key, c.position) for c in columns]
     with database.engine_of(db).connect() as connection:
-        yield from _rows_on(connection, survey_id, keys, batch_size, paired)
+        yield from _rows_on(connection, survey_id, keys, batch_size, paired, hidden)
 
 
 def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, int]],
-             batch_size: int, paired: bool) -> Iterator[list[object]]:
+             batch_size: int, paired: bool, hidden: frozenset[str]) -> Iterator[list[object]]:
     """The rows read on `connection`, numbered from 1; with `paired`, each with its phase,
-    pair id and early mark."""
+    pair id and early mark; the columns in `hidden` empty."""
+    show_language, show_source = "language" not in hidden, "source" not in hidden
     number = 0
     for batch in _response_batches(connection, survey_id, batch_size):
         values: dict[str, dict[tuple[str, int], list[object]]] = {}
@@ -205,7 +229,8 @@ def _rows_on(connection: sa.Connection, survey_id: int, keys: list[tuple[str, in
         for r in batch:
             number += 1
             found = values.get(r.key, {})
-            yield [number, r.released_on.isoformat(), r.language, str(r.source),
+            yield [number, r.released_on.isoformat(), r.language if show_language else None,
+                   str(r.source) if show_source else None,
                    *(_pair_cells(r) if paired else ()),
                    *(_joined(found.get(key)) for key in keys)]
 

@@ -488,7 +488,8 @@ def bundle_of(app: Flask, survey_id: int, free_text: bool = True, batch_size: in
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey_id)
-        text = "".join(bundle_chunks(db, survey, BASE, free_text, fixed_texts(), batch_size))
+        text = "".join(bundle_chunks(db, survey, BASE, free_text, fixed_texts(),
+                                     hidden=frozenset(), batch_size=batch_size))
     return json.loads(text)
 
 
