@@ -143,6 +143,55 @@ def _options(empty: Any, choices: Iterable[tuple[int, str]]) -> list[SelectChoic
     return [SelectChoice("", empty), *(SelectChoice(value, label) for value, label in choices)]
 
 
+# The details a survey is described by, shared by the form that creates it and the one that
+# edits it (functions, so that each form's fields keep the order they are declared in).
+
+def title_field() -> StringField:
+    return StringField(_l("Title"), filters=[_strip],
+                       validators=[DataRequired(message=_l("Fill this in.")), short_text(200)],
+                       description=_l("For example «Brukerundersøkelse hjemmesykepleien, "
+                                      "nullpunktsmåling 2026»."))
+
+
+def period_field() -> StringField:
+    return StringField(_l("Period"), filters=[_strip],
+                       description=_l("Optional, for example «Spring 2026»."),
+                       validators=[Optional(), short_text(100)])
+
+
+def phase_field() -> RadioField:
+    return RadioField(
+        _l("Baseline or follow-up"), default=PHASE_NONE, validate_choice=False,
+        choices=[SelectChoice(PHASE_NONE, _l("Neither")), SelectChoice("baseline", _l("Baseline")),
+                 SelectChoice("follow_up", _l("Follow-up"))],
+        validators=[AllowedValues({PHASE_NONE, *PHASES})])
+
+
+def opens_on_field() -> DateField:
+    return DateField(_l("Opens on"), validators=[Optional()],
+                     invalid_value_message=_l("Write a date such as 2026-03-01."),
+                     description=_l("Optional. Before this date the link does not open."))
+
+
+def closes_on_field() -> DateField:
+    return DateField(_l("Closes on"), validators=[Optional()],
+                     invalid_value_message=_l("Write a date such as 2026-03-31."),
+                     description=_l("Optional. After this date the link is closed."))
+
+
+def invited_field() -> IntegerField:
+    return whole_number(_l("Number invited"), _l("Optional. Used to show the response rate."))
+
+
+def closing_after_opening(opens_on: DateField, closes_on: DateField) -> bool:
+    """A closing date before the opening date is refused at the closing date."""
+    opens, closes = opens_on.data, closes_on.data
+    if opens and closes and closes < opens:
+        closes_on.errors.append(_l("The closing date must be on or after the opening date."))
+        return False
+    return True
+
+
 class SurveyForm(FlaskForm):
     questionnaire_version = SelectField(
         _l("Questionnaire"), coerce=choice_id, validate_choice=False,
@@ -152,26 +201,12 @@ class SurveyForm(FlaskForm):
                        validators=[ChosenFromChoices()])
     gathering = SelectField(_l("Gathering"), coerce=choice_id, validate_choice=False,
                             validators=[ChosenFromChoices()])
-    title = StringField(_l("Title"), filters=[_strip],
-                        validators=[DataRequired(message=_l("Fill this in.")), short_text(200)],
-                        description=_l("For example «Brukerundersøkelse hjemmesykepleien, "
-                                       "nullpunktsmåling 2026»."))
-    period_label = StringField(_l("Period"), filters=[_strip],
-                               description=_l("Optional, for example «Spring 2026»."),
-                               validators=[Optional(), short_text(100)])
-    phase = RadioField(
-        _l("Baseline or follow-up"), default=PHASE_NONE, validate_choice=False,
-        choices=[SelectChoice(PHASE_NONE, _l("Neither")), SelectChoice("baseline", _l("Baseline")),
-                 SelectChoice("follow_up", _l("Follow-up"))],
-        validators=[AllowedValues({PHASE_NONE, *PHASES})])
-    opens_on = DateField(_l("Opens on"), validators=[Optional()],
-                         invalid_value_message=_l("Write a date such as 2026-03-01."),
-                         description=_l("Optional. Before this date the link does not open."))
-    closes_on = DateField(_l("Closes on"), validators=[Optional()],
-                          invalid_value_message=_l("Write a date such as 2026-03-31."),
-                          description=_l("Optional. After this date the link is closed."))
-    invited = whole_number(_l("Number invited"),
-                           _l("Optional. Used to show the response rate."))
+    title = title_field()
+    period_label = period_field()
+    phase = phase_field()
+    opens_on = opens_on_field()
+    closes_on = closes_on_field()
+    invited = invited_field()
     layout = RadioField(
         _l("Layout"), default=Layout.ONE_PAGE.value, validate_choice=False,
         choices=[SelectChoice(Layout.ONE_PAGE.value, _l("All questions on one page")),
@@ -201,7 +236,8 @@ class SurveyForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks first, then the rules between fields."""
         ok = super().validate(extra_validators)
-        return (self._check_target() & self._check_dates() & self._check_links()
+        return (self._check_target() & closing_after_opening(self.opens_on, self.closes_on)
+                & self._check_links()
                 & earliest_before_due(self.follow_up_weeks, self.follow_up_earliest_days) & ok)
 
     def _check_target(self) -> bool:
@@ -214,14 +250,6 @@ class SurveyForm(FlaskForm):
                                 else _l("Choose a unit or a gathering."))
         return False
 
-    def _check_dates(self) -> bool:
-        opens, closes = self.opens_on.data, self.closes_on.data
-        if opens and closes and closes < opens:
-            self.closes_on.errors.append(_l("The closing date must be on or after the "
-                                            "opening date."))
-            return False
-        return True
-
     def _check_links(self) -> bool:
         if self.link_mode.data != LinkMode.SINGLE_USE.value or self.link_count.errors:
             return True
@@ -229,6 +257,23 @@ class SurveyForm(FlaskForm):
             self.link_count.errors.append(_l("Write how many single-use links you need."))
             return False
         return True
+
+
+class EditSurveyForm(FlaskForm):
+    """What may change in a survey after it is made: what it is called, its period and
+    phase, its dates and the number invited. Not its questionnaire, unit or links, which
+    the responses already stored belong to."""
+
+    title = title_field()
+    period_label = period_field()
+    phase = phase_field()
+    opens_on = opens_on_field()
+    closes_on = closes_on_field()
+    invited = invited_field()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        return closing_after_opening(self.opens_on, self.closes_on) & ok
 
 
 class MoreLinksForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Staff pages for surveys: create, list, hand out, enter paper answers, export, delete.
+"""Staff pages for surveys: create, list, edit, hand out, enter paper answers, export, delete.
 
 Every route loads its survey with `access.get_visible`, so a survey outside the account's
 units or networks answers 404 whatever the route. Writes go through
@@ -25,6 +25,7 @@ from staff.lookups import single_use_survey, visible_survey
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
+    EditSurveyForm,
     FollowUpSettingsForm,
     MoreLinksForm,
     PaperLanguageForm,
@@ -99,6 +100,23 @@ def new_survey():
         return _to_survey(survey) if issued is None else _to_issued(survey, issued)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
+
+
+@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
+def edit_survey(survey_id: int):
+    """Change a survey's title, period, phase, dates and number invited."""
+    survey = visible_survey(survey_id)
+    form = EditSurveyForm(obj=survey, phase=survey.phase or PHASE_NONE)
+    if form.validate_on_submit():
+        ops.edit_survey(database.session(), auth.signed_in_account(), survey, ops.SurveyDetails(
+            title=form.title.data, period_label=form.period_label.data or None,
+            phase=None if form.phase.data == PHASE_NONE else form.phase.data,
+            opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+            invited=form.invited.data))
+        flash(_("The survey is changed."))
+        return _to_survey(survey)
+    status = 422 if form.errors else 200
+    return render_template("admin/surveys/edit.html", form=form, survey=survey), status
 
 
 @bp.get("/surveys/<int:survey_id>", allow=SIGNED_IN)

@@ -1,4 +1,4 @@
-"""Writes from the staff survey pages: create, follow-up settings, close, reopen, more links
+"""Writes from the staff survey pages: create, edit, follow-up settings, close, reopen, more links
 (or a fresh set), export, delete, and the follow-up plan of a paper baseline.
 
 Each function records itself in the audit log and commits once, so the action and its
@@ -69,6 +69,40 @@ def create_survey(db: Session, account: Account,
         return survey, issue_single_use_links(db, survey, settings.link_count or 0)  # commits
     db.commit()
     return survey, None
+
+
+@dataclass(frozen=True)
+class SurveyDetails:
+    """What may be changed in a survey after it is made (`edit_survey`)."""
+
+    title: str
+    period_label: str | None
+    phase: Phase | None
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    invited: int | None
+
+
+def edit_survey(db: Session, account: Account, survey: Survey, details: SurveyDetails) -> None:
+    """Change a survey's details; the audit entry names each field that changed, with its
+    old and new value. A survey closed by hand stays closed whatever its new dates say."""
+    changed = []
+    for name, value in dataclasses.asdict(details).items():
+        old = getattr(survey, name)
+        if old != value:
+            changed.append(f"{name} {_audited(old)} → {_audited(value)}")
+            setattr(survey, name, value)
+    if not changed:
+        return
+    access.audit(db, account, "survey.edit", f"{describe(survey)}: {'; '.join(changed)}")
+    db.commit()
+
+
+def _audited(value: object) -> str:
+    """A value as the audit entry shows it: dates as YYYY-MM-DD, nothing as «–»."""
+    if value is None or value == "":
+        return "–"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,

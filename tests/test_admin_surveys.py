@@ -542,10 +542,10 @@ def test_delete_responses_after_confirmation(app, client, lead):
 
 # --- Scope ----------------------------------------------------------------------------------
 
-GET_ROUTES = ["", "/qr.svg", "/qr.png", "/poster", "/paper", "/paper-entry", "/export.csv",
+GET_ROUTES = ["", "/edit", "/qr.svg", "/qr.png", "/poster", "/paper", "/paper-entry", "/export.csv",
               "/responses/delete"]
 # The single-use links' CSV and slips are POSTs: they exist only as the links are issued.
-POST_ROUTES = ["/close", "/reopen", "/links", "/links.csv", "/slips", "/paper-entry",
+POST_ROUTES = ["/close", "/reopen", "/edit", "/links", "/links.csv", "/slips", "/paper-entry",
                "/responses/delete"]
 
 

@@ -53,6 +53,7 @@ POLICY = {
     "admin.surveys.surveys": "any", "admin.surveys.new_survey": "any",
     "admin.surveys.survey": "survey", "admin.surveys.close_survey": "survey",
     "admin.surveys.reopen_survey": "survey", "admin.surveys.add_links": "survey",
+    "admin.surveys.edit_survey": "survey",
     "admin.surveys.survey_qr_svg": "survey", "admin.surveys.survey_qr_png": "survey",
     "admin.surveys.survey_poster": "survey", "admin.links.survey_links_csv": "survey",
     "admin.links.survey_slips": "survey", "admin.links.issued_links": "survey",

@@ -1,5 +1,6 @@
 """The unit lead's whole path in Chromium: log in, create a survey, hand it out (QR poster,
-paper form), type in paper answers, see the count, close the survey. axe-core on each page.
+paper form), type in paper answers, see the count, change the survey, close it. axe-core on
+each page.
 
 With UPDATE_SCREENSHOTS=1 the test also saves the screenshots the README's guide shows.
 """
@@ -77,8 +78,18 @@ def test_unit_lead_creates_hands_out_enters_paper_and_closes(page: Page, demo_se
     page.goto(survey_url)
     counts = page.locator("dd").filter(has_text="fra papir")
     expect(counts).to_have_text("5 (5 fra papir), 40 inviterte")
+    page.click("a:has-text('Endre undersøkelsen')")
+    expect(page.locator("#title")).to_have_value(
+        "Brukerundersøkelse hjemmesykepleien, nullpunktsmåling 2026")
+    page.fill("#invited", "45")
+    page.fill("#closes_on", "2099-12-31")
+    page.click(".actions button[type=submit]")
+    expect(page.locator("body")).to_contain_text("Undersøkelsen er endret.")
+    expect(counts).to_have_text("5 (5 fra papir), 45 inviterte")
+    expect(page.locator("dt:has-text('Avsluttes') + dd")).to_contain_text("2099")
     page.click("button:has-text('Avslutt undersøkelsen nå')")
-    expect(page.locator("body")).to_contain_text("Avsluttet")
+    expect(page.locator("body")).to_contain_text("Avsluttet for hånd")
+    expect(page.locator("dt:has-text('Avsluttes')")).to_have_count(0)
     assert_accessible(page)
     public = page.locator("input[readonly]").first.input_value()
     page.goto(public)
