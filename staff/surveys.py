@@ -28,6 +28,7 @@ from staff.survey_forms import (
     EditSurveyForm,
     FollowUpSettingsForm,
     MoreLinksForm,
+    NextPeriodForm,
     PaperLanguageForm,
     SurveyForm,
 )
@@ -39,7 +40,12 @@ from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey
 from surveys.operations import IssuedLinks, Outcome, submit_response
 from surveys.pages import posted_form
-from surveys.queries import link_counts, paper_response_count, questionnaire_versions
+from surveys.queries import (
+    link_counts,
+    next_surveys,
+    paper_response_count,
+    questionnaire_versions,
+)
 from util.dates import today
 from web.i18n import current_language
 
@@ -108,15 +114,45 @@ def edit_survey(survey_id: int):
     survey = visible_survey(survey_id)
     form = EditSurveyForm(obj=survey, phase=survey.phase or PHASE_NONE)
     if form.validate_on_submit():
-        ops.edit_survey(database.session(), auth.signed_in_account(), survey, ops.SurveyDetails(
-            title=form.title.data, period_label=form.period_label.data or None,
-            phase=None if form.phase.data == PHASE_NONE else form.phase.data,
-            opens_on=form.opens_on.data, closes_on=form.closes_on.data,
-            invited=form.invited.data))
+        ops.edit_survey(database.session(), auth.signed_in_account(), survey, _details(form))
         flash(_("The survey is changed."))
         return _to_survey(survey)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/edit.html", form=form, survey=survey), status
+
+
+def _may_start_next_period(survey: Survey) -> bool:
+    """A unit's survey, whose unit may still be given surveys (neither it nor its
+    organisation archived): a gathering's evaluations are set up per gathering instead."""
+    unit = survey.unit
+    return unit is not None and not unit.archived and not unit.organisation.archived
+
+
+def _details(form: EditSurveyForm | NextPeriodForm) -> ops.SurveyDetails:
+    return ops.SurveyDetails(
+        title=form.title.data, period_label=form.period_label.data or None,
+        phase=None if form.phase.data == PHASE_NONE else form.phase.data,
+        opens_on=form.opens_on.data, closes_on=form.closes_on.data, invited=form.invited.data)
+
+
+@bp.route("/surveys/<int:survey_id>/next-period", methods=["GET", "POST"], allow=SIGNED_IN)
+def next_period(survey_id: int):
+    """«Ny periode»: the survey of the next period, made from this one and linked to it. A
+    unit's survey only, and only while the unit may still be given surveys (not archived)."""
+    previous = visible_survey(survey_id)
+    if not _may_start_next_period(previous):
+        abort(404)
+    single_use = previous.link_mode == LinkMode.SINGLE_USE
+    form = NextPeriodForm(title=previous.title, invited=previous.invited, phase="follow_up")
+    if form.is_submitted() and form.validate(single_use=single_use):
+        survey, issued = ops.next_period(database.session(), auth.signed_in_account(), previous,
+                                         _details(form), form.link_count.data if single_use
+                                         else None)
+        flash(_("The survey «%(title)s» is created.", title=survey.title))
+        return _to_survey(survey) if issued is None else _to_issued(survey, issued)
+    status = 422 if form.errors else 200
+    return render_template("admin/surveys/next_period.html", form=form, previous=previous,
+                           single_use=single_use), status
 
 
 @bp.get("/surveys/<int:survey_id>", allow=SIGNED_IN)
@@ -137,7 +173,9 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         public_url=None if single_use else handout.public_url(survey),
         more_links_form=more_links_form,
         follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
-        free_text=access.may_read_free_text(auth.signed_in_account(), survey))
+        free_text=access.may_read_free_text(auth.signed_in_account(), survey),
+        next_period_allowed=_may_start_next_period(survey),
+        next_surveys=next_surveys(db, survey.id))
     return html, status
 
 

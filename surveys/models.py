@@ -165,10 +165,15 @@ class Survey(Base):
     # Single-use links used so far: counted in the transaction that uses up the link, never
     # in the response's, so «issued N, used M» needs no used link to be kept.
     links_used: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The survey of the period before, which this one was made from («Ny periode»), so the
+    # comparison of the two is one click. Both are the same unit's, so they are deleted
+    # together (`org_operations.delete`, one statement, which the key allows).
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("surveys.id"))
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()
     gathering: Mapped[Gathering | None] = relationship()
+    previous: Mapped[Survey | None] = relationship(remote_side=[id])
 
     def target(self) -> Unit | Gathering:
         """The unit or the gathering the survey is for; the schema holds exactly one

@@ -88,6 +88,12 @@ def questionnaire_versions(db: Session) -> list[QuestionnaireVersion]:
         QuestionnaireVersion.slug, QuestionnaireVersion.version.desc())))
 
 
+def next_surveys(db: Session, survey_id: int) -> list[Survey]:
+    """The surveys made from this one for a later period («Ny periode»), oldest first."""
+    return list(db.scalars(sa.select(Survey).where(Survey.previous_id == survey_id)
+                           .order_by(Survey.id)))
+
+
 def paper_response_count(db: Session, survey_id: int, *, waiting_too: bool = False) -> int:
     """How many released responses of a survey were typed in from paper forms; with
     `waiting_too`, also those still waiting to be released: the typist's count of the

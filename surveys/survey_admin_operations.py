@@ -41,6 +41,7 @@ class SurveySettings:
     follow_up_weeks: int = 4
     show_baseline_score: bool = False
     follow_up_earliest_days: int = 14
+    previous_id: int | None = None  # made with «Ny periode» from this survey
 
 
 def describe(survey: Survey) -> str:
@@ -61,6 +62,7 @@ def create_survey(db: Session, account: Account,
         follow_up_weeks=settings.follow_up_weeks,
         show_baseline_score=settings.show_baseline_score,
         follow_up_earliest_days=settings.follow_up_earliest_days,
+        previous_id=settings.previous_id,
     )
     db.add(survey)
     db.flush()
@@ -103,6 +105,21 @@ def _audited(value: object) -> str:
     if value is None or value == "":
         return "–"
     return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def next_period(db: Session, account: Account, previous: Survey, details: SurveyDetails,
+                link_count: int | None) -> tuple[Survey, IssuedLinks | None]:
+    """«Ny periode»: a survey for the next period, made from `previous`: its questionnaire
+    version, unit, layout, kind of links and follow-up settings, with new `details`, new
+    links (`link_count` single-use ones, for a survey that had them) and `previous_id`
+    pointing back, so the comparison of the two is one click. Audited as a survey made."""
+    return create_survey(db, account, SurveySettings(
+        **dataclasses.asdict(details), questionnaire_version_id=previous.questionnaire_version_id,
+        unit_id=previous.unit_id, gathering_id=previous.gathering_id, layout=previous.layout,
+        link_mode=previous.link_mode, link_count=link_count,
+        follow_up_weeks=previous.follow_up_weeks,
+        show_baseline_score=previous.show_baseline_score,
+        follow_up_earliest_days=previous.follow_up_earliest_days, previous_id=previous.id))
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,

@@ -53,7 +53,7 @@ POLICY = {
     "admin.surveys.surveys": "any", "admin.surveys.new_survey": "any",
     "admin.surveys.survey": "survey", "admin.surveys.close_survey": "survey",
     "admin.surveys.reopen_survey": "survey", "admin.surveys.add_links": "survey",
-    "admin.surveys.edit_survey": "survey",
+    "admin.surveys.edit_survey": "survey", "admin.surveys.next_period": "survey",
     "admin.surveys.survey_qr_svg": "survey", "admin.surveys.survey_qr_png": "survey",
     "admin.surveys.survey_poster": "survey", "admin.links.survey_links_csv": "survey",
     "admin.links.survey_slips": "survey", "admin.links.issued_links": "survey",
@@ -99,6 +99,8 @@ ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.
 SINGLE_USE_ONLY = {"admin.links.survey_links_csv", "admin.links.survey_slips",
                    "admin.links.issued_links", "admin.surveys.add_links"}
+# Routes that only exist for a unit's surveys, not a gathering's.
+UNIT_ONLY = {"admin.surveys.next_period"}
 # Routes that only exist for surveys of a process checklist.
 CHECKLIST_ONLY = {"admin.checklist.checklist_page", "admin.checklist.checklist_run_chart",
                   "admin.checklist.checklist_p_chart",
@@ -161,6 +163,7 @@ CASES = {
     "single_use_survey_id": [("uA", "X"), ("uB", "X"), ("uC", "Y"), ("uGX", "X"),
                              ("uGY", "Y")],
     "checklist_survey_id": [("cA", "X"), ("cB", "X"), ("cC", "Y")],
+    "unit_survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y")],
     "account_id": [("account", "Y")],
     "token_id": [("token", "Y")],
 }
@@ -247,7 +250,8 @@ def urls_for(rule, world: World):
         return [(rule.rule.replace("<token>", "x" * 43), None, None)]
     (param,) = params
     special = ("single_use_survey_id" if rule.endpoint in SINGLE_USE_ONLY else
-               "checklist_survey_id" if rule.endpoint in CHECKLIST_ONLY else None)
+               "checklist_survey_id" if rule.endpoint in CHECKLIST_ONLY else
+               "unit_survey_id" if rule.endpoint in UNIT_ONLY else None)
     if special is not None:
         return [(re.sub(r"<[^>]+>", str(world.ids[key]), rule.rule), key, network)
                 for key, network in CASES[special]]

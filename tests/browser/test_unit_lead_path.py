@@ -1,6 +1,6 @@
 """The unit lead's whole path in Chromium: log in, create a survey, hand it out (QR poster,
-paper form), type in paper answers, see the count, change the survey, close it. axe-core on
-each page.
+paper form), type in paper answers, see the count, change the survey, close it, make the
+next period from it and compare the two. axe-core on each page.
 
 With UPDATE_SCREENSHOTS=1 the test also saves the screenshots the README's guide shows.
 """
@@ -92,5 +92,19 @@ def test_unit_lead_creates_hands_out_enters_paper_and_closes(page: Page, demo_se
     expect(page.locator("dt:has-text('Avsluttes')")).to_have_count(0)
     assert_accessible(page)
     public = page.locator("input[readonly]").first.input_value()
+
+    page.click("a:has-text('Ny periode')")  # the follow-up period, made from this one
+    assert_accessible(page)
+    expect(page.locator("input[name=phase][value=follow_up]")).to_be_checked()
+    page.fill("#title", "Brukerundersøkelse hjemmesykepleien, oppfølging 2026")
+    page.fill("#period_label", "Høsten 2026")
+    page.click(".actions button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("oppfølging 2026")
+    page.click("a:has-text('Sammenlign med perioden før')")
+    expect(page.locator("h1")).to_have_text("Nullpunktsmåling og oppfølging")
+    expect(page.locator("main")).to_contain_text("nullpunktsmåling 2026")  # the period before
+    assert "with=" in page.url
+    assert_accessible(page)
+
     page.goto(public)
     expect(page.locator("h1")).to_have_text("Denne lenken er ikke lenger åpen")
