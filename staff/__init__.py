@@ -2,7 +2,8 @@
 WTForms the areas use (`*forms.py`).
 
 Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
-`organisation`, `accounts`, `surveys` (create, hand out, paper answers), `links` (single-use
+`organisation`, `accounts`, `surveys` (create, list, hand out, paper answers),
+`survey_changes` (change a survey, its next period, archive, delete), `links` (single-use
 links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `change`,
 `checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each
 module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
@@ -33,6 +34,7 @@ from staff import (
     questionnaires,
     results,
     signin,
+    survey_changes,
     surveys,
     tokens,
     units,
@@ -40,8 +42,8 @@ from staff import (
 from staff.blueprint import StaffBlueprint, admin_blueprint
 
 AREAS: tuple[ModuleType, ...] = (
-    signin, organisation, accounts, surveys, links, follow_up, units, results, comparison,
-    change, checklist, gatherings, network, exports, fhir, questionnaires, tokens)
+    signin, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
+    comparison, change, checklist, gatherings, network, exports, fhir, questionnaires, tokens)
 
 
 def blueprint() -> StaffBlueprint:

@@ -27,10 +27,11 @@ from flask_babel import ngettext
 
 from analytics import exports
 from reporting.rule import current_rule
-from surveys import auth
+from surveys import auth, handout
 from surveys.batches import Waiting
 from surveys.labels import version_title
 from surveys.models import LinkMode, Survey, SurveyStatus, Unit
+from surveys.operations import IssuedLinks
 from util.dates import today
 from web.errors import FriendlyError
 from web.i18n import decimal
@@ -177,3 +178,16 @@ def export_delimiter(fmt: str) -> str:
         return exports.delimiter_from(request.args.get("sep"))
     except ValueError:
         raise FriendlyError(400, _("The separator must be ; or ,.")) from None
+
+
+def to_survey(survey: Survey):
+    """On to the survey's page, after a post that changed it."""
+    return redirect(url_for("admin.surveys.survey", survey_id=survey.id), code=303)
+
+
+def to_issued_links(survey: Survey, issued: IssuedLinks):
+    """On to the page that shows the links just issued, once (`staff.links`): a redirect,
+    so that a reload, Back or Forward there never sends the post that issued them again,
+    which would issue another set, or with «a fresh set» withdraw the one shown."""
+    handout.hand_over_links(survey.id, issued)
+    return redirect(url_for("admin.links.issued_links", survey_id=survey.id), code=303)

@@ -259,45 +259,6 @@ class SurveyForm(FlaskForm):
         return True
 
 
-class EditSurveyForm(FlaskForm):
-    """What may change in a survey after it is made: what it is called, its period and
-    phase, its dates and the number invited. Not its questionnaire, unit or links, which
-    the responses already stored belong to."""
-
-    title = title_field()
-    period_label = period_field()
-    phase = phase_field()
-    opens_on = opens_on_field()
-    closes_on = closes_on_field()
-    invited = invited_field()
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        return closing_after_opening(self.opens_on, self.closes_on) & ok
-
-
-class NextPeriodForm(FlaskForm):
-    """«Ny periode»: what differs in a survey made from another for the next period. The rest
-    (questionnaire, unit, layout, links, follow-up settings) is the earlier survey's."""
-
-    title = title_field()
-    period_label = period_field()
-    phase = phase_field()
-    opens_on = opens_on_field()
-    closes_on = closes_on_field()
-    invited = invited_field()
-    link_count = whole_number(_l("Number of single-use links"),
-                              _l("1 to %(max)d, one per person.", max=MAX_SINGLE_USE_LINKS),
-                              minimum=1, maximum=MAX_SINGLE_USE_LINKS)
-
-    def validate(self, extra_validators: Any = None, single_use: bool = False) -> bool:
-        ok = super().validate(extra_validators)
-        if single_use and not self.link_count.errors and self.link_count.data is None:
-            self.link_count.errors.append(_l("Write how many single-use links you need."))
-            ok = False
-        return closing_after_opening(self.opens_on, self.closes_on) & ok
-
-
 class MoreLinksForm(FlaskForm):
     count = IntegerField(
         _l("Number of new single-use links"), invalid_value_message=_l("Write a whole number."),

@@ -1,4 +1,5 @@
-"""Staff pages for surveys: create, list, edit, hand out, enter paper answers, export, delete.
+"""Staff pages for surveys: create, list, hand out, enter paper answers, export, delete the
+responses (changing a survey, its next period, archiving and deleting it: `survey_changes`).
 
 Every route loads its survey with `access.get_visible`, so a survey outside the account's
 units or networks answers 404 whatever the route. Writes go through
@@ -19,16 +20,15 @@ from questionnaires.display import error_entries
 from reporting.raw_export import codebook_table, responses_table
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
-from staff.blueprint import SIGNED_IN, StaffBlueprint
+from staff.blueprint import SIGNED_IN, StaffBlueprint, to_issued_links, to_survey
 from staff.downloads import Download, require_released_rows, table_downloads
 from staff.lookups import single_use_survey, visible_survey
+from staff.survey_filters import SurveyFilter, SurveyFilterForm
 from staff.survey_forms import (
     PHASE_NONE,
     ConfirmDeleteForm,
-    EditSurveyForm,
     FollowUpSettingsForm,
     MoreLinksForm,
-    NextPeriodForm,
     PaperLanguageForm,
     SurveyForm,
 )
@@ -38,7 +38,7 @@ from surveys.account_models import Account
 from surveys.counts import response_count, response_counts
 from surveys.labels import version_title
 from surveys.models import Layout, LinkMode, ResponseSource, Survey
-from surveys.operations import IssuedLinks, Outcome, submit_response
+from surveys.operations import Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
     link_counts,
@@ -52,17 +52,23 @@ from web.i18n import current_language
 bp = StaffBlueprint("surveys", __name__)
 
 
-def _to_survey(survey: Survey):
-    return redirect(url_for(".survey", survey_id=survey.id), code=303)
-
-
 @bp.get("/surveys", allow=SIGNED_IN)
 def surveys():
-    db = database.session()
-    listed = access.visible_surveys(db, auth.signed_in_account())
-    return render_template("admin/surveys/list.html", surveys=listed, today=today(),
-                           counts=response_counts(db, [s.id for s in listed]),
-                           lang=current_language())
+    """The surveys the account may see, filtered as the address asks (`survey_filters`);
+    the archived ones apart. A filter value not among the options is a 400 with the reason."""
+    db, lang = database.session(), current_language()
+    visible = access.visible_surveys(db, auth.signed_in_account())
+    form = SurveyFilterForm(formdata=request.args)
+    form.set_choices(visible, lang)
+    valid = form.validate()
+    chosen = form.chosen() if valid else SurveyFilter()
+    listed = [s for s in visible if chosen.keeps(s)]
+    archived = sum(1 for s in visible if s.archived)
+    html = render_template("admin/surveys/list.html", surveys=listed, today=today(),
+                           counts=response_counts(db, [s.id for s in listed]), lang=lang,
+                           filters=form, chosen=chosen, archived_count=archived,
+                           total=len(visible) - archived if not chosen.archived else archived)
+    return html, 200 if valid else 400
 
 
 def _choices(account: Account) -> tuple[list, list, list]:
@@ -103,56 +109,9 @@ def new_survey():
     if form.validate_on_submit():
         survey, issued = ops.create_survey(database.session(), account, _settings(form))
         flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _to_survey(survey) if issued is None else _to_issued(survey, issued)
+        return to_survey(survey) if issued is None else to_issued_links(survey, issued)
     status = 422 if form.errors else 200
     return render_template("admin/surveys/new.html", form=form), status
-
-
-@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
-def edit_survey(survey_id: int):
-    """Change a survey's title, period, phase, dates and number invited."""
-    survey = visible_survey(survey_id)
-    form = EditSurveyForm(obj=survey, phase=survey.phase or PHASE_NONE)
-    if form.validate_on_submit():
-        ops.edit_survey(database.session(), auth.signed_in_account(), survey, _details(form))
-        flash(_("The survey is changed."))
-        return _to_survey(survey)
-    status = 422 if form.errors else 200
-    return render_template("admin/surveys/edit.html", form=form, survey=survey), status
-
-
-def _may_start_next_period(survey: Survey) -> bool:
-    """A unit's survey, whose unit may still be given surveys (neither it nor its
-    organisation archived): a gathering's evaluations are set up per gathering instead."""
-    unit = survey.unit
-    return unit is not None and not unit.archived and not unit.organisation.archived
-
-
-def _details(form: EditSurveyForm | NextPeriodForm) -> ops.SurveyDetails:
-    return ops.SurveyDetails(
-        title=form.title.data, period_label=form.period_label.data or None,
-        phase=None if form.phase.data == PHASE_NONE else form.phase.data,
-        opens_on=form.opens_on.data, closes_on=form.closes_on.data, invited=form.invited.data)
-
-
-@bp.route("/surveys/<int:survey_id>/next-period", methods=["GET", "POST"], allow=SIGNED_IN)
-def next_period(survey_id: int):
-    """«Ny periode»: the survey of the next period, made from this one and linked to it. A
-    unit's survey only, and only while the unit may still be given surveys (not archived)."""
-    previous = visible_survey(survey_id)
-    if not _may_start_next_period(previous):
-        abort(404)
-    single_use = previous.link_mode == LinkMode.SINGLE_USE
-    form = NextPeriodForm(title=previous.title, invited=previous.invited, phase="follow_up")
-    if form.is_submitted() and form.validate(single_use=single_use):
-        survey, issued = ops.next_period(database.session(), auth.signed_in_account(), previous,
-                                         _details(form), form.link_count.data if single_use
-                                         else None)
-        flash(_("The survey «%(title)s» is created.", title=survey.title))
-        return _to_survey(survey) if issued is None else _to_issued(survey, issued)
-    status = 422 if form.errors else 200
-    return render_template("admin/surveys/next_period.html", form=form, previous=previous,
-                           single_use=single_use), status
 
 
 @bp.get("/surveys/<int:survey_id>", allow=SIGNED_IN)
@@ -174,7 +133,7 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         more_links_form=more_links_form,
         follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
         free_text=access.may_read_free_text(auth.signed_in_account(), survey),
-        next_period_allowed=_may_start_next_period(survey),
+        next_period_allowed=survey.may_have_next_period(),
         next_surveys=next_surveys(db, survey.id))
     return html, status
 
@@ -193,7 +152,7 @@ def close_survey(survey_id: int):
     survey = visible_survey(survey_id)
     ops.close_survey(database.session(), auth.signed_in_account(), survey)
     flash(_("The survey is closed. Paper forms can still be entered."))
-    return _to_survey(survey)
+    return to_survey(survey)
 
 
 @bp.post("/surveys/<int:survey_id>/reopen", allow=SIGNED_IN)
@@ -203,7 +162,7 @@ def reopen_survey(survey_id: int):
         flash(_("The survey is open again. Its closing date had passed and was removed."))
     else:
         flash(_("The survey is open again."))
-    return _to_survey(survey)
+    return to_survey(survey)
 
 
 @bp.post("/surveys/<int:survey_id>/links", allow=SIGNED_IN)
@@ -214,15 +173,7 @@ def add_links(survey_id: int):
         return _survey_page(survey, form, status=422)
     issued = ops.add_links(database.session(), auth.signed_in_account(), survey,
                            form.count.data, replace=form.replace.data)
-    return _to_issued(survey, issued)
-
-
-def _to_issued(survey: Survey, issued: IssuedLinks):
-    """On to the page that shows the links just issued, once (`staff.links`): a redirect,
-    so that a reload, Back or Forward there never sends the post that issued them again,
-    which would issue another set, or with «a fresh set» withdraw the one shown."""
-    handout.hand_over_links(survey.id, issued)
-    return redirect(url_for("admin.links.issued_links", survey_id=survey.id), code=303)
+    return to_issued_links(survey, issued)
 
 
 # --- Handing out --------------------------------------------------------------------------
@@ -390,7 +341,7 @@ def delete_survey_responses(survey_id: int):
         else:
             flash(ngettext("%(num)d response was deleted.", "%(num)d responses were deleted.",
                            count))
-        return _to_survey(survey)
+        return to_survey(survey)
     status = 422 if form.errors else 200
     count = response_count(db, survey.id)
     return render_template("admin/surveys/delete_responses.html", survey=survey, form=form,

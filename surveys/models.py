@@ -166,14 +166,23 @@ class Survey(Base):
     # in the response's, so «issued N, used M» needs no used link to be kept.
     links_used: Mapped[int] = mapped_column(default=0, server_default="0")
     # The survey of the period before, which this one was made from («Ny periode»), so the
-    # comparison of the two is one click. Both are the same unit's, so they are deleted
-    # together (`org_operations.delete`, one statement, which the key allows).
+    # comparison of the two is one click. Deleting a survey empties it in the surveys made
+    # from it (`operations.erase_surveys`).
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("surveys.id"))
+    # Out of the survey list unless asked for; nothing else changes (it may still be open).
+    archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()
     gathering: Mapped[Gathering | None] = relationship()
     previous: Mapped[Survey | None] = relationship(remote_side=[id])
+
+    def may_have_next_period(self) -> bool:
+        """Whether «Ny periode» may make the next period's survey from this one: a unit's
+        survey whose unit may still be given surveys (neither it nor its organisation
+        archived); a gathering's evaluations are set up per gathering instead."""
+        unit = self.unit
+        return unit is not None and not unit.archived and not unit.organisation.archived
 
     def target(self) -> Unit | Gathering:
         """The unit or the gathering the survey is for; the schema holds exactly one

@@ -7,7 +7,7 @@ import enum
 import secrets
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -303,3 +303,20 @@ def erase_responses(db: Session, survey_id: int) -> None:
     db.execute(sa.delete(Answer).where(Answer.survey_id == survey_id))
     db.execute(sa.delete(Response).where(Response.survey_id == survey_id))
     tallies.forget(db, [survey_id])
+
+
+def erase_surveys(db: Session, ids: Collection[int]) -> None:
+    """Delete surveys with everything stored for them, children before parents: answers,
+    responses (released or waiting), single-use links, tallies; a survey made from one of
+    them for a later period («Ny periode») keeps its own data and loses only the link.
+    Without committing: each caller writes its own audit entry."""
+    if not ids:
+        return
+    ids = list(ids)
+    tallies.forget(db, ids)
+    db.execute(sa.update(Survey).where(Survey.previous_id.in_(ids)).values(previous_id=None),
+               execution_options={"synchronize_session": False})
+    for model, column in ((Answer, Answer.survey_id), (Response, Response.survey_id),
+                          (SingleUseLink, SingleUseLink.survey_id), (Survey, Survey.id)):
+        db.execute(sa.delete(model).where(column.in_(ids)),
+                   execution_options={"synchronize_session": False})

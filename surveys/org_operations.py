@@ -17,19 +17,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from surveys import access, auth, tallies
+from surveys import access, auth
 from surveys.account_models import Account
 from surveys.models import (
-    Answer,
     Gathering,
     Network,
     Organisation,
     OrganisationKind,
-    Response,
-    SingleUseLink,
-    Survey,
     Unit,
 )
+from surveys.operations import erase_surveys
 from surveys.org_queries import Contents, contents_of, survey_ids_under, unit_ids_under
 
 Structure = Network | Gathering | Organisation | Unit
@@ -162,26 +159,13 @@ def save_gathering(db: Session, account: Account, network: Network, gathering: G
 # --- Deleting ----------------------------------------------------------------------------------
 
 
-def _delete_surveys(db: Session, surveys: sa.Select) -> None:
-    """Everything stored for these surveys, children before parents."""
-    ids = list(db.scalars(surveys))
-    if not ids:
-        return
-    tallies.forget(db, ids)
-    for model, column in ((Answer, Answer.survey_id),
-                          (Response, Response.survey_id),
-                          (SingleUseLink, SingleUseLink.survey_id), (Survey, Survey.id)):
-        db.execute(sa.delete(model).where(column.in_(ids)), execution_options={
-            "synchronize_session": False})
-
-
 def delete(db: Session, account: Account, obj: Structure) -> Contents:
     """Delete an object with everything under it: answers, responses, single-use links,
     surveys, then units, organisations and gatherings, then the object. Account scopes that
     pointed at it go with it (ON DELETE CASCADE). Returns what was deleted."""
     contents = contents_of(db, obj)
     target = describe(obj)
-    _delete_surveys(db, survey_ids_under(obj))
+    erase_surveys(db, list(db.scalars(survey_ids_under(obj))))
     if isinstance(obj, Network | Organisation):
         unit_ids = list(db.scalars(unit_ids_under(obj)))
         db.execute(sa.delete(Unit).where(Unit.id.in_(unit_ids)),

@@ -1,4 +1,5 @@
-"""Writes from the staff survey pages: create, edit, follow-up settings, close, reopen, more links
+"""Writes from the staff survey pages: create, edit, next period, archive, delete, follow-up
+settings, close, reopen, more links
 (or a fresh set), export, delete, and the follow-up plan of a paper baseline.
 
 Each function records itself in the audit log and commits once, so the action and its
@@ -18,8 +19,13 @@ from database import rowcount
 from surveys import access, batches
 from surveys.account_models import Account
 from surveys.counts import response_count
-from surveys.models import Layout, LinkMode, Phase, SingleUseLink, Survey
-from surveys.operations import IssuedLinks, erase_responses, issue_single_use_links
+from surveys.models import Layout, LinkMode, Phase, Response, SingleUseLink, Survey
+from surveys.operations import (
+    IssuedLinks,
+    erase_responses,
+    erase_surveys,
+    issue_single_use_links,
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,26 @@ def next_period(db: Session, account: Account, previous: Survey, details: Survey
         follow_up_weeks=previous.follow_up_weeks,
         show_baseline_score=previous.show_baseline_score,
         follow_up_earliest_days=previous.follow_up_earliest_days, previous_id=previous.id))
+
+
+def set_survey_archived(db: Session, account: Account, survey: Survey, archived: bool) -> None:
+    """Put a survey out of the survey list, or back."""
+    survey.archived = archived
+    access.audit(db, account, "survey.archive" if archived else "survey.unarchive",
+                 describe(survey))
+    db.commit()
+
+
+def delete_survey(db: Session, account: Account, survey: Survey) -> None:
+    """Delete a survey with everything stored for it (`operations.erase_surveys`); the audit
+    entry keeps its title and how many responses went, waiting ones included (the audit
+    log is read by administrators only)."""
+    stored = db.scalar(sa.select(sa.func.count()).select_from(Response).where(
+        Response.survey_id == survey.id)) or 0
+    target = f"{describe(survey)}: {stored} responses"
+    erase_surveys(db, [survey.id])
+    access.audit(db, account, "survey.delete", target)
+    db.commit()
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,

@@ -542,11 +542,11 @@ def test_delete_responses_after_confirmation(app, client, lead):
 
 # --- Scope ----------------------------------------------------------------------------------
 
-GET_ROUTES = ["", "/edit", "/next-period", "/qr.svg", "/qr.png", "/poster", "/paper",
-              "/paper-entry", "/export.csv", "/responses/delete"]
+GET_ROUTES = ["", "/edit", "/next-period", "/delete", "/qr.svg", "/qr.png", "/poster",
+              "/paper", "/paper-entry", "/export.csv", "/responses/delete"]
 # The single-use links' CSV and slips are POSTs: they exist only as the links are issued.
-POST_ROUTES = ["/close", "/reopen", "/edit", "/next-period", "/links", "/links.csv", "/slips",
-               "/paper-entry", "/responses/delete"]
+POST_ROUTES = ["/close", "/reopen", "/edit", "/next-period", "/archive", "/unarchive",
+               "/delete", "/links", "/links.csv", "/slips", "/paper-entry", "/responses/delete"]
 
 
 @pytest.fixture

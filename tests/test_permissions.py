@@ -53,7 +53,10 @@ POLICY = {
     "admin.surveys.surveys": "any", "admin.surveys.new_survey": "any",
     "admin.surveys.survey": "survey", "admin.surveys.close_survey": "survey",
     "admin.surveys.reopen_survey": "survey", "admin.surveys.add_links": "survey",
-    "admin.surveys.edit_survey": "survey", "admin.surveys.next_period": "survey",
+    "admin.survey_changes.edit_survey": "survey", "admin.survey_changes.next_period": "survey",
+    "admin.survey_changes.archive_survey": "survey",
+    "admin.survey_changes.unarchive_survey": "survey",
+    "admin.survey_changes.delete_survey": "survey",
     "admin.surveys.survey_qr_svg": "survey", "admin.surveys.survey_qr_png": "survey",
     "admin.surveys.survey_poster": "survey", "admin.links.survey_links_csv": "survey",
     "admin.links.survey_slips": "survey", "admin.links.issued_links": "survey",
@@ -100,7 +103,7 @@ ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 SINGLE_USE_ONLY = {"admin.links.survey_links_csv", "admin.links.survey_slips",
                    "admin.links.issued_links", "admin.surveys.add_links"}
 # Routes that only exist for a unit's surveys, not a gathering's.
-UNIT_ONLY = {"admin.surveys.next_period"}
+UNIT_ONLY = {"admin.survey_changes.next_period"}
 # Routes that only exist for surveys of a process checklist.
 CHECKLIST_ONLY = {"admin.checklist.checklist_page", "admin.checklist.checklist_run_chart",
                   "admin.checklist.checklist_p_chart",
