@@ -36,10 +36,24 @@ def kind_of(page: Page, url: str) -> tuple[str, str]:
     return NUMBER.sub("<n>", parsed.path) + "?" + parsed.query, page.evaluate(SHAPE)
 
 
+# Tables that scroll sideways inside their frame (but those marked as wider than a screen by
+# design, `data-wide`: a column per improvement area), and how far the page itself does.
+SIDEWAYS = """() => [[...document.querySelectorAll('.table-wrap:not([data-wide])')]
+    .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.getAttribute('aria-label')
+      + ': ' + (w.querySelector('caption') || w).textContent.trim().slice(0, 60)),
+  document.documentElement.scrollWidth - window.innerWidth]"""
+
+
 def assert_accessible_at_every_width(page: Page) -> None:
+    """axe at each width; at desk width no table scrolls sideways (staff pages use the
+    screen), and at no width does the page itself."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         assert_accessible(page)
+        scrolling_tables, page_overflow = page.evaluate(SIDEWAYS)
+        assert page_overflow <= 0, (page.url, width, page_overflow)
+        if width >= 1280:
+            assert not scrolling_tables, (page.url, scrolling_tables)
 
 
 def log_in(page: Page, base: str, email: str) -> None:

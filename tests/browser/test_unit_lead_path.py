@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from surveys.demo import DEMO_PASSWORD
 from tests.browser.accessibility import assert_accessible
+from tests.browser.test_admin_pages import SIDEWAYS
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -105,6 +106,8 @@ def test_unit_lead_creates_hands_out_enters_paper_and_closes(page: Page, demo_se
     expect(page.locator("main")).to_contain_text("nullpunktsmåling 2026")  # the period before
     assert "with=" in page.url
     assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})  # the conclusions in full view
+    assert page.evaluate(SIDEWAYS) == [[], 0]
 
     page.goto(public)
     expect(page.locator("h1")).to_have_text("Denne lenken er ikke lenger åpen")
