@@ -279,8 +279,33 @@ SUBJECT_LABELS = {
 }
 
 
+# The other actions, each said whole (tests/test_audit_words.py finds every action written).
+WHOLE_ACTIONS = {
+    "account.create_admin": _l("Added an administrator from the command line"),
+    "api_token.create": _l("Made an API token"), "api_token.revoke": _l("Revoked an API token"),
+    "links.issue": _l("Issued single-use links"),
+    "questionnaire.copy": _l("Copied a questionnaire"),
+    "questionnaire.import": _l("Imported a questionnaire from FHIR"),
+    "questionnaire.upload": _l("Uploaded a questionnaire"),
+    "responses.delete": _l("Deleted the responses of a survey"),
+    "responses.export": _l("Downloaded responses"),
+    "responses.retention": _l("Deleted responses after the retention time"),
+    "evaluations.export": _l("Downloaded the gathering evaluations"),
+    "survey.create": _l("Made a survey"), "survey.edit": _l("Changed a survey"),
+    "survey.archive": _l("Archived a survey"), "survey.unarchive": _l("Brought back a survey"),
+    "survey.delete": _l("Deleted a survey"), "survey.close": _l("Closed a survey"),
+    "survey.reopen": _l("Reopened a survey"),
+    "survey.follow_up_settings": _l("Changed the follow-up settings of a survey"),
+    "survey.include_early": _l("Chose whether early follow-ups count"),
+    "survey.change": _l("Marked the day of a change to a pathway"),
+}
+
+
 def action_label(action: str) -> str:
-    """«Deleted: unit» for unit.delete; an action of another module is shown as stored."""
+    """An audited action in the reader's language: «Deleted: unit» for unit.delete, «Made a
+    survey» for survey.create; an action with no words yet is shown as stored."""
+    if action in WHOLE_ACTIONS:
+        return str(WHOLE_ACTIONS[action])
     subject, _dot, verb = action.partition(".")
     if subject in SUBJECT_LABELS and verb in ACTION_LABELS:
         return _("%(verb)s: %(subject)s", verb=ACTION_LABELS[verb],
