@@ -11,21 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 import database
 from analytics import exports
-from reporting.gathering_figures import open_answers
+from reporting.gathering_figures import open_answers, read_as_evaluation
 from reporting.gathering_table import text_items
 from reporting.gatherings import CsvLabels, Evaluations, csv_rows, evaluations_of, table_of
 from reporting.rule import current_rule
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.downloads import Download, table_downloads
 from staff.lookups import visible
-from surveys import access, auth
+from staff.org_forms import NetworkSetupForm
+from surveys import access, auth, network_setup, org_queries
 from surveys.account_models import Account
+from surveys.labels import ERFARINGSSAMLING, gathering_label, version_title
 from surveys.models import Network
+from surveys.queries import questionnaire_versions
 from web.i18n import current_language
 
 bp = StaffBlueprint("gatherings", __name__)
@@ -97,3 +101,41 @@ def network_evaluations_download(fmt: str, network_id: int) -> Download:
     return Download(f"network-{network.id}-evaluations",
                     [exports.Table("evaluations", header, rows)],
                     f"network {network.id} {network.name}")
+
+
+@bp.route("/networks/<int:network_id>/setup", methods=["GET", "POST"], allow=SIGNED_IN)
+def network_setup_page(network_id: int):
+    """The network's year in one go: gatherings 1–4 and the erfaringssamling with their
+    dates, places and invited counts, and an evaluation survey for each that has none."""
+    account, db = auth.signed_in_account(), database.session()
+    network = visible(Network, network_id)
+    if not org_queries.may_manage(account, network.id):
+        abort(403)
+    lang = current_language()
+    versions = [(v.id, _("%(title)s, version %(version)d", title=version_title(v, lang),
+                         version=v.version))
+                for v in questionnaire_versions(db) if read_as_evaluation(v.definition)]
+    existing = {g.number: g for g in network.gatherings}
+    built_in = [v.id for v in questionnaire_versions(db) if v.slug == "samling"]
+    form = NetworkSetupForm(versions=versions, data={
+        "questionnaire": str(built_in[0] if built_in else versions[0][0]) if versions else "",
+        "gatherings": [{"held_on": g.held_on, "place": g.place} if (g := existing.get(n))
+                       else {} for n in range(1, ERFARINGSSAMLING + 1)]})
+    if form.validate_on_submit():
+        plans = [network_setup.GatheringPlan(
+            number=n, held_on=row.form.held_on.data, place=row.form.place.data or None,
+            invited=row.form.invited.data, evaluate=row.form.evaluate.data)
+            for n, row in enumerate(form.gatherings, 1)]
+        made = network_setup.set_up_gatherings(
+            db, account, network, int(form.questionnaire.data), plans,
+            lambda n: _("Evaluation of %(gathering)s, %(network)s",
+                        gathering=gathering_label(n), network=network.name))
+        flash(ngettext("The gatherings are saved, and %(num)d evaluation survey is made.",
+                       "The gatherings are saved, and %(num)d evaluation surveys are made.",
+                       made))
+        return redirect(url_for(".network_evaluations", network_id=network.id), code=303)
+    html = render_template("admin/gatherings/setup.html", network=network, form=form,
+                           evaluated=network_setup.evaluated_numbers(db, network.id),
+                           labels=[gathering_label(n) for n in range(1, ERFARINGSSAMLING + 1)],
+                           open_days=network_setup.EVALUATION_OPEN_DAYS)
+    return html, 422 if form.errors else 200

@@ -19,13 +19,17 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveys.auth import normalise_email
@@ -240,3 +244,76 @@ class NewAccountForm(FlaskForm):
         units = [int(v) for v in self.units.data or ()]
         return (networks if self.role.data == "network_lead" else [],
                 units if self.role.data == "unit_lead" else [])
+
+
+# --- The network's year in one go -------------------------------------------------------------
+
+MAX_INVITED = 100_000
+
+
+class GatheringRowForm(Form):
+    """One gathering of the set-up page: its date, place, the number invited to its
+    evaluation, and whether to make the evaluation now (the row's number is its place)."""
+
+    held_on = LenientDateField(_l("Date"), validators=[Optional()])
+    place = StringField(_l("Place"), filters=[clean_text], validators=[
+        Optional(), Length(max=MAX_NAME, message=_l("Write at most %(max)d characters."))])
+    invited = IntegerField(
+        _l("Number invited"), invalid_value_message=_l("Write a whole number."),
+        validators=[Optional(), NumberRange(min=0, max=MAX_INVITED, message=_l(
+            "Write a whole number from %(min)s to %(max)s."))])
+    evaluate = BooleanField(_l("Make its evaluation survey"), default=True)
+
+    def validate_held_on(self, field: LenientDateField) -> None:
+        if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+            raise ValidationError(_("Write a date between %(first)s and %(last)s.",
+                                    first=EARLIEST_DATE.isoformat(),
+                                    last=LATEST_DATE.isoformat()))
+
+
+class NetworkSetupForm(FlaskForm):
+    """Gatherings 1–4 and the erfaringssamling in one form, with the questionnaire their
+    evaluations use; `versions` are the gathering evaluation questionnaires to choose from."""
+
+    questionnaire = SelectField(_l("Evaluation questionnaire"), validate_choice=False)
+    gatherings = FieldList(FormField(GatheringRowForm), min_entries=ERFARINGSSAMLING,
+                           max_entries=ERFARINGSSAMLING)
+
+    def __init__(self, *args, versions: Iterable[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire.choices = [(str(i), label) for i, label in versions]
+
+    def validate_questionnaire(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_("Choose one of the options shown."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the rules across rows: dates follow the numbers, and at least
+        one row asks for something."""
+        ok = super().validate(extra_validators)
+        rows = list(self.gatherings)
+        dated = [(n, row.form.held_on) for n, row in enumerate(rows, 1)
+                 if row.form.held_on.data is not None and not row.form.held_on.errors]
+        for (number, earlier), (_later_number, later) in zip(dated, dated[1:], strict=False):
+            if later.data < earlier.data:
+                later.errors.append(_(
+                    "%(gathering)s is on %(date)s; the gatherings' dates must follow their "
+                    "numbers.", gathering=gathering_label(number),
+                    date=earlier.data.isoformat()))
+                ok = False
+        if not any(row.form.held_on.data or row.form.evaluate.data for row in rows):
+            rows[0].form.held_on.errors.append(
+                _("Fill in a date or tick an evaluation for at least one gathering."))
+            ok = False
+        if not ok:
+            self._count_row_errors()
+        return ok
+
+    def _count_row_errors(self) -> None:
+        """WTForms keeps each row's errors as they were when the row was validated, so
+        the errors added above across rows are counted again (the page and its summary
+        read `errors`)."""
+        for row in self.gatherings:
+            row.form._errors = None
+        self.gatherings.errors = [row.errors for row in self.gatherings]
+        self._errors = None

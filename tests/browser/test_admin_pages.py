@@ -123,3 +123,27 @@ def test_the_gathering_table_and_its_intervals_are_accessible(page: Page, demo_a
     expect(page.locator("table.gathering-table").first.locator("td .cell-n").first
            ).to_contain_text("n = ")
     assert_accessible_at_every_width(page)
+
+
+def test_the_network_set_up_page_and_its_errors_are_accessible(page: Page, demo_app,
+                                                                demo_server):
+    """Gatherings 1–4 and the erfaringssamling on one page: axe at both widths, with a date
+    out of order (the error summary names the gathering), then saved."""
+    with demo_app.app_context():
+        db = database.session()
+        network = Network(name="Nettverk for oppsett (test)")
+        db.add(network)
+        db.commit()
+        network_id = network.id
+    log_in(page, demo_server, "admin@demo.no")
+    page.goto(f"{demo_server}/admin/networks/{network_id}/setup")
+    assert_accessible_at_every_width(page)
+    page.fill("#gatherings-0-held_on", "2026-05-05")
+    page.fill("#gatherings-1-held_on", "2026-04-04")
+    page.click(".actions button[type=submit]")
+    summary = page.locator(".ds-error-summary")
+    expect(summary).to_contain_text("Samling 2")
+    assert_accessible_at_every_width(page)
+    page.fill("#gatherings-1-held_on", "2026-06-06")
+    page.click(".actions button[type=submit]")
+    expect(page.locator("body")).to_contain_text("5 evalueringsundersøkelser er laget")
