@@ -75,7 +75,7 @@ def follow_up_settings(survey_id: int):
         return _settings_page(survey, form, status=422)
     ops.change_follow_up_settings(database.session(), auth.signed_in_account(), survey,
                                   form.follow_up_weeks.data, form.show_baseline_score.data,
-                                  form.follow_up_earliest_days.data)
+                                  form.follow_up_earliest_days.data, form.follow_up_target.data)
     flash(_("The follow-up settings are saved."))
     return redirect(url_for("admin.surveys.survey", survey_id=survey.id), code=303)
 

@@ -310,6 +310,9 @@ class FollowUpSettingsForm(FlaskForm):
     follow_up_weeks = follow_up_weeks_field()
     follow_up_earliest_days = earliest_days_field()
     show_baseline_score = show_baseline_score_field()
+    follow_up_target = whole_number(
+        _l("Target: share of users followed up, in percent"),
+        _l("Optional: the unit's goal, shown beside the share reached."), maximum=100)
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 import database
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
+from reporting.follow_up_tracker import tracker_of
 from reporting.raw_export import codebook_table, responses_table
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
@@ -134,6 +135,8 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
         free_text=access.may_read_free_text(auth.signed_in_account(), survey),
         next_period_allowed=survey.may_have_next_period(),
+        tracker=(tracker_of(db, survey, today())
+                 if survey.questionnaire.definition.follow_up else None),
         next_surveys=next_surveys(db, survey.id))
     return html, status
 

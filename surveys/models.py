@@ -157,6 +157,9 @@ class Survey(Base):
     follow_up_earliest_days: Mapped[int] = mapped_column(default=14, server_default="14")
     include_early_follow_ups: Mapped[bool] = mapped_column(default=False,
                                                            server_default=sa.false())
+    # The share of users the unit aims to follow up, in percent (its SMART goal), shown
+    # beside the share reached (`reporting.follow_up_tracker`).
+    follow_up_target: Mapped[int | None]
     # For a process checklist: the day the unit introduced a change, and what it was, so
     # its run chart and p-chart are split into before and after (`analytics.spc.split_at`,
     # `analytics.p_charts.split_p_chart`).

@@ -149,18 +149,21 @@ def delete_survey(db: Session, account: Account, survey: Survey) -> None:
 
 
 def change_follow_up_settings(db: Session, account: Account, survey: Survey, weeks: int,
-                              show_baseline_score: bool, earliest_days: int) -> None:
+                              show_baseline_score: bool, earliest_days: int,
+                              target: int | None) -> None:
     """Weeks to the suggested follow-up date, whether the follow-up form shows the first
-    score, and the earliest day of a follow-up after its baseline. Codes already given keep
-    the date they were given with; the earliest day counts from each baseline's date, so a
-    change applies to every follow-up not yet given."""
+    score, the earliest day of a follow-up after its baseline, and the unit's target share
+    followed up (percent, or None). Codes already given keep the date they were given with;
+    the earliest day counts from each baseline's date, so a change applies to every
+    follow-up not yet given."""
     survey.follow_up_weeks = weeks
     survey.show_baseline_score = show_baseline_score
     survey.follow_up_earliest_days = earliest_days
+    survey.follow_up_target = target
     shown = "shown" if show_baseline_score else "hidden"
     access.audit(db, account, "survey.follow_up_settings",
                  f"{describe(survey)}: {weeks} weeks, first score {shown}, "
-                 f"earliest after {earliest_days} days")
+                 f"earliest after {earliest_days} days, target {_audited(target)} %")
     db.commit()
 
 

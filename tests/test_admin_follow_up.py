@@ -199,7 +199,7 @@ def test_the_earliest_day_is_a_follow_up_setting(app, client, lead):
     assert post_settings(client, lead.id, follow_up_weeks="4",
                          follow_up_earliest_days="10").status_code == 303
     assert survey_row(app, lead.id).follow_up_earliest_days == 10
-    assert audit_entries(app)[-1][1].endswith("earliest after 10 days")
+    assert audit_entries(app)[-1][1].endswith("earliest after 10 days, target – %")
     # A page that predates the field keeps the value.
     assert post_settings(client, lead.id, follow_up_weeks="5").status_code == 303
     assert survey_row(app, lead.id).follow_up_earliest_days == 10
