@@ -1,6 +1,7 @@
 """Staff page of a unit: its surveys; for each survey with categories its responses,
-response rate and category scores, with a choice of another survey to compare it with; for
-those with a follow-up, the change at a glance; for checklists, the run chart's summary."""
+response rate and category scores, with a choice of another survey to compare it with, and
+for each questionnaire measured more than once the scores of every period; for those with a
+follow-up, the change at a glance; for checklists, the run chart's summary."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from reporting.checklist_summary import checklist_summary
 from reporting.comparison_queries import candidates
 from reporting.results import category_overview
 from reporting.rule import current_rule
+from reporting.unit_trend import unit_trends
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import visible
 from surveys.counts import response_counts
@@ -39,10 +41,11 @@ def unit_page(unit_id: int):
     scored = [s for s in listed if s.questionnaire.definition.categories]
     checklists = {s.id: checklist_summary(s, None) for s in listed
                   if checklist.is_checklist(s.questionnaire.definition)}
+    overviews = {s.id: category_overview(s) for s in scored}
     return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
                            checklists=checklists,
                            counts=response_counts(db, [s.id for s in listed]),
                            changes=changes, lang=current_language(), minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD,
-                           overviews={s.id: category_overview(s) for s in scored},
+                           overviews=overviews, trends=unit_trends(scored, overviews),
                            comparable={s.id: candidates(s) for s in scored})
