@@ -50,6 +50,13 @@ BAR_HEIGHT = 70
 RDBU = ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7",
         "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061")
 FORMATS = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
+# One colour per category on the trend chart: Paul Tol's and Okabe–Ito's colour-blind-safe
+# sets, the dark ones only, each at least 3.6:1 against white (12.2, 5.7, 8.7, 5.3, 5.2,
+# 3.9, 3.7, 21); a shape per category as well, so colour is never the only clue.
+CATEGORY_COLOURS = ("#332288", "#117733", "#882255", "#AA4499", "#0072B2", "#D55E00",
+                    "#CC6677", "#000000")
+CATEGORY_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down",
+                   "wedge", "stroke")
 
 _NORWEGIAN_NUMBERS = {"decimal": ",", "thousands": numbers.NO_BREAK_SPACE, "grouping": [3],
                       "currency": ["", " kr"], "percent": numbers.NO_BREAK_SPACE + "%",
@@ -244,3 +251,35 @@ def difference_chart(rows: Sequence[dict[str, Any]], *, title: str, first_label:
         x=alt.X("mean:Q", scale=x_scale), y=y, yOffset=y_offset, color=colour, shape=shape)
     return finish(alt.LayerChart(layer=[bars, dots], data=alt.Data(values=list(rows))), title,
                   locale)
+
+
+def trend_chart(rows: Sequence[dict[str, Any]], *, periods: Sequence[str], title: str,
+                axis_title: str, legend_title: str, locale: str) -> alt.LayerChart:
+    """A unit's category scores period by period on 0–100: a line and a point per category
+    (colour and shape both tell them apart), the 95 % CI as a bar at each point.
+
+    `rows`: {"period", "category", "mean", "low", "high"}, already through the small-group
+    rule; `periods` in the order of the x axis, oldest first."""
+    import altair as alt
+    categories = list(dict.fromkeys(str(row["category"]) for row in rows))
+    colours = [CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i in range(len(categories))]
+    shapes = [CATEGORY_SHAPES[i % len(CATEGORY_SHAPES)] for i in range(len(categories))]
+    x = alt.X("period:N", title=None, sort=list(periods), scale=alt.Scale(domain=list(periods)),
+              axis=alt.Axis(labelAngle=0, labelLimit=160, labelFontSize=12))
+    y_scale = alt.Scale(domain=[0, 100])
+    colour = alt.Color("category:N", title=legend_title, sort=categories,
+                       scale=alt.Scale(domain=categories, range=colours),
+                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=260,
+                                         labelFontSize=12, titleFontSize=13))
+    shape = alt.Shape("category:N", sort=categories, legend=None,
+                      scale=alt.Scale(domain=categories, range=shapes))
+    lines = alt.Chart().mark_line(strokeWidth=2).encode(
+        x=x, y=alt.Y("mean:Q", title=axis_title, scale=y_scale,
+                     axis=alt.Axis(values=list(range(0, 101, 20)), format="d")),
+        color=colour)
+    bars = alt.Chart().mark_rule(strokeWidth=1.5).encode(x=x, y="low:Q", y2="high:Q",
+                                                           color=colour)
+    points = alt.Chart().mark_point(size=90, filled=True, opacity=1).encode(
+        x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour, shape=shape)
+    return finish(alt.LayerChart(layer=[lines, bars, points], data=alt.Data(values=list(rows))),
+                  title, locale)

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from questionnaires import schema as s
-from reporting.item_results import CategorySummary, SurveyResults
+from questionnaires.scoring import to_0_100
+from reporting.item_results import (
+    CategorySummary,
+    SurveyResults,
+    category_items,
+    category_scale,
+)
 from reporting.results import category_overview
 from surveys.models import Survey
 
@@ -62,3 +68,30 @@ def unit_trends(surveys: Sequence[Survey],
                               else category_overview(survey)) for survey in periods)
         trends.append(Trend(periods[-1].questionnaire.definition, rows))
     return trends
+
+
+def period_label(survey: Survey) -> str:
+    """How a period is named in the table and on the chart's axis."""
+    return survey.period_label or survey.title
+
+
+def chart_rows(trend: Trend, lang: str) -> list[dict[str, object]]:
+    """The shown scores on 0–100 (100 the good end, so scales of either direction read
+    alike), for `analytics.charts.trend_chart`: a period or category the table leaves
+    empty is not drawn either."""
+    items = category_items(trend.definition)
+    rows: list[dict[str, object]] = []
+    for category in trend.categories:
+        scale = category_scale(trend.definition, items.get(category.id, []))
+        if scale is None:
+            continue
+        for row in trend.rows:
+            found = None if row.results.suppressed else row.summary(category.id)
+            if found is None or found.suppressed or found.ci is None:
+                continue
+            ends = [to_0_100(v, scale) for v in (found.ci.low, found.ci.high) if v is not None]
+            mean = to_0_100(found.ci.mean, scale)
+            rows.append({"period": period_label(row.survey), "category": category.text.get(lang),
+                         "mean": mean, "low": min(ends, default=mean),
+                         "high": max(ends, default=mean)})
+    return rows

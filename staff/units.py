@@ -6,9 +6,11 @@ follow-up, the change at a glance; for checklists, the run chart's summary."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import abort, render_template, request
+from flask_babel import gettext as _
 
 import database
+from analytics import charts
 from analytics.paired import IMPROVEMENT_THRESHOLD
 from reporting import checklist
 from reporting.change import summary_of
@@ -16,12 +18,13 @@ from reporting.checklist_summary import checklist_summary
 from reporting.comparison_queries import candidates
 from reporting.results import category_overview
 from reporting.rule import current_rule
-from reporting.unit_trend import unit_trends
+from reporting.unit_trend import chart_rows, period_label, unit_trends
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import visible
 from surveys.counts import response_counts
 from surveys.models import Survey, Unit
 from util.dates import today
+from web.errors import FriendlyError
 from web.i18n import current_language
 
 bp = StaffBlueprint("units", __name__)
@@ -48,4 +51,27 @@ def unit_page(unit_id: int):
                            changes=changes, lang=current_language(), minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD,
                            overviews=overviews, trends=unit_trends(scored, overviews),
+                           period_label=period_label,
                            comparable={s.id: candidates(s) for s in scored})
+
+
+@bp.get("/units/<int:unit_id>/trend/chart", allow=SIGNED_IN)
+def unit_trend_chart(unit_id: int):
+    """`?questionnaire=<id>&fmt=svg|png` (`&download=1` saves it): the unit's category
+    scores period by period on 0–100, as the trend table beside it shows them."""
+    fmt = request.args.get("fmt", "svg")
+    if fmt not in charts.FORMATS:
+        abort(404)
+    unit = visible(Unit, unit_id)
+    surveys = database.session().scalars(sa.select(Survey).where(Survey.unit_id == unit.id))
+    slug = request.args.get("questionnaire", "")
+    trend = next((t for t in unit_trends(list(surveys)) if t.definition.id == slug), None)
+    if trend is None:  # the address names no questionnaire the unit has measured twice
+        raise FriendlyError(400, _("This unit has no trend of that questionnaire to draw."))
+    lang = current_language()
+    chart = charts.trend_chart(
+        chart_rows(trend, lang), periods=[period_label(row.survey) for row in trend.rows],
+        title=_("«%(title)s» over time", title=trend.definition.title.get(lang)),
+        axis_title=_("Mean on 0–100 (100 is best)"), legend_title=_("Category"), locale=lang)
+    return charts.chart_response(chart, fmt, f"unit-{unit.id}-{slug}-trend",
+                                 download=bool(request.args.get("download")))

@@ -66,7 +66,7 @@ POLICY = {
     "admin.surveys.export_responses_xlsx": "survey",
     "admin.surveys.export_codebook_csv": "survey", "admin.surveys.export_codebook_xlsx": "survey",
     "admin.follow_up.follow_up_settings": "survey", "admin.follow_up.follow_up_entry": "survey",
-    "admin.units.unit_page": "unit",
+    "admin.units.unit_page": "unit", "admin.units.unit_trend_chart": "unit",
     "admin.results.survey_results": "survey", "admin.results.survey_results_chart": "survey",
     "admin.comparison.survey_compare": "survey", "admin.comparison.survey_compare_chart": "survey",
     "admin.comparison.organisation_compare": "structure",

@@ -50,3 +50,11 @@ def test_the_unit_page_shows_every_period_oldest_first(app, client, make_survey,
     rows = table.split("<tr>")[2:]
     assert "95% CI" in rows[0] and "95% CI" in rows[2]
     assert "no scores: fewer than 5 responses" in rows[3]  # three responses: none released
+    chart = client.get(f"/admin/units/{first.unit_id}/trend/chart?questionnaire=brukerundersokelse")
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    svg = chart.text
+    assert 'role="img"' in svg and "Vår 2025" in svg and "Høst 2026" in svg
+    none = client.get(f"/admin/units/{first.unit_id}/trend/chart?questionnaire=psfs")
+    assert none.status_code == 400 and "no trend of that questionnaire" in none.text
+    assert client.get(f"/admin/units/{first.unit_id}/trend/chart?questionnaire=brukerundersokelse"
+                      "&fmt=gif").status_code == 404
