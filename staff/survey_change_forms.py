@@ -42,16 +42,11 @@ class EditSurveyForm(FlaskForm):
         return closing_after_opening(self.opens_on, self.closes_on) & ok
 
 
-class NextPeriodForm(FlaskForm):
-    """«Ny periode»: what differs in a survey made from another for the next period. The rest
+class NextPeriodForm(EditSurveyForm):
+    """«Ny periode»: what differs in a survey made from another for the next period, the
+    details an edit may change and, for single-use links, how many. The rest
     (questionnaire, unit, layout, links, follow-up settings) is the earlier survey's."""
 
-    title = title_field()
-    period_label = period_field()
-    phase = phase_field()
-    opens_on = opens_on_field()
-    closes_on = closes_on_field()
-    invited = invited_field()
     link_count = whole_number(_l("Number of single-use links"),
                               _l("1 to %(max)d, one per person.", max=MAX_SINGLE_USE_LINKS),
                               minimum=1, maximum=MAX_SINGLE_USE_LINKS)
@@ -61,7 +56,7 @@ class NextPeriodForm(FlaskForm):
         if single_use and not self.link_count.errors and self.link_count.data is None:
             self.link_count.errors.append(_l("Write how many single-use links you need."))
             ok = False
-        return closing_after_opening(self.opens_on, self.closes_on) & ok
+        return ok
 
 
 class DeleteSurveyForm(FlaskForm):

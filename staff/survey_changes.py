@@ -65,17 +65,20 @@ def next_period(survey_id: int):
 
 @bp.post("/surveys/<int:survey_id>/archive", allow=SIGNED_IN)
 def archive_survey(survey_id: int):
-    survey = visible_survey(survey_id)
-    ops.set_survey_archived(database.session(), auth.signed_in_account(), survey, True)
-    flash(_("The survey is archived: it is no longer in the list of surveys."))
-    return to_survey(survey)
+    return _set_archived(survey_id, True)
 
 
 @bp.post("/surveys/<int:survey_id>/unarchive", allow=SIGNED_IN)
 def unarchive_survey(survey_id: int):
+    return _set_archived(survey_id, False)
+
+
+def _set_archived(survey_id: int, archived: bool):
+    """Take a survey out of the list of surveys, or bring it back."""
     survey = visible_survey(survey_id)
-    ops.set_survey_archived(database.session(), auth.signed_in_account(), survey, False)
-    flash(_("The survey is back in the list of surveys."))
+    ops.set_survey_archived(database.session(), auth.signed_in_account(), survey, archived)
+    flash(_("The survey is archived: it is no longer in the list of surveys.") if archived
+          else _("The survey is back in the list of surveys."))
     return to_survey(survey)
 
 
