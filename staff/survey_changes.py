@@ -36,7 +36,8 @@ def edit_survey(survey_id: int):
     return render_template("admin/surveys/edit.html", form=form, survey=survey), status
 
 
-def _details(form: EditSurveyForm | NextPeriodForm) -> ops.SurveyDetails:
+def _details(form: EditSurveyForm) -> ops.SurveyDetails:
+    """The details as posted (a next period's form has them too, and its link count)."""
     return ops.SurveyDetails(
         title=form.title.data, period_label=form.period_label.data or None,
         phase=None if form.phase.data == PHASE_NONE else form.phase.data,
