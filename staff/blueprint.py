@@ -166,7 +166,8 @@ def _page_helpers() -> dict[str, Any]:
     """For the staff pages of every area: a survey's page heading, shown by results,
     comparison, change, checklist and follow-up pages as much as by the survey's own."""
     return {"version_title": version_title, "target_label": target_label,
-            "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode}
+            "phase_labels": PHASE_LABELS, "SurveyStatus": SurveyStatus, "LinkMode": LinkMode,
+            "print_day": today, "small_group_minimum": lambda: current_rule().minimum}
 
 
 def export_delimiter(fmt: str) -> str:

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, Response, expect
 
 import database
 from surveys.demo import DEMO_NETWORK, DEMO_PASSWORD
-from surveys.models import Network
+from surveys.models import Network, Survey
 from tests.browser.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -147,3 +147,26 @@ def test_the_network_set_up_page_and_its_errors_are_accessible(page: Page, demo_
     page.fill("#gatherings-1-held_on", "2026-06-06")
     page.click(".actions button[type=submit]")
     expect(page.locator("body")).to_contain_text("5 evalueringsundersøkelser er laget")
+
+
+def test_a_results_page_prints_as_a_report(page: Page, demo_app, demo_server):
+    """On paper (A4's width, print media): no menu, form or download link; every table and
+    chart whole, nothing past the page's edge; and the note with the day and how to read the
+    figures, which the screen does not show."""
+    with demo_app.app_context():
+        survey_id = database.session().scalar(
+            sa.select(Survey.id).where(Survey.title == "Demo: Brukerundersøkelse"))
+    log_in(page, demo_server, "admin@demo.no")
+    page.goto(f"{demo_server}/admin/surveys/{survey_id}/results")
+    note = page.locator("[data-print-note]")
+    expect(note).to_be_hidden()
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Skrevet ut")
+    expect(note).to_contain_text("færre enn 5 svar")
+    for hidden in (".admin-nav", ".table-downloads", "form"):
+        for element in page.locator(hidden).all():
+            expect(element).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 794
+    page.emulate_media(media="screen")
