@@ -102,3 +102,12 @@ def overview():
         "admin/overview.html", account=account, networks=access.visible_networks(db, account),
         units=access.visible_units(db, account), surveys=surveys, today=today(),
         lang=current_language(), counts=response_counts(db, [s.id for s in surveys]))
+
+
+@bp.get("/help", allow=SIGNED_IN)
+def help_page():
+    """What each role does where: the unit lead, the network lead and the administrator,
+    each section opened for the reader's own role."""
+    account = auth.signed_in_account()
+    role = ("admin" if account.is_admin else "network" if account.networks else "unit")
+    return render_template("admin/help.html", role=role)

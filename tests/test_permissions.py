@@ -32,7 +32,7 @@ from tests.conftest import PASSWORD, csrf_of, log_in
 POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
     "admin.signin.set_password": "public", "admin.signin.overview": "any",
-    "admin.signin.change_password": "any",
+    "admin.signin.change_password": "any", "admin.signin.help_page": "any",
     "admin.organisation.organisation": "any", "admin.organisation.network_create": "admin",
     "admin.organisation.network_edit": "admin", "admin.organisation.network_archive": "admin",
     "admin.organisation.network_unarchive": "admin", "admin.organisation.network_delete": "admin",
