@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,15 +23,15 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from staff.survey_forms import whole_number
 from surveys.auth import normalise_email
 from surveys.labels import ERFARINGSSAMLING, gathering_label
 from surveys.models import OrganisationKind
@@ -160,21 +160,32 @@ class GatheringForm(FlaskForm):
     def validate_held_on(self, field: LenientDateField) -> None:
         if field.data is None:
             return
-        if not EARLIEST_DATE <= field.data <= LATEST_DATE:
-            raise ValidationError(_("Write a date between %(first)s and %(last)s.",
-                                    first=EARLIEST_DATE.isoformat(),
-                                    last=LATEST_DATE.isoformat()))
+        check_date_range(field.data)
         if self.number.errors or not self.number.data:
             return
-        number = int(self.number.data)
-        for other, held_on in sorted(self._others.items()):
-            if held_on is None:
-                continue
-            if (other < number and held_on > field.data) or (
-                    other > number and held_on < field.data):
-                raise ValidationError(_(
-                    "%(gathering)s is on %(date)s; the gatherings' dates must follow their "
-                    "numbers.", gathering=gathering_label(other), date=held_on.isoformat()))
+        problem = date_out_of_order(int(self.number.data), field.data, self._others)
+        if problem is not None:
+            raise ValidationError(problem)
+
+
+def check_date_range(day: dt.date) -> None:
+    """A gathering's date within the years the app takes (else ValidationError)."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(_("Write a date between %(first)s and %(last)s.",
+                                first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat()))
+
+
+def date_out_of_order(number: int, day: dt.date,
+                      others: Mapping[int, dt.date | None]) -> str | None:
+    """Why gathering `number` cannot be on `day` given the `others` (number → date): the
+    dates must follow the numbers (Samling 2 is not before Samling 1); None when they do."""
+    for other, held_on in sorted(others.items()):
+        if held_on is None:
+            continue
+        if (other < number and held_on > day) or (other > number and held_on < day):
+            return _("%(gathering)s is on %(date)s; the gatherings' dates must follow their "
+                     "numbers.", gathering=gathering_label(other), date=held_on.isoformat())
+    return None
 
 
 class DeleteForm(FlaskForm):
@@ -258,17 +269,12 @@ class GatheringRowForm(Form):
     held_on = LenientDateField(_l("Date"), validators=[Optional()])
     place = StringField(_l("Place"), filters=[clean_text], validators=[
         Optional(), Length(max=MAX_NAME, message=_l("Write at most %(max)d characters."))])
-    invited = IntegerField(
-        _l("Number invited"), invalid_value_message=_l("Write a whole number."),
-        validators=[Optional(), NumberRange(min=0, max=MAX_INVITED, message=_l(
-            "Write a whole number from %(min)s to %(max)s."))])
+    invited = whole_number(_l("Number invited"), maximum=MAX_INVITED)
     evaluate = BooleanField(_l("Make its evaluation survey"), default=True)
 
     def validate_held_on(self, field: LenientDateField) -> None:
-        if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-            raise ValidationError(_("Write a date between %(first)s and %(last)s.",
-                                    first=EARLIEST_DATE.isoformat(),
-                                    last=LATEST_DATE.isoformat()))
+        if field.data is not None:
+            check_date_range(field.data)
 
 
 class NetworkSetupForm(FlaskForm):
@@ -292,14 +298,13 @@ class NetworkSetupForm(FlaskForm):
         one row asks for something."""
         ok = super().validate(extra_validators)
         rows = list(self.gatherings)
-        dated = [(n, row.form.held_on) for n, row in enumerate(rows, 1)
-                 if row.form.held_on.data is not None and not row.form.held_on.errors]
-        for (number, earlier), (_later_number, later) in zip(dated, dated[1:], strict=False):
-            if later.data < earlier.data:
-                later.errors.append(_(
-                    "%(gathering)s is on %(date)s; the gatherings' dates must follow their "
-                    "numbers.", gathering=gathering_label(number),
-                    date=earlier.data.isoformat()))
+        dated = {n: row.form.held_on for n, row in enumerate(rows, 1)
+                 if row.form.held_on.data is not None and not row.form.held_on.errors}
+        for number, field in dated.items():  # each against the ones before it
+            problem = date_out_of_order(number, field.data, {
+                other: earlier.data for other, earlier in dated.items() if other < number})
+            if problem is not None:
+                field.errors.append(problem)
                 ok = False
         if not any(row.form.held_on.data or row.form.evaluate.data for row in rows):
             rows[0].form.held_on.errors.append(
