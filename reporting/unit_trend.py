@@ -38,6 +38,7 @@ class TrendRow:
 
 @dataclass(frozen=True)
 class Trend:
+    slug: str  # the questionnaire's, as the chart's address names it
     definition: s.Definition  # the newest period's, for the title and the columns
     rows: tuple[TrendRow, ...]  # oldest first
 
@@ -66,7 +67,7 @@ def unit_trends(surveys: Sequence[Survey],
             continue
         rows = tuple(TrendRow(survey, overviews[survey.id] if overviews is not None
                               else category_overview(survey)) for survey in periods)
-        trends.append(Trend(periods[-1].questionnaire.definition, rows))
+        trends.append(Trend(slug, periods[-1].questionnaire.definition, rows))
     return trends
 
 

@@ -112,13 +112,14 @@ def network_setup_page(network_id: int):
     if not org_queries.may_manage(account, network.id):
         abort(403)
     lang = current_language()
+    evaluations = [v for v in questionnaire_versions(db) if read_as_evaluation(v.definition)]
     versions = [(v.id, _("%(title)s, version %(version)d", title=version_title(v, lang),
-                         version=v.version))
-                for v in questionnaire_versions(db) if read_as_evaluation(v.definition)]
+                         version=v.version)) for v in evaluations]
     existing = {g.number: g for g in network.gatherings}
-    built_in = [v.id for v in questionnaire_versions(db) if v.slug == "samling"]
+    # the newest built-in «samling» first, else the first evaluation questionnaire
+    preferred = sorted(evaluations, key=lambda v: v.slug != "samling")
     form = NetworkSetupForm(versions=versions, data={
-        "questionnaire": str(built_in[0] if built_in else versions[0][0]) if versions else "",
+        "questionnaire": str(preferred[0].id) if preferred else "",
         "gatherings": [{"held_on": g.held_on, "place": g.place} if (g := existing.get(n))
                        else {} for n in range(1, ERFARINGSSAMLING + 1)]})
     if form.validate_on_submit():

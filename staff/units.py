@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 import database
 from analytics import charts
 from analytics.paired import IMPROVEMENT_THRESHOLD
+from questionnaires.models import QuestionnaireVersion
 from reporting import checklist
 from reporting.change import summary_of
 from reporting.checklist_summary import checklist_summary
@@ -63,9 +64,11 @@ def unit_trend_chart(unit_id: int):
     if fmt not in charts.FORMATS:
         abort(404)
     unit = visible(Unit, unit_id)
-    surveys = database.session().scalars(sa.select(Survey).where(Survey.unit_id == unit.id))
     slug = request.args.get("questionnaire", "")
-    trend = next((t for t in unit_trends(list(surveys)) if t.definition.id == slug), None)
+    surveys = database.session().scalars(  # only the asked questionnaire's periods are read
+        sa.select(Survey).join(QuestionnaireVersion)
+        .where(Survey.unit_id == unit.id, QuestionnaireVersion.slug == slug))
+    trend = next(iter(unit_trends(list(surveys))), None)
     if trend is None:  # the address names no questionnaire the unit has measured twice
         raise FriendlyError(400, _("This unit has no trend of that questionnaire to draw."))
     lang = current_language()
