@@ -9,6 +9,7 @@ The list is filtered in Python: it holds one account's surveys, a few hundred at
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,6 @@ from questionnaires.item_types import AllowedValues, clean_text
 from staff.forms import short_text
 from surveys.labels import version_title
 from surveys.models import Survey, SurveyStatus
-from util.dates import today
 
 NO_PHASE = "none"
 ARCHIVED = "1"
@@ -97,11 +97,12 @@ class SurveyFilter:
         return any((self.text, self.unit, self.questionnaire, self.phase, self.status,
                     self.year))
 
-    def keeps(self, survey: Survey) -> bool:
+    def keeps(self, survey: Survey, day: dt.date) -> bool:
+        """Whether the list shows `survey`, its status taken on `day`."""
         return (survey.archived == self.archived
                 and (not self.text or self.text in survey.title.casefold())
                 and (not self.unit or str(survey.unit_id) == self.unit)
                 and (not self.questionnaire or survey.questionnaire.slug == self.questionnaire)
                 and (not self.phase or (survey.phase or NO_PHASE) == self.phase)
-                and (not self.status or survey.status(today()).value == self.status)
+                and (not self.status or survey.status(day).value == self.status)
                 and (not self.year or str(survey_year(survey)) == self.year))

@@ -63,9 +63,10 @@ def surveys():
     form.set_choices(visible, lang)
     valid = form.validate()
     chosen = form.chosen() if valid else SurveyFilter()
-    listed = [s for s in visible if chosen.keeps(s)]
+    day = today()
+    listed = [s for s in visible if chosen.keeps(s, day)]
     archived = sum(1 for s in visible if s.archived)
-    html = render_template("admin/surveys/list.html", surveys=listed, today=today(),
+    html = render_template("admin/surveys/list.html", surveys=listed, today=day,
                            counts=response_counts(db, [s.id for s in listed]), lang=lang,
                            filters=form, chosen=chosen, archived_count=archived,
                            total=len(visible) - archived if not chosen.archived else archived)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from analytics.small_groups import SmallGroups
-from surveys import access
+from surveys import access, batches
 from surveys.account_models import Account, AuditEntry
 from surveys.counts import response_counts
 from surveys.models import Gathering, Network, Organisation, Response, Survey, Unit
@@ -223,8 +223,8 @@ def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> 
         "surveys": len(survey_ids),
         "responses": _count(db, Response, Response.survey_id.in_(surveys)),
         "survey_responses": tuple(sorted(response_counts(db, survey_ids).values())),
-        "waiting": bool(_count(db, Response, Response.survey_id.in_(surveys),
-                               ~Response.released))}
+        "waiting": any(w.responses or w.follow_ups
+                       for w in batches.waiting(db, survey_ids).values())}
     if isinstance(obj, Network):
         counts["organisations"] = _count(db, Organisation, Organisation.network_id == obj.id)
         counts["gatherings"] = _count(db, Gathering, Gathering.network_id == obj.id)
