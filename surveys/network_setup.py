@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from surveys import access
 from surveys.account_models import Account
 from surveys.models import Gathering, Layout, LinkMode, Network, Survey
-from surveys.org_operations import describe as describe_gathering
+from surveys.org_operations import audit_gathering
 from surveys.survey_admin_operations import describe as describe_survey
 
 # An evaluation opens on the day of its gathering and stays open a week, for those who
@@ -65,7 +65,7 @@ def set_up_gatherings(db: Session, account: Account, network: Network, version_i
 def _save_gathering(db: Session, account: Account, network: Network,
                     gathering: Gathering | None, plan: GatheringPlan) -> Gathering:
     """The gathering with the plan's date and place, audited when it is new or changed."""
-    action = "gathering.create" if gathering is None else "gathering.edit"
+    is_new = gathering is None
     if gathering is None:
         gathering = Gathering(network=network, number=plan.number)
         db.add(gathering)
@@ -73,8 +73,7 @@ def _save_gathering(db: Session, account: Account, network: Network,
         return gathering
     gathering.held_on, gathering.place = plan.held_on, plan.place or None
     db.flush()
-    details = f"{plan.held_on.isoformat() if plan.held_on else '—'}, {plan.place or '—'}"
-    access.audit(db, account, action, f"{describe_gathering(gathering)}: {details}")
+    audit_gathering(db, account, gathering, is_new)
     return gathering
 
 

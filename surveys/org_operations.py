@@ -147,13 +147,19 @@ def save_gathering(db: Session, account: Account, network: Network, gathering: G
     gathering.number = number
     gathering.held_on = held_on
     gathering.place = place or None
-    details = f"{held_on.isoformat() if held_on else '—'}, {place or '—'}"
     with _unique(db, "number", _l("This network already has a gathering with this number.")):
         db.flush()
-        access.audit(db, account, "gathering.create" if is_new else "gathering.edit",
-                     f"{describe(gathering)}: {details}")
+        audit_gathering(db, account, gathering, is_new)
         db.commit()
     return gathering
+
+
+def audit_gathering(db: Session, account: Account, gathering: Gathering, is_new: bool) -> None:
+    """The audit entry of a gathering added or changed (flushed, so it has its id)."""
+    details = (f"{gathering.held_on.isoformat() if gathering.held_on else '—'}, "
+               f"{gathering.place or '—'}")
+    access.audit(db, account, "gathering.create" if is_new else "gathering.edit",
+                 f"{describe(gathering)}: {details}")
 
 
 # --- Deleting ----------------------------------------------------------------------------------
