@@ -27,15 +27,11 @@ PARTS = ("not_due", "due_this_week", "overdue")
 
 
 @dataclass(frozen=True)
-class Tracker:
-    """The follow-up counts of one survey on one day, with the unit's target (percent)."""
+class FollowedUp:
+    """Codes given and follow-ups answered, as the small-group rule lets them be shown."""
 
     given: int
     answered: int
-    not_due: int
-    due_this_week: int
-    overdue: int
-    target: int | None
     rule: SmallGroups
 
     @property
@@ -43,10 +39,7 @@ class Tracker:
         return self.given - self.answered
 
     def shown(self, name: str) -> int | None:
-        """A count as it may be shown; None for «fewer than k» (or a part that would let a
-        hidden neighbour be worked out)."""
-        if name in PARTS and any(self.rule.too_few(getattr(self, p)) for p in PARTS):
-            return None
+        """A count as it may be shown; None for «fewer than k»."""
         value = getattr(self, name)
         return None if self.rule.too_few(value) else value
 
@@ -58,10 +51,34 @@ class Tracker:
         return self.answered / self.given
 
 
+@dataclass(frozen=True)
+class Tracker(FollowedUp):
+    """The follow-up counts of one survey on one day, with the unit's target (percent)."""
+
+    not_due: int
+    due_this_week: int
+    overdue: int
+    target: int | None
+
+    def shown(self, name: str) -> int | None:
+        """As `FollowedUp.shown`, and a part of those waiting is also held back when a
+        neighbour is: with the total beside them, it would be worked out from the others."""
+        if name in PARTS and any(self.rule.too_few(getattr(self, p)) for p in PARTS):
+            return None
+        return super().shown(name)
+
+
+@dataclass(frozen=True)
+class Week(FollowedUp):
+    """The counts as they stood at the end of the week that starts on `monday`."""
+
+    monday: dt.date
+
+
 def tracker_of(db: Session, survey: Survey, today: dt.date) -> Tracker:
     """The counts of `survey` on `today`, in one query."""
     baseline, follow = aliased(Response), aliased(Response)
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = _monday(today)
     sunday = monday + dt.timedelta(days=6)
     answered = follow.id.is_not(None)
     waiting = follow.id.is_(None)
@@ -71,14 +88,46 @@ def tracker_of(db: Session, survey: Survey, today: dt.date) -> Tracker:
                   _count(waiting, sa.or_(baseline.due_on > sunday, baseline.due_on.is_(None))),
                   _count(waiting, baseline.due_on.between(monday, sunday)),
                   _count(waiting, baseline.due_on < monday))
-        .outerjoin(follow, sa.and_(follow.survey_id == baseline.survey_id,
-                                   follow.pair_id == baseline.pair_id,
-                                   follow.is_follow_up.is_(True), released(follow)))
+        .outerjoin(follow, _follow_up_of(baseline, follow))
         .where(baseline.survey_id == survey.id, baseline.is_follow_up.is_(False),
                baseline.pair_id.is_not(None), released(baseline))).one()
     given, done, not_due, this_week, overdue = (int(n or 0) for n in row)
-    return Tracker(given, done, not_due, this_week, overdue, survey.follow_up_target,
-                   current_rule())
+    return Tracker(given, done, current_rule(), not_due, this_week, overdue,
+                   survey.follow_up_target)
+
+
+def weeks_of(db: Session, survey: Survey, today: dt.date) -> list[Week]:
+    """Week by week, from the week the first code was released to this week: how many codes
+    had been given and how many followed up by its end (released days, never answer days)."""
+    baseline, follow = aliased(Response), aliased(Response)
+    rows = db.execute(
+        sa.select(baseline.released_on, follow.released_on)
+        .outerjoin(follow, _follow_up_of(baseline, follow))
+        .where(baseline.survey_id == survey.id, baseline.is_follow_up.is_(False),
+               baseline.pair_id.is_not(None), released(baseline))).all()
+    given = [day for day, _answered in rows if day is not None]  # released: never None
+    answered = [day for _given, day in rows if day is not None]
+    if not given:
+        return []
+    rule = current_rule()
+    monday = _monday(min(given))
+    weeks = []
+    while monday <= today:
+        sunday = monday + dt.timedelta(days=6)
+        weeks.append(Week(sum(day <= sunday for day in given),
+                          sum(day <= sunday for day in answered), rule, monday))
+        monday += dt.timedelta(weeks=1)
+    return weeks
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _follow_up_of(baseline: type[Response], follow: type[Response]) -> sa.ColumnElement[bool]:
+    """The released follow-up answering `baseline`'s code."""
+    return sa.and_(follow.survey_id == baseline.survey_id, follow.pair_id == baseline.pair_id,
+                   follow.is_follow_up.is_(True), released(follow))
 
 
 def _count(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:

@@ -13,11 +13,12 @@ import secrets
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 import database
 from questionnaires import forms as qforms
 from questionnaires.display import error_entries
-from reporting.follow_up_tracker import tracker_of
+from reporting.follow_up_tracker import tracker_of, weeks_of
 from reporting.raw_export import codebook_table, responses_table
 from reporting.rule import current_rule
 from staff.baseline_codes import flash_baseline_code, paper_baseline_plan
@@ -136,10 +137,16 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         follow_up_form=FollowUpSettingsForm(formdata=None, obj=survey),
         free_text=access.may_read_free_text(auth.signed_in_account(), survey),
         next_period_allowed=survey.may_have_next_period(),
-        tracker=(tracker_of(db, survey, today())
-                 if survey.questionnaire.definition.follow_up else None),
+        **_tracking(db, survey),
         next_surveys=next_surveys(db, survey.id))
     return html, status
+
+
+def _tracking(db: Session, survey: Survey) -> dict[str, object]:
+    """The follow-up tracker and its weeks, for a survey whose questionnaire has a follow-up."""
+    if not survey.questionnaire.definition.follow_up:
+        return {"tracker": None, "weeks": []}
+    return {"tracker": tracker_of(db, survey, today()), "weeks": weeks_of(db, survey, today())}
 
 
 def _paper_part(count: int, paper: int) -> int | None:

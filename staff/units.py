@@ -17,6 +17,7 @@ from reporting import checklist
 from reporting.change import summary_of
 from reporting.checklist_summary import checklist_summary
 from reporting.comparison_queries import candidates
+from reporting.follow_up_tracker import tracker_of
 from reporting.results import category_overview
 from reporting.rule import current_rule
 from reporting.unit_trend import chart_rows, period_label, unit_trends
@@ -35,13 +36,14 @@ bp = StaffBlueprint("units", __name__)
 def unit_page(unit_id: int):
     """A unit's surveys; for each survey with categories its responses, response rate and
     category scores, with a choice of another survey to compare it with; for those with a
-    follow-up, the change at a glance."""
+    follow-up, the change at a glance and how many have answered it."""
     db = database.session()
     unit = visible(Unit, unit_id)
     listed = list(db.scalars(sa.select(Survey).where(Survey.unit_id == unit.id)
                              .order_by(Survey.id.desc())))
     changes = {s.id: summary_of(s) for s in listed
                if s.questionnaire.definition.follow_up is not None}
+    trackers = {s.id: tracker_of(db, s, today()) for s in listed if s.id in changes}
     scored = [s for s in listed if s.questionnaire.definition.categories]
     checklists = {s.id: checklist_summary(s, None) for s in listed
                   if checklist.is_checklist(s.questionnaire.definition)}
@@ -49,7 +51,8 @@ def unit_page(unit_id: int):
     return render_template("admin/change/unit.html", unit=unit, surveys=listed, today=today(),
                            checklists=checklists,
                            counts=response_counts(db, [s.id for s in listed]),
-                           changes=changes, lang=current_language(), minimum=current_rule().minimum,
+                           changes=changes, trackers=trackers, lang=current_language(),
+                           minimum=current_rule().minimum,
                            threshold=IMPROVEMENT_THRESHOLD,
                            overviews=overviews, trends=unit_trends(scored, overviews),
                            period_label=period_label,

@@ -12,7 +12,7 @@ import pytest
 
 import database
 from questionnaires.item_types import AnswerValue
-from reporting.follow_up_tracker import tracker_of
+from reporting.follow_up_tracker import tracker_of, weeks_of
 from surveys.follow_up_queries import baseline_code
 from surveys.models import Survey
 from surveys.operations import FollowUpPlan, submit_follow_up, submit_response
@@ -95,3 +95,43 @@ def test_the_page_shows_the_tracker_and_the_target(app, client, make_survey, mak
         "csrf_token": csrf_of(page), "follow_up_weeks": "4", "follow_up_earliest_days": "14",
         "follow_up_target": "120"})
     assert refused.status_code == 422 and "Write a whole number from 0 to 100." in refused.text
+
+
+def test_week_by_week_counts_stand_as_at_the_end_of_each_week(app, make_survey):
+    survey = make_survey("psfs")
+    first = [baseline(app, survey.id, dt.date(2026, 11, 20)) for _ in range(5)]  # 23 Oct
+    for _ in range(5):
+        baseline(app, survey.id, dt.date(2026, 12, 4))  # given 6 November
+    for key in first:
+        follow_up(app, survey.id, key)  # answered 2 December
+    with app.test_request_context():
+        db = database.session()
+        weeks = weeks_of(db, db.get(Survey, survey.id), TODAY)
+    assert [w.monday for w in weeks][0] == dt.date(2026, 10, 19)
+    assert weeks[-1].monday == dt.date(2026, 11, 30) and len(weeks) == 7
+    assert [(w.given, w.answered) for w in weeks] == [
+        (5, 0), (5, 0), (10, 0), (10, 0), (10, 0), (10, 0), (10, 5)]
+    assert weeks[0].share == 0 and weeks[-1].share == 0.5
+
+
+def test_the_page_shows_the_weeks(app, client, make_survey, make_account):
+    survey = make_survey("psfs")
+    for _ in range(5):
+        baseline(app, survey.id, dt.date(2026, 11, 20))
+    make_account("enhet@kommune.no", units=(survey.unit_id,))
+    log_in(client, "enhet@kommune.no")
+    page = client.get(f"/admin/surveys/{survey.id}").text
+    assert "Uke for uke" in page and 'data-week="2026-10-19"' in page
+    assert "Uke 43 (fra 19. okt.)" in page
+
+
+def test_the_unit_page_shows_each_psfs_surveys_tracker(app, client, make_survey, make_account):
+    survey = make_survey("psfs")
+    keys = [baseline(app, survey.id, dt.date(2026, 11, 20)) for _ in range(10)]
+    for key in keys[:5]:
+        follow_up(app, survey.id, key)
+    make_account("enhet@kommune.no", units=(survey.unit_id,))
+    log_in(client, "enhet@kommune.no")
+    page = client.get(f"/admin/units/{survey.unit_id}").text
+    assert f'id="follow-up-tracker-{survey.id}"' in page
+    assert 'data-count="given">10<' in page and "50\N{NO-BREAK SPACE}%" in page
