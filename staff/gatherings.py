@@ -17,6 +17,7 @@ from flask_babel import ngettext
 
 import database
 from analytics import exports
+from reporting.briefing import briefing_of
 from reporting.gathering_figures import open_answers, read_as_evaluation
 from reporting.gathering_table import text_items
 from reporting.gatherings import CsvLabels, Evaluations, csv_rows, evaluations_of, table_of
@@ -28,8 +29,9 @@ from staff.org_forms import NetworkSetupForm
 from surveys import access, auth, network_setup, org_queries
 from surveys.account_models import Account
 from surveys.labels import ERFARINGSSAMLING, gathering_label, version_title
-from surveys.models import Network
+from surveys.models import Gathering, Network
 from surveys.queries import questionnaire_versions
+from util.dates import today
 from web.i18n import current_language
 
 bp = StaffBlueprint("gatherings", __name__)
@@ -140,3 +142,18 @@ def network_setup_page(network_id: int):
                            labels=[gathering_label(n) for n in range(1, ERFARINGSSAMLING + 1)],
                            open_days=network_setup.EVALUATION_OPEN_DAYS)
     return html, 422 if form.errors else 200
+
+
+@bp.get("/gatherings/<int:gathering_id>/briefing", allow=SIGNED_IN)
+def gathering_briefing(gathering_id: int):
+    """Before a gathering, on one page: per team what has happened since the last one, and
+    the wishes written in its evaluation (for the network's own leads)."""
+    account, db = auth.signed_in_account(), database.session()
+    gathering = visible(Gathering, gathering_id)
+    briefing = briefing_of(db, gathering, today=today(), lang=current_language(),
+                           may_read_wishes=access.may_read_gathering_text(account, gathering))
+    return render_template("admin/gatherings/briefing.html", briefing=briefing,
+                           network=gathering.network, label=gathering_label(gathering.number),
+                           previous_label=(gathering_label(briefing.previous.number)
+                                           if briefing.previous else None),
+                           minimum=current_rule().minimum)

@@ -50,7 +50,12 @@ def may_read_free_text(account: Account, survey: Survey) -> bool:
     if survey.unit_id is not None:
         return survey.unit_id in {u.id for u in account.units}
     gathering = survey.target()
-    return isinstance(gathering, Gathering) and gathering.network_id in network_ids(account)
+    return isinstance(gathering, Gathering) and may_read_gathering_text(account, gathering)
+
+
+def may_read_gathering_text(account: Account, gathering: Gathering) -> bool:
+    """What participants wrote at a gathering is read by the network's own leads only."""
+    return gathering.network_id in network_ids(account)
 
 
 def can_see(account: Account, obj: object) -> bool:

@@ -80,6 +80,7 @@ POLICY = {
     "admin.checklist.checklist_entry": "survey",
     "admin.gatherings.network_evaluations": "structure",
     "admin.gatherings.network_setup_page": "structure",
+    "admin.gatherings.gathering_briefing": "structure",
     "admin.gatherings.network_evaluations_csv": "structure",
     "admin.gatherings.network_evaluations_xlsx": "structure",
     "admin.network.network_overview": "structure", "admin.network.network_checklists": "structure",

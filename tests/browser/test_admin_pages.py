@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, Response, expect
 
 import database
+from surveys.account_models import Account
 from surveys.demo import DEMO_NETWORK, DEMO_PASSWORD
 from surveys.models import Network, Survey
 from tests.browser.accessibility import assert_accessible
@@ -170,3 +171,36 @@ def test_a_results_page_prints_as_a_report(page: Page, demo_app, demo_server):
             expect(element).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 794
     page.emulate_media(media="screen")
+
+
+def test_the_network_lead_sets_up_four_gatherings_and_opens_the_briefing(page: Page, demo_app,
+                                                                         demo_server):
+    """The network lead's year: gatherings 1–4 with dates and invited counts in one go on a
+    network of their own, then, from the organisation page, the briefing before the demo
+    network's second gathering, with every team's figures; axe and no sideways page at both
+    widths."""
+    with demo_app.app_context():
+        db = database.session()
+        network = Network(name="Nettverk for året (test)")
+        db.add(network)
+        lead = db.scalars(sa.select(Account).where(Account.email == "nettverk@demo.no")).one()
+        lead.networks.append(network)
+        db.commit()
+        network_id = network.id
+        demo_id = db.scalar(sa.select(Network.id).where(Network.name == DEMO_NETWORK))
+    log_in(page, demo_server, "nettverk@demo.no")
+    page.goto(f"{demo_server}/admin/networks/{network_id}/setup")
+    for index, day in enumerate(["2027-02-10", "2027-04-14", "2027-06-09", "2027-09-15"]):
+        page.fill(f"#gatherings-{index}-held_on", day)
+        page.fill(f"#gatherings-{index}-invited", str(40 + index))
+    page.click(".actions button[type=submit]")
+    expect(page.locator("body")).to_contain_text("evalueringsundersøkelser er laget")
+    page.goto(f"{demo_server}/admin/organisation")
+    briefing = "Status for hvert team Samling 2"
+    expect(page.locator(f"#network-{network_id}").get_by_role("link", name=briefing)
+           ).to_have_count(1)
+    page.locator(f"#network-{demo_id}").get_by_role("link", name=briefing).click()
+    expect(page.locator("h1")).to_contain_text("Før Samling 2: hvert team i")
+    expect(page.locator("section.briefing-team").first).to_be_visible()
+    expect(page.locator("#wishes")).to_be_visible()
+    assert_accessible_at_every_width(page)
