@@ -56,11 +56,13 @@ class ScaleSummary:
 
 @dataclass(frozen=True)
 class CategorySummary:
-    """A category score over responses (each response's mean of its answers)."""
+    """A category score over responses (each response's mean of its answers); `scale`
+    the one its items share (None when they differ), so the page can say which end is good."""
 
     suppressed: bool
     ci: MeanCI | None = None
     on_100: float | None = None
+    scale: s.Scale | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def category_summary(scores: Scores, scale: s.Scale | None, rule: SmallGroups) -
     if ci is None or rule.hides(sum(scores.values())):
         return CategorySummary(suppressed=True)
     on_100 = to_0_100(ci.mean, scale) if scale is not None else None
-    return CategorySummary(suppressed=False, ci=ci, on_100=on_100)
+    return CategorySummary(suppressed=False, ci=ci, on_100=on_100, scale=scale)
 
 
 def count_summary(counts: ItemCounts, values: Sequence[str], rule: SmallGroups) -> CountSummary:

@@ -46,6 +46,12 @@ class Trend:
     def categories(self) -> tuple[s.Category, ...]:
         return tuple(self.definition.categories)
 
+    @property
+    def scales(self) -> list[s.Scale | None]:
+        """The scales of every figure in the table, for the page to say which end is good."""
+        return [summary.scale for row in self.rows for category in self.categories
+                if (summary := row.summary(category.id)) is not None]
+
 
 def _when(survey: Survey) -> tuple[dt.date, int]:
     """A survey's place in time: its opening date, else its closing date, else its id."""

@@ -211,6 +211,9 @@ def test_hand_computed_comparison_of_two_surveys(client, world):
     # 4 against 5: nothing but «fewer than 5».
     medvirkning = row_of(html, "User involvement")
     assert '<td class="num" colspan="6">fewer than 5</td>' in medvirkning
+    read = html[html.index('class="ds-paragraph how-to-read"'):][:600]  # below the table
+    assert "n is how many answered." in read
+    assert "Higher is better: 7 is the best answer and 1 the worst." in read
     on_100 = html[html.index("Category scores on 0–100"):]
     assert ('<td class="num">40.0</td><td class="num">75.0</td><td class="num">+35.0 '
             '<span class="ci">(95% CI 9.6 to 60.4)</span></td>') in row_of(

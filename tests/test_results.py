@@ -89,7 +89,7 @@ def test_hand_computed_item_figures(client, samling):
     assert "<dt>Invited</dt><dd>8</dd>" in html
     assert "<dt>Response rate</dt><dd>75%</dd>" in html
     block = item_block(html, "nytte_totalt")
-    assert "1 = best, 5 = worst" in block
+    assert "Lower is better: 1 is the best answer and 5 the worst." in block
     assert "<dt>Answers</dt><dd>5</dd>" in block
     assert '<dt>Mean</dt><dd>1.8 <span class="ci">(95% CI 1.0 to 2.8)</span></dd>' in block
     assert "<dt>Mean on 0–100 (100 = best)</dt><dd>80.0</dd>" in block
@@ -122,6 +122,11 @@ def test_category_scores_over_responses(client, samling):
     assert ('<tr><th scope="row">Before and between gatherings</th>\n    '
             '<td class="num" colspan="3">fewer than 5</td>') in html
     assert "<dt>Answers</dt><dd>fewer than 5</dd>" in item_block(html, "info_forkant")
+    # How to read the table, beside it: n, the interval, and that lower is better here.
+    table = html[html.index("<caption>Category scores</caption>"):]
+    read = table[table.index('class="ds-paragraph how-to-read"'):][:600]
+    assert "n is how many answered." in read and "95% confidence interval" in read
+    assert "Lower is better: 1 is the best answer and 5 the worst." in read
 
 
 def test_the_unit_page_shows_each_surveys_category_scores(client, samling, app):
@@ -145,6 +150,7 @@ def test_the_unit_page_shows_each_surveys_category_scores(client, samling, app):
             '<td class="num">2.4 <span class="ci">(95% CI 1.4 to 3.4)</span></td>'
             '<td class="num">64.6</td></tr>') in block
     assert f'action="/admin/surveys/{survey.id}/compare"' in block
+    assert "Lower is better: 1 is the best answer and 5 the worst." in block
     assert f'<option value="{other.id}">Samling 2</option>' in block
     # The other survey has no responses: nothing but the rule.
     rest = block_of(other.id)
@@ -208,7 +214,7 @@ def test_four_responses_show_only_the_count_and_five_show_everything(
     assert "<dt>Responses</dt><dd>5</dd>" in html
     assert "<dt>Response rate</dt><dd>50%</dd>" in html
     block = item_block(html, "resultat_hverdag")
-    assert "7 = best, 1 = worst" in block
+    assert "Higher is better: 7 is the best answer and 1 the worst." in block
     assert '<dt>Mean</dt><dd>5.8 <span class="ci">' in block
     assert "<dt>Mean on 0–100 (100 = best)</dt><dd>80.0</dd>" in block
     assert "<dt>Share in the best two steps</dt><dd>60%</dd>" in block

@@ -50,6 +50,9 @@ def test_the_unit_page_shows_every_period_oldest_first(app, client, make_survey,
     rows = table.split("<tr>")[2:]
     assert "95% CI" in rows[0] and "95% CI" in rows[2]
     assert "no scores: fewer than 5 responses" in rows[3]  # three responses: none released
+    after = page[page.index("Category scores per period"):]
+    read = after[after.index('class="ds-paragraph how-to-read"'):][:600]  # below the table
+    assert "Higher is better: 7 is the best answer and 1 the worst." in read
     chart = client.get(f"/admin/units/{first.unit_id}/trend/chart?questionnaire=brukerundersokelse")
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     svg = chart.text
