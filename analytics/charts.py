@@ -253,6 +253,28 @@ def difference_chart(rows: Sequence[dict[str, Any]], *, title: str, first_label:
                   locale)
 
 
+def means_chart(rows: Sequence[dict[str, Any]], *, title: str, axis_title: str,
+                locale: str) -> alt.LayerChart:
+    """Per category (or question) its mean on 0–100 as a dot, its 95 % CI as a bar: the
+    one-page report's chart, beside the table of the same means.
+
+    `rows`: {"label", "mean", "low", "high"}, already through the small-group rule; the
+    chart's height follows the number of rows, so a short list prints small.
+    """
+    import altair as alt
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300, labelFontSize=12))
+    x_scale = alt.Scale(domain=[0, 100])
+    bars = alt.Chart().mark_rule(strokeWidth=2, color=BLUE).encode(
+        x=alt.X("low:Q", title=axis_title, scale=x_scale,
+                axis=alt.Axis(values=list(range(0, 101, 10)), format="d")),
+        x2="high:Q", y=y)
+    dots = alt.Chart().mark_point(size=110, filled=True, opacity=1, color=BLUE).encode(
+        x=alt.X("mean:Q", scale=x_scale), y=y)
+    chart = finish(alt.LayerChart(layer=[bars, dots], data=alt.Data(values=list(rows))), title,
+                   locale)
+    return chart.properties(height=max(BAR_HEIGHT, 36 * len(rows)))
+
+
 def trend_chart(rows: Sequence[dict[str, Any]], *, periods: Sequence[str], title: str,
                 axis_title: str, legend_title: str, locale: str) -> alt.LayerChart:
     """A unit's category scores period by period on 0–100: a line and a point per category

@@ -4,7 +4,8 @@ WTForms the areas use (`*forms.py`).
 Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
 `organisation`, `accounts`, `surveys` (create, list, hand out, paper answers),
 `survey_changes` (change a survey, its next period, archive, delete), `links` (single-use
-links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `change`,
+links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `reports`
+(one-page reports of a survey and of a comparison, for A4 and the board), `change`,
 `checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each
 module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
 `blueprint()` nests every area's blueprint in the `admin` parent under `/admin` (endpoints
@@ -32,6 +33,7 @@ from staff import (
     network,
     organisation,
     questionnaires,
+    reports,
     results,
     signin,
     survey_changes,
@@ -43,7 +45,8 @@ from staff.blueprint import StaffBlueprint, admin_blueprint
 
 AREAS: tuple[ModuleType, ...] = (
     signin, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
-    comparison, change, checklist, gatherings, network, exports, fhir, questionnaires, tokens)
+    comparison, reports, change, checklist, gatherings, network, exports, fhir, questionnaires,
+    tokens)
 
 
 def blueprint() -> StaffBlueprint:

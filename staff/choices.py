@@ -15,11 +15,12 @@ from surveys.models import Survey
 
 def other_survey() -> Survey | None:
     """The survey named by `?with=` (comparisons); None when none was chosen; 404 when it
-    is not a number or out of the account's scope."""
+    is not a number or out of the account's scope. `isdecimal`, not `isdigit`: «²» is a
+    digit that `int` refuses (a 500)."""
     value = request.args.get("with", "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         abort(404)
     return visible_survey(int(value))
 

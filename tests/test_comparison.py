@@ -248,6 +248,13 @@ def test_out_of_scope_survey_is_not_found(client, world):
     assert client.get(chart).status_code == 404
 
 
+@pytest.mark.parametrize("value", ["²", "abc", "-1", "9" * 40])
+def test_a_survey_number_that_is_no_number_is_not_found(client, world, value):
+    for path in ("compare", "compare/chart", "compare.csv"):
+        url = f"/admin/surveys/{world['A_2025']}/{path}?with={value}"
+        assert get(client, "nett@n.no", url).status_code == 404, (path, value)
+
+
 @pytest.mark.parametrize(("other", "message"), [
     ("A_psfs", "The two surveys must use the same questionnaire."),
     ("B_2025", "The two surveys must belong to the same unit."),

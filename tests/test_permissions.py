@@ -69,6 +69,8 @@ POLICY = {
     "admin.units.unit_page": "unit", "admin.units.unit_trend_chart": "unit",
     "admin.results.survey_results": "survey", "admin.results.survey_results_chart": "survey",
     "admin.comparison.survey_compare": "survey", "admin.comparison.survey_compare_chart": "survey",
+    "admin.reports.survey_report_page": "survey", "admin.reports.survey_report_chart": "survey",
+    "admin.reports.comparison_report": "survey",
     "admin.comparison.organisation_compare": "structure",
     "admin.comparison.organisation_compare_chart": "structure",
     "admin.change.survey_change": "survey", "admin.change.survey_change_chart": "survey",
