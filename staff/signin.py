@@ -16,16 +16,10 @@ from staff.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from surveys import access, auth
 from surveys.counts import response_counts
 from util.dates import today
+from util.urls import safe_next
 from web.i18n import current_language
 
 bp = StaffBlueprint("signin", __name__)
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site; never another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
 
 
 @bp.route("/login", methods=["GET", "POST"], allow=ANYONE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from surveys import retention
+from util.urls import safe_next
 from web.i18n import remember_language
 
 bp = Blueprint("pages", __name__)
@@ -50,10 +51,7 @@ def accessibility():
 @bp.get("/sprak/<code>")
 def language(code: str):
     """Remember a language and go back to a page of this site (never another host)."""
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for(".home")
-    response = redirect(target, code=303)
+    response = redirect(safe_next(request.args.get("next"), url_for(".home")), code=303)
     if code in current_app.config["LANGUAGES"]:
         remember_language(response, code)
     return response
