@@ -5,7 +5,8 @@ Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
 `organisation`, `accounts`, `surveys` (create, list, hand out, paper answers),
 `survey_changes` (change a survey, its next period, archive, delete), `links` (single-use
 links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `change`,
-`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each
+`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`,
+`notifications` (the weekly digest: asking for it, and stopping it from its link). Each
 module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
 `blueprint()` nests every area's blueprint in the `admin` parent under `/admin` (endpoints
 `admin.<area>.<view>`, such as `admin.surveys.survey`), which checks who may see each route
@@ -30,6 +31,7 @@ from staff import (
     gatherings,
     links,
     network,
+    notifications,
     organisation,
     questionnaires,
     results,
@@ -43,7 +45,8 @@ from staff.blueprint import StaffBlueprint, admin_blueprint
 
 AREAS: tuple[ModuleType, ...] = (
     signin, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
-    comparison, change, checklist, gatherings, network, exports, fhir, questionnaires, tokens)
+    comparison, change, checklist, gatherings, network, exports, fhir, questionnaires, tokens,
+    notifications)
 
 
 def blueprint() -> StaffBlueprint:
