@@ -22,6 +22,7 @@ from analytics.small_groups import SmallGroups
 from api import errors as api_errors
 from api import limits as api_limits
 from api.views import bp as api_bp
+from notifications import cli as notifications_cli
 from surveys import cli
 from web import errors, i18n, rate_limits, security, static_files
 from web.health import bp as health_bp
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api_limits.init_app(app)  # after rate_limits: it uses the limiter made there
 
     cli.init_app(app)
+    notifications_cli.init_app(app)
     if app.config.get("BEHIND_PROXY"):
         # Links we print (set-password links, QR codes) must carry the public host and https,
         # and the limit on guessing follow-up codes counts per client, not per proxy. The
@@ -95,10 +97,16 @@ def _defaults(app: Flask) -> dict[str, Any]:
     }
 
 
+# The weekly digest's mail server, sender and the public address for its links
+# (`notifications.settings` checks them when the digest is sent, not at start-up).
+MAIL_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS",
+                 "SMTP_SSL", "MAIL_FROM", "BASE_URL")
+
+
 def _from_environment(app: Flask) -> None:
     """The documented variables without prefix: DATABASE_URL, SECRET_KEY, SECURE_COOKIES,
-    BEHIND_PROXY."""
-    for key in ("DATABASE_URL", "SECRET_KEY"):
+    BEHIND_PROXY, and the mail settings (`MAIL_SETTINGS`)."""
+    for key in ("DATABASE_URL", "SECRET_KEY", *MAIL_SETTINGS):
         if os.environ.get(key):
             app.config[key] = os.environ[key]
     truthy = {"1", "true", "yes"}

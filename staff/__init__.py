@@ -6,7 +6,8 @@ Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
 `survey_changes` (change a survey, its next period, archive, delete), `links` (single-use
 links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `reports`
 (one-page reports of a survey and of a comparison, for A4 and the board), `change`,
-`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`. Each
+`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`,
+`notifications` (the weekly digest: asking for it, and stopping it from its link). Each
 module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
 `blueprint()` nests every area's blueprint in the `admin` parent under `/admin` (endpoints
 `admin.<area>.<view>`, such as `admin.surveys.survey`), which checks who may see each route
@@ -31,6 +32,7 @@ from staff import (
     gatherings,
     links,
     network,
+    notifications,
     organisation,
     questionnaires,
     reports,
@@ -46,7 +48,7 @@ from staff.blueprint import StaffBlueprint, admin_blueprint
 AREAS: tuple[ModuleType, ...] = (
     signin, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
     comparison, reports, change, checklist, gatherings, network, exports, fhir, questionnaires,
-    tokens)
+    tokens, notifications)
 
 
 def blueprint() -> StaffBlueprint:

@@ -29,8 +29,8 @@ from analytics import exports
 from reporting.rule import current_rule
 from surveys import auth, handout
 from surveys.batches import Waiting
-from surveys.labels import version_title
-from surveys.models import LinkMode, Survey, SurveyStatus, Unit
+from surveys.labels import target_label, version_title
+from surveys.models import LinkMode, Survey, SurveyStatus
 from surveys.operations import IssuedLinks
 from util.dates import today
 from web.errors import FriendlyError
@@ -124,15 +124,6 @@ def responses_text(count: int) -> str:
     if rule.too_few(count):
         return _("fewer than %(minimum)d", minimum=rule.minimum)
     return decimal(count)
-
-
-def target_label(survey: Survey) -> str:
-    """«Unit (Organisation)» or «Gathering N, Network»."""
-    target = survey.target()
-    if isinstance(target, Unit):
-        return f"{target.name} ({target.organisation.name})"
-    return _("Gathering %(number)d, %(network)s", number=target.number,
-             network=target.network.name)
 
 
 def waiting_lines(waiting: Waiting) -> list[str]:

@@ -107,6 +107,19 @@ def visible_surveys(db: Session, account: Account) -> list[Survey]:
     return list(db.scalars(query))
 
 
+def led_surveys(db: Session, account: Account) -> list[Survey]:
+    """The surveys of the units and networks the account leads itself, administrator or not,
+    archived ones left out: what its weekly digest is about (an administrator sees every
+    survey, but is told only of its own)."""
+    unit_ids, networks = [u.id for u in account.units], network_ids(account)
+    query = (sa.select(Survey).outerjoin(Unit).outerjoin(Organisation).outerjoin(Gathering)
+             .where(Survey.archived.is_(False),
+                    sa.or_(Survey.unit_id.in_(unit_ids), Organisation.network_id.in_(networks),
+                           Gathering.network_id.in_(networks)))
+             .order_by(Survey.title, Survey.id))
+    return list(db.scalars(query))
+
+
 def audit(db: Session, account: Account | None, action: str, target: str) -> None:
     """Record an administrative action (committed with the change it describes)."""
     from surveys.account_models import AuditEntry

@@ -32,15 +32,27 @@ account_units = sa.Table(
 
 
 class Account(Base):
-    """A member of staff. Administrators see everything; others only their scope."""
+    """A member of staff. Administrators see everything; others only their scope.
+
+    `digest`: whether the account asked for the weekly digest by e-mail (opt-in: nobody gets
+    mail they did not ask for), in `language`, the one setting that decides the language of
+    what is sent to it, since a mail has no browser to ask. `digest_sent_at` (UTC) is when
+    the last digest reached the mail server: the next one reports results released since
+    that day (`reporting.digest`)."""
 
     __tablename__ = "accounts"
+    __table_args__ = (
+        sa.CheckConstraint("language IN ('nb', 'nn', 'en')", name="language_known"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str | None] = mapped_column(sa.String(200))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    language: Mapped[str] = mapped_column(sa.String(5), default="nb", server_default="nb")
+    digest_sent_at: Mapped[dt.datetime | None]
     networks: Mapped[list[Network]] = relationship(secondary=account_networks)
     units: Mapped[list[Unit]] = relationship(secondary=account_units)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from questionnaires.models import QuestionnaireVersion
+from surveys.models import Survey, Unit
 
 ERFARINGSSAMLING = 5  # the network's experience gathering, after gatherings 1–4
 
@@ -21,3 +22,13 @@ def version_title(version: QuestionnaireVersion, lang: str) -> str:
     """A version's title in `lang`, read from the stored JSON without parsing it all."""
     title = version.content.get("title", {})
     return title.get(lang) or title.get("nb") or version.slug
+
+
+def target_label(survey: Survey) -> str:
+    """«Unit (Organisation)» or «Gathering N, Network»: whom a survey is for, on the staff
+    pages and in the weekly digest alike."""
+    target = survey.target()
+    if isinstance(target, Unit):
+        return f"{target.name} ({target.organisation.name})"
+    return _("Gathering %(number)d, %(network)s", number=target.number,
+             network=target.network.name)

@@ -298,6 +298,8 @@ WHOLE_ACTIONS = {
     "survey.follow_up_settings": _l("Changed the follow-up settings of a survey"),
     "survey.include_early": _l("Chose whether early follow-ups count"),
     "survey.change": _l("Marked the day of a change to a pathway"),
+    "digest.settings": _l("Changed the settings of the weekly digest"),
+    "digest.unsubscribe": _l("Stopped the weekly digest from the link in it"),
 }
 
 

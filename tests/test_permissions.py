@@ -101,6 +101,8 @@ POLICY = {
     "admin.questionnaires.questionnaire_upload": "admin",
     "admin.questionnaires.questionnaire_copy": "admin",
     "admin.tokens.api_tokens_page": "any", "admin.tokens.api_token_revoke": "own",
+    "admin.notifications.notification_settings": "any",
+    "admin.notifications.unsubscribe": "public",
 }
 ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
 # Routes that only exist for surveys handed out as single-use links.

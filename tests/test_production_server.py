@@ -31,6 +31,7 @@ CONF = ROOT / "gunicorn.conf.py"
     ("/s/Abc123/oppfolging/K7QM3XTD", "/s/*/oppfolging/*"),
     ("/s/Abc123/oppfolging/skjema", "/s/*/oppfolging/skjema"),
     ("/admin/set-password/secret-token-here", "/admin/set-password/*"),
+    ("/admin/unsubscribe/MQ.hDWJ4EiBobniumi4TDbVoPKlEm4", "/admin/unsubscribe/*"),
     ("/admin/surveys/12", "/admin/surveys/12"),
     ("/healthz", "/healthz"),
     ("/s/a\nforged line", "/s/*"),

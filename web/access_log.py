@@ -1,12 +1,13 @@
 """Gunicorn's access log without anything that could lead back to a respondent or a secret.
 
 A link token is a key to a survey (an open link) or to one person's answer (a single-use
-link), a follow-up code pairs two answers of one person, and a set-password token logs
-someone in: all of them travel in the path, so a log line with the path would keep them.
-`MaskingLogger` writes every path with those parts replaced by `*` (`/s/*/oppfolging/*`),
-and offers no client address, user agent, referer, query string, request or response header
-to the log format, whatever format an operator sets: the line tells what kind of page was
-asked for, how it went and how long it took, never by whom or for which survey.
+link), a follow-up code pairs two answers of one person, a set-password token logs someone
+in, and a weekly digest's unsubscribe token stops that account's digest: all of them
+travel in the path, so a log line with the path would keep them. `MaskingLogger` writes
+every path with those parts replaced by `*` (`/s/*/oppfolging/*`), and offers no client
+address, user agent, referer, query string, request or response header to the log format,
+whatever format an operator sets: the line tells what kind of page was asked for, how it
+went and how long it took, never by whom or for which survey.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from gunicorn.glogging import Logger
 # The literal words of the respondent paths (`respond.views` and
 # `respond.follow_up`); every other part of a path under /s/ is a token or a code.
 RESPONDENT_WORDS = frozenset({"takk", "kode", "lapp", "oppfolging", "skjema"})
-SECRET_PREFIXES = ("/admin/set-password/",)
+# A set-password token logs someone in; a digest's unsubscribe token stops its digest.
+SECRET_PREFIXES = ("/admin/set-password/", "/admin/unsubscribe/")
 MASK = "*"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_PATH = 200
