@@ -17,6 +17,7 @@ from playwright.sync_api import Page, Response, expect
 import database
 from surveys.account_models import Account
 from surveys.demo import DEMO_NETWORK, DEMO_PASSWORD
+from surveys.digest_settings import unsubscribe_token
 from surveys.models import Network, Survey
 from tests.browser.accessibility import assert_accessible
 
@@ -204,3 +205,31 @@ def test_the_network_lead_sets_up_four_gatherings_and_opens_the_briefing(page: P
     expect(page.locator("section.briefing-team").first).to_be_visible()
     expect(page.locator("#wishes")).to_be_visible()
     assert_accessible_at_every_width(page)
+
+
+def test_the_digest_settings_and_its_unsubscribe_page_are_accessible(page: Page, demo_app,
+                                                                    demo_server):
+    """The network lead asks for the weekly digest in English, then stops it from the link
+    in the mail, without being signed in: both pages pass axe at both widths."""
+    log_in(page, demo_server, "nettverk@demo.no")
+    page.goto(f"{demo_server}/admin/notifications")
+    assert_accessible_at_every_width(page)
+    page.check("input[name=digest][value=yes]")
+    page.check("input[name=language][value=en]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lagre").click()
+    with demo_app.app_context():
+        db = database.session()
+        lead = db.scalars(sa.select(Account).where(Account.email == "nettverk@demo.no")).one()
+        assert lead.digest and lead.language == "en"
+        token = unsubscribe_token(demo_app.secret_key, lead)
+    page.context.clear_cookies()
+    page.goto(f"{demo_server}/admin/unsubscribe/{token}")
+    assert_accessible_at_every_width(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stop the digest").click()
+    assert_accessible_at_every_width(page)
+    with demo_app.app_context():
+        lead = database.session().scalars(
+            sa.select(Account).where(Account.email == "nettverk@demo.no")).one()
+        assert not lead.digest
