@@ -1,9 +1,13 @@
-"""Security headers: nothing from another host, no framing, no leaking link tokens."""
+"""Security headers: nothing from another host, no framing, no leaking link tokens; and
+no form whose parts cannot be named reaches a view."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
+
+from web.errors import FriendlyError
 
 csrf = CSRFProtect()
 
@@ -33,6 +37,18 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+def refuse_unreadable_forms() -> None:
+    """A multipart part whose name cannot be read (a lone «\\r») reaches Werkzeug's form as
+    the key None, and WTForms' lists of fields fail on it with a 500. No browser sends one:
+    refuse it for every form at once, with a 400 the reader can act on."""
+    if request.method != "POST" or request.mimetype not in (
+            "multipart/form-data", "application/x-www-form-urlencoded"):
+        return
+    if any(not isinstance(name, str) for name in (*request.form.keys(), *request.files.keys())):
+        raise FriendlyError(400, _("The form could not be read. Reload the page and try again."))
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_unreadable_forms)
     csrf.init_app(app)
     app.after_request(add_headers)
