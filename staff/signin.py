@@ -58,8 +58,10 @@ def change_password():
         else:
             db = database.session()
             account.password_hash = auth.hash_password(form.password.data)
+            auth.end_sessions(account)  # everywhere else; this browser signs in again below
             access.audit(db, account, "password.change", account.email)
             db.commit()
+            auth.log_in(account)
             flash(_("Your password is changed."))
             return redirect(url_for(".overview"), code=303)
     status = 422 if form.errors else 200
@@ -77,6 +79,7 @@ def set_password(token: str):
     if form.validate_on_submit():
         link.used = True
         link.account.password_hash = auth.hash_password(form.password.data)
+        auth.end_sessions(link.account)
         access.audit(db, link.account, "password.set", link.account.email)
         db.commit()
         auth.log_in(link.account)

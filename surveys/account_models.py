@@ -50,6 +50,9 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(sa.String(200))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Raised to end every session of the account (logout, new password, deactivation): a
+    # session cookie is honoured only while it holds the account's current epoch.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     language: Mapped[str] = mapped_column(sa.String(5), default="nb", server_default="nb")
     digest_sent_at: Mapped[dt.datetime | None]

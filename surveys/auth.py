@@ -128,11 +128,28 @@ def find_password_link(db: Session, token: str) -> PasswordLink | None:
 
 
 def log_in(account: Account) -> None:
+    """Start a session of `account` in this browser: its cookie holds the account's id and
+    current epoch, nothing else."""
     session.clear()
     session["account_id"] = account.id
+    session["epoch"] = account.session_epoch
+
+
+def end_sessions(account: Account) -> None:
+    """End every session of `account`, in every browser and every copy of its cookie (the
+    caller commits): a cookie is honoured only while it holds the current epoch."""
+    account.session_epoch += 1
 
 
 def log_out() -> None:
+    """Log out, and end the account's sessions everywhere: a copy of the cookie (taken from
+    a shared computer, say) must not outlive the logout."""
+    account = current_account()
+    if account is not None:
+        import database
+
+        end_sessions(account)
+        database.session().commit()
     session.clear()
 
 
@@ -143,7 +160,8 @@ def current_account() -> Account | None:
 
         account_id = session.get("account_id")
         account = database.session().get(Account, account_id) if account_id else None
-        g.account = account if account is not None and account.is_active else None
+        g.account = (account if account is not None and account.is_active
+                     and session.get("epoch") == account.session_epoch else None)
     return g.account
 
 

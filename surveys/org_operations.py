@@ -224,8 +224,10 @@ def new_password_link(db: Session, admin: Account, account: Account) -> str:
 
 
 def set_active(db: Session, admin: Account, account: Account, active: bool) -> None:
-    """Deactivate (logged out at its next request, cannot log in) or reactivate an account."""
+    """Deactivate (every session ended, cannot log in) or reactivate an account."""
     account.is_active = active
+    if not active:
+        auth.end_sessions(account)  # reactivation must not bring old cookies back
     access.audit(db, admin, "account.reactivate" if active else "account.deactivate",
                  describe(account))
     db.commit()
