@@ -7,7 +7,10 @@ in the `admin` parent (`staff.blueprint.admin_blueprint`), so every staff URL st
 
 from __future__ import annotations
 
+import math
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
 import database
@@ -18,6 +21,7 @@ from surveys.counts import response_counts
 from util.dates import today
 from util.urls import safe_next
 from web.i18n import current_language
+from web.rate_limits import client_key
 
 bp = StaffBlueprint("signin", __name__)
 
@@ -28,10 +32,14 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            account = auth.authenticate(database.session(), form.email.data, form.password.data)
-        except auth.TooManyAttempts:
-            form.email.errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
-            return render_template("admin/login.html", form=form), 429
+            account = auth.authenticate(database.session(), form.email.data,
+                                        form.password.data, client_key())
+        except auth.TooManyAttempts as slowed:
+            form.email.errors.append(_(
+                "Too many failed attempts from here. Wait %(wait)s and try again.",
+                wait=format_timedelta(slowed.wait, threshold=1.1)))
+            seconds = max(1, math.ceil(slowed.wait.total_seconds()))
+            return render_template("admin/login.html", form=form), 429, {"Retry-After": seconds}
         if account is not None:
             auth.log_in(account)
             return redirect(safe_next(request.args.get("next"), url_for(".overview")), code=303)

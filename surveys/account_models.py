@@ -73,12 +73,16 @@ class PasswordLink(Base):
 
 
 class LoginFailure(Base):
-    """Failed logins per hashed e-mail address, kept in the database so every app instance
-    shares one count (no IP address is stored)."""
+    """Failed logins per hashed e-mail address and client (a keyed digest of its network,
+    `web.rate_limits.client_key`), kept in the database so every app instance shares one
+    count; no IP address is stored. Counted per address *and* client, so that failures from
+    elsewhere slow down only that elsewhere, never the person at their own desk."""
 
     __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_email_client", "email_hash", "client_hash"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     email_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    client_hash: Mapped[str | None] = mapped_column(sa.String(64))
     failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

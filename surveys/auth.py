@@ -22,8 +22,9 @@ from surveys.account_models import Account, LoginFailure, PasswordLink, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # wrong passwords from one client to one address before it slows down
 FAILURE_WINDOW = dt.timedelta(minutes=15)
+FIRST_WAIT = dt.timedelta(seconds=30)  # then doubled with each further failure, up to the window
 PASSWORD_LINK_LIFETIME = dt.timedelta(days=3)
 
 _PRODUCTION = PasswordHasher()  # RFC 9106's low-memory profile
@@ -46,7 +47,12 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
 
 
 class TooManyAttempts(Exception):
-    """Too many failed logins for this address recently."""
+    """Too many failed logins for this address from this client recently: try again after
+    `wait` (the caller says so)."""
+
+    def __init__(self, wait: dt.timedelta) -> None:
+        super().__init__(wait)
+        self.wait = wait
 
 
 def hash_password(password: str) -> str:
@@ -61,15 +67,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def authenticate(db: Session, email: str, password: str) -> Account | None:
-    """The account for these credentials, or None; raises TooManyAttempts when throttled."""
+def authenticate(db: Session, email: str, password: str, client: str) -> Account | None:
+    """The account for these credentials, or None; raises TooManyAttempts while this client
+    must wait before trying this address again (`client` is a keyed digest of its network).
+
+    Throttled per address *and* client: five failures, then a wait that doubles with each
+    further failure (30 s, 1 min, 2 min … up to 15 min). Failures from another client slow
+    down that client only, so nobody can keep a colleague out by typing wrong passwords for
+    her address; guessing from many clients is held back by the per-client limit on login
+    posts (`web.rate_limits`) and by the cost of each password check."""
     email = normalise_email(email)
     key = _digest(email)
-    since = utcnow() - FAILURE_WINDOW
-    failures = db.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
-        LoginFailure.email_hash == key, LoginFailure.failed_at >= since)) or 0
-    if failures >= MAX_FAILURES:
-        raise TooManyAttempts
+    _check_wait(db, key, client)
     account = None
     if "\x00" not in email:  # PostgreSQL refuses NUL in text; no address holds one
         account = db.scalars(sa.select(Account).filter_by(email=email, is_active=True)).first()
@@ -80,12 +89,27 @@ def authenticate(db: Session, email: str, password: str) -> Account | None:
     except (VerificationError, InvalidHashError):
         account = None
     if account is None:
-        db.add(LoginFailure(email_hash=key))
+        db.add(LoginFailure(email_hash=key, client_hash=client))
         db.commit()
         return None
-    db.execute(sa.delete(LoginFailure).where(LoginFailure.email_hash == key))
+    db.execute(sa.delete(LoginFailure).where(LoginFailure.email_hash == key,
+                                             LoginFailure.client_hash == client))
     db.commit()
     return account
+
+
+def _check_wait(db: Session, key: str, client: str) -> None:
+    """Raise TooManyAttempts while this client's recent failures for this address say wait."""
+    now = utcnow()
+    failures, last = db.execute(
+        sa.select(sa.func.count(), sa.func.max(LoginFailure.failed_at))
+        .where(LoginFailure.email_hash == key, LoginFailure.client_hash == client,
+               LoginFailure.failed_at >= now - FAILURE_WINDOW)).one()
+    if not failures or failures < MAX_FAILURES:
+        return
+    wait = min(FIRST_WAIT * 2 ** (failures - MAX_FAILURES), FAILURE_WINDOW)
+    if last + wait > now:
+        raise TooManyAttempts(last + wait - now)
 
 
 def password_problem(password: str) -> str | None:

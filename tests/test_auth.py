@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import argon2
 import pytest
 
@@ -35,18 +37,46 @@ def test_wrong_password_gets_message_and_no_session(client, make_account):
     assert client.get("/admin/").status_code == 302
 
 
-def test_failed_logins_are_throttled_per_address(app, client, make_account):
+def login_from(client, address: str, password: str, email: str = "leder@kommune.no"):
+    page = client.get("/admin/login", environ_base={"REMOTE_ADDR": address}).text
+    return client.post("/admin/login", environ_base={"REMOTE_ADDR": address}, data={
+        "csrf_token": csrf_of(page), "email": email, "password": password})
+
+
+def test_failed_logins_slow_down_that_client_only(app, make_account):
+    """Issue 20: five wrong passwords from anywhere locked the right person out for 15
+    minutes. Now the client that failed waits, and the colleague at her desk logs in."""
     make_account()
+    attacker, colleague = app.test_client(), app.test_client()
     for _ in range(auth.MAX_FAILURES):
-        assert log_in(client, "leder@kommune.no", "feil passord her").status_code == 422
-    blocked = log_in(client, "leder@kommune.no", PASSWORD)
-    assert blocked.status_code == 429
-    assert "For mange mislykkede forsøk" in blocked.get_data(as_text=True)
+        assert login_from(attacker, "203.0.113.9", "feil passord her").status_code == 422
+    blocked = login_from(attacker, "203.0.113.9", PASSWORD)
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "30"
+    assert "For mange mislykkede forsøk herfra. Vent 30 sekunder" in blocked.text
+    assert login_from(colleague, "198.51.100.7", PASSWORD).status_code == 303
     with app.app_context():
         import sqlalchemy as sa
 
         stored = database.session().scalars(sa.select(LoginFailure)).all()
-        assert all("@" not in f.email_hash for f in stored)
+        assert stored and all("@" not in f.email_hash for f in stored)
+        assert all(f.client_hash and "203.0.113" not in f.client_hash for f in stored)
+
+
+def test_the_wait_doubles_with_each_failure_and_then_passes(app, make_account):
+    make_account()
+    client = app.test_client()
+    for _ in range(auth.MAX_FAILURES):
+        login_from(client, "203.0.113.9", "feil passord her")
+    with app.app_context():  # as if the last failure was 31 s ago: the wait is over
+        import sqlalchemy as sa
+
+        db = database.session()
+        for failure in db.scalars(sa.select(LoginFailure)):
+            failure.failed_at -= dt.timedelta(seconds=31)
+        db.commit()
+    assert login_from(client, "203.0.113.9", "feil passord igjen").status_code == 422
+    again = login_from(client, "203.0.113.9", PASSWORD)  # the sixth failure: one minute
+    assert again.status_code == 429 and again.headers["Retry-After"] == "60"
 
 
 def test_set_password_link_works_once(app, client, make_account):
