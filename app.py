@@ -24,7 +24,7 @@ from api import limits as api_limits
 from api.views import bp as api_bp
 from notifications import cli as notifications_cli
 from surveys import cli
-from web import errors, i18n, rate_limits, security, static_files
+from web import accessibility_settings, errors, i18n, rate_limits, security, static_files
 from web.health import bp as health_bp
 from web.pages import bp as pages_bp
 
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
 
     app.extensions["small_groups"] = SmallGroups(int(app.config["SMALL_GROUP_MIN"]))
+    accessibility_settings.init_app(app)  # a bad status or date stops the start here
     database.init_app(app)
     i18n.init_app(app)
     compress.init_app(app)

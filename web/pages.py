@@ -6,6 +6,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from surveys import retention
 from util.urls import safe_next
+from web import accessibility_settings
+from web import accessibility_statement as known
 from web.i18n import remember_language
 
 bp = Blueprint("pages", __name__)
@@ -40,11 +42,13 @@ def privacy():
 
 @bp.get("/tilgjengelighet")
 def accessibility():
-    """The accessibility statement; the operator's parts come from configuration."""
+    """The accessibility statement: the deviations the code knows of
+    (`web.accessibility_statement`) and the operator's part, checked at start-up
+    (`web.accessibility_settings`)."""
     return render_template(
         "pages/accessibility.html",
-        operator_limitations=current_app.config.get("ACCESSIBILITY_LIMITATIONS"),
-        operator_contact=current_app.config.get("ACCESSIBILITY_CONTACT"),
+        statement=current_app.extensions[accessibility_settings.EXTENSION],
+        deviations=known.DEVIATIONS, other_problems=known.OTHER_PROBLEMS,
     )
 
 
