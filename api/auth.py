@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from flask import g, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 import database
 from api.errors import json_error
@@ -34,11 +35,21 @@ def presented_secret() -> str | None:
 
 
 def current_token() -> tuple[ApiToken, Account] | None:
-    """The valid token of this request and its account (looked up once per request)."""
+    """The valid token of this request and its account (looked up once per request).
+
+    A failed lookup is remembered too: the rate limits ask for the token once per limit
+    before the view asks again, and with a database that does not answer each ask waited
+    out the connect timeout anew (issue 20: the API hung while the pages answered)."""
+    if "api_token_failure" in g:
+        raise g.api_token_failure
     if "api_token" not in g:
         secret = presented_secret()
-        g.api_token = (api_tokens.find_account(database.session(), secret, today())
-                       if secret is not None else None)
+        try:
+            g.api_token = (api_tokens.find_account(database.session(), secret, today())
+                           if secret is not None else None)
+        except SQLAlchemyError as failure:
+            g.api_token_failure = failure
+            raise
     return g.api_token
 
 

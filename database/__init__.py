@@ -8,6 +8,8 @@ May import: nothing of ours (every other package builds on this one).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,21 +48,53 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> sa.Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a request waits on the database before the outage page is shown, in seconds.
+
+    A database that accepts connections and never answers once hung every page for minutes
+    (libpq waits for ever by default). `connect`: to open a connection, its handshake
+    included; `pool`: for a free connection of this process's pool; `statement`: for one
+    statement, enforced by the server (for a server that is slow, not silent)."""
+
+    connect: int = 5
+    pool: int = 5
+    statement: int = 30
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Timeouts:
+        """From DATABASE_CONNECT_TIMEOUT, DATABASE_POOL_TIMEOUT, DATABASE_STATEMENT_TIMEOUT
+        (whole seconds); a value that is not a whole number from 1 to 600 stops the start."""
+        values = {}
+        for name in ("connect", "pool", "statement"):
+            key = f"DATABASE_{name.upper()}_TIMEOUT"
+            raw = config.get(key, getattr(cls, name))
+            text = str(raw).strip() if isinstance(raw, int | str) else ""
+            if isinstance(raw, bool) or not text.isdecimal() or not 1 <= int(text) <= 600:
+                raise ValueError(f"{key} must be a whole number of seconds from 1 to 600, "
+                                 f"not {raw!r}")
+            values[name] = int(text)
+        return cls(**values)
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None) -> sa.Engine:
     """Create an engine with settings that suit many short web requests."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
+    timeouts = timeouts or Timeouts()
     return sa.create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800
-    )
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
+        pool_timeout=timeouts.pool,
+        connect_args={"connect_timeout": timeouts.connect,
+                      "options": f"-c statement_timeout={timeouts.statement * 1000}"})
 
 
 def init_app(app: Flask) -> None:
     """Attach an engine and a session factory to the app; close sessions after each request."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], Timeouts.from_config(app.config))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
