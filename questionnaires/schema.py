@@ -20,7 +20,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
+from questionnaires.texts import LANGUAGES as LANGUAGES
+from questionnaires.texts import Text
+
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 CHECKLIST_VALUES: tuple[str, ...] = ("done", "not_done", "not_relevant")
 MAX_SCALE_STEPS = 21
@@ -33,18 +35,6 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo in a definition must not be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    """A text in all three languages; none may be left empty."""
-
-    nb: str = Field(min_length=1, max_length=2000)
-    nn: str = Field(min_length=1, max_length=2000)
-    en: str = Field(min_length=1, max_length=2000)
-
-    def get(self, lang: str) -> str:
-        """The text in `lang`, falling back to bokmål for an unknown language."""
-        return getattr(self, lang, self.nb) if lang in LANGUAGES else self.nb
 
 
 class Scale(Strict):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -37,12 +38,13 @@ from staff.forms import short_text
 from surveys import follow_up_codes
 from surveys.models import Layout, LinkMode
 from surveys.operations import MAX_SINGLE_USE_LINKS
+from util.languages import KNOWN, STAFF
 
 MAX_INVITED = 1_000_000
 PHASE_NONE = "none"
 PHASES = ("baseline", "follow_up")
-LANGUAGES = ("nb", "nn", "en")
-LANGUAGE_NAMES = (("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English"))
+# The staff languages by their own names (an account's digest is written in one of them).
+LANGUAGE_NAMES = tuple((code, KNOWN[code].name) for code in STAFF)
 MIN_FOLLOW_UP_WEEKS, MAX_FOLLOW_UP_WEEKS, DEFAULT_FOLLOW_UP_WEEKS = 1, 26, 4
 MAX_EARLIEST_DAYS, DEFAULT_EARLIEST_DAYS = 182, 14
 
@@ -299,9 +301,14 @@ class PaperLanguageForm(FlaskForm):
         csrf = False  # the questionnaire form it is posted with carries the token
 
     language = RadioField(_l("Language of this paper form"), name="paper-language",
-                          default="nb", validate_choice=False,
-                          choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES],
-                          validators=[AllowedValues(set(LANGUAGES))])
+                          default="nb", validate_choice=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        """The languages the installation offers respondents (the `LANGUAGES` setting)."""
+        super().__init__(*args, **kwargs)
+        offered = current_app.config["LANGUAGES"]
+        self.language.choices = [SelectChoice(code, KNOWN[code].name) for code in offered]
+        self.language.validators = [AllowedValues(set(offered))]
 
 
 class FollowUpSettingsForm(FlaskForm):

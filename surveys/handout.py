@@ -18,12 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import segno
-from flask import session, url_for
+from flask import current_app, session, url_for
 
 from surveys.models import Survey
 from surveys.operations import MAX_SINGLE_USE_LINKS, IssuedLinks
 
-PRINT_LANGUAGES = ("nb", "nn", "en")
 SVG_SCALE = 10  # 41 modules → about 410 px; an SVG prints sharp at any size anyway
 PNG_SCALE = 20  # 41 modules → about 820 px: 7 cm at 300 dpi
 SLIP_SCALE = 4
@@ -121,7 +120,9 @@ def slips(tokens: Sequence[str], page: int) -> tuple[list[list[Slip]], int]:
 
 
 def print_language(value: str | None, default: str) -> str | None:
-    """The language asked for in `?lang=`; the default when absent, None when unknown."""
+    """The language asked for in `?lang=`; the default when absent, None when it is not one
+    the installation offers respondents (the `LANGUAGES` setting)."""
+    offered = current_app.config["LANGUAGES"]
     if value is None or value == "":
-        return default if default in PRINT_LANGUAGES else PRINT_LANGUAGES[0]
-    return value if value in PRINT_LANGUAGES else None
+        return default if default in offered else offered[0]
+    return value if value in offered else None

@@ -282,7 +282,6 @@ class Response(Base):
     __table_args__ = (
         sa.UniqueConstraint("survey_id", "submission_key", name="uq_responses_submission"),
         sa.UniqueConstraint("survey_id", "pair_id", "is_follow_up", name="uq_responses_pair"),
-        sa.CheckConstraint("language IN ('nb', 'nn', 'en')", name="language_known"),
         sa.CheckConstraint("is_follow_up OR NOT early", name="early_only_follow_up"),
     )
 
