@@ -14,6 +14,7 @@ from typing import Protocol
 
 from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue
+from util.languages import KNOWN
 
 SCORE_PREFIX = "score_"
 
@@ -36,7 +37,8 @@ Translate = Callable[[str], str]
 
 
 def _text(make: Translate) -> s.Text:
-    return s.Text(**{lang: make(lang) for lang in s.LANGUAGES})
+    """A text made in every language the code knows (a missing string comes in bokmål)."""
+    return s.Text(**{lang: make(lang) for lang in KNOWN})
 
 
 def _with_score(hint: Callable[[str, float], str], score: float) -> Translate:

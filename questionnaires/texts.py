@@ -1,11 +1,14 @@
 """A questionnaire's text in several languages (`Text`), kept apart from the schema that
 uses it everywhere: which languages exist and how a missing one falls back is
-`util.languages`'s one rule, the same for the pages' interface strings."""
+`util.languages`'s one rule, the same for the pages' interface strings. A language a text
+does not carry itself is looked up in the translation memory by its bokmål wording
+(`questionnaires.translation_memory`)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from questionnaires.translation_memory import translated
 from util.languages import KNOWN, REQUIRED, fallback_of
 
 LANGUAGES: tuple[str, ...] = REQUIRED  # every text has these; others are optional
@@ -34,7 +37,7 @@ class Text(BaseModel):
         """The text in `lang`; where it has none, in the language it falls back to."""
         if lang in LANGUAGES:
             return str(getattr(self, lang))
-        found = (self.model_extra or {}).get(lang)
+        found = (self.model_extra or {}).get(lang) or translated(self.nb, lang)
         if found:
             return str(found)
         return self.get(fallback_of(lang) or LANGUAGES[0])

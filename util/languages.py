@@ -70,6 +70,13 @@ def fallback_of(code: str) -> str | None:
     return None if code == FALLBACK else FALLBACK
 
 
+def reviewed(code: str) -> bool:
+    """Whether a native speaker has checked the language's translation (bokmål, nynorsk and
+    English are the originals); pages in one not yet checked say so."""
+    language = KNOWN.get(code)
+    return language.reviewed if language else True
+
+
 def direction_of(code: str) -> str:
     """«rtl» for a language written right to left, else «ltr»."""
     language = KNOWN.get(code)

@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     babel.domain_instance = FallbackDomain()  # Flask-Babel's own is a cached Domain()
     app.jinja_env.globals.update(current_language=current_language,
                                  language_direction=languages.direction_of,
+                                 language_reviewed=languages.reviewed,
                                  offered_languages=offered_languages,
                                  respondent_languages=respondent_languages)
     app.jinja_env.filters.update(decimal=decimal, date=format_date, percent=percent,
