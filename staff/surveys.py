@@ -43,6 +43,7 @@ from surveys.models import Layout, LinkMode, ResponseSource, Survey
 from surveys.operations import Outcome, submit_response
 from surveys.pages import posted_form
 from surveys.queries import (
+    language_counts,
     link_counts,
     next_surveys,
     paper_response_count,
@@ -130,6 +131,7 @@ def _survey_page(survey: Survey, more_links_form: MoreLinksForm, status: int = 2
         "admin/surveys/survey.html", survey=survey, status=survey.status(today()),
         count=count, paper_count=_paper_part(count, paper_response_count(db, survey.id)),
         waiting=batches.waiting_of(db, survey.id), rows=current_rule().shows(count),
+        by_language=language_counts(db, survey.id, current_rule()),
         minimum=current_rule().minimum,
         links=link_counts(db, survey.id) if single_use else None,
         public_url=None if single_use else handout.public_url(survey),

@@ -165,6 +165,20 @@ def hidden_columns(db: Session, survey_id: int, rule: SmallGroups) -> frozenset[
                      if any(rule.too_few(n) for n in counts.values()))
 
 
+def language_counts(db: Session, survey_id: int, rule: SmallGroups) -> dict[str, int] | None:
+    """How many of the survey's released responses (follow-ups not counted, as in its count
+    of responses) were given in each language, so a unit sees who it reaches; None when some
+    language has 1 to k − 1 of them: that count would point to those people, and with the
+    total beside it no other count may be shown either."""
+    counts: dict[str, int] = {language: n for language, n in db.execute(
+        sa.select(Response.language, sa.func.count())
+        .where(Response.survey_id == survey_id, Response.is_follow_up.is_(False), released())
+        .group_by(Response.language))}
+    if any(rule.too_few(n) for n in counts.values()):
+        return None
+    return dict(sorted(counts.items(), key=lambda pair: -pair[1]))
+
+
 def leading_columns(definition: s.Definition) -> list[str]:
     """The columns before the items (stable keys; `reporting.raw_export` words them): a
     questionnaire with a follow-up adds each row's phase (baseline or follow_up), its pair

@@ -124,3 +124,39 @@ def test_a_translation_file_must_map_texts_to_texts(monkeypatch, tmp_path):
             translation_memory.memory("se")
     finally:
         translation_memory.memory.cache_clear()
+
+
+def store_in(app, survey_id: int, language: str, n: int) -> None:
+    import datetime as dt
+    import secrets
+
+    import database
+    from questionnaires.item_types import AnswerValue
+    from surveys.models import Survey
+    from surveys.operations import submit_response
+
+    with app.app_context():
+        db = database.session()
+        for _ in range(n):
+            submit_response(db, db.get(Survey, survey_id), None, secrets.token_urlsafe(18),
+                            language, [AnswerValue("nytte_totalt", 0, 2.0, None)],
+                            dt.date(2026, 11, 2))
+
+
+@pytest.mark.parametrize(("english", "shown"), [(0, None), (5, "Bokmål: 10, English: 5"),
+                                                (2, "Vises ikke: et språk har færre enn 5")])
+def test_staff_see_how_many_answered_in_each_language(app, client, make_survey, make_account,
+                                                      english, shown):
+    from tests.conftest import log_in, release_waiting
+
+    survey = make_survey("samling")
+    store_in(app, survey.id, "nb", 10)
+    store_in(app, survey.id, "en", english)
+    release_waiting(app, survey.id)
+    make_account("enhet@kommune.no", units=(survey.unit_id,))
+    log_in(client, "enhet@kommune.no")
+    page = client.get(f"/admin/surveys/{survey.id}").text
+    if shown is None:
+        assert "data-languages" not in page  # one language: nothing to split
+    else:
+        assert shown in page

@@ -77,6 +77,12 @@ def reviewed(code: str) -> bool:
     return language.reviewed if language else True
 
 
+def name_of(code: str) -> str:
+    """A language's own name, or its code for one the code no longer knows."""
+    language = KNOWN.get(code)
+    return language.name if language else code
+
+
 def direction_of(code: str) -> str:
     """«rtl» for a language written right to left, else «ltr»."""
     language = KNOWN.get(code)

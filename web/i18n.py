@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(current_language=current_language,
                                  language_direction=languages.direction_of,
                                  language_reviewed=languages.reviewed,
+                                 language_name=languages.name_of,
                                  offered_languages=offered_languages,
                                  respondent_languages=respondent_languages)
     app.jinja_env.filters.update(decimal=decimal, date=format_date, percent=percent,
