@@ -37,13 +37,15 @@ HEIGHT = 740
 # test_follow_up_path and test_shared_tablet (a second run here would double the time).
 AXE_WIDTH = 320
 
-# The page's width, its language, and (when it scrolls sideways) what reaches past the right
-# edge: the innermost elements, and the lines of text, with how wide they are.
+# The page's width, its language, and (when it scrolls sideways) what reaches past its end
+# edge (the right; the left in a right-to-left page): the innermost elements, and the lines
+# of text, with how wide they are.
 MEASURE = """() => {
   const width = window.innerWidth, scroll = document.documentElement.scrollWidth;
   const wide = [], name = el => el.tagName.toLowerCase() + (el.className ? '.' +
     String(el.className).trim().split(/\\s+/).join('.') : '');
-  const past = box => box.right > width + 0.5 && box.width > 1;
+  const rtl = getComputedStyle(document.documentElement).direction === 'rtl';
+  const past = box => (rtl ? box.left < -0.5 : box.right > width + 0.5) && box.width > 1;
   if (scroll > width) {
     for (const el of document.body.querySelectorAll('*')) {
       if (past(el.getBoundingClientRect()) &&
@@ -210,3 +212,25 @@ def test_every_page_reflows_at_320_and_360(browser: Browser, live_server, lang):
             walk_follow_up(walk, base, live_server.tokens[slug])
     context.close()
     assert not walk.problems, "\n".join(walk.problems)
+
+
+def test_right_to_left_pages_do_not_scroll_sideways(page: Page, live_server):
+    """Ready for a right-to-left language: with `dir="rtl"` on <html>, no page scrolls
+    sideways at 320 px (the skip link, parked off the left edge, once made the page 1,000 px
+    wide), and the skip link, when focused, is on the screen."""
+    page.set_viewport_size({"width": 320, "height": HEIGHT})
+    base, problems = live_server.url, []
+    paths = ["/", "/personvern", "/tilgjengelighet"] + [
+        f"/s/{live_server.one_page[slug]}" for slug in sorted(builtin_definitions())]
+    for path in paths:
+        page.goto(base + path)
+        page.evaluate("document.documentElement.dir = 'rtl'")
+        found = page.evaluate(MEASURE)
+        if found["scroll"] > found["width"]:
+            problems.append(f"{path}: page {found['scroll']} px wide: " + "; ".join(found["wide"]))
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+    assert not problems, "\n".join(problems)
