@@ -35,7 +35,11 @@ WIDTHS = (320, 360)
 HEIGHT = 740
 # axe-core runs at 320 px here; at 360 px the same pages pass it in test_answering,
 # test_follow_up_path and test_shared_tablet (a second run here would double the time).
+# Not again on a page made of the same elements as one judged before (as test_admin_pages):
+# another part of a questionnaire made of the same kinds of question, another thank-you.
 AXE_WIDTH = 320
+SHAPE = """() => [...new Set([...document.querySelectorAll('body *')].map(
+    e => [e.tagName, e.className, e.getAttribute('role'), e.type].join(' ')))].sort().join('|')"""
 
 # The page's width, its language, and (when it scrolls sideways) what reaches past its end
 # edge (the right; the left in a right-to-left page): the innermost elements, and the lines
@@ -74,6 +78,7 @@ class Walk:
     lang: str
     problems: list[str] = field(default_factory=list)
     widths: tuple[int, ...] = WIDTHS
+    shapes: set[str] = field(default_factory=set)  # of the pages axe has judged
 
     def check(self, what: str) -> None:
         self.page.wait_for_load_state()
@@ -87,7 +92,8 @@ class Walk:
             if found["scroll"] > found["width"]:
                 self.problems.append(f"{where}: page {found['scroll']} px wide: "
                                      + "; ".join(found["wide"]))
-            if width == AXE_WIDTH:
+            if width == AXE_WIDTH and (shape := self.page.evaluate(SHAPE)) not in self.shapes:
+                self.shapes.add(shape)
                 self.axe(where)
         self.widths = self.widths[::-1]  # the next page starts at the width this one ends at
 
