@@ -26,6 +26,36 @@ def answer_text(item: s.Item, value: str, definition: s.Definition, lang: str) -
     return value
 
 
+def scale_label_row(scale: s.Scale) -> list[tuple[int, int | None, str]]:
+    """A scale's labels as a row under its steps, one column per step: (columns, step,
+    alignment) from the first column to the last. A labelled step's text takes the columns
+    nearer to it than to the next labelled step: flush with the scale's ends, centred on a
+    step inside it; columns that would pull a centred text aside are left empty (step None).
+    So «Verken enig eller uenig» of 1–7 sits under 3–5, centred on 4."""
+    steps, labelled = scale.steps, sorted(scale.labels)
+    places = [steps.index(step) for step in labelled]
+    row: list[tuple[int, int | None, str]] = []
+    for k, (step, at) in enumerate(zip(labelled, places, strict=True)):
+        first = 0 if k == 0 else (places[k - 1] + at) // 2 + 1
+        last = len(steps) - 1 if k == len(places) - 1 else -((-at - places[k + 1]) // 2) - 1
+        if k == 0 and at == 0:
+            align = "start"
+        elif k == len(places) - 1 and at == len(steps) - 1:
+            align = "end"
+        else:
+            align = "center"
+            reach = min(at - first, last - at)
+            first, last = at - reach, at + reach
+        filled = sum(columns for columns, _step, _align in row)
+        if first > filled:
+            row.append((first - filled, None, ""))
+        row.append((last - first + 1, step, align))
+    filled = sum(columns for columns, _step, _align in row)
+    if filled < len(steps):
+        row.append((len(steps) - filled, None, ""))
+    return row
+
+
 def date_value(data: str | None) -> str:
     """A date field's value as a date input wants it (ISO), or as typed when it is not a
     date, so the reader sees what to correct."""
@@ -59,6 +89,7 @@ TEMPLATE_HELPERS = {
     "date_bounds": date_bounds,
     "date_value": date_value,
     "row_field": row_field,
+    "scale_label_row": scale_label_row,
 }
 
 
