@@ -50,25 +50,6 @@ ERROR_IDENTIFICATION = Criterion("3.3.1", _l("Error Identification"))
 # Known deviations, each against the criteria it breaks. All from issue 18; other workers
 # are fixing them: REMOVE AN ENTRY IN THE SAME CHANGE THAT FIXES IT.
 DEVIATIONS: tuple[KnownProblem, ...] = (
-    # Issue 18: reflow at 320 px (long headings, the follow-up code slip's address).
-    KnownProblem(
-        _l("On a very narrow screen, some long headings and the web address on the slip "
-           "with your follow-up code do not fit, so you have to scroll sideways."),
-        _l("Some headings, and the slip with the follow-up code in «Hva er viktig for deg?», "
-           "on screens 320 pixels wide."),
-        (REFLOW,)),
-    # Issue 18: the steps of a scale wrap onto two lines at 320–390 px.
-    KnownProblem(
-        _l("On a narrow screen, the numbered steps of a scale can break onto two lines, so "
-           "the order of the steps is harder to follow."),
-        _l("Questions with a scale, on screens 320 to 390 pixels wide."),
-        (REFLOW, MEANINGFUL_SEQUENCE)),
-    # Issue 18: the chosen step of a scale is not marked in forced-colours mode.
-    KnownProblem(
-        _l("With high contrast (forced colours) turned on, you cannot see which step of a "
-           "scale you have chosen, because it is shown by colour only."),
-        _l("Questions with a scale, in Windows' high-contrast mode and similar settings."),
-        (NON_TEXT_CONTRAST, USE_OF_COLOR)),
     # Issue 18: switching language after a failed send loses the error messages.
     KnownProblem(
         _l("If you change the language after the form has told you about a mistake, the "
