@@ -32,8 +32,10 @@ JOBS ?= 2
 # Python keeps compiled modules (__pycache__, ignored by git) even where the environment
 # says not to: without them every worker and every server a test starts compiles the app
 # and its libraries again, some 8 s of each process's start.
+# The npm packages (`npm ci`) hold the OpenID Connect provider the login tests run in Node
+# (tests/oidc/provider.mjs), besides the CSS the assets are built from.
 test: export PYTHONDONTWRITEBYTECODE :=
-test: $(VENV)/.dev-installed assets browser
+test: $(VENV)/.dev-installed node_modules/.installed assets browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory alembic-check

@@ -24,7 +24,15 @@ from api import limits as api_limits
 from api.views import bp as api_bp
 from notifications import cli as notifications_cli
 from surveys import cli
-from web import accessibility_settings, errors, i18n, rate_limits, security, static_files
+from web import (
+    accessibility_settings,
+    errors,
+    i18n,
+    oidc_settings,
+    rate_limits,
+    security,
+    static_files,
+)
 from web.health import bp as health_bp
 from web.pages import bp as pages_bp
 
@@ -44,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["small_groups"] = SmallGroups(int(app.config["SMALL_GROUP_MIN"]))
     accessibility_settings.init_app(app)  # a bad status or date stops the start here
+    oidc_settings.init_app(app)  # so does an OpenID Connect provider that cannot work
     database.init_app(app)
     i18n.init_app(app)
     compress.init_app(app)
@@ -106,10 +115,14 @@ MAIL_SETTINGS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SM
 
 def _from_environment(app: Flask) -> None:
     """The documented variables without prefix: DATABASE_URL, SECRET_KEY, SECURE_COOKIES,
-    BEHIND_PROXY, and the mail settings (`MAIL_SETTINGS`)."""
+    BEHIND_PROXY, the mail settings (`MAIL_SETTINGS`) and the OpenID Connect providers
+    (`OIDC_…`, read by `web.oidc_settings`)."""
     for key in ("DATABASE_URL", "SECRET_KEY", *MAIL_SETTINGS):
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    for key, value in os.environ.items():
+        if key.startswith("OIDC_"):
+            app.config[key] = value
     truthy = {"1", "true", "yes"}
     if os.environ.get("SECURE_COOKIES", "").lower() in truthy:
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -1,19 +1,20 @@
 """The staff side (`/admin`): one module per area, each with its own blueprint, and the
 WTForms the areas use (`*forms.py`).
 
-Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview),
-`organisation`, `accounts`, `surveys` (create, list, hand out, paper answers),
-`survey_changes` (change a survey, its next period, archive, delete), `links` (single-use
-links just issued, shown once), `follow_up`, `units`, `results`, `comparison`, `reports`
-(one-page reports of a survey and of a comparison, for A4 and the board), `change`,
-`checklist`, `gatherings`, `network`, `exports`, `fhir`, `questionnaires`, `tokens`,
-`notifications` (the weekly digest: asking for it, and stopping it from its link). Each
-module makes `bp = StaffBlueprint("<area>", __name__)` and puts its routes on it;
-`blueprint()` nests every area's blueprint in the `admin` parent under `/admin` (endpoints
-`admin.<area>.<view>`, such as `admin.surveys.survey`), which checks who may see each route
-and gives the staff templates their helpers; that parent is what the app registers. Shared
-by the areas, and no area imports another: `blueprint`, `downloads`, `lookups`, `choices`,
-`baseline_codes` and the forms.
+Areas (`AREAS`, the one list of them): `signin` (log in, passwords, overview), `oidc`
+(logging in with a work account over OpenID Connect), `organisation`, `accounts`, `surveys`
+(create, list, hand out, paper answers), `survey_changes` (change a survey, its next
+period, archive, delete), `links` (single-use links just issued, shown once), `follow_up`,
+`units`, `results`, `comparison`, `reports` (one-page reports of a survey and of a
+comparison, for A4 and the board), `change`, `checklist`, `gatherings`, `network`,
+`exports`, `fhir`, `questionnaires`, `tokens`, `notifications` (the weekly digest: asking
+for it, and stopping it from its link). Each module makes `bp = StaffBlueprint("<area>",
+__name__)` and puts its routes on it; `blueprint()` nests every area's blueprint in the
+`admin` parent under `/admin` (endpoints `admin.<area>.<view>`, such as
+`admin.surveys.survey`), which checks who may see each route and gives the staff templates
+their helpers; that parent is what the app registers. Shared by the areas, and no area
+imports another: `blueprint`, `downloads`, `lookups`, `choices`, `baseline_codes` and the
+forms.
 
 May import: `reporting` (every figure a page shows), `surveys`, `questionnaires`, `hl7fhir`,
 `analytics` (charts), `web`, `database`, `util`. Nothing imports `staff` but the app factory.
@@ -33,6 +34,7 @@ from staff import (
     links,
     network,
     notifications,
+    oidc,
     organisation,
     questionnaires,
     reports,
@@ -46,7 +48,7 @@ from staff import (
 from staff.blueprint import StaffBlueprint, admin_blueprint
 
 AREAS: tuple[ModuleType, ...] = (
-    signin, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
+    signin, oidc, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
     comparison, reports, change, checklist, gatherings, network, exports, fhir, questionnaires,
     tokens, notifications)
 

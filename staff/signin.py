@@ -20,6 +20,7 @@ from surveys import access, auth
 from surveys.counts import response_counts
 from util.dates import today
 from util.urls import safe_next
+from web import oidc_settings
 from web.i18n import current_language
 from web.rate_limits import client_key
 
@@ -39,14 +40,21 @@ def login():
                 "Too many failed attempts from here. Wait %(wait)s and try again.",
                 wait=format_timedelta(slowed.wait, threshold=1.1)))
             seconds = max(1, math.ceil(slowed.wait.total_seconds()))
-            return render_template("admin/login.html", form=form), 429, {"Retry-After": seconds}
+            return _login_page(form), 429, {"Retry-After": seconds}
         if account is not None:
             auth.log_in(account)
             return redirect(safe_next(request.args.get("next"), url_for(".overview")), code=303)
         form.password.errors.append(_("The e-mail address or the password is wrong."))
     if form.errors:
         status = 422 if request.method == "POST" else 200
-    return render_template("admin/login.html", form=form), status
+    return _login_page(form), status
+
+
+def _login_page(form: LoginForm) -> str:
+    """The password form, and above it a button for each work account configured
+    (OpenID Connect, `staff.oidc`)."""
+    return render_template("admin/login.html", form=form, providers=oidc_settings.providers(),
+                           provider_label=oidc_settings.label)
 
 
 @bp.post("/logout", allow=ANYONE)

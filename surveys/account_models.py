@@ -43,6 +43,9 @@ class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (
         sa.CheckConstraint("language IN ('nb', 'nn', 'en')", name="language_known"),
+        # One account per person at a provider. A unique index rather than a constraint:
+        # SQLite adds an index to a table in place, a constraint only by rebuilding it.
+        sa.Index("ix_accounts_oidc_identity", "oidc_issuer", "oidc_subject", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -56,6 +59,12 @@ class Account(Base):
     digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     language: Mapped[str] = mapped_column(sa.String(5), default="nb", server_default="nb")
     digest_sent_at: Mapped[dt.datetime | None]
+    # The work account (OpenID Connect) this account signs in with: the provider's issuer and
+    # its subject for the person, both set or neither (`surveys.oidc_accounts` sets them
+    # together). Linked the first time by a verified e-mail address, matched on these alone
+    # after that, so a changed address at the provider changes nothing here.
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
     networks: Mapped[list[Network]] = relationship(secondary=account_networks)
     units: Mapped[list[Unit]] = relationship(secondary=account_units)
 

@@ -300,6 +300,8 @@ WHOLE_ACTIONS = {
     "survey.change": _l("Marked the day of a change to a pathway"),
     "digest.settings": _l("Changed the settings of the weekly digest"),
     "digest.unsubscribe": _l("Stopped the weekly digest from the link in it"),
+    "oidc.link": _l("Linked a work account for logging in"),
+    "oidc.login": _l("Logged in with a work account"),
 }
 
 

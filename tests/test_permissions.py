@@ -33,6 +33,7 @@ POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
     "admin.signin.set_password": "public", "admin.signin.overview": "any",
     "admin.signin.change_password": "any", "admin.signin.help_page": "any",
+    "admin.oidc.start": "public", "admin.oidc.callback": "public",
     "admin.organisation.organisation": "any", "admin.organisation.network_create": "admin",
     "admin.organisation.network_edit": "admin", "admin.organisation.network_archive": "admin",
     "admin.organisation.network_unarchive": "admin", "admin.organisation.network_delete": "admin",
@@ -257,6 +258,8 @@ def urls_for(rule, world: World):
                  None, None)]
     if params == ["token"]:
         return [(rule.rule.replace("<token>", "x" * 43), None, None)]
+    if params == ["provider"]:  # the matrix's work-account login (`matrix_provider`)
+        return [(rule.rule.replace("<provider>", "matrix"), None, None)]
     (param,) = params
     special = ("single_use_survey_id" if rule.endpoint in SINGLE_USE_ONLY else
                "checklist_survey_id" if rule.endpoint in CHECKLIST_ONLY else
@@ -269,9 +272,25 @@ def urls_for(rule, world: World):
             for key, network in CASES[param]]
 
 
+def matrix_provider(app, monkeypatch) -> None:
+    """A work-account provider «matrix» whose discovery document is known without asking
+    anyone: starting its login answers a redirect to it, whoever asks (the flow itself is
+    tested against a real provider in tests/test_oidc_login.py)."""
+    from web import oidc_client, oidc_settings
+
+    issuer = "https://login.matrix.example"
+    app.extensions["oidc_providers"] = oidc_settings.read({
+        "OIDC_PROVIDERS": "matrix", "OIDC_MATRIX_ISSUER": issuer,
+        "OIDC_MATRIX_CLIENT_ID": "matrix", "OIDC_MATRIX_CLIENT_SECRET": "secret"})
+    document = {"issuer": issuer, "authorization_endpoint": f"{issuer}/authorize",
+                "token_endpoint": f"{issuer}/token", "jwks_uri": f"{issuer}/keys"}
+    monkeypatch.setattr(oidc_client, "discover", lambda provider: document)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(app, client, role):
+def test_permission_matrix(app, client, role, monkeypatch):
     world = build_world(app)
+    matrix_provider(app, monkeypatch)
     if role != "anonymous":
         assert log_in(client, world.emails[role]).status_code == 303
     token = csrf_of(client.get("/admin/login").get_data(as_text=True))

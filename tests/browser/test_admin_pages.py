@@ -107,6 +107,31 @@ def test_login_error_state_is_accessible(page: Page, demo_server):
     assert_accessible(page)
 
 
+def test_the_login_page_with_work_accounts_and_its_refusal_are_accessible(
+        page: Page, demo_app, demo_server):
+    """The buttons for logging in with a work account above the password form, at both
+    widths, and the page a refused login gets (no provider need answer for either)."""
+    from web import oidc_settings
+
+    saved = demo_app.extensions["oidc_providers"]
+    demo_app.extensions["oidc_providers"] = oidc_settings.read({
+        "OIDC_PROVIDERS": "nordby,alle",
+        "OIDC_NORDBY_ISSUER": "https://login.nordby.example", "OIDC_NORDBY_CLIENT_ID": "x",
+        "OIDC_NORDBY_CLIENT_SECRET": "x", "OIDC_NORDBY_LABEL": "Logg inn med Nordby kommunes konto",
+        "OIDC_ALLE_ISSUER": "https://login.alle.example", "OIDC_ALLE_CLIENT_ID": "x",
+        "OIDC_ALLE_CLIENT_SECRET": "x"})
+    try:
+        page.goto(f"{demo_server}/admin/login")
+        expect(page.locator(".sign-in-providers a")).to_have_text(
+            ["Logg inn med Nordby kommunes konto", "Logg inn med Alle"])
+        assert_accessible_at_every_width(page)
+        response = page.goto(f"{demo_server}/admin/login/oidc/nordby/callback?state=x&code=y")
+        assert response is not None and response.status == 400
+        assert_accessible_at_every_width(page)
+    finally:
+        demo_app.extensions["oidc_providers"] = saved
+
+
 def test_the_gathering_table_and_its_intervals_are_accessible(page: Page, demo_app,
                                                                demo_server):
     """The network lead's table of gathering evaluations: means with n, the footnotes and the

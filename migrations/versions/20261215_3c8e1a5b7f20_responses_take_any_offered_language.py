@@ -9,14 +9,14 @@ and bump `schema_version`, in one transaction (https://sqlite.org/lang_altertabl
 section 7). No row changes, and no row can break a constraint that is gone.
 
 Revision ID: 3c8e1a5b7f20
-Revises: 9d4b6e1f2a73
-Create Date: 2026-12-14 09:00:00.000000
+Revises: a61fb9eb3e79
+Create Date: 2026-12-15 09:00:00.000000
 """
 
 from alembic import op
 
 revision = '3c8e1a5b7f20'
-down_revision = '9d4b6e1f2a73'
+down_revision = 'a61fb9eb3e79'
 branch_labels = None
 depends_on = None
 
