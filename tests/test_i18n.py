@@ -8,6 +8,8 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, format_decimal
 
+from util.languages import KNOWN, REQUIRED
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -93,3 +95,14 @@ def test_number_filters_write_what_babel_writes_rounding_half_up(app, lang):
         assert one_decimal(1234.55) == "1\xa0234,6"
         assert one_decimal(0.25) == "0,3"  # half up, where Babel's default gives 0,2
         assert one_decimal(-1.25) == "\u22121,3" and one_decimal(-0.04) == "0,0"
+
+
+@pytest.mark.parametrize("code", [code for code in KNOWN if code not in REQUIRED])
+def test_every_respondent_language_has_every_string_and_text(code):
+    """A language offered to respondents beside nb, nn and en has every string they meet
+    and every text of the built-in questionnaires (`tools/translation_todo.py` lists what
+    is missing); staff strings are not asked for: staff pages stay nb, nn and en."""
+    from tools.translation_todo import missing_strings, missing_texts
+
+    assert missing_strings(code) == [], code
+    assert missing_texts(code) == [], code

@@ -47,7 +47,7 @@ def more_languages(monkeypatch, tmp_path) -> Path:
         catalog = Catalog(locale=code)
         for msgid, text in strings.items():
             catalog.add(msgid, text)
-        (folder / code / "LC_MESSAGES").mkdir(parents=True)
+        (folder / code / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
         with (folder / code / "LC_MESSAGES" / "messages.mo").open("wb") as out:
             write_mo(out, catalog)
     return folder
