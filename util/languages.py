@@ -42,6 +42,7 @@ KNOWN: dict[str, Language] = {language.code: language for language in (
     Language("nn", "Nynorsk"),
     Language("en", "English"),
     Language("uk", "Українська", reviewed=False),
+    Language("ar", "العربية", "rtl", reviewed=False),
 )}
 
 
