@@ -204,3 +204,26 @@ def test_request_over_size_limit_is_413(client, make_survey):
                            data={"activities-0-activity": "x" * 400_000})
     assert response.status_code == 413
     assert "for stort" in text_of(response)
+
+
+def test_a_score_tapped_by_mistake_can_be_taken_back(app, client, make_survey):
+    """Issue 18: a PSFS score tapped in a row by mistake could not be emptied again (a
+    radio cannot be unticked), so the row counted as started and the form refused it.
+    Every row's scale offers «No score», which sends the row's score empty."""
+    import sqlalchemy as sa
+
+    from surveys.models import Answer
+
+    survey = make_survey("psfs")
+    html = text_of(client.get(f"/s/{survey.public_token}"))
+    for row in range(5):
+        name = f"activities-{row}-score"
+        assert re.search(rf'<input class="ds-input" type="radio" id="f-{name}-none" '
+                         rf'name="{name}" value=""', html), row
+        assert f'<label class="ds-label" for="f-{name}-none">Ingen poengsum' in html
+    posted = respond(client, survey.public_token, {**PSFS_OK, "activities-1-score": ""})
+    assert posted.status_code == 303
+    with app.app_context():
+        stored = database.session().execute(sa.select(Answer.item, Answer.position).where(
+            Answer.survey_id == survey.id).order_by(Answer.item)).all()
+    assert stored == [("activities.activity", 0), ("activities.score", 0)]

@@ -187,3 +187,21 @@ def test_nothing_is_requested_from_another_host(page: Page, live_server):
     page.goto(f"{live_server.url}/s/{live_server.one_page['brukerundersokelse']}")
     page.click(".actions button")
     assert hosts == {live_server.url.split("/")[2]}
+
+
+def test_a_score_tapped_by_mistake_is_taken_back_without_javascript(browser: Browser,
+                                                                     live_server):
+    """Issue 18: a score tapped in an empty PSFS row is emptied with the row's «No score»,
+    and the row is no longer counted as started."""
+    context = browser.new_context(java_script_enabled=False, locale="nb-NO",
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{live_server.one_page['psfs']}")
+    page.fill("#f-activities-0-activity", "Komme meg hjem")
+    page.check("#f-activities-0-score-5")
+    page.check("#f-activities-1-score-7")  # by mistake, in a row left empty
+    page.check("#f-activities-1-score-none")
+    expect(page.locator("#f-activities-1-score-7")).not_to_be_checked()
+    page.locator(".actions button[value=submit]").click()
+    expect(page.locator("h1")).to_have_text(THANKS["nb"])
+    context.close()
