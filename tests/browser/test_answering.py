@@ -205,3 +205,37 @@ def test_a_score_tapped_by_mistake_is_taken_back_without_javascript(browser: Bro
     page.locator(".actions button[value=submit]").click()
     expect(page.locator("h1")).to_have_text(THANKS["nb"])
     context.close()
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("slug", ["brukerundersokelse", "psfs"])
+def test_error_text_has_the_error_colour(page: Page, live_server, slug):
+    """Issue 18: under a question without a hint, the error message came right after the
+    legend, where Designsystemet's fieldset gives a description's grey: every error on a
+    respondent page has the validation message's danger colour, at 4.5:1 or more."""
+    page.goto(f"{live_server.url}/s/{live_server.one_page[slug]}")
+    if slug == "psfs":
+        page.fill("#f-activities-0-activity", "Gå i trappen")
+    page.locator(".actions button").first.click()
+    expect(page.locator(".ds-error-summary")).to_be_visible()
+    found = page.eval_on_selector_all(".ds-validation-message", """els => els.map(e => {
+        const style = getComputedStyle(e);
+        return [style.color, getComputedStyle(document.body).backgroundColor]; })""")
+    assert found
+    danger = page.evaluate("""() => { const probe = document.createElement('span');
+        probe.style.color = 'var(--ds-color-danger-text-subtle)';
+        document.body.append(probe); const c = getComputedStyle(probe).color;
+        probe.remove(); return c; }""")
+    for colour, background in found:
+        assert colour == danger
+        assert contrast(colour, background) >= 4.5
