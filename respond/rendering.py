@@ -4,8 +4,8 @@ Why: drawing seven scales of eight radios with their labels, hints and aria wiri
 Jinja took about two thirds of a survey page's CPU (`bench/README.md`), and it is the same
 for every visitor until they answer. So a page is drawn once per questionnaire version,
 layout, page, language and "has errors", from a blank form and with markers (`slot`) where
-each visitor's part goes: the CSRF token, the submission key, the answers carried from
-other pages, the addresses, the error summary and each question. A question is kept drawn
+each visitor's part goes: the CSRF token, the submission key, the addresses, the error
+summary and each question. A question is kept drawn
 blank too; it is drawn again for a visitor only when it holds an answer or an error.
 
 What is kept can never hold a visitor's data: it is drawn only from a fresh blank form
@@ -102,9 +102,6 @@ def _page(answering: Answering, form: FlaskForm, index: int, *, lang: str, actio
     shown = answering.shown(form, index)
     values = {
         "action": escape(action), "follow_up_url": escape(follow_up_url or ""), **tokens,
-        "carried": Markup("").join(
-            Markup('<input type="hidden" name="{}" value="{}">\n  ').format(name, value)
-            for name, value in answering.carried(form, index)),
         "summary": render_template("respond/_summary.html", errors=errors) if errors else "",
     }
     for item in answering.pages[index].items:

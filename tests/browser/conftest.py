@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 import database
@@ -47,6 +48,7 @@ class LiveServer:
     url: str
     tokens: dict[str, str]  # questionnaire id -> public token (one page per section)
     one_page: dict[str, str]  # questionnaire id -> public token (all on one page)
+    app: Flask  # to read what was stored
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +72,7 @@ def live_server(sqlite_template, tmp_path_factory) -> Iterator[LiveServer]:
                 target[slug] = survey.public_token
         db.commit()
     with serve(app) as url:
-        yield LiveServer(url, tokens, one_page)
+        yield LiveServer(url, tokens, one_page, app)
 
 
 @contextmanager
