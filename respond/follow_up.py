@@ -311,7 +311,7 @@ def follow_up_submit(token: str):
         return _form_closed(survey)
     csrf.protect()
     answering = _follow_up_form(survey, row)
-    switched = switched_language(lambda: _render(survey, answering, answering.unchecked()))
+    switched = switched_language(lambda: _redrawn(survey, answering))
     if switched is not None:
         return switched
     lang = current_language()
@@ -326,6 +326,15 @@ def follow_up_submit(token: str):
     if outcome is Outcome.CODE_USED:
         raise FriendlyError(410, str(pages.USED_CODE))
     return _to_thanks(survey)
+
+
+def _redrawn(survey: Survey, answering: Answering):
+    """The form as posted, drawn again (in another language): with its errors when the
+    page posted showed them (issue 18), else as it was."""
+    form = answering.unchecked()
+    if request.form.get("shown_errors") and answering.step(form, "submit").page is not None:
+        return _render(survey, answering, form, status=422)
+    return _render(survey, answering, form)
 
 
 def _to_thanks(survey: Survey):
