@@ -152,10 +152,11 @@ class Answering:
         return index == len(self.pages) - 1
 
     def refused(self, form: FlaskForm) -> Step | None:
-        """For a form holding what no page can send (`forms.unsendable`): the first page
-        with an error, to be shown at once (422) and kept nowhere; 400 when the value is in
-        a question that is not shown. None for a form a person could have sent."""
-        if not qforms.unsendable(self.definition, form):
+        """For a form holding what must not be kept between pages (`forms.not_to_keep`:
+        what no page can send, or an identity number): the first page with an error, to be
+        shown at once (422) and kept nowhere; 400 when the value is in a question that is
+        not shown. None for a form whose answers may be kept."""
+        if not qforms.not_to_keep(self.definition, form):
             return None
         step = self.step(form, "submit")
         if step.page is None:

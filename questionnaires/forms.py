@@ -86,9 +86,10 @@ def check_known_fields(definition: s.Definition, posted: Iterable[str], lang: st
         raise UnknownFieldError(_l("The form contained a question that is not in this survey."))
 
 
-def unsendable(definition: s.Definition, form: FlaskForm) -> bool:
-    """Whether any field holds what no page of `definition` can send (`ItemType.fits`)."""
-    return any(form[name].raw_data and not item_type(child).fits(
+def not_to_keep(definition: s.Definition, form: FlaskForm) -> bool:
+    """Whether any field holds what must not be kept between pages: what no page of
+    `definition` can send, or an identity number (`ItemType.may_keep`)."""
+    return any(form[name].raw_data and not item_type(child).may_keep(
                    child, definition, [str(v) for v in form[name].raw_data])
                for item in definition.items() for name, child in _field_slots(item))
 

@@ -169,10 +169,11 @@ class ItemType:
         """The (unbound) WTForms field for one item, with its format validators."""
         raise NotImplementedError
 
-    def fits(self, item: Any, definition: s.Definition, raw: list[str]) -> bool:
-        """Whether the posted values `raw` are what the page's control can send at all (a
-        person may still have typed a wrong number): what does not fit comes from a script,
-        is refused at once and is never kept between pages (`answer_drafts`)."""
+    def may_keep(self, item: Any, definition: s.Definition, raw: list[str]) -> bool:
+        """Whether the posted values `raw` may be kept between pages (`answer_drafts`) until
+        the answers are sent: what the page's control can send at all (a person may still
+        have typed a wrong number), and never an identity number. Anything else is refused
+        at once, with the page and its error, and kept nowhere."""
         return len(raw) <= 1 and all(len(value) <= LONGEST_TYPED for value in raw)
 
     def values(self, item: Any, raw: Any, item_key: str, position: int) -> list[AnswerValue]:
@@ -193,7 +194,7 @@ class ScaleType(ItemType):
             validators=[NothingChosen(), AllowedValues(allowed)],
         )
 
-    def fits(self, item, definition, raw):
+    def may_keep(self, item, definition, raw):
         allowed = {str(step) for step in definition.scale_of(item).steps}
         return _one_of(raw, allowed | ({DONT_KNOW} if item.dont_know else set()))
 
@@ -211,7 +212,7 @@ class SingleChoiceType(ItemType):
         return RadioField(choices=sorted(allowed), validate_choice=False,
                           validators=[NothingChosen(), AllowedValues(allowed)])
 
-    def fits(self, item, definition, raw):
+    def may_keep(self, item, definition, raw):
         return _one_of(raw, {o.value for o in item.options})
 
 
@@ -223,7 +224,7 @@ class MultipleChoiceType(ItemType):
         return SelectMultipleField(choices=sorted(allowed), validate_choice=False,
                                    validators=[NothingChosen(), AllowedValues(allowed)])
 
-    def fits(self, item, definition, raw):
+    def may_keep(self, item, definition, raw):
         return len(raw) <= len(item.options) and set(raw) <= {o.value for o in item.options}
 
     def values(self, item, raw, item_key, position):
@@ -239,8 +240,9 @@ class TextType(ItemType):
         return StringField(filters=[clean_text],
                            validators=[Optional(), MaxChars(item.max_length), NoIdentityNumber()])
 
-    def fits(self, item, definition, raw):
-        return len(raw) <= 1 and all(len(clean_text(v)) <= item.max_length for v in raw)
+    def may_keep(self, item, definition, raw):
+        return len(raw) <= 1 and all(len(clean_text(v)) <= item.max_length
+                                     and not _IDENTITY_NUMBER.search(clean_text(v)) for v in raw)
 
 
 class LongTextType(TextType):
@@ -270,7 +272,7 @@ class ChecklistType(ItemType):
         return RadioField(choices=sorted(allowed), validate_choice=False,
                           validators=[NothingChosen(), AllowedValues(allowed)])
 
-    def fits(self, item, definition, raw):
+    def may_keep(self, item, definition, raw):
         return _one_of(raw, set(s.CHECKLIST_VALUES))
 
     def values(self, item, raw, item_key, position):

@@ -140,3 +140,16 @@ def test_a_survey_takes_its_drafts_with_it(app, client, make_survey):
 def test_the_privacy_page_says_so(client):
     html = client.get("/personvern").get_data(as_text=True)
     assert "tar vi vare på det du har svart mens du går mellom sidene" in html
+
+
+def test_an_identity_number_is_never_kept(app, client, make_survey):
+    """A national identity number must not be stored, so it is refused at once, with the
+    page and its error, and not kept between pages either, not even sealed."""
+    from tests.conftest import respond
+
+    survey = make_survey("psfs")
+    refused = respond(client, survey.public_token, {
+        "activities-0-activity": "Ring 010190 12345", "activities-0-score": "5"})
+    assert refused.status_code == 422
+    assert "fødselsnummer" in refused.get_data(as_text=True)
+    assert drafts(app) == []
