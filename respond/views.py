@@ -30,6 +30,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 import database
@@ -39,6 +40,7 @@ from questionnaires.item_types import AnswerValue
 from respond import rendering
 from surveys import answer_drafts, code_handover
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
+from surveys.labels import who_asks
 from surveys.models import Survey, new_token
 from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import answering_for
@@ -82,12 +84,15 @@ _TOKEN_LENGTH = len(new_token())
 _TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
 
 
-def _not_open() -> FriendlyError:
+def _not_open(survey: Survey | None = None) -> FriendlyError:
     """A link that is not open: used, unknown or closed look alike, so the page reveals
-    nothing, and says whom to ask."""
+    nothing, and says whom to ask. A survey's own open link, closed, also says who the
+    survey comes from and whom to ask (`survey`): that link is public anyway."""
+    context = {} if survey is None else {"who_asks": who_asks(database.session(), survey)}
     return FriendlyError(410, str(_l(
         "The link may have been used already, or the survey has closed. If you think you "
-        "should be able to answer, ask the person or service that gave you the link.")))
+        "should be able to answer, ask the person or service that gave you the link.")),
+        context)
 
 
 def _open_target(token: str) -> LinkTarget:
@@ -100,7 +105,7 @@ def _open_target(token: str) -> LinkTarget:
             raise _not_open()
         abort(404)
     if not target.survey.accepts_answers(today()):
-        raise _not_open()
+        raise _not_open(target.survey if target.single_use is None else None)
     return target
 
 
@@ -119,7 +124,8 @@ def start(token: str):
             answering, lang=current_language(), action=url_for(".submit", token=token),
             follow_up_url=_follow_up_url(survey, answering),
             version=(survey.questionnaire_version_id, survey.layout),
-            csrf_token=generate_csrf(), submission_key=new_submission_key())
+            csrf_token=generate_csrf(), submission_key=new_submission_key(),
+            who_asks=who_asks_html(survey))
     form = answering.restored(draft.fields, draft.submission_key, index)
     shows_errors = draft.errors_on == index and not answering.page_valid(form, index)
     return _render(target, answering, form, index, 422 if shows_errors else 200)
@@ -231,7 +237,13 @@ def render_page(survey: Survey, answering: Answering, form, index: int, action: 
     questionnaire's part is kept (see `respond.rendering`)."""
     return rendering.render_page(answering, form, index, lang=current_language(),
                                  action=action, follow_up_url=_follow_up_url(survey, answering),
-                                 version=version)
+                                 version=version, who_asks=who_asks_html(survey))
+
+
+def who_asks_html(survey: Survey) -> Markup:
+    """The paragraph that says who the survey comes from, and whom to ask."""
+    return Markup(render_template("_who_asks.html",
+                                  who_asks=who_asks(database.session(), survey)))
 
 
 def _follow_up_url(survey: Survey, answering: Answering) -> str | None:
@@ -246,18 +258,16 @@ def thanks(token: str):
     """The thank-you page; shown for a used single-use link too, since that is the point,
     and after a follow-up (whose address carries the survey's own token).
 
-    Kept whole per address and language, and the survey looked up only when it is not kept
-    yet: the page holds only the questionnaire's title and thanks, and a survey's
-    questionnaire version never changes. (A survey deleted since still thanks from what is
-    kept in a process that drew it; nothing else is shown.)"""
+    Kept whole per address, language and who is asking: the page holds only the
+    questionnaire's title and thanks, which never change for a survey's version, and who
+    the survey comes from (`labels.who_asks`), read for every showing so that a new contact
+    or a renamed unit shows at once."""
     lang = current_language()
-    key = None if request.query_string else (request.path, lang)
-    return rendering.kept(key, lambda: _draw_thanks(token, lang))
-
-
-def _draw_thanks(token: str, lang: str) -> str:
     survey = survey_for_token(database.session(), token)
     if survey is None:
         abort(404)
-    return render_template("respond/thanks.html", definition=answering_for(survey).definition,
-                           lang=lang)
+    asking = who_asks(database.session(), survey)
+    key = None if request.query_string else (request.path, lang, asking)
+    return rendering.kept(key, lambda: render_template(
+        "respond/thanks.html", definition=answering_for(survey).definition, lang=lang,
+        who_asks=asking))

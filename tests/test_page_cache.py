@@ -95,6 +95,7 @@ def test_a_new_visitors_page_is_the_page_a_blank_form_draws(app, make_survey):
     from flask_wtf.csrf import generate_csrf
 
     from respond import rendering
+    from respond.views import who_asks_html
     from surveys.pages import answering_for
 
     for slug in ("psfs", "brukerundersokelse"):
@@ -107,11 +108,14 @@ def test_a_new_visitors_page_is_the_page_a_blank_form_draws(app, make_survey):
                 follow_up = (url_for("respond.follow_up_start", token=survey.public_token)
                              if answering.definition.follow_up else None)
                 version = (survey.questionnaire_version_id, survey.layout)
+                who = who_asks_html(survey)
                 drawn = rendering.render_page(answering, form, 0, lang=lang, action=action,
-                                              follow_up_url=follow_up, version=version)
+                                              follow_up_url=follow_up, version=version,
+                                              who_asks=who)
                 fresh = [rendering.render_fresh(
                     answering, lang=lang, action=action, follow_up_url=follow_up,
                     version=version, csrf_token=generate_csrf(),
-                    submission_key=form.submission_key.data) for _ in range(2)]
+                    submission_key=form.submission_key.data, who_asks=who)
+                    for _ in range(2)]
             assert fresh[0] == fresh[1] == drawn, (slug, lang)
             assert (follow_up is not None) == (slug == "psfs")

@@ -239,3 +239,27 @@ def test_error_text_has_the_error_colour(page: Page, live_server, slug):
     for colour, background in found:
         assert colour == danger
         assert contrast(colour, background) >= 4.5
+
+
+WHO_ASKS = {"nb": "Denne undersøkelsen er fra Nettleserenheten, Nettleserkommunen.",
+            "nn": "Denne undersøkinga er frå Nettleserenheten, Nettleserkommunen.",
+            "en": "This survey is from Nettleserenheten, Nettleserkommunen."}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pages_say_who_is_asking_and_a_closed_survey_whom_to_ask(page: Page, live_server,
+                                                                  lang):
+    """Issue 18: the unit, its municipality and whom to ask, on the survey's page and on
+    the page of a closed survey, which passes axe too."""
+    from tests.browser.conftest import CONTACT
+
+    choose_language(page, f"{live_server.url}/s/{live_server.tokens['samling']}", lang)
+    who = page.locator("[data-who-asks]")
+    expect(who).to_contain_text(WHO_ASKS[lang])
+    expect(who).to_contain_text(CONTACT)
+    response = page.goto(f"{live_server.url}/s/{live_server.closed}")
+    assert response is not None and response.status == 410
+    expect(who).to_contain_text(WHO_ASKS[lang])
+    expect(who).to_contain_text(CONTACT)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
