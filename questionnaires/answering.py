@@ -3,9 +3,11 @@
 Why one object: a respondent's post used to go back and forth between the view and the
 form builder eight times (pages, field names, conditions, validation, errors, answers).
 `Answering` holds what does not change for a questionnaire version and a split into pages
-(the form class, the pages and their field names), so a view asks it three things: which
-form was posted (`posted`), what to do with it (`step`), and, at the end, the answers
-(`answers`). Staff's paper entry and checklist go through the same builder functions.
+(the form class, the pages and their field names), so a view asks it a few things: which
+form was posted (`posted`, with the answers kept from other pages), whether it must be
+refused at once (`refused`), what to do with it (`step`), what to keep until the next page
+(`kept`, drawn again with `restored`), and, at the end, the answers (`answers`). Staff's
+paper entry and checklist go through the same builder functions.
 
 An `Answering` holds no visitor's data and is shared between threads (`surveys.pages`
 keeps one per version and layout): every method takes the visitor's form as an argument.

@@ -151,6 +151,7 @@ def test_pages_move_back_and_forth_keeping_answers(app, client, make_survey):
                                       "nytte_totalt": "1"})
     assert (to_page2.status_code, to_page2.headers["Location"]) == (303, f"{url}?side=2")
     page2 = client.get(to_page2.headers["Location"])
+    assert page2.headers["Cache-Control"] == to_page2.headers["Cache-Control"] == "no-store"
     html = text_of(page2)
     assert "Del 2 av 3" in html
     assert 'name="balanse"' not in html
