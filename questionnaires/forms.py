@@ -22,7 +22,9 @@ from wtforms import Field, HiddenField
 from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue, item_type
 
-CONTROL_FIELDS = frozenset({"csrf_token", "submission_key", "page", "nav", "switch_lang"})
+# `shown_errors`: the page posted showed errors (drawn again in another language, it does).
+CONTROL_FIELDS = frozenset({"csrf_token", "submission_key", "page", "nav", "switch_lang",
+                            "shown_errors"})
 _GROUP_FIELD = re.compile(r"^([a-z][a-z0-9_]*)-(\d{1,3})-([a-z][a-z0-9_]*)$")
 
 
@@ -82,6 +84,14 @@ def check_known_fields(definition: s.Definition, posted: Iterable[str], lang: st
                    max=group.max_repeat, question=group.text.get(lang))
             )
         raise UnknownFieldError(_l("The form contained a question that is not in this survey."))
+
+
+def not_to_keep(definition: s.Definition, form: FlaskForm) -> bool:
+    """Whether any field holds what must not be kept between pages: what no page of
+    `definition` can send, or an identity number (`ItemType.may_keep`)."""
+    return any(form[name].raw_data and not item_type(child).may_keep(
+                   child, definition, [str(v) for v in form[name].raw_data])
+               for item in definition.items() for name, child in _field_slots(item))
 
 
 def is_shown(item: s.Item, form: FlaskForm) -> bool:

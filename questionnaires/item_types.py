@@ -157,6 +157,9 @@ class DateInRange:
             )
 
 
+LONGEST_TYPED = 100  # characters a number or a date can be typed with, and then some
+
+
 class ItemType:
     """Base contract; subclasses set `name` and override what differs."""
 
@@ -165,6 +168,13 @@ class ItemType:
     def field(self, item: Any, definition: s.Definition) -> Field:
         """The (unbound) WTForms field for one item, with its format validators."""
         raise NotImplementedError
+
+    def may_keep(self, item: Any, definition: s.Definition, raw: list[str]) -> bool:
+        """Whether the posted values `raw` may be kept between pages (`answer_drafts`) until
+        the answers are sent: what the page's control can send at all (a person may still
+        have typed a wrong number), and never an identity number. Anything else is refused
+        at once, with the page and its error, and kept nowhere."""
+        return len(raw) <= 1 and all(len(value) <= LONGEST_TYPED for value in raw)
 
     def values(self, item: Any, raw: Any, item_key: str, position: int) -> list[AnswerValue]:
         return [AnswerValue(item_key, position, None, raw)]
@@ -184,6 +194,10 @@ class ScaleType(ItemType):
             validators=[NothingChosen(), AllowedValues(allowed)],
         )
 
+    def may_keep(self, item, definition, raw):
+        allowed = {str(step) for step in definition.scale_of(item).steps}
+        return _one_of(raw, allowed | ({DONT_KNOW} if item.dont_know else set()))
+
     def values(self, item, raw, item_key, position):
         if raw == DONT_KNOW:
             return [AnswerValue(item_key, position, None, DONT_KNOW)]
@@ -198,6 +212,9 @@ class SingleChoiceType(ItemType):
         return RadioField(choices=sorted(allowed), validate_choice=False,
                           validators=[NothingChosen(), AllowedValues(allowed)])
 
+    def may_keep(self, item, definition, raw):
+        return _one_of(raw, {o.value for o in item.options})
+
 
 class MultipleChoiceType(ItemType):
     name = "multiple_choice"
@@ -206,6 +223,9 @@ class MultipleChoiceType(ItemType):
         allowed = {o.value for o in item.options}
         return SelectMultipleField(choices=sorted(allowed), validate_choice=False,
                                    validators=[NothingChosen(), AllowedValues(allowed)])
+
+    def may_keep(self, item, definition, raw):
+        return len(raw) <= len(item.options) and set(raw) <= {o.value for o in item.options}
 
     def values(self, item, raw, item_key, position):
         order = [o.value for o in item.options]
@@ -219,6 +239,10 @@ class TextType(ItemType):
     def field(self, item, definition):
         return StringField(filters=[clean_text],
                            validators=[Optional(), MaxChars(item.max_length), NoIdentityNumber()])
+
+    def may_keep(self, item, definition, raw):
+        return len(raw) <= 1 and all(len(clean_text(v)) <= item.max_length
+                                     and not _IDENTITY_NUMBER.search(clean_text(v)) for v in raw)
 
 
 class LongTextType(TextType):
@@ -248,6 +272,9 @@ class ChecklistType(ItemType):
         return RadioField(choices=sorted(allowed), validate_choice=False,
                           validators=[NothingChosen(), AllowedValues(allowed)])
 
+    def may_keep(self, item, definition, raw):
+        return _one_of(raw, set(s.CHECKLIST_VALUES))
+
     def values(self, item, raw, item_key, position):
         return [AnswerValue(item_key, position, CHECKLIST_NUMBERS[raw], raw)]
 
@@ -263,6 +290,11 @@ class DateType(ItemType):
         if date is None:  # never after validation: DateInRange refuses what does not parse
             raise ValueError(f"{item_key}: {raw!r} is not a date")
         return [AnswerValue(item_key, position, None, date.isoformat())]
+
+
+def _one_of(raw: list[str], allowed: set[str]) -> bool:
+    """One value at most, among `allowed` or empty (what a choice's «No answer» sends)."""
+    return len(raw) <= 1 and set(raw) <= allowed | {""}
 
 
 REGISTRY: dict[str, ItemType] = {

@@ -39,6 +39,7 @@ from respond.views import bp, render_page, switched_language
 from surveys import code_handover, follow_up_codes, guess_limits, handout, pages
 from surveys.follow_up_codes import CodeProblem
 from surveys.follow_up_queries import FollowUpCode, find_code, survey_for_token
+from surveys.labels import who_asks
 from surveys.models import Survey
 from surveys.operations import Outcome, submit_follow_up
 from surveys.queries import submission_exists
@@ -115,7 +116,8 @@ def _code_context(survey: Survey, code: str, row: FollowUpCode) -> dict:
     url = follow_up_codes.code_url("respond.follow_up", survey, code, _external=True)
     return {"survey": survey, "definition": survey.questionnaire.definition,
             "lang": current_language(), "code": follow_up_codes.display(code),
-            "url": url, "qr": handout.qr_data_uri(url), "due_on": row.due_on}
+            "url": url, "qr": handout.qr_data_uri(url), "due_on": row.due_on,
+            "who_asks": who_asks(database.session(), survey)}
 
 
 def _unshown_row(survey: Survey, code: str | None) -> FollowUpCode | None:
@@ -150,7 +152,8 @@ def _shown_once(survey: Survey):
     """What Back, a reload or an old address of the code page gets: where the code is now."""
     return _not_kept(render_template(
         "respond/code_shown.html", survey=survey, lang=current_language(),
-        definition=survey.questionnaire.definition), 410)
+        definition=survey.questionnaire.definition,
+        who_asks=who_asks(database.session(), survey)), 410)
 
 
 def _code_page(survey: Survey, code: str, row: FollowUpCode):
@@ -210,7 +213,7 @@ def follow_up_start(token: str):
     csrf.protect()
     form = CodeForm()
     if not survey.accepts_follow_ups(today()):
-        raise FriendlyError(410, str(CLOSED))
+        raise _closed(survey)
     try:
         code, _row = _code_row(survey, form.code.data or "")
     except CodeProblem as problem:
@@ -219,9 +222,15 @@ def follow_up_start(token: str):
     return _to_form(survey, code)
 
 
+def _closed(survey: Survey) -> FriendlyError:
+    """The survey takes no follow-ups now: say so, and who it comes from."""
+    return FriendlyError(410, str(CLOSED), {"who_asks": who_asks(database.session(), survey)})
+
+
 def _code_entry_page(survey: Survey, form: CodeForm, status: int = 200):
     html = render_template("respond/code_entry.html", survey=survey, form=form,
-                           definition=survey.questionnaire.definition, lang=current_language())
+                           definition=survey.questionnaire.definition, lang=current_language(),
+                           who_asks=who_asks(database.session(), survey))
     return html, status
 
 
@@ -258,7 +267,7 @@ def _accepting_survey(token: str) -> Survey:
     """The survey of a follow-up address, if it takes follow-ups now."""
     survey = _follow_up_survey(token)
     if not survey.accepts_follow_ups(today()):
-        raise FriendlyError(410, str(CLOSED))
+        raise _closed(survey)
     return survey
 
 
@@ -285,7 +294,8 @@ def _form_closed(survey: Survey):
     ended or timed out. One page for all, so it tells the next person nothing."""
     return _not_kept(render_template(
         "respond/follow_up_closed.html", survey=survey, lang=current_language(),
-        definition=survey.questionnaire.definition), 410)
+        definition=survey.questionnaire.definition,
+        who_asks=who_asks(database.session(), survey)), 410)
 
 
 @bp.get("/s/<token>/oppfolging/skjema")
@@ -311,7 +321,7 @@ def follow_up_submit(token: str):
         return _form_closed(survey)
     csrf.protect()
     answering = _follow_up_form(survey, row)
-    switched = switched_language(lambda: _render(survey, answering, answering.unchecked()))
+    switched = switched_language(lambda: _redrawn(survey, answering))
     if switched is not None:
         return switched
     lang = current_language()
@@ -326,6 +336,15 @@ def follow_up_submit(token: str):
     if outcome is Outcome.CODE_USED:
         raise FriendlyError(410, str(pages.USED_CODE))
     return _to_thanks(survey)
+
+
+def _redrawn(survey: Survey, answering: Answering):
+    """The form as posted, drawn again (in another language): with its errors when the
+    page posted showed them (issue 18), else as it was."""
+    form = answering.unchecked()
+    if request.form.get("shown_errors") and answering.step(form, "submit").page is not None:
+        return _render(survey, answering, form, status=422)
+    return _render(survey, answering, form)
 
 
 def _to_thanks(survey: Survey):

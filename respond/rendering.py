@@ -4,8 +4,9 @@ Why: drawing seven scales of eight radios with their labels, hints and aria wiri
 Jinja took about two thirds of a survey page's CPU (`bench/README.md`), and it is the same
 for every visitor until they answer. So a page is drawn once per questionnaire version,
 layout, page, language and "has errors", from a blank form and with markers (`slot`) where
-each visitor's part goes: the CSRF token, the submission key, the answers carried from
-other pages, the addresses, the error summary and each question. A question is kept drawn
+each visitor's part goes: the CSRF token, the submission key, the addresses, who is asking
+(the survey's unit and contact: every survey of a version shares the kept page), the error
+summary and each question. A question is kept drawn
 blank too; it is drawn again for a visitor only when it holds an answer or an error.
 
 What is kept can never hold a visitor's data: it is drawn only from a fresh blank form
@@ -52,19 +53,21 @@ def kept(key: Hashable | None, draw: Callable[[], str]) -> str:
 
 
 def render_page(answering: Answering, form: FlaskForm, index: int, *, lang: str, action: str,
-                follow_up_url: str | None, version: tuple[Hashable, ...] | None) -> str:
+                follow_up_url: str | None, version: tuple[Hashable, ...] | None,
+                who_asks: Markup) -> str:
     """Page `index` of `answering` for the visitor whose form is `form`, posting to
-    `action`. `version` keys what is kept (the survey's version and layout); None keeps
-    nothing."""
+    `action`, saying `who_asks` (the survey's own, drawn for each visitor: the kept page is
+    shared by every survey of the version). `version` keys what is kept (the survey's
+    version and layout); None keeps nothing."""
     values = {"csrf_token": Markup(form.csrf_token.__html__()) if "csrf_token" in form else "",
-              "submission_key": escape(form.submission_key.data)}
+              "submission_key": escape(form.submission_key.data), "who_asks": who_asks}
     return _page(answering, form, index, lang=lang, action=action,
                  follow_up_url=follow_up_url, version=version, tokens=values)
 
 
 def render_fresh(answering: Answering, *, lang: str, action: str, follow_up_url: str | None,
                  version: tuple[Hashable, ...] | None, csrf_token: str,
-                 submission_key: str) -> str:
+                 submission_key: str, who_asks: Markup) -> str:
     """The first page for a new visitor: a blank form, so everything but the visitor's two
     tokens and the page's addresses is kept whole, and no form is built per request (it
     cost a new visitor's page more than drawing it from what is kept)."""
@@ -79,11 +82,11 @@ def render_fresh(answering: Answering, *, lang: str, action: str, follow_up_url:
                     draw)
     values = {"action": escape(action), "follow_up_url": escape(follow_up_url or ""),
               "csrf_token": _CSRF_FIELD.format(csrf_token),
-              "submission_key": escape(submission_key)}
+              "submission_key": escape(submission_key), "who_asks": who_asks}
     return _filled(parts, values)
 
 
-_FRESH_SLOTS = ("action", "follow_up_url", "csrf_token", "submission_key")
+_FRESH_SLOTS = ("action", "follow_up_url", "csrf_token", "submission_key", "who_asks")
 # What Flask-WTF's `csrf_token` field draws (`tests/test_page_cache.py` compares the two).
 _CSRF_FIELD = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">')
 
@@ -102,9 +105,6 @@ def _page(answering: Answering, form: FlaskForm, index: int, *, lang: str, actio
     shown = answering.shown(form, index)
     values = {
         "action": escape(action), "follow_up_url": escape(follow_up_url or ""), **tokens,
-        "carried": Markup("").join(
-            Markup('<input type="hidden" name="{}" value="{}">\n  ').format(name, value)
-            for name, value in answering.carried(form, index)),
         "summary": render_template("respond/_summary.html", errors=errors) if errors else "",
     }
     for item in answering.pages[index].items:

@@ -1,8 +1,14 @@
 """The anonymous answering flow: `/s/<token>`, page by page, then a thank-you.
 
-No answer is kept on the server before the final submit: answers to other pages travel
-as hidden fields in the form itself, so any app instance can serve any page, nothing
-is half-saved, and back navigation keeps what was answered.
+Post/Redirect/Get (issue 18): every post that does not send the answers (Next, Back, another
+language, a page with errors) keeps what was answered so far (`surveys.answer_drafts`,
+sealed, with the key in the browser's session) and is answered with a redirect to the
+page's own address, `/s/<token>?side=N`, which draws the page from it. So the browser's Back
+and Forward move between pages with their answers and never to a post («Confirm form
+resubmission»), no answer is ever in an address, and every page is sent with no-store
+(`web.security`), so nothing is shown from a cache. Once the answers are sent the draft is
+deleted: Back on a shared tablet then finds a blank first page. What no page can send (a
+choice not offered, a text longer than its box) is refused at once and kept nowhere.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 import database
@@ -31,12 +38,13 @@ from questionnaires.answering import Answering, new_submission_key
 from questionnaires.display import TEMPLATE_HELPERS
 from questionnaires.item_types import AnswerValue
 from respond import rendering
-from surveys import code_handover
+from surveys import answer_drafts, code_handover
 from surveys.follow_up_queries import stored_baseline_code, survey_for_token
+from surveys.labels import who_asks
 from surveys.models import Survey, new_token
 from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import answering_for
-from surveys.queries import LinkTarget, find_link
+from surveys.queries import LinkTarget, find_link, submission_exists
 from util.dates import today
 from util.secret import app_secret
 from web.errors import FriendlyError, render_error
@@ -76,12 +84,15 @@ _TOKEN_LENGTH = len(new_token())
 _TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
 
 
-def _not_open() -> FriendlyError:
+def _not_open(survey: Survey | None = None) -> FriendlyError:
     """A link that is not open: used, unknown or closed look alike, so the page reveals
-    nothing, and says whom to ask."""
+    nothing, and says whom to ask. A survey's own open link, closed, also says who the
+    survey comes from and whom to ask (`survey`): that link is public anyway."""
+    context = {} if survey is None else {"who_asks": who_asks(database.session(), survey)}
     return FriendlyError(410, str(_l(
         "The link may have been used already, or the survey has closed. If you think you "
-        "should be able to answer, ask the person or service that gave you the link.")))
+        "should be able to answer, ask the person or service that gave you the link.")),
+        context)
 
 
 def _open_target(token: str) -> LinkTarget:
@@ -94,36 +105,76 @@ def _open_target(token: str) -> LinkTarget:
             raise _not_open()
         abort(404)
     if not target.survey.accepts_answers(today()):
-        raise _not_open()
+        raise _not_open(target.survey if target.single_use is None else None)
     return target
 
 
 @bp.get("/s/<token>")
 def start(token: str):
-    """The first page of a survey, with a fresh submission key."""
-    survey = _open_target(token).survey
-    answering = answering_for(survey)
-    return rendering.render_fresh(
-        answering, lang=current_language(), action=url_for(".submit", token=token),
-        follow_up_url=_follow_up_url(survey, answering),
-        version=(survey.questionnaire_version_id, survey.layout),
-        csrf_token=generate_csrf(), submission_key=new_submission_key())
+    """A page of the survey: the first, blank, for a new visitor; with `?side=N` (where a
+    post leads) page N, drawn from what this browser has answered so far."""
+    target = _open_target(token)
+    survey, answering = target.survey, answering_for(target.survey)
+    draft = answer_drafts.held(database.session(), survey.id, token)
+    index = _page_asked(answering)
+    if draft is None:
+        if index:  # sent, or left too long: the first page, blank
+            return redirect(url_for(".start", token=token), code=303)
+        return rendering.render_fresh(
+            answering, lang=current_language(), action=url_for(".submit", token=token),
+            follow_up_url=_follow_up_url(survey, answering),
+            version=(survey.questionnaire_version_id, survey.layout),
+            csrf_token=generate_csrf(), submission_key=new_submission_key(),
+            who_asks=who_asks_html(survey))
+    form = answering.restored(draft.fields, draft.submission_key, index)
+    shows_errors = draft.errors_on == index and not answering.page_valid(form, index)
+    return _render(target, answering, form, index, 422 if shows_errors else 200)
+
+
+def _page_asked(answering: Answering) -> int:
+    """The page `?side=` asks for (counted from 1), within bounds; the first without it."""
+    side = request.args.get("side", "1")
+    return answering.page_index_of(int(side) - 1 if side.isascii() and side.isdigit()
+                                   and len(side) <= 4 else 0)
 
 
 @bp.post("/s/<token>")
 def submit(token: str):
-    """Move between pages, switch language, or submit; validate only what is needed."""
+    """Keep the page's answers and go to the page asked for (Next, Back, another
+    language; the page itself when it has errors), or store the answers when they are
+    sent and complete."""
     target = _open_target(token)
     csrf.protect()  # after the link check, so a closed link says so rather than "expired"
-    answering = answering_for(target.survey)
-    switched = switched_language(lambda: _rerender(target, answering))
-    if switched is not None:
-        return switched
-    form = answering.posted(current_language())
+    survey, answering, db = target.survey, answering_for(target.survey), database.session()
+    draft = answer_drafts.held(db, survey.id, token)
+    form = answering.posted(current_language(), held=draft.fields if draft else ())
+    key = form.submission_key.data
+    if draft is None and submission_exists(db, survey.id, key):
+        return _thank(survey, answering, key)  # sent again after it was stored
+    refused = answering.refused(form)
+    if refused is not None and refused.page is not None:  # from no page: kept nowhere
+        return _render(target, answering, form, refused.page, refused.status)
+    lang = request.form.get("switch_lang")
+    if lang in current_app.config["LANGUAGES"]:
+        index = answering.page_index(form)
+        shown = index if request.form.get("shown_errors") else None
+        return remember_language(_keep(target, answering, form, index, shown), str(lang))
     step = answering.step(form, request.form.get("nav", "submit"))
     if step.page is not None:
-        return _render(target, answering, form, step.page, step.status)
-    return _finish(target, answering, answering.answers(form), form.submission_key.data)
+        return _keep(target, answering, form, step.page, step.page if step.status == 422
+                     else None)
+    return _finish(target, answering, answering.answers(form), key)
+
+
+def _keep(target: LinkTarget, answering: Answering, form, index: int,
+          errors_on: int | None):
+    """Keep the answers so far, and go to page `index` (showing its errors if
+    `errors_on` is that page)."""
+    draft = answer_drafts.Draft(tuple(answering.kept(form)), form.submission_key.data,
+                                errors_on)
+    answer_drafts.keep(database.session(), target.survey.id, _token(), draft, today())
+    url = url_for(".start", token=_token())
+    return redirect(f"{url}?side={index + 1}" if index else url, code=303)
 
 
 def switched_language(render: Callable[[], Any]):
@@ -143,15 +194,22 @@ def _token() -> str:
 
 
 def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue], key: str):
-    """Store a complete, valid response, then thank (or give the follow-up code)."""
+    """Store a complete, valid response, then thank (or give the follow-up code); the
+    answers kept between pages are deleted after, in a commit of their own."""
     survey, definition = target.survey, answering.definition
     plan = follow_up_plan(survey, app_secret(), today(), definition)
     outcome = submit_response(database.session(), survey, target.single_use, key,
                               current_language(), answers, today(), follow_up=plan,
                               definition=definition)
+    answer_drafts.forget(database.session())
     if outcome is Outcome.LINK_USED:
         raise _not_open()
-    if plan is not None:
+    return _thank(survey, answering, key)
+
+
+def _thank(survey: Survey, answering: Answering, key: str):
+    """Where a stored response leads: the code page after a baseline, else the thanks."""
+    if answering.definition.follow_up is not None:
         return _to_code_page(survey, key)
     # under the survey's own token: a used single-use link is gone (`SingleUseLink`)
     return redirect(url_for(".thanks", token=survey.public_token), code=303)
@@ -165,12 +223,6 @@ def _to_code_page(survey: Survey, submission_key: str):
     return redirect(url_for("respond.follow_up_code", token=survey.public_token), code=303)
 
 
-def _rerender(target: LinkTarget, answering: Answering):
-    """The same page in another language, with every answer kept and no validation."""
-    form = answering.unchecked()
-    return _render(target, answering, form, answering.page_index(form))
-
-
 def _render(target: LinkTarget, answering: Answering, form, index: int, status: int = 200):
     survey = target.survey
     html = render_page(survey, answering, form, index,
@@ -181,12 +233,17 @@ def _render(target: LinkTarget, answering: Answering, form, index: int, status: 
 
 def render_page(survey: Survey, answering: Answering, form, index: int, action: str,
                 version: tuple[Hashable, ...] | None = None) -> str:
-    """One page of a questionnaire's form, posting to `action`; the other pages' answers
-    ride along in hidden fields. With `version`, the questionnaire's part is kept (see
-    `respond.rendering`)."""
+    """One page of a questionnaire's form, posting to `action`. With `version`, the
+    questionnaire's part is kept (see `respond.rendering`)."""
     return rendering.render_page(answering, form, index, lang=current_language(),
                                  action=action, follow_up_url=_follow_up_url(survey, answering),
-                                 version=version)
+                                 version=version, who_asks=who_asks_html(survey))
+
+
+def who_asks_html(survey: Survey) -> Markup:
+    """The paragraph that says who the survey comes from, and whom to ask."""
+    return Markup(render_template("_who_asks.html",
+                                  who_asks=who_asks(database.session(), survey)))
 
 
 def _follow_up_url(survey: Survey, answering: Answering) -> str | None:
@@ -201,18 +258,16 @@ def thanks(token: str):
     """The thank-you page; shown for a used single-use link too, since that is the point,
     and after a follow-up (whose address carries the survey's own token).
 
-    Kept whole per address and language, and the survey looked up only when it is not kept
-    yet: the page holds only the questionnaire's title and thanks, and a survey's
-    questionnaire version never changes. (A survey deleted since still thanks from what is
-    kept in a process that drew it; nothing else is shown.)"""
+    Kept whole per address, language and who is asking: the page holds only the
+    questionnaire's title and thanks, which never change for a survey's version, and who
+    the survey comes from (`labels.who_asks`), read for every showing so that a new contact
+    or a renamed unit shows at once."""
     lang = current_language()
-    key = None if request.query_string else (request.path, lang)
-    return rendering.kept(key, lambda: _draw_thanks(token, lang))
-
-
-def _draw_thanks(token: str, lang: str) -> str:
     survey = survey_for_token(database.session(), token)
     if survey is None:
         abort(404)
-    return render_template("respond/thanks.html", definition=answering_for(survey).definition,
-                           lang=lang)
+    asking = who_asks(database.session(), survey)
+    key = None if request.query_string else (request.path, lang, asking)
+    return rendering.kept(key, lambda: render_template(
+        "respond/thanks.html", definition=answering_for(survey).definition, lang=lang,
+        who_asks=asking))

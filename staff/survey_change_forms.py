@@ -15,6 +15,7 @@ from questionnaires.item_types import clean_text
 from staff.survey_forms import (
     closes_on_field,
     closing_after_opening,
+    contact_field,
     invited_field,
     opens_on_field,
     period_field,
@@ -27,8 +28,8 @@ from surveys.operations import MAX_SINGLE_USE_LINKS
 
 class EditSurveyForm(FlaskForm):
     """What may change in a survey after it is made: what it is called, its period and
-    phase, its dates and the number invited. Not its questionnaire, unit or links, which
-    the responses already stored belong to."""
+    phase, its dates, the number invited and whom respondents may ask. Not its
+    questionnaire, unit or links, which the responses already stored belong to."""
 
     title = title_field()
     period_label = period_field()
@@ -36,6 +37,7 @@ class EditSurveyForm(FlaskForm):
     opens_on = opens_on_field()
     closes_on = closes_on_field()
     invited = invited_field()
+    contact = contact_field()
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)

@@ -25,7 +25,7 @@ bp = StaffBlueprint("survey_changes", __name__)
 
 @bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
 def edit_survey(survey_id: int):
-    """Change a survey's title, period, phase, dates and number invited."""
+    """Change a survey's title, period, phase, dates, number invited and contact."""
     survey = visible_survey(survey_id)
     form = EditSurveyForm(obj=survey, phase=survey.phase or PHASE_NONE)
     if form.validate_on_submit():
@@ -41,7 +41,8 @@ def _details(form: EditSurveyForm) -> ops.SurveyDetails:
     return ops.SurveyDetails(
         title=form.title.data, period_label=form.period_label.data or None,
         phase=None if form.phase.data == PHASE_NONE else form.phase.data,
-        opens_on=form.opens_on.data, closes_on=form.closes_on.data, invited=form.invited.data)
+        opens_on=form.opens_on.data, closes_on=form.closes_on.data, invited=form.invited.data,
+        contact=form.contact.data or None)
 
 
 @bp.route("/surveys/<int:survey_id>/next-period", methods=["GET", "POST"], allow=SIGNED_IN)
@@ -52,7 +53,8 @@ def next_period(survey_id: int):
     if not previous.may_have_next_period():
         abort(404)
     single_use = previous.link_mode == LinkMode.SINGLE_USE
-    form = NextPeriodForm(title=previous.title, invited=previous.invited, phase="follow_up")
+    form = NextPeriodForm(title=previous.title, invited=previous.invited, phase="follow_up",
+                          contact=previous.contact)
     if form.is_submitted() and form.validate(single_use=single_use):
         survey, issued = ops.next_period(database.session(), auth.signed_in_account(), previous,
                                          _details(form), form.link_count.data if single_use

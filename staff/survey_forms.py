@@ -185,6 +185,30 @@ def invited_field() -> IntegerField:
     return whole_number(_l("Number invited"), _l("Optional. Used to show the response rate."))
 
 
+class PlainText:
+    """No markup: the text is shown to respondents as it is written, so «<» and «>» are
+    refused rather than shown as tags the writer meant."""
+
+    def __call__(self, _form: Any, field: StringField) -> None:
+        if field.data and ("<" in field.data or ">" in field.data):
+            raise ValidationError(_l("Write plain text only, without HTML code."))
+
+
+def _one_line(value: Any) -> Any:
+    """Control characters dropped and every run of spaces and line breaks made one space."""
+    cleaned = clean_text(value)
+    return " ".join(cleaned.split()) if isinstance(cleaned, str) else cleaned
+
+
+def contact_field() -> StringField:
+    return StringField(
+        _l("Whom respondents may ask"), filters=[_one_line],
+        description=_l("Optional. Shown on every page respondents see, so they know the "
+                       "survey is real and whom to ask, for example «Spør sykepleier på "
+                       "avdelingen, tlf. 12 34 56 78»."),
+        validators=[Optional(), short_text(200), PlainText()])
+
+
 def closing_after_opening(opens_on: DateField, closes_on: DateField) -> bool:
     """A closing date before the opening date is refused at the closing date."""
     opens, closes = opens_on.data, closes_on.data
@@ -209,6 +233,7 @@ class SurveyForm(FlaskForm):
     opens_on = opens_on_field()
     closes_on = closes_on_field()
     invited = invited_field()
+    contact = contact_field()
     layout = RadioField(
         _l("Layout"), default=Layout.ONE_PAGE.value, validate_choice=False,
         choices=[SelectChoice(Layout.ONE_PAGE.value, _l("All questions on one page")),

@@ -91,13 +91,19 @@ def create_admin_command(email: str, name: str, password: str) -> None:
               help="Only list what would be deleted; delete nothing.")
 @with_appcontext
 def retention_command(dry_run: bool) -> None:
-    """Delete the responses of surveys closed more than SURVEY_RETENTION_MONTHS ago.
+    """Delete the responses of surveys closed more than SURVEY_RETENTION_MONTHS ago, and
+    answers kept between pages but never sent (`answer_drafts`), from before yesterday.
 
     Meant for a nightly cron job: a second run finds nothing left to delete. Prints one
     line per survey with counts only, never an answer."""
-    from surveys import retention
+    from surveys import answer_drafts, retention
     from util.dates import today
 
+    if not dry_run:
+        db = database.session()
+        unsent = answer_drafts.delete_stale(db, today())
+        db.commit()
+        click.echo(f"{unsent} unsent drafts (answers kept between pages) deleted.")
     try:
         months = retention.configured_months(current_app.config)
     except ValueError as problem:

@@ -3,10 +3,14 @@ the staff pages, the reporting layer and the API so that they name things alike.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from questionnaires.models import QuestionnaireVersion
-from surveys.models import Survey, Unit
+from surveys.models import Gathering, Network, Organisation, Survey, Unit
 
 ERFARINGSSAMLING = 5  # the network's experience gathering, after gatherings 1–4
 
@@ -32,3 +36,42 @@ def target_label(survey: Survey) -> str:
         return f"{target.name} ({target.organisation.name})"
     return _("Gathering %(number)d, %(network)s", number=target.number,
              network=target.network.name)
+
+
+@dataclass(frozen=True)
+class WhoAsks:
+    """Who a survey comes from, as its respondents are told: a unit and its municipality or
+    organisation, or a network and one of its gatherings; and whom to ask, if the survey
+    names someone. Read afresh for every page, so a renamed unit or a new contact shows at
+    once (the pages themselves are kept drawn per questionnaire version)."""
+
+    name: str  # the unit, or the network
+    organisation: str | None  # the unit's organisation; None for a gathering
+    gathering: int | None  # the gathering's number; None for a unit
+    contact: str | None
+
+    def sender(self) -> str:
+        """«Unit, Organisation», or «Gathering N, network» in the reader's language."""
+        if self.gathering is not None:
+            return _("%(gathering)s in the learning network %(network)s",
+                     gathering=gathering_label(self.gathering), network=self.name)
+        return f"{self.name}, {self.organisation}"
+
+
+_WHO_ASKS = (
+    sa.select(Unit.name, Organisation.name, Network.name, Gathering.number, Survey.contact)
+    .select_from(Survey)
+    .outerjoin(Unit, Unit.id == Survey.unit_id)
+    .outerjoin(Organisation, Organisation.id == Unit.organisation_id)
+    .outerjoin(Gathering, Gathering.id == Survey.gathering_id)
+    .outerjoin(Network, Network.id == Gathering.network_id)
+    .where(Survey.id == sa.bindparam("survey_id")))
+
+
+def who_asks(db: Session, survey: Survey) -> WhoAsks:
+    """Who the survey comes from (`WhoAsks`), in one query."""
+    unit, organisation, network, number, contact = db.execute(
+        _WHO_ASKS, {"survey_id": survey.id}).one()
+    if unit is not None:
+        return WhoAsks(unit, organisation, None, contact)
+    return WhoAsks(network or "", None, number, contact)

@@ -174,6 +174,7 @@ class Survey(Base):
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("surveys.id"))
     # Out of the survey list unless asked for; nothing else changes (it may still be open).
     archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    contact: Mapped[str | None] = mapped_column(sa.String(200))  # whom respondents may ask
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     unit: Mapped[Unit | None] = relationship()

@@ -48,6 +48,7 @@ class SurveySettings:
     show_baseline_score: bool = False
     follow_up_earliest_days: int = 14
     previous_id: int | None = None  # made with «Ny periode» from this survey
+    contact: str | None = None  # whom respondents may ask, shown on their pages
 
 
 def describe(survey: Survey) -> str:
@@ -68,7 +69,7 @@ def create_survey(db: Session, account: Account,
         follow_up_weeks=settings.follow_up_weeks,
         show_baseline_score=settings.show_baseline_score,
         follow_up_earliest_days=settings.follow_up_earliest_days,
-        previous_id=settings.previous_id,
+        previous_id=settings.previous_id, contact=settings.contact,
     )
     db.add(survey)
     db.flush()
@@ -89,6 +90,7 @@ class SurveyDetails:
     opens_on: dt.date | None
     closes_on: dt.date | None
     invited: int | None
+    contact: str | None = None
 
 
 def edit_survey(db: Session, account: Account, survey: Survey, details: SurveyDetails) -> None:

@@ -66,7 +66,9 @@ def test_the_user_survey_has_required_items_online_but_not_on_paper(app, client,
     survey = entering("brukerundersokelse")
     definition = builtin_definitions()["brukerundersokelse"]
     assert definition.item("resultat_hverdag").required  # online, the definition decides
-    online = respond(client, survey.public_token, {"resultat_hverdag": "6"})
+    posted = respond(client, survey.public_token, {"resultat_hverdag": "6"})
+    assert posted.status_code == 303  # to the page's address, which shows its errors
+    online = client.get(posted.headers["Location"])
     assert online.status_code == 422 and "Answer this question." in text_of(online)
     saved = paper_post(client, survey.id, {"resultat_hverdag": "6"})
     assert saved.status_code == 303

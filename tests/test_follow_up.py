@@ -462,6 +462,23 @@ def test_the_form_in_another_language_stays_at_its_address(client, make_survey):
     assert "Give each a new score from 0 to 10" in html and "Komme meg hjem" in html
     assert code not in html
 
+
+def test_the_form_in_another_language_keeps_its_errors(client, make_survey):
+    """Issue 18: switching language on the follow-up form with errors lost them."""
+    survey = make_survey("psfs")
+    code = give_baseline(client, survey)
+    errors = post_follow_up(client, survey, code, {0: "8"})  # the second activity unscored
+    html = errors.get_data(as_text=True)
+    assert errors.status_code == 422 and "Svar på dette spørsmålet." in html
+    data = {**dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)),
+            **form_tokens(html), "page": "0", "score_0": "8", "switch_lang": "en"}
+    english = client.post(form_path(survey), data=data)
+    html = english.get_data(as_text=True)
+    assert english.status_code == 422
+    assert "Answer this question." in html and "ds-error-summary" in html
+    assert re.search(r'id="f-score_0-8" name="score_0" value="8"\s+checked', html)
+
+
 # --- The earliest day --------------------------------------------------------------------
 
 def move_baseline(app, survey, days: int) -> None:

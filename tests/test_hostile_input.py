@@ -3,7 +3,7 @@
 Whatever a stranger (or a careless script) sends — wrong types, huge values, unicode edge
 cases, null bytes, lone surrogates and invalid UTF-8, missing, repeated and unknown
 fields, the wrong content type — the answer is never a 5xx, and a respondent post that is
-not accepted (anything but the 303 after a stored answer) stores nothing.
+not accepted (anything but a 303) stores nothing, not even answers kept between pages.
 
 The staff routes come from `app.url_map`, so a new one is fuzzed without anyone adding it
 here; a new respondent route fails a test until this file learns how to reach it.
@@ -131,7 +131,8 @@ def assert_no_server_error(response, what: str) -> None:
 
 # --- Respondent endpoints ---------------------------------------------------------------------
 
-STORED_TABLES = ["responses", "answers", "answer_tallies", "score_tallies", "single_use_links"]
+STORED_TABLES = ["responses", "answers", "answer_tallies", "score_tallies", "single_use_links",
+                 "answer_drafts"]
 
 
 def stored(app: Flask) -> str:
@@ -221,6 +222,8 @@ def fuzz_one_post(app: Flask, client: FlaskClient, url: str, csrf: str, pairs, c
     assert_no_server_error(response, f"POST {url} {form!r:.300}")
     if response.status_code != 303:
         assert stored(app) == before, f"stored by a refused post ({response.status_code})"
+    elif response.headers["Location"].split("?")[0] == url:  # a page: answers kept for it
+        assert responses(app) == count, "a post that leads to a page stores no response"
     else:
         assert responses(app) == count + 1, "an accepted post is stored exactly once"
 

@@ -67,7 +67,9 @@ def test_a_kept_page_drawn_again_with_errors_shows_them(client, make_survey):
     assert "ds-error-summary" not in fresh and "Feil:" not in fresh
 
 
-def test_answers_carried_to_the_next_page_are_each_visitors_own(app, make_survey):
+def test_answers_kept_between_pages_are_each_visitors_own(app, make_survey):
+    """Two visitors go to page 2 and back: each page 1 drawn again (from what was kept,
+    on a page kept drawn) holds that visitor's answers and no other's."""
     survey = make_survey("brukerundersokelse", layout=Layout.PAGE_PER_SECTION)
     pages = {}
     for step, value in (("aslak", "7"), ("berit", "2")):
@@ -76,11 +78,13 @@ def test_answers_carried_to_the_next_page_are_each_visitors_own(app, make_survey
         first_page = {name: value for name in (
             "resultat_hverdag", "resultat_mestring", "resultat_trygghet",
             "medvirkning_viktig", "medvirkning_bestemme", "medvirkning_tilpasset")}
-        pages[step] = text_of(post(client, survey.public_token, tokens, first_page, nav="next"))
+        to_next = post(client, survey.public_token, tokens, first_page, nav="next")
+        assert client.get(to_next.headers["Location"]).status_code == 200
+        back = post(client, survey.public_token, tokens, {}, nav="back", page=1)
+        pages[step] = text_of(client.get(back.headers["Location"]))
     for step, value in (("aslak", "7"), ("berit", "2")):
-        carried = re.findall(r'<input type="hidden" name="resultat_\w+" value="(\d)">',
-                             pages[step])
-        assert carried == [value] * 3
+        checked = re.findall(r'name="resultat_\w+" value="(\d)"\s+checked', pages[step])
+        assert checked == [value] * 3
 
 
 def test_a_new_visitors_page_is_the_page_a_blank_form_draws(app, make_survey):
@@ -91,6 +95,7 @@ def test_a_new_visitors_page_is_the_page_a_blank_form_draws(app, make_survey):
     from flask_wtf.csrf import generate_csrf
 
     from respond import rendering
+    from respond.views import who_asks_html
     from surveys.pages import answering_for
 
     for slug in ("psfs", "brukerundersokelse"):
@@ -103,11 +108,14 @@ def test_a_new_visitors_page_is_the_page_a_blank_form_draws(app, make_survey):
                 follow_up = (url_for("respond.follow_up_start", token=survey.public_token)
                              if answering.definition.follow_up else None)
                 version = (survey.questionnaire_version_id, survey.layout)
+                who = who_asks_html(survey)
                 drawn = rendering.render_page(answering, form, 0, lang=lang, action=action,
-                                              follow_up_url=follow_up, version=version)
+                                              follow_up_url=follow_up, version=version,
+                                              who_asks=who)
                 fresh = [rendering.render_fresh(
                     answering, lang=lang, action=action, follow_up_url=follow_up,
                     version=version, csrf_token=generate_csrf(),
-                    submission_key=form.submission_key.data) for _ in range(2)]
+                    submission_key=form.submission_key.data, who_asks=who)
+                    for _ in range(2)]
             assert fresh[0] == fresh[1] == drawn, (slug, lang)
             assert (follow_up is not None) == (slug == "psfs")

@@ -56,7 +56,7 @@ def broken(path: str, value) -> dict:
     ("title", None, "bad.yaml: title: this field is required"),
     ("title/nn", None, "bad.yaml: title.nn: this field is required"),
     ("title/en", "", "bad.yaml: title.en: String should have at least 1 character"),
-    ("title/xx", "Tekst", "bad.yaml: title: unknown language 'xx' (known: nb, nn, en)"),
+    ("title/xx", "Tekst", "bad.yaml: title: unknown language 'xx' (known: nb, nn, en"),
     ("version", 0, "bad.yaml: version: Input should be greater than or equal to 1"),
     ("id", "Bad Id", "bad.yaml: id: String should match pattern"),
     ("colour", "blue", "bad.yaml: colour: unknown field (check the spelling)"),

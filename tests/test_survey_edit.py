@@ -91,3 +91,57 @@ def test_a_survey_past_its_closing_date_says_when_it_closed(app, client, lead):
                 closes_on="2026-01-31").status_code == 303
     page = text_of(client.get(f"/admin/surveys/{lead.id}"))
     assert "Closes on" not in page and "Closed on" in page and "Jan 31, 2026" in page
+
+
+# --- Whom respondents may ask (issue 18) -------------------------------------------------
+
+CONTACT = "Spør sykepleier på avdelingen, tlf. 12 34 56 78"
+
+
+def audit_targets(app) -> list[str]:
+    import sqlalchemy as sa
+
+    from surveys.account_models import AuditEntry
+
+    with app.app_context():
+        return list(database.session().scalars(sa.select(AuditEntry.target)))
+
+
+def test_a_contact_for_respondents_is_set_shown_and_audited(app, client, lead):
+    form = text_of(client.get(f"/admin/surveys/{lead.id}/edit"))
+    assert 'name="contact"' in form
+    assert edit(client, lead.id).status_code == 303
+    saved = edit(client, lead.id, contact=f"  {CONTACT}\n ")
+    assert saved.status_code == 303
+    assert stored(app, lead.id).contact == CONTACT
+    assert audit_targets(app)[-1] == (f"survey {lead.id}: {EDITED['title']}: "
+                                      f"contact – → {CONTACT}")
+    assert CONTACT in text_of(client.get(f"/admin/surveys/{lead.id}"))
+    assert f'value="{CONTACT}"' in text_of(client.get(f"/admin/surveys/{lead.id}/edit"))
+    assert edit(client, lead.id, contact="").status_code == 303
+    assert stored(app, lead.id).contact is None
+
+
+def test_a_contact_is_short_plain_text(app, client, lead):
+    for value, message in (("x" * 201, "Write at most 200 characters."),
+                           ("<b>Ring oss</b>", "Write plain text only, without HTML code."),
+                           ("Ring <a href=x>her</a>", "Write plain text only, without HTML code.")):
+        refused = edit(client, lead.id, contact=value)
+        assert refused.status_code == 422, value
+        assert message in text_of(refused), value
+    assert stored(app, lead.id).contact is None
+    assert "survey.edit" not in audit_actions(app)
+
+
+def test_a_new_survey_and_its_next_period_take_a_contact(app, client, lead):
+    from tests.test_admin_surveys import create_form, surveys_in
+
+    page = client.get("/admin/surveys/new")
+    assert 'name="contact"' in text_of(page)
+    created = client.post("/admin/surveys/new", data={
+        "csrf_token": csrf_of(text_of(page)), **create_form(app, lead, contact=CONTACT)})
+    assert created.status_code == 303
+    new = surveys_in(app)[-1]
+    assert new.contact == CONTACT
+    form = text_of(client.get(f"/admin/surveys/{new.id}/next-period"))
+    assert f'value="{CONTACT}"' in form  # the next period asks the same person

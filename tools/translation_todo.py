@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 # Where the strings a respondent can meet are written.
 RESPONDENT_SOURCES = (
-    "templates/base.html", "templates/_error_summary.html", "templates/pages/*.html",
+    "templates/base.html", "templates/_*.html", "templates/pages/*.html",
     "templates/respond/*.html", "respond/*.py", "questionnaires/*.py", "web/errors.py",
     "web/pages.py", "web/accessibility_statement.py", "surveys/code_handover.py",
     "surveys/follow_up_codes.py", "surveys/operations.py", "surveys/pages.py",

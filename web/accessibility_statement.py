@@ -41,35 +41,19 @@ class KnownProblem:
     criteria: tuple[Criterion, ...] = ()
 
 
-MEANINGFUL_SEQUENCE = Criterion("1.3.2", _l("Meaningful Sequence"))
-USE_OF_COLOR = Criterion("1.4.1", _l("Use of Color"))
-REFLOW = Criterion("1.4.10", _l("Reflow"))
-NON_TEXT_CONTRAST = Criterion("1.4.11", _l("Non-text Contrast"))
-ERROR_IDENTIFICATION = Criterion("3.3.1", _l("Error Identification"))
-
-# Known deviations, each against the criteria it breaks. All from issue 18; other workers
-# are fixing them: REMOVE AN ENTRY IN THE SAME CHANGE THAT FIXES IT.
-DEVIATIONS: tuple[KnownProblem, ...] = (
-    # Issue 18: switching language after a failed send loses the error messages.
-    KnownProblem(
-        _l("If you change the language after the form has told you about a mistake, the "
-           "messages about the mistake disappear, and you are not told again until you send "
-           "the form once more."),
-        _l("The pages for answering, after sending a form with a mistake in it."),
-        (ERROR_IDENTIFICATION,)),
-)
+# Known deviations, each against the criteria it breaks (`Criterion("1.4.10",
+# _l("Reflow"))`). Those issue 18 found (reflow at 320 px, scales that wrapped, the chosen
+# step unseen in forced colours, errors lost on a language switch) are fixed and tested;
+# none is known today. Add one when it is found; remove it in the change that fixes it.
+DEVIATIONS: tuple[KnownProblem, ...] = ()
 
 # Known problems that break no WCAG 2.1 criterion. REMOVE AN ENTRY WHEN ITS FIX LANDS.
 OTHER_PROBLEMS: tuple[KnownProblem, ...] = (
-    # Issue 18: a PSFS score cannot be cleared once chosen (a radio group has no «none»).
+    # Issue 18: the new respondent languages are machine-made and not yet checked.
     KnownProblem(
-        _l("Once you have chosen a score for an activity, you can change it but not remove it."),
-        _l("The scores in «Hva er viktig for deg?»."),
-    ),
-    # Issue 18: Back after sending asks to «Confirm form resubmission».
-    KnownProblem(
-        _l("If you use the browser's Back button after sending a page, the browser may ask "
-           "you to send the form again."),
-        _l("The pages for answering."),
+        _l("The pages and questionnaires in Northern Sami, Polish, Ukrainian and Arabic "
+           "have not yet been checked by people who have these languages as their mother "
+           "tongue, so some words may be unclear."),
+        _l("The pages for answering, in those languages."),
     ),
 )

@@ -39,8 +39,10 @@ class FriendlyError(HTTPException):
 
     friendly = True
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str,
+                 context: dict[str, Any] | None = None) -> None:
         self.code = code
+        self.context = context or {}  # more for the error page (who a survey is from)
         super().__init__(description=description)
 
 
@@ -63,20 +65,21 @@ def _renderer_for_request() -> ErrorRenderer | None:
 
 
 def render_error(status: int, detail: str | None = None,
-                 allow: Iterable[str] | None = None):
+                 allow: Iterable[str] | None = None, context: dict[str, Any] | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
     renderer = _renderer_for_request()
     if renderer is not None:
         return renderer(status, str(detail or title), allow)
     html = render_template("pages/error.html", title=title, advice=detail or advice,
-                           status=status)
+                           status=status, **(context or {}))
     return html, status
 
 
 def _http_error(exc: HTTPException):
     detail = exc.description if getattr(exc, "friendly", False) else None
     # Allow: on a 405 is kept for a renderer that sends it (a program needs it).
-    return render_error(exc.code or 500, detail, getattr(exc, "valid_methods", None))
+    return render_error(exc.code or 500, detail, getattr(exc, "valid_methods", None),
+                        getattr(exc, "context", None))
 
 
 def _csrf_error(_exc: CSRFError):

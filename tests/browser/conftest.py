@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 import database
@@ -47,6 +48,11 @@ class LiveServer:
     url: str
     tokens: dict[str, str]  # questionnaire id -> public token (one page per section)
     one_page: dict[str, str]  # questionnaire id -> public token (all on one page)
+    app: Flask  # to read what was stored
+    closed: str  # the public token of a closed PSFS survey
+
+
+CONTACT = "Spør sykepleier på avdelingen, tlf. 12 34 56 78"
 
 
 @pytest.fixture(scope="session")
@@ -64,13 +70,17 @@ def live_server(sqlite_template, tmp_path_factory) -> Iterator[LiveServer]:
                 # Follow-ups open at once here: these surveys test the pages, not the
                 # earliest day (tests/browser/test_follow_up_path.py lets two weeks pass).
                 survey = Survey(title=slug, questionnaire=latest_version(db, slug), unit=unit,
-                                layout=layout, follow_up_earliest_days=0)
+                                layout=layout, follow_up_earliest_days=0, contact=CONTACT)
                 db.add(survey)
                 db.flush()
                 target[slug] = survey.public_token
+        closed = Survey(title="closed", questionnaire=latest_version(db, "psfs"), unit=unit,
+                        is_closed=True, contact=CONTACT)
+        db.add(closed)
         db.commit()
+        closed_token = closed.public_token
     with serve(app) as url:
-        yield LiveServer(url, tokens, one_page)
+        yield LiveServer(url, tokens, one_page, app, closed_token)
 
 
 @contextmanager

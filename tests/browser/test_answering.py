@@ -187,3 +187,79 @@ def test_nothing_is_requested_from_another_host(page: Page, live_server):
     page.goto(f"{live_server.url}/s/{live_server.one_page['brukerundersokelse']}")
     page.click(".actions button")
     assert hosts == {live_server.url.split("/")[2]}
+
+
+def test_a_score_tapped_by_mistake_is_taken_back_without_javascript(browser: Browser,
+                                                                     live_server):
+    """Issue 18: a score tapped in an empty PSFS row is emptied with the row's «No score»,
+    and the row is no longer counted as started."""
+    context = browser.new_context(java_script_enabled=False, locale="nb-NO",
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{live_server.one_page['psfs']}")
+    page.fill("#f-activities-0-activity", "Komme meg hjem")
+    page.check("#f-activities-0-score-5")
+    page.check("#f-activities-1-score-7")  # by mistake, in a row left empty
+    page.check("#f-activities-1-score-none")
+    expect(page.locator("#f-activities-1-score-7")).not_to_be_checked()
+    page.locator(".actions button[value=submit]").click()
+    expect(page.locator("h1")).to_have_text(THANKS["nb"])
+    context.close()
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.mark.parametrize("slug", ["brukerundersokelse", "psfs"])
+def test_error_text_has_the_error_colour(page: Page, live_server, slug):
+    """Issue 18: under a question without a hint, the error message came right after the
+    legend, where Designsystemet's fieldset gives a description's grey: every error on a
+    respondent page has the validation message's danger colour, at 4.5:1 or more."""
+    page.goto(f"{live_server.url}/s/{live_server.one_page[slug]}")
+    if slug == "psfs":
+        page.fill("#f-activities-0-activity", "Gå i trappen")
+    page.locator(".actions button").first.click()
+    expect(page.locator(".ds-error-summary")).to_be_visible()
+    found = page.eval_on_selector_all(".ds-validation-message", """els => els.map(e => {
+        const style = getComputedStyle(e);
+        return [style.color, getComputedStyle(document.body).backgroundColor]; })""")
+    assert found
+    danger = page.evaluate("""() => { const probe = document.createElement('span');
+        probe.style.color = 'var(--ds-color-danger-text-subtle)';
+        document.body.append(probe); const c = getComputedStyle(probe).color;
+        probe.remove(); return c; }""")
+    for colour, background in found:
+        assert colour == danger
+        assert contrast(colour, background) >= 4.5
+
+
+WHO_ASKS = {"nb": "Denne undersøkelsen er fra Nettleserenheten, Nettleserkommunen.",
+            "nn": "Denne undersøkinga er frå Nettleserenheten, Nettleserkommunen.",
+            "en": "This survey is from Nettleserenheten, Nettleserkommunen."}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pages_say_who_is_asking_and_a_closed_survey_whom_to_ask(page: Page, live_server,
+                                                                  lang):
+    """Issue 18: the unit, its municipality and whom to ask, on the survey's page and on
+    the page of a closed survey, which passes axe too."""
+    from tests.browser.conftest import CONTACT
+
+    choose_language(page, f"{live_server.url}/s/{live_server.tokens['samling']}", lang)
+    who = page.locator("[data-who-asks]")
+    expect(who).to_contain_text(WHO_ASKS[lang])
+    expect(who).to_contain_text(CONTACT)
+    response = page.goto(f"{live_server.url}/s/{live_server.closed}")
+    assert response is not None and response.status == 410
+    expect(who).to_contain_text(WHO_ASKS[lang])
+    expect(who).to_contain_text(CONTACT)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
