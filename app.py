@@ -24,6 +24,7 @@ from api import limits as api_limits
 from api.views import bp as api_bp
 from notifications import cli as notifications_cli
 from surveys import cli
+from util import languages
 from web import (
     accessibility_settings,
     errors,
@@ -89,7 +90,7 @@ def _defaults(app: Flask) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(app.root_path) / "translations"),
-        "LANGUAGES": ("nb", "nn", "en"),
+        "LANGUAGES": tuple(languages.KNOWN),  # every language the code has texts for
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
         "MAX_FORM_PARTS": 400,

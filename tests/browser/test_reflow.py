@@ -28,7 +28,10 @@ from questionnaires.forms import row_field
 from questionnaires.loader import builtin_definitions
 from surveys.models import new_token
 from tests.browser.accessibility import WCAG, with_axe
-from tests.browser.test_answering import LANGUAGES, choose_language
+from tests.browser.test_answering import choose_language
+from util.languages import KNOWN
+
+LANGUAGES = list(KNOWN)  # every language respondents can be offered, right-to-left too
 
 pytestmark = pytest.mark.browser
 WIDTHS = (320, 360)
@@ -66,7 +69,8 @@ MEASURE = """() => {
                   + ` «${node.textContent.trim().slice(0, 30)}»`);
     }
   }
-  return {width, scroll, lang: document.documentElement.lang, wide: wide.slice(0, 4)};
+  return {width, scroll, lang: document.documentElement.lang,
+          dir: document.documentElement.getAttribute('dir'), wide: wide.slice(0, 4)};
 }"""
 
 
@@ -87,8 +91,8 @@ class Walk:
                 self.page.set_viewport_size({"width": width, "height": HEIGHT})
             found = self.page.evaluate(MEASURE)
             where = f"{self.lang} {width} px {what} ({self.page.url.split('/', 3)[-1]})"
-            if found["lang"] != self.lang:
-                self.problems.append(f"{where}: <html lang={found['lang']}>")
+            if found["lang"] != self.lang or found["dir"] != KNOWN[self.lang].direction:
+                self.problems.append(f"{where}: <html lang={found['lang']} dir={found['dir']}>")
             if found["scroll"] > found["width"]:
                 self.problems.append(f"{where}: page {found['scroll']} px wide: "
                                      + "; ".join(found["wide"]))
