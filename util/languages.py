@@ -41,6 +41,7 @@ KNOWN: dict[str, Language] = {language.code: language for language in (
     Language("nb", "Bokmål"),
     Language("nn", "Nynorsk"),
     Language("en", "English"),
+    Language("se", "Davvisámegiella", reviewed=False),
 )}
 
 
