@@ -41,6 +41,7 @@ KNOWN: dict[str, Language] = {language.code: language for language in (
     Language("nb", "Bokmål"),
     Language("nn", "Nynorsk"),
     Language("en", "English"),
+    Language("se", "Davvisámegiella", reviewed=False),
     Language("pl", "Polski", reviewed=False),
     Language("uk", "Українська", reviewed=False),
     Language("ar", "العربية", "rtl", reviewed=False),
