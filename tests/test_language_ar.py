@@ -56,3 +56,20 @@ def test_each_builtin_questionnaire_opens_in_arabic(app, client, make_survey, sl
     text = visible_text(page)
     left = sorted(nb for nb in bokmal_texts(definition) if nb in text)
     assert not left, f"{slug}: shown in bokmål: {left}"
+
+
+def test_codes_and_addresses_read_left_to_right_in_arabic(app, client, make_survey):
+    """In a right-to-left page, the follow-up code and its address keep their own direction:
+    isolated with dir="ltr", «AB12 CD34» must not come out as «CD34 AB12»."""
+    from tests.conftest import respond
+    from tests.test_follow_up import BASELINE, shown_code
+
+    app.config["LANGUAGES"] = ("nb", "nn", "en", "ar")
+    survey = make_survey("psfs")
+    client.set_cookie("lang", "ar")
+    _code, page = shown_code(client, respond(client, survey.public_token, BASELINE))
+    assert '<html lang="ar" dir="rtl"' in page
+    assert '<p class="follow-up-code" dir="ltr">' in page
+    assert '<span class="link-text" dir="ltr">' in page
+    entry = client.get(f"/s/{survey.public_token}/oppfolging").text
+    assert 'type="text" dir="ltr" id="f-code"' in entry
