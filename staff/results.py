@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 import database
 from analytics import charts
 from questionnaires import schema as s
+from reporting.by_language import languages_of, results_in
 from reporting.item_results import SurveyResults
 from reporting.results import item_summary, results_of
 from reporting.rule import current_rule
@@ -24,6 +25,7 @@ from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.lookups import visible_survey
 from surveys import access, auth, batches
 from surveys.models import Survey
+from web.errors import FriendlyError
 from web.i18n import current_language
 
 bp = StaffBlueprint("results", __name__)
@@ -37,12 +39,25 @@ def readable_results(survey: Survey) -> SurveyResults:
 
 @bp.get("/surveys/<int:survey_id>/results", allow=SIGNED_IN)
 def survey_results(survey_id: int):
+    """Every figure of the survey; with `?language=<code>`, those of the answers given in
+    that language (`reporting.by_language`), when the survey's may be read so."""
     survey = visible_survey(survey_id)
     definition = survey.questionnaire.definition
+    by_language = languages_of(survey)
+    language = request.args.get("language") or None
+    results = (readable_results(survey) if language is None
+               else results_in(survey, language) if by_language and len(by_language) > 1
+               else None)
+    if results is None:
+        raise FriendlyError(400, _("The results cannot be shown for that language: choose "
+                                   "one of the languages listed on the results page."))
     return render_template("admin/results/survey.html", survey=survey, definition=definition,
-                           results=readable_results(survey), minimum=current_rule().minimum,
+                           results=results, minimum=current_rule().minimum,
                            lang=current_language(), step_label=charts.step_label,
-                           waiting=batches.waiting_of(database.session(), survey.id))
+                           waiting=batches.waiting_of(database.session(), survey.id),
+                           language=language,
+                           languages=by_language if by_language and len(by_language) > 1
+                           else None)
 
 
 def _scale_item(survey: Survey, item_id: str | None) -> s.ScaleItem:
