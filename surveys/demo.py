@@ -149,7 +149,7 @@ def _checklist_series(db: Session, survey: Survey, definition: s.Definition,
 
 def _create_accounts(db: Session, network: Network) -> None:
     """Demo logins: an administrator, the network's lead, and the lead of the first unit."""
-    first_unit = network.organisations[0].units[0]
+    first_unit = network.memberships[0].organisation.units[0]
     for email, name, role in DEMO_ACCOUNTS:
         account = Account(email=email, name=name, password_hash=hash_password(DEMO_PASSWORD),
                           is_admin=role == "admin")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from surveys import access, auth
 from surveys.account_models import Account
+from surveys.membership_models import NetworkMembership
 from surveys.models import (
     Gathering,
     Network,
@@ -104,13 +105,14 @@ def set_archived(db: Session, account: Account, obj: Network | Organisation | Un
     db.commit()
 
 
-def create_organisation(db: Session, account: Account, network: Network, name: str,
+def create_organisation(db: Session, account: Account, network: Network | None, name: str,
                         kind: str) -> Organisation:
+    """A new organisation; with `network`, a member of it from now (no date said)."""
     organisation = Organisation(network=network, name=name, kind=OrganisationKind(kind))
     db.add(organisation)
     db.flush()
-    access.audit(db, account, "organisation.create",
-                 f"{describe(organisation)} in «{network.name}»")
+    where = f" in «{network.name}»" if network is not None else ""
+    access.audit(db, account, "organisation.create", f"{describe(organisation)}{where}")
     db.commit()
     return organisation
 
@@ -167,7 +169,8 @@ def audit_gathering(db: Session, account: Account, gathering: Gathering, is_new:
 
 def delete(db: Session, account: Account, obj: Structure) -> Contents:
     """Delete an object with everything under it: answers, responses, single-use links,
-    surveys, then units, organisations and gatherings, then the object. Account scopes that
+    surveys, then units and gatherings, then the object. A network's members are not under
+    it: their memberships go, the organisations stay. Account scopes that
     pointed at it go with it (ON DELETE CASCADE). Returns what was deleted."""
     contents = contents_of(db, obj)
     target = describe(obj)
@@ -176,10 +179,12 @@ def delete(db: Session, account: Account, obj: Structure) -> Contents:
         unit_ids = list(db.scalars(unit_ids_under(obj)))
         db.execute(sa.delete(Unit).where(Unit.id.in_(unit_ids)),
                    execution_options={"synchronize_session": False})
-    if isinstance(obj, Network):
-        for model in (Organisation, Gathering):
+    if isinstance(obj, Network):  # its members stay, with their units and surveys
+        for model in (NetworkMembership, Gathering):
             db.execute(sa.delete(model).where(model.network_id == obj.id),
                        execution_options={"synchronize_session": False})
+        db.execute(sa.update(Organisation).where(Organisation.network_id == obj.id)
+                   .values(network_id=None), execution_options={"synchronize_session": False})
     db.execute(sa.delete(type(obj)).where(type(obj).id == obj.id),
                execution_options={"synchronize_session": False})
     access.audit(db, account, f"{kind_of(obj)}.delete",
