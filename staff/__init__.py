@@ -9,7 +9,8 @@ period, archive, delete), `links` (single-use links just issued, shown once), `f
 comparison, for A4 and the board), `change`, `checklist`, `gatherings`, `network`,
 `exports`, `fhir`, `questionnaires`, `tokens`, `notifications` (the weekly digest: asking
 for it, and stopping it from its link), `memberships` (a network's members and their
-periods, an organisation's networks). Each module makes `bp = StaffBlueprint("<area>",
+periods, an organisation's networks), `org_accounts` (an organisation administrator's unit
+leads). Each module makes `bp = StaffBlueprint("<area>",
 __name__)` and puts its routes on it; `blueprint()` nests every area's blueprint in the
 `admin` parent under `/admin` (endpoints `admin.<area>.<view>`, such as
 `admin.surveys.survey`), which checks who may see each route and gives the staff templates
@@ -37,6 +38,7 @@ from staff import (
     network,
     notifications,
     oidc,
+    org_accounts,
     organisation,
     questionnaires,
     reports,
@@ -52,7 +54,7 @@ from staff.blueprint import StaffBlueprint, admin_blueprint
 AREAS: tuple[ModuleType, ...] = (
     signin, oidc, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
     comparison, reports, change, checklist, gatherings, network, exports, fhir, questionnaires,
-    tokens, notifications, memberships)
+    tokens, notifications, memberships, org_accounts)
 
 
 def blueprint() -> StaffBlueprint:

@@ -30,7 +30,7 @@ def network_members(network_id: int):
     db, me = database.session(), auth.signed_in_account()
     network = visible(Network, network_id)
     manage = org_queries.may_manage(me, network)
-    form = MemberForm(choices=memberships.organisation_choices(db),
+    form = MemberForm(choices=org_queries.organisation_choices(db),
                       current=memberships.current_member_ids(db, network))
     if form.is_submitted() and not manage:
         abort(403)

@@ -43,13 +43,6 @@ def current_member_ids(db: Session, network: Network) -> set[int]:
         NetworkMembership.withdrawn.is_(False))))
 
 
-def organisation_choices(db: Session) -> list[tuple[int, str]]:
-    """Organisations a network can take in: every one not archived (names only)."""
-    return [(o.id, o.name) for o in db.scalars(
-        sa.select(Organisation).where(Organisation.archived.is_(False))
-        .order_by(Organisation.name, Organisation.id))]
-
-
 def _describe(membership: NetworkMembership) -> str:
     joined = membership.joined_on.isoformat() if membership.joined_on else "—"
     left = membership.left_on.isoformat() if membership.left_on else "—"

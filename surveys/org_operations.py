@@ -9,7 +9,7 @@ trust their caller and keep the database consistent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -197,12 +197,15 @@ def delete(db: Session, account: Account, obj: Structure) -> Contents:
 
 
 def create_account(db: Session, admin: Account, name: str, email: str, is_admin: bool,
-                   network_ids: list[int], unit_ids: list[int]) -> tuple[Account, str]:
+                   network_ids: list[int], unit_ids: list[int],
+                   organisation_ids: Sequence[int] = ()) -> tuple[Account, str]:
     """A new account without a password, and the token of its one-time set-password link
-    (shown once to the administrator, never stored: only its hash is)."""
+    (shown once to whoever made it, never stored: only its hash is)."""
     account = Account(name=name, email=auth.normalise_email(email), is_admin=is_admin)
     account.networks = list(db.scalars(sa.select(Network).where(Network.id.in_(network_ids))))
     account.units = list(db.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids))))
+    account.organisations = list(db.scalars(
+        sa.select(Organisation).where(Organisation.id.in_(organisation_ids))))
     db.add(account)
     with _unique(db, "email", _l("An account with this e-mail address already exists.")):
         db.flush()
@@ -216,6 +219,7 @@ def _role(account: Account) -> str:
     if account.is_admin:
         return "administrator"
     scope = [f"network «{n.name}»" for n in account.networks] + [
+        f"organisation «{o.name}»" for o in account.organisations] + [
         f"unit «{u.name}»" for u in account.units]
     return "lead of " + ", ".join(scope) if scope else "no scope"
 

@@ -258,7 +258,7 @@ def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> 
 
 def all_accounts(db: Session) -> list[Account]:
     return list(db.scalars(sa.select(Account).order_by(Account.name, Account.email).options(
-        selectinload(Account.networks),
+        selectinload(Account.networks), selectinload(Account.organisations),
         selectinload(Account.units).selectinload(Unit.organisation))))
 
 
@@ -270,6 +270,13 @@ def network_choices(db: Session) -> list[tuple[int, str]]:
     """Networks a new network lead can be given: those not archived."""
     return [(n.id, n.name) for n in db.scalars(
         sa.select(Network).where(Network.archived.is_(False)).order_by(Network.name))]
+
+
+def organisation_choices(db: Session) -> list[tuple[int, str]]:
+    """Organisations a new organisation administrator can be given: those not archived."""
+    return [(o.id, o.name) for o in db.scalars(
+        sa.select(Organisation).where(Organisation.archived.is_(False))
+        .order_by(Organisation.name, Organisation.id))]
 
 
 def unit_choices(db: Session) -> list[tuple[int, str]]:

@@ -31,7 +31,8 @@ from tests.conftest import PASSWORD, csrf_of, log_in
 # "survey" (whoever sees the survey),
 # "unit" (admin, the lead of the unit's network, the unit's own lead); the administrator of
 # organisation X1 may use "structure", "survey" and "unit" routes on X1, its units and their
-# surveys only (`ORG_ADMIN_SCOPE`); "own" (the object's
+# surveys only (`ORG_ADMIN_SCOPE`); "org_accounts" (admin, and the administrator of X1 for
+# X1 and the lead of unit A, never another account nor another organisation); "own" (the object's
 # own account, or an administrator: the matrix's API token belongs to the account "other")
 POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
@@ -49,6 +50,10 @@ POLICY = {
     "admin.memberships.network_members": "structure",
     "admin.memberships.membership_edit": "structure",
     "admin.memberships.organisation_networks": "structure",
+    "admin.org_accounts.organisation_accounts": "org_accounts",
+    "admin.org_accounts.lead_password_link": "org_accounts",
+    "admin.org_accounts.lead_deactivate": "org_accounts",
+    "admin.org_accounts.lead_reactivate": "org_accounts",
     "admin.organisation.organisation_edit": "structure",
     "admin.organisation.organisation_archive": "structure",
     "admin.organisation.organisation_unarchive": "structure",
@@ -174,7 +179,8 @@ def build_world(app) -> World:
                "B": b.id, "C": c.id, "D": d.id, "MX": x1.memberships[0].id,
                "MY": y1.memberships[0].id,
                "GX": gx.id, "GY": gy.id, **{k: s.id for k, s in surveys.items()},
-               "account": accounts["other"].id, "token": token.id}
+               "account": accounts["other"].id, "lead_a": accounts["unit_lead"].id,
+               "token": token.id}
         return World(ids, {k: v.email for k, v in accounts.items()})
 
 
@@ -191,7 +197,7 @@ CASES = {
                              ("uGY", "Y")],
     "checklist_survey_id": [("cA", "X"), ("cB", "X"), ("cC", "Y")],
     "unit_survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y")],
-    "account_id": [("account", "Y")],
+    "account_id": [("account", "Y"), ("lead_a", "X")],
     "token_id": [("token", "Y")],
 }
 
@@ -207,6 +213,8 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return False
     if policy == "own":
         return False
+    if policy == "org_accounts":
+        return role == "org_admin" and obj in ("X1", "lead_a")
     if role == "org_admin":
         return obj in ORG_ADMIN_SCOPE
     if policy == "structure":
