@@ -114,7 +114,8 @@ def _delete_page(obj: Structure, back: str | None):
 @bp.get("/organisation", allow=SIGNED_IN)
 def organisation():
     tree = org_queries.organisation_tree(database.session(), _me())
-    return render_template("admin/org/organisation.html", tree=tree, kind_labels=KIND_LABELS)
+    return render_template("admin/org/organisation.html", tree=tree, kind_labels=KIND_LABELS,
+                           anchored=[])
 
 
 # --- Networks (administrators) ------------------------------------------------------------------

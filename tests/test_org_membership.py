@@ -153,3 +153,15 @@ def test_an_administrator_makes_an_organisation_administrator(app, client, world
     none = post(client, "/admin/accounts", {"name": "Per", "email": "per@bodo.no",
                                             "role": "org_admin"})
     assert none.status_code == 422
+
+
+def test_an_organisation_in_two_networks_is_shown_in_both_with_one_anchor(app, client,
+                                                                            org_world):
+    as_user(client, ADMIN)
+    url = f"/admin/networks/{org_world.south}/members"
+    assert post(client, url, {"organisation": str(org_world.bodo),
+                              "joined_on": "2024-01-01"}).status_code == 303
+    page = text(client.get("/admin/organisation"))
+    assert page.count(f'id="organisation-{org_world.bodo}"') == 1
+    assert page.count(f'id="unit-{org_world.home}"') == 1
+    assert page.count(f'href="/admin/units/{org_world.home}"') == 2  # in each network
