@@ -4,9 +4,10 @@
 Who may do what: everyone logged in sees the organisation page (their own scope only);
 administrators manage networks and accounts, make organisations in no network and read the
 audit log; administrators and a network's leads manage that network's gatherings and its
-members' organisations and units; an organisation's administrators manage it and its units
-(`org_queries.may_manage`). Members and their periods are in `staff.memberships`. An object outside
-a person's scope answers 404 (`access.get_visible`); one they see but may not change, 403.
+members' organisations and units, but a network's lead deletes no organisation; an
+organisation's administrators manage it and its units (`org_queries.may_manage`). Members
+and their periods are in `staff.memberships`. An object outside a person's scope answers 404
+(`access.get_visible`); one they see but may not change, 403.
 """
 
 from __future__ import annotations
@@ -261,7 +262,11 @@ def organisation_unarchive(organisation_id: int):
 
 @bp.route("/organisations/<int:organisation_id>/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def organisation_delete(organisation_id: int):
+    """Administrators and the organisation's own administrators only: its units and surveys
+    may be from several networks' periods, which one network's lead does not speak for."""
     organisation = _managed(Organisation, organisation_id)
+    if not (_me().is_admin or organisation.id in access.organisation_ids(_me())):
+        abort(403)
     return _delete_page(organisation, None)
 
 

@@ -32,7 +32,8 @@ from tests.conftest import PASSWORD, csrf_of, log_in
 # "unit" (admin, the lead of the unit's network, the unit's own lead); the administrator of
 # organisation X1 may use "structure", "survey" and "unit" routes on X1, its units and their
 # surveys only (`ORG_ADMIN_SCOPE`); "org_accounts" (admin, and the administrator of X1 for
-# X1 and the lead of unit A, never another account nor another organisation); "own" (the object's
+# X1 and the lead of unit A, never another account nor another organisation); "org_delete"
+# (admin, and the administrator of X1 for X1: not a network's lead); "own" (the object's
 # own account, or an administrator: the matrix's API token belongs to the account "other")
 POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
@@ -57,7 +58,7 @@ POLICY = {
     "admin.organisation.organisation_edit": "structure",
     "admin.organisation.organisation_archive": "structure",
     "admin.organisation.organisation_unarchive": "structure",
-    "admin.organisation.organisation_delete": "structure",
+    "admin.organisation.organisation_delete": "org_delete",
     "admin.organisation.unit_create": "structure", "admin.organisation.unit_edit": "structure",
     "admin.organisation.unit_archive": "structure",
     "admin.organisation.unit_unarchive": "structure", "admin.organisation.unit_delete": "structure",
@@ -213,6 +214,8 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return False
     if policy == "own":
         return False
+    if policy == "org_delete":
+        return role == "org_admin" and obj == "X1"
     if policy == "org_accounts":
         return role == "org_admin" and obj in ("X1", "lead_a")
     if role == "org_admin":
