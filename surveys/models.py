@@ -43,12 +43,12 @@ class Network(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    gatherings: Mapped[list[Gathering]] = relationship(
-        back_populates="network", order_by="Gathering.number"
-    )
+    gatherings: Mapped[list[Gathering]] = relationship(back_populates="network",
+                                                       order_by="Gathering.number")
     memberships: Mapped[list[NetworkMembership]] = relationship(
-        back_populates="network", cascade="all, delete-orphan", passive_deletes=True)
-    # Members past and present, each once (read only: memberships are the writes).
+        back_populates="network", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="NetworkMembership.id")
+    # Members past and present, each once (read only: memberships are the writes)
     organisations: Mapped[set[Organisation]] = relationship(
         secondary="network_memberships", viewonly=True, collection_class=set)
 
