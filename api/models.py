@@ -110,7 +110,9 @@ class Survey(HeldBack):
     unit: Named | None
     organisation: Named | None
     gathering: Gathering | None
-    network: Named
+    network: Named | None = Field(description=(
+        "The gathering's network; for a unit's survey, its organisation's network when it "
+        "is a member of exactly one, else null (see the unit's `networks`)"))
     period_label: str | None
     phase: Literal["baseline", "follow_up"] | None
     opens_on: dt.date | None
@@ -126,7 +128,10 @@ class Unit(Strict):
     name: str
     archived: bool
     organisation: Named
-    network: Named
+    network: Named | None = Field(description=(
+        "The organisation's network when it is a member of exactly one, else null"))
+    networks: list[Named] = Field(description=(
+        "Every network the organisation is or was a member of, by name"))
 
 
 class Network(Strict):

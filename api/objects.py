@@ -33,10 +33,17 @@ def questionnaire(version: QuestionnaireVersion, lang: str) -> m.Questionnaire:
                            title=version_title(version, lang))
 
 
-def network_of(survey: Survey) -> Network:
+def networks_of(organisation: Organisation) -> list[Network]:
+    """The networks the organisation is or was a member of, by name."""
+    return sorted(organisation.networks, key=lambda n: (n.name.casefold(), n.id))
+
+
+def network_of(survey: Survey) -> Network | None:
+    """A gathering's network; a unit's organisation's network if it has exactly one."""
     target = survey.target()
     if isinstance(target, Unit):
-        return target.organisation.network
+        found = networks_of(target.organisation)
+        return found[0] if len(found) == 1 else None
     return target.network
 
 
@@ -50,7 +57,7 @@ def survey(found: Survey, responses: int, rule: SmallGroups, today: dt.date,
         unit=named(found.unit) if found.unit is not None else None,
         organisation=named(found.unit.organisation) if found.unit is not None else None,
         gathering=gathering(found.gathering) if found.gathering is not None else None,
-        network=named(network_of(found)),
+        network=_named_or_none(network_of(found)),
         period_label=found.period_label or None, phase=found.phase,
         opens_on=found.opens_on, closes_on=found.closes_on,
         status=found.status(today).value, invited=found.invited,
@@ -66,7 +73,17 @@ def surveys(found: list[Survey], totals: Mapping[int, int], rule: SmallGroups, t
 def unit(found: Unit) -> m.Unit:
     return m.Unit(id=found.id, name=found.name, archived=found.archived,
                   organisation=named(found.organisation),
-                  network=named(found.organisation.network))
+                  network=_named_or_none(network_of_unit(found)),
+                  networks=[named(n) for n in networks_of(found.organisation)])
+
+
+def network_of_unit(found: Unit) -> Network | None:
+    networks = networks_of(found.organisation)
+    return networks[0] if len(networks) == 1 else None
+
+
+def _named_or_none(found: Network | None) -> m.Named | None:
+    return named(found) if found is not None else None
 
 
 def network(found: Network) -> m.Network:

@@ -8,6 +8,7 @@ from alembic import context
 import questionnaires.models  # noqa: F401  (registers the tables)
 import surveys.account_models  # noqa: F401
 import surveys.answer_drafts  # noqa: F401
+import surveys.membership_models  # noqa: F401
 import surveys.models  # noqa: F401
 from database import Base, make_engine
 

@@ -33,6 +33,7 @@ from reporting.checklist_words import signal_sentence
 from reporting.follow_up_tracker import Tracker, tracker_of
 from reporting.gathering_figures import evaluation_surveys, open_answers
 from reporting.rule import current_rule
+from surveys.access import member_ids
 from surveys.counts import response_counts
 from surveys.models import Gathering, Organisation, Survey, Unit
 
@@ -100,7 +101,8 @@ def briefing_of(db: Session, gathering: Gathering, *, may_read_wishes: bool,
     rule = current_rule()
     units = list(db.scalars(
         sa.select(Unit).join(Organisation)
-        .where(Organisation.network_id == gathering.network_id, Unit.archived.is_(False))
+        .where(Organisation.id.in_(member_ids({gathering.network_id})),
+               Unit.archived.is_(False))
         .order_by(Organisation.name, Unit.name)))
     teams = [_team(db, unit, since, today, rule, lang) for unit in units]
     wishes = (_wishes(db, previous, rule) if previous is not None and may_read_wishes

@@ -46,6 +46,7 @@ from questionnaires.queries import all_versions
 from questionnaires.scoring import to_0_100
 from reporting.aggregation import item_counts_by_survey
 from reporting.item_results import category_items, category_scale
+from surveys.access import member_ids
 from surveys.models import AnswerTally, Organisation, Survey, Unit
 from surveys.tallies import RESPONSES, SURVEY
 
@@ -80,10 +81,11 @@ class UnitRow:
 
 
 def network_units(db: Session, network_id: int) -> list[UnitRow]:
-    """The network's units that are not archived (nor their organisation), by organisation."""
+    """The network's units that are not archived (nor their organisation), by organisation:
+    those of every member, past and present (`surveys.access`)."""
     rows = db.execute(
         sa.select(Unit.id, Unit.name, Organisation.name).join(Organisation)
-        .where(Organisation.network_id == network_id, Unit.archived.is_(False),
+        .where(Organisation.id.in_(member_ids({network_id})), Unit.archived.is_(False),
                Organisation.archived.is_(False))
         .order_by(Organisation.name, Organisation.id, Unit.name, Unit.id))
     return [UnitRow(*row) for row in rows]

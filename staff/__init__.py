@@ -8,7 +8,9 @@ period, archive, delete), `links` (single-use links just issued, shown once), `f
 `units`, `results`, `comparison`, `reports` (one-page reports of a survey and of a
 comparison, for A4 and the board), `change`, `checklist`, `gatherings`, `network`,
 `exports`, `fhir`, `questionnaires`, `tokens`, `notifications` (the weekly digest: asking
-for it, and stopping it from its link). Each module makes `bp = StaffBlueprint("<area>",
+for it, and stopping it from its link), `memberships` (a network's members and their
+periods, an organisation's networks), `org_accounts` (an organisation administrator's unit
+leads). Each module makes `bp = StaffBlueprint("<area>",
 __name__)` and puts its routes on it; `blueprint()` nests every area's blueprint in the
 `admin` parent under `/admin` (endpoints `admin.<area>.<view>`, such as
 `admin.surveys.survey`), which checks who may see each route and gives the staff templates
@@ -32,9 +34,11 @@ from staff import (
     follow_up,
     gatherings,
     links,
+    memberships,
     network,
     notifications,
     oidc,
+    org_accounts,
     organisation,
     questionnaires,
     reports,
@@ -50,7 +54,7 @@ from staff.blueprint import StaffBlueprint, admin_blueprint
 AREAS: tuple[ModuleType, ...] = (
     signin, oidc, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
     comparison, reports, change, checklist, gatherings, network, exports, fhir, questionnaires,
-    tokens, notifications)
+    tokens, notifications, memberships, org_accounts)
 
 
 def blueprint() -> StaffBlueprint:

@@ -42,6 +42,7 @@ def accounts():
     db = database.session()
     form = NewAccountForm(network_choices=org_queries.network_choices(db),
                           unit_choices=org_queries.unit_choices(db),
+                          organisation_choices=org_queries.organisation_choices(db),
                           email_taken=lambda email: org_queries.email_taken(db, email))
     if form.validate_on_submit():
         try:

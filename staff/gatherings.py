@@ -111,7 +111,7 @@ def network_setup_page(network_id: int):
     dates, places and invited counts, and an evaluation survey for each that has none."""
     account, db = auth.signed_in_account(), database.session()
     network = visible(Network, network_id)
-    if not org_queries.may_manage(account, network.id):
+    if not org_queries.may_manage(account, network):
         abort(403)
     lang = current_language()
     evaluations = [v for v in questionnaire_versions(db) if read_as_evaluation(v.definition)]

@@ -44,6 +44,7 @@ KIND_LABELS = {OrganisationKind.MUNICIPALITY: _l("Municipality (kommune)"),
                OrganisationKind.HOSPITAL: _l("Hospital trust (helseforetak)")}
 ROLE_LABELS = {"admin": _l("Administrator: manages everything"),
                "network_lead": _l("Network lead: the networks chosen below"),
+               "org_admin": _l("Organisation administrator: the organisations chosen below"),
                "unit_lead": _l("Unit lead: the units chosen below")}
 
 _SPACES = re.compile(r"\s+")
@@ -225,15 +226,18 @@ class NewAccountForm(FlaskForm):
         Email(message=_l("Write a valid e-mail address."))])
     role = ChoiceRadioField(_l("Role"))
     networks = CheckboxesField(_l("Networks (for a network lead)"))
+    organisations = CheckboxesField(_l("Organisations (for an organisation administrator)"))
     units = CheckboxesField(_l("Units (for a unit lead)"))
 
     def __init__(self, *args, network_choices: Iterable[tuple[int, str]] = (),
                  unit_choices: Iterable[tuple[int, str]] = (),
+                 organisation_choices: Iterable[tuple[int, str]] = (),
                  email_taken: Callable[[str], bool] = lambda _email: False, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(key, str(label)) for key, label in ROLE_LABELS.items()]
         self.networks.choices = [(str(i), label) for i, label in network_choices]
         self.units.choices = [(str(i), label) for i, label in unit_choices]
+        self.organisations.choices = [(str(i), label) for i, label in organisation_choices]
         self._email_taken = email_taken
 
     def validate_email(self, field: StringField) -> None:
@@ -245,16 +249,23 @@ class NewAccountForm(FlaskForm):
         if self.role.data == "network_lead" and not field.data:
             raise ValidationError(_("Choose at least one network for a network lead."))
 
+    def validate_organisations(self, field: CheckboxesField) -> None:
+        if self.role.data == "org_admin" and not field.data:
+            raise ValidationError(_("Choose at least one organisation for an organisation "
+                                    "administrator."))
+
     def validate_units(self, field: CheckboxesField) -> None:
         if self.role.data == "unit_lead" and not field.data:
             raise ValidationError(_("Choose at least one unit for a unit lead."))
 
-    def scope(self) -> tuple[list[int], list[int]]:
-        """The network and unit ids that go with the chosen role (the others are ignored)."""
-        networks = [int(v) for v in self.networks.data or ()]
-        units = [int(v) for v in self.units.data or ()]
-        return (networks if self.role.data == "network_lead" else [],
-                units if self.role.data == "unit_lead" else [])
+    def scope(self) -> tuple[list[int], list[int], list[int]]:
+        """The network, unit and organisation ids that go with the chosen role (the others
+        are ignored)."""
+        def chosen(field: CheckboxesField, role: str) -> list[int]:
+            return [int(v) for v in field.data or ()] if self.role.data == role else []
+
+        return (chosen(self.networks, "network_lead"), chosen(self.units, "unit_lead"),
+                chosen(self.organisations, "org_admin"))
 
 
 # --- The network's year in one go -------------------------------------------------------------

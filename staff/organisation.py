@@ -2,9 +2,12 @@
 (accounts and the audit log are in `staff.accounts`).
 
 Who may do what: everyone logged in sees the organisation page (their own scope only);
-administrators manage networks and accounts and read the audit log; administrators and a
-network's leads manage that network's gatherings, organisations and units. An object outside
-a person's scope answers 404 (`access.get_visible`); one they see but may not change, 403.
+administrators manage networks and accounts, make organisations in no network and read the
+audit log; administrators and a network's leads manage that network's gatherings and its
+members' organisations and units, but a network's lead deletes no organisation; an
+organisation's administrators manage it and its units (`org_queries.may_manage`). Members
+and their periods are in `staff.memberships`. An object outside a person's scope answers 404
+(`access.get_visible`); one they see but may not change, 403.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def _visible(model: type, object_id: int):
 def _managed(model: type, object_id: int):
     """An object the person may see (else 404) and change the structure of (else 403)."""
     obj = _visible(model, object_id)
-    if not org_queries.may_manage(_me(), org_queries.network_of(obj)):
+    if not org_queries.may_manage(_me(), obj):
         abort(403)
     return obj
 
@@ -112,7 +115,8 @@ def _delete_page(obj: Structure, back: str | None):
 @bp.get("/organisation", allow=SIGNED_IN)
 def organisation():
     tree = org_queries.organisation_tree(database.session(), _me())
-    return render_template("admin/org/organisation.html", tree=tree, kind_labels=KIND_LABELS)
+    return render_template("admin/org/organisation.html", tree=tree, kind_labels=KIND_LABELS,
+                           anchored=[])
 
 
 # --- Networks (administrators) ------------------------------------------------------------------
@@ -205,8 +209,7 @@ def gathering_delete(gathering_id: int):
 def organisation_create(network_id: int):
     db = database.session()
     network = _managed(Network, network_id)
-    form = OrganisationForm(taken=lambda name: org_queries.organisation_name_taken(
-        db, network.id, name))
+    form = OrganisationForm(taken=lambda name: org_queries.organisation_name_taken(db, name))
 
     def save() -> Saved:
         made = org_operations.create_organisation(db, _me(), network, form.name.data,
@@ -216,6 +219,20 @@ def organisation_create(network_id: int):
     return _form_page(form, save, _("New organisation in %(name)s", name=network.name))
 
 
+@bp.route("/organisations/new", methods=["GET", "POST"], allow=ADMINS)
+def organisation_create_alone():
+    """An organisation in no network (it may join networks later, from a network's page)."""
+    db = database.session()
+    form = OrganisationForm(taken=lambda name: org_queries.organisation_name_taken(db, name))
+
+    def save() -> Saved:
+        made = org_operations.create_organisation(db, _me(), None, form.name.data,
+                                                  form.kind.data)
+        return _("Added %(what)s.", what=_what(made)), _anchor(made)
+
+    return _form_page(form, save, _("New organisation in no network"))
+
+
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"], allow=SIGNED_IN)
 def organisation_edit(organisation_id: int):
     db = database.session()
@@ -223,8 +240,7 @@ def organisation_edit(organisation_id: int):
     heading = _("Change %(what)s", what=_what(organisation))
     form = OrganisationForm(
         data={"name": organisation.name, "kind": organisation.kind.value},
-        taken=lambda name: org_queries.organisation_name_taken(
-            db, organisation.network_id, name, organisation.id))
+        taken=lambda name: org_queries.organisation_name_taken(db, name, organisation.id))
 
     def save() -> Saved:
         org_operations.update_organisation(db, _me(), organisation, form.name.data,
@@ -246,8 +262,12 @@ def organisation_unarchive(organisation_id: int):
 
 @bp.route("/organisations/<int:organisation_id>/delete", methods=["GET", "POST"], allow=SIGNED_IN)
 def organisation_delete(organisation_id: int):
+    """Administrators and the organisation's own administrators only: its units and surveys
+    may be from several networks' periods, which one network's lead does not speak for."""
     organisation = _managed(Organisation, organisation_id)
-    return _delete_page(organisation, _anchor(organisation.network))
+    if not (_me().is_admin or organisation.id in access.organisation_ids(_me())):
+        abort(403)
+    return _delete_page(organisation, None)
 
 
 # --- Units (administrators and the network's leads) --------------------------------------------

@@ -119,8 +119,9 @@ def overview():
 
 @bp.get("/help", allow=SIGNED_IN)
 def help_page():
-    """What each role does where: the unit lead, the network lead and the administrator,
-    each section opened for the reader's own role."""
+    """What each role does where: the unit lead, the network lead, the organisation
+    administrator and the administrator, each section opened for the reader's own role."""
     account = auth.signed_in_account()
-    role = ("admin" if account.is_admin else "network" if account.networks else "unit")
+    role = ("admin" if account.is_admin else "network" if account.networks
+            else "organisation" if account.organisations else "unit")
     return render_template("admin/help.html", role=role)

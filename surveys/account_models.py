@@ -1,7 +1,7 @@
 """Staff accounts, their scopes, one-time password links, login throttling and the audit log.
 
-Respondents never have accounts; these tables are for administrators, network leads and
-unit leads only.
+Respondents never have accounts; these tables are for administrators, network leads,
+organisation administrators and unit leads only.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base
-from surveys.models import Network, Unit
+from surveys.models import Network, Organisation, Unit
 
 
 def utcnow() -> dt.datetime:
@@ -28,6 +28,14 @@ account_units = sa.Table(
     "account_units", Base.metadata,
     sa.Column("account_id", sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# The organisations an organisation administrator manages: their units, surveys and leads.
+account_organisations = sa.Table(
+    "account_organisations", Base.metadata,
+    sa.Column("account_id", sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+              primary_key=True),
 )
 
 
@@ -67,6 +75,7 @@ class Account(Base):
     oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
     networks: Mapped[list[Network]] = relationship(secondary=account_networks)
     units: Mapped[list[Unit]] = relationship(secondary=account_units)
+    organisations: Mapped[list[Organisation]] = relationship(secondary=account_organisations)
 
 
 class PasswordLink(Base):

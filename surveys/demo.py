@@ -60,6 +60,7 @@ DEMO_PASSWORD = "demo-passord-2026"
 DEMO_ACCOUNTS = [  # (e-mail, name, role)
     ("admin@demo.no", "Ada Administrator", "admin"),
     ("nettverk@demo.no", "Nina Nettverksleder", "network"),
+    ("organisasjon@demo.no", "Ola Organisasjon", "organisation"),
     ("enhet@demo.no", "Ulla Enhetsleder", "unit"),
 ]
 
@@ -148,13 +149,16 @@ def _checklist_series(db: Session, survey: Survey, definition: s.Definition,
 
 
 def _create_accounts(db: Session, network: Network) -> None:
-    """Demo logins: an administrator, the network's lead, and the lead of the first unit."""
-    first_unit = network.organisations[0].units[0]
+    """Demo logins: an administrator, the network's lead, the administrator of the first
+    organisation, and the lead of its first unit."""
+    first = network.memberships[0].organisation
+    first_unit = first.units[0]
     for email, name, role in DEMO_ACCOUNTS:
         account = Account(email=email, name=name, password_hash=hash_password(DEMO_PASSWORD),
                           is_admin=role == "admin")
         account.networks = [network] if role == "network" else []
         account.units = [first_unit] if role == "unit" else []
+        account.organisations = [first] if role == "organisation" else []
         db.add(account)
 
 

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from database import Base
 from questionnaires.models import QuestionnaireVersion
+from surveys.guess_models import GuessFailure as GuessFailure  # kept importable from here
+from surveys.membership_models import NetworkMembership
 
 TOKEN_BYTES = 24  # 192 random bits; the issue asks for at least 128
 Phase = Literal["baseline", "follow_up"]  # what a survey may be marked as (or nothing)
@@ -41,10 +43,14 @@ class Network(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    gatherings: Mapped[list[Gathering]] = relationship(
-        back_populates="network", order_by="Gathering.number"
-    )
-    organisations: Mapped[list[Organisation]] = relationship(back_populates="network")
+    gatherings: Mapped[list[Gathering]] = relationship(back_populates="network",
+                                                       order_by="Gathering.number")
+    memberships: Mapped[list[NetworkMembership]] = relationship(
+        back_populates="network", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="NetworkMembership.id")
+    # Members past and present, each once (read only: memberships are the writes)
+    organisations: Mapped[set[Organisation]] = relationship(
+        secondary="network_memberships", viewonly=True, collection_class=set)
 
 
 class Gathering(Base):
@@ -75,16 +81,26 @@ class OrganisationKind(enum.StrEnum):
 
 
 class Organisation(Base):
-    """A member of a network: a municipality or a hospital trust."""
+    """A municipality or a hospital trust, in any number of networks over time, or none.
+    `network_id` is the network it once had to belong to, kept from before memberships
+    (issue 20) and read by nothing; `Organisation(network=n)` makes a membership of `n`."""
 
     __tablename__ = "organisations"
     id: Mapped[int] = mapped_column(primary_key=True)
-    network_id: Mapped[int] = mapped_column(sa.ForeignKey("networks.id"))
+    network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("networks.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
     archived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    network: Mapped[Network] = relationship(back_populates="organisations")
     units: Mapped[list[Unit]] = relationship(back_populates="organisation")
+    memberships: Mapped[list[NetworkMembership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", passive_deletes=True)
+    networks: Mapped[set[Network]] = relationship(
+        secondary="network_memberships", viewonly=True, collection_class=set)
+
+    def __init__(self, *, network: Network | None = None, **kw) -> None:
+        super().__init__(**kw)
+        if network is not None:
+            self.memberships.append(NetworkMembership(network=network))
 
 
 class Unit(Base):
@@ -189,8 +205,7 @@ class Survey(Base):
         return unit is not None and not unit.archived and not unit.organisation.archived
 
     def target(self) -> Unit | Gathering:
-        """The unit or the gathering the survey is for; the schema holds exactly one
-        (`exactly_one_target`)."""
+        """The unit or the gathering the survey is for (`exactly_one_target`)."""
         target = self.unit if self.unit is not None else self.gathering
         if target is None:
             raise RuntimeError(f"survey {self.id} has neither a unit nor a gathering")
@@ -343,20 +358,6 @@ class Answer(Base):
     value_num: Mapped[float | None] = mapped_column(sa.Double)  # as migrated; see ScoreTally
     value_text: Mapped[str | None] = mapped_column(sa.Text)
     response: Mapped[Response] = relationship(back_populates="answers")
-
-
-class GuessFailure(Base):
-    """A wrong follow-up code, counted per survey and per client so guessing is slowed down.
-
-    Kept in the database so every app instance shares the count. The client is a keyed
-    digest of its address, never the address, and the rows are deleted once they are older
-    than the window they count in; nothing here joins to a response.
-    """
-
-    __tablename__ = "guess_failures"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(sa.String(80), index=True)
-    failed_at: Mapped[dt.datetime]
 
 
 class AnswerTally(Base):

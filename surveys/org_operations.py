@@ -9,7 +9,7 @@ trust their caller and keep the database consistent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from surveys import access, auth
 from surveys.account_models import Account
+from surveys.membership_models import NetworkMembership
 from surveys.models import (
     Gathering,
     Network,
@@ -104,13 +105,14 @@ def set_archived(db: Session, account: Account, obj: Network | Organisation | Un
     db.commit()
 
 
-def create_organisation(db: Session, account: Account, network: Network, name: str,
+def create_organisation(db: Session, account: Account, network: Network | None, name: str,
                         kind: str) -> Organisation:
+    """A new organisation; with `network`, a member of it from now (no date said)."""
     organisation = Organisation(network=network, name=name, kind=OrganisationKind(kind))
     db.add(organisation)
     db.flush()
-    access.audit(db, account, "organisation.create",
-                 f"{describe(organisation)} in «{network.name}»")
+    where = f" in «{network.name}»" if network is not None else ""
+    access.audit(db, account, "organisation.create", f"{describe(organisation)}{where}")
     db.commit()
     return organisation
 
@@ -167,7 +169,8 @@ def audit_gathering(db: Session, account: Account, gathering: Gathering, is_new:
 
 def delete(db: Session, account: Account, obj: Structure) -> Contents:
     """Delete an object with everything under it: answers, responses, single-use links,
-    surveys, then units, organisations and gatherings, then the object. Account scopes that
+    surveys, then units and gatherings, then the object. A network's members are not under
+    it: their memberships go, the organisations stay. Account scopes that
     pointed at it go with it (ON DELETE CASCADE). Returns what was deleted."""
     contents = contents_of(db, obj)
     target = describe(obj)
@@ -176,10 +179,12 @@ def delete(db: Session, account: Account, obj: Structure) -> Contents:
         unit_ids = list(db.scalars(unit_ids_under(obj)))
         db.execute(sa.delete(Unit).where(Unit.id.in_(unit_ids)),
                    execution_options={"synchronize_session": False})
-    if isinstance(obj, Network):
-        for model in (Organisation, Gathering):
+    if isinstance(obj, Network):  # its members stay, with their units and surveys
+        for model in (NetworkMembership, Gathering):
             db.execute(sa.delete(model).where(model.network_id == obj.id),
                        execution_options={"synchronize_session": False})
+        db.execute(sa.update(Organisation).where(Organisation.network_id == obj.id)
+                   .values(network_id=None), execution_options={"synchronize_session": False})
     db.execute(sa.delete(type(obj)).where(type(obj).id == obj.id),
                execution_options={"synchronize_session": False})
     access.audit(db, account, f"{kind_of(obj)}.delete",
@@ -192,12 +197,15 @@ def delete(db: Session, account: Account, obj: Structure) -> Contents:
 
 
 def create_account(db: Session, admin: Account, name: str, email: str, is_admin: bool,
-                   network_ids: list[int], unit_ids: list[int]) -> tuple[Account, str]:
+                   network_ids: list[int], unit_ids: list[int],
+                   organisation_ids: Sequence[int] = ()) -> tuple[Account, str]:
     """A new account without a password, and the token of its one-time set-password link
-    (shown once to the administrator, never stored: only its hash is)."""
+    (shown once to whoever made it, never stored: only its hash is)."""
     account = Account(name=name, email=auth.normalise_email(email), is_admin=is_admin)
     account.networks = list(db.scalars(sa.select(Network).where(Network.id.in_(network_ids))))
     account.units = list(db.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids))))
+    account.organisations = list(db.scalars(
+        sa.select(Organisation).where(Organisation.id.in_(organisation_ids))))
     db.add(account)
     with _unique(db, "email", _l("An account with this e-mail address already exists.")):
         db.flush()
@@ -211,6 +219,7 @@ def _role(account: Account) -> str:
     if account.is_admin:
         return "administrator"
     scope = [f"network «{n.name}»" for n in account.networks] + [
+        f"organisation «{o.name}»" for o in account.organisations] + [
         f"unit «{u.name}»" for u in account.units]
     return "lead of " + ", ".join(scope) if scope else "no scope"
 

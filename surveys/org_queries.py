@@ -17,24 +17,26 @@ from analytics.small_groups import SmallGroups
 from surveys import access, batches
 from surveys.account_models import Account, AuditEntry
 from surveys.counts import response_counts
+from surveys.membership_models import NetworkMembership
 from surveys.models import Gathering, Network, Organisation, Response, Survey, Unit
 
 AUDIT_PAGE_SIZE = 50
 
 
-def may_manage(account: Account, network_id: int) -> bool:
-    """Whether the account may change the structure of this network (gatherings,
-    organisations, units): administrators, and the network's own leads."""
-    return account.is_admin or network_id in access.network_ids(account)
-
-
-def network_of(obj: Network | Gathering | Organisation | Unit) -> int:
-    """The id of the network an object belongs to."""
+def may_manage(account: Account, obj: Network | Gathering | Organisation | Unit) -> bool:
+    """Whether the account may change this object: administrators anything; a network's
+    leads its gatherings and members, and the organisations of its members with their
+    units; an organisation administrator their organisations' units (and the organisation
+    itself, but not its memberships)."""
+    if account.is_admin:
+        return True
     if isinstance(obj, Network):
-        return obj.id
-    if isinstance(obj, Unit):
-        return obj.organisation.network_id
-    return obj.network_id
+        return obj.id in access.network_ids(account)
+    if isinstance(obj, Gathering):
+        return obj.network_id in access.network_ids(account)
+    organisation = obj.organisation if isinstance(obj, Unit) else obj
+    return (organisation.id in access.organisation_ids(account)
+            or access.in_led_network(account, organisation))
 
 
 # --- The organisation page -------------------------------------------------------------
@@ -64,6 +66,10 @@ class OrganisationTree:
     networks: list[NetworkNode] = field(default_factory=list)
     archived_networks: list[NetworkNode] = field(default_factory=list)
     own_units: list[Unit] = field(default_factory=list)
+    # Organisations seen whole but in no network shown above: an organisation
+    # administrator's own, and for administrators those in no network at all.
+    organisations: list[OrganisationNode] = field(default_factory=list)
+    may_manage_organisations: set[int] = field(default_factory=set)
 
 
 def _by_name(items):
@@ -81,7 +87,7 @@ def _network_node(account: Account, network: Network) -> NetworkNode:
     return NetworkNode(network, list(network.gatherings),
                        [n for n in nodes if not n.organisation.archived],
                        [n for n in nodes if n.organisation.archived],
-                       may_manage(account, network.id))
+                       may_manage(account, network))
 
 
 def organisation_tree(db: Session, account: Account) -> OrganisationTree:
@@ -97,9 +103,25 @@ def organisation_tree(db: Session, account: Account) -> OrganisationTree:
         node = _network_node(account, network)
         (tree.archived_networks if network.archived else tree.networks).append(node)
     seen = {n.id for n in networks}
+    outside = _organisations_outside(db, account, seen)
+    tree.organisations = [_organisation_node(o) for o in outside]
+    tree.may_manage_organisations = {o.id for o in outside if may_manage(account, o)}
+    shown = {o.id for o in outside}
     tree.own_units = [u for u in access.visible_units(db, account)
-                      if u.organisation.network_id not in seen]
+                      if u.organisation_id not in shown
+                      and not {n.id for n in u.organisation.networks} & seen]
     return tree
+
+
+def _organisations_outside(db: Session, account: Account, seen: set[int]) -> list[Organisation]:
+    """The organisations the account sees whole that no network in `seen` lists."""
+    query = sa.select(Organisation).options(selectinload(Organisation.units))
+    if account.is_admin:  # every network is in `seen`
+        query = query.where(~Organisation.id.in_(sa.select(NetworkMembership.organisation_id)))
+    else:
+        query = query.where(Organisation.id.in_(access.organisation_ids(account)),
+                            ~Organisation.id.in_(access.member_ids(seen)))
+    return _by_name(db.scalars(query))
 
 
 # --- Names and numbers already taken ------------------------------------------------------
@@ -118,11 +140,10 @@ def network_name_taken(db: Session, name: str, except_id: int | None = None) -> 
     return _name_taken(db, Network.name, name, None, except_id, Network.id)
 
 
-def organisation_name_taken(db: Session, network_id: int, name: str,
-                            except_id: int | None = None) -> bool:
-    """Two organisations of one network with one name could not be told apart."""
-    return _name_taken(db, Organisation.name, name, Organisation.network_id == network_id,
-                       except_id, Organisation.id)
+def organisation_name_taken(db: Session, name: str, except_id: int | None = None) -> bool:
+    """An organisation takes part in many networks: two with one name could not be told
+    apart anywhere."""
+    return _name_taken(db, Organisation.name, name, None, except_id, Organisation.id)
 
 
 def unit_name_taken(db: Session, organisation_id: int, name: str,
@@ -197,7 +218,7 @@ def unit_ids_under(obj: Network | Organisation | Unit) -> sa.Select:
         return sa.select(Unit.id).where(Unit.id == obj.id)
     if isinstance(obj, Organisation):
         return sa.select(Unit.id).where(Unit.organisation_id == obj.id)
-    return sa.select(Unit.id).join(Organisation).where(Organisation.network_id == obj.id)
+    return sa.select(Unit.id).where(sa.false())  # a network's members outlive it
 
 
 def survey_ids_under(obj: Network | Gathering | Organisation | Unit) -> sa.Select:
@@ -226,7 +247,6 @@ def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> 
         "waiting": any(w.responses or w.follow_ups
                        for w in batches.waiting(db, survey_ids).values())}
     if isinstance(obj, Network):
-        counts["organisations"] = _count(db, Organisation, Organisation.network_id == obj.id)
         counts["gatherings"] = _count(db, Gathering, Gathering.network_id == obj.id)
     if isinstance(obj, Network | Organisation):
         counts["units"] = _count(db, Unit, Unit.id.in_(unit_ids_under(obj)))
@@ -238,7 +258,7 @@ def contents_of(db: Session, obj: Network | Gathering | Organisation | Unit) -> 
 
 def all_accounts(db: Session) -> list[Account]:
     return list(db.scalars(sa.select(Account).order_by(Account.name, Account.email).options(
-        selectinload(Account.networks),
+        selectinload(Account.networks), selectinload(Account.organisations),
         selectinload(Account.units).selectinload(Unit.organisation))))
 
 
@@ -252,17 +272,21 @@ def network_choices(db: Session) -> list[tuple[int, str]]:
         sa.select(Network).where(Network.archived.is_(False)).order_by(Network.name))]
 
 
+def organisation_choices(db: Session) -> list[tuple[int, str]]:
+    """Organisations a new organisation administrator can be given: those not archived."""
+    return [(o.id, o.name) for o in db.scalars(
+        sa.select(Organisation).where(Organisation.archived.is_(False))
+        .order_by(Organisation.name, Organisation.id))]
+
+
 def unit_choices(db: Session) -> list[tuple[int, str]]:
-    """Units a new unit lead can be given, labelled with their organisation and network."""
+    """Units a new unit lead can be given, labelled with their organisation."""
     rows = db.execute(
-        sa.select(Unit.id, Unit.name, Organisation.name, Network.name)
+        sa.select(Unit.id, Unit.name, Organisation.name)
         .join(Organisation, Unit.organisation_id == Organisation.id)
-        .join(Network, Organisation.network_id == Network.id)
-        .where(Unit.archived.is_(False), Organisation.archived.is_(False),
-               Network.archived.is_(False))
-        .order_by(Network.name, Organisation.name, Unit.name))
-    return [(unit_id, f"{unit} ({organisation}, {network})")
-            for unit_id, unit, organisation, network in rows]
+        .where(Unit.archived.is_(False), Organisation.archived.is_(False))
+        .order_by(Organisation.name, Unit.name))
+    return [(unit_id, f"{unit} ({organisation})") for unit_id, unit, organisation in rows]
 
 
 # --- The audit log ------------------------------------------------------------------------------
@@ -276,6 +300,7 @@ ACTION_LABELS = {
 SUBJECT_LABELS = {
     "network": _l("network"), "gathering": _l("gathering"), "organisation": _l("organisation"),
     "unit": _l("unit"), "account": _l("account"), "password": _l("password"),
+    "membership": _l("membership of a network"),
 }
 
 

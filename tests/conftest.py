@@ -281,10 +281,12 @@ PASSWORD = "en lang og god setning"
 
 @pytest.fixture
 def make_account(app: Flask):
-    """Create a staff account; pass networks=[...] / units=[...] (ids) for its scope."""
+    """Create a staff account; pass networks=[...] / units=[...] / organisations=[...] (ids)
+    for its scope."""
 
     def make(email: str = "leder@kommune.no", password: str | None = PASSWORD,
-             networks: tuple[int, ...] = (), units: tuple[int, ...] = (), **kw):
+             networks: tuple[int, ...] = (), units: tuple[int, ...] = (),
+             organisations: tuple[int, ...] = (), **kw):
         from surveys.account_models import Account
         from surveys.auth import hash_password
 
@@ -294,6 +296,7 @@ def make_account(app: Flask):
                               password_hash=hash_password(password) if password else None, **kw)
             account.networks = [db.get(Network, n) for n in networks]
             account.units = [db.get(Unit, u) for u in units]
+            account.organisations = [db.get(Organisation, o) for o in organisations]
             db.add(account)
             db.commit()
             return account
@@ -316,7 +319,7 @@ def leads(app: Flask, make_account, survey_id: int) -> tuple[str, str]:
     """Accounts for the survey's unit lead and its network's lead; returns their e-mails."""
     with app.app_context():
         survey = database.session().get(Survey, survey_id)
-        unit_id, network_id = survey.unit_id, survey.unit.organisation.network_id
+        unit_id, network_id = survey.unit_id, survey.unit.organisation.memberships[0].network_id
     make_account("enhet@a.no", units=(unit_id,))
     make_account("nett@a.no", networks=(network_id,))
     return "enhet@a.no", "nett@a.no"

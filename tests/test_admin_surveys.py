@@ -59,7 +59,7 @@ def add_gathering(app, unit_id: int, number: int = 1) -> int:
     with app.app_context():
         db = database.session()
         unit = db.get(Unit, unit_id)
-        gathering = Gathering(network_id=unit.organisation.network_id, number=number)
+        gathering = Gathering(network_id=unit.organisation.memberships[0].network_id, number=number)
         db.add(gathering)
         db.commit()
         return gathering.id
@@ -67,7 +67,7 @@ def add_gathering(app, unit_id: int, number: int = 1) -> int:
 
 def network_of(app, unit_id: int) -> int:
     with app.app_context():
-        return database.session().get(Unit, unit_id).organisation.network_id
+        return database.session().get(Unit, unit_id).organisation.memberships[0].network_id
 
 
 def store(app, survey: Survey, answers: list[AnswerValue], key: str,

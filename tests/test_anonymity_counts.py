@@ -304,7 +304,7 @@ def test_the_delete_page_of_a_unit_pools_as_every_page_does(app, client, make_su
                      link_mode=LinkMode.OPEN)
         db.add(big)
         db.commit()
-        big_id, network_id = big.id, unit.organisation.network_id
+        big_id, network_id = big.id, unit.organisation.memberships[0].network_id
     store(app, small.id, 3)
     store(app, big_id, 6)
     make_account("nett@ks.no", networks=(network_id,))

@@ -413,7 +413,7 @@ def test_the_network_sees_each_units_median_and_signals_from_five_pathways(
     with app.app_context():
         db = database.session()
         big_survey = db.get(Survey, big.id)
-        network_id = big_survey.unit.organisation.network_id
+        network_id = big_survey.unit.organisation.memberships[0].network_id
         small = Survey(title="Liten", questionnaire=big_survey.questionnaire,
                        unit=type(big_survey.unit)(name="Liten enhet",
                                                  organisation=big_survey.unit.organisation))
@@ -429,7 +429,8 @@ def test_the_network_sees_each_units_median_and_signals_from_five_pathways(
     assert "F-1" not in html
     elsewhere = make_survey("sjekkliste")
     with app.app_context():
-        other_network = database.session().get(Survey, elsewhere.id).unit.organisation.network_id
+        found = database.session().get(Survey, elsewhere.id)
+        other_network = found.unit.organisation.memberships[0].network_id
     make_account("annen@b.no", networks=(other_network,))
     client.get("/admin/logout")
     log_in(client, "annen@b.no")

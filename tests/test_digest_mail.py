@@ -125,7 +125,7 @@ def world(app, make_survey, make_account) -> dict:
     baselines(app, a.id, now, 5)  # due this week
     user_responses(app, b.id, now - dt.timedelta(days=1), 3)
     with app.app_context():
-        network_b = database.session().get(Survey, b.id).unit.organisation.network_id
+        network_b = database.session().get(Survey, b.id).unit.organisation.memberships[0].network_id
     make_account(NB, units=(a.unit_id,), digest=True, language="nb")
     make_account(EN, networks=(network_b,), digest=True, language="en")
     make_account(OFF, units=(a.unit_id,))

@@ -7,11 +7,13 @@ from tests.conftest import log_in
 
 
 @pytest.mark.parametrize(("who", "open_role"), [("unit", "Enhetsleder"),
-                                                ("network", "Nettverksleder")])
+                                                ("network", "Nettverksleder"),
+                                                ("organisation", "Organisasjonsadministrator")])
 def test_the_help_page_opens_the_readers_own_role(app, client, make_account, make_survey,
                                                   who, open_role):
     survey = make_survey("psfs")
-    scope = {"units": (survey.unit_id,)} if who == "unit" else {"networks": (1,)}
+    scope = {"unit": {"units": (survey.unit_id,)}, "network": {"networks": (1,)},
+             "organisation": {"organisations": (1,)}}[who]
     make_account("leder@kommune.no", **scope)
     client.set_cookie("lang", "nb")
     log_in(client, "leder@kommune.no")

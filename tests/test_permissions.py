@@ -1,8 +1,10 @@
 """The permission matrix: every role × every staff route × every kind of object, GET and POST.
 
-The world: network X (organisation X1 with units A and B, gathering X1) and network Y
-(unit C, gathering Y1); a survey for units A, B, C and for gathering X1. The roles: an
-administrator, the lead of network X, the lead of unit A, and an anonymous visitor.
+The world: network X (organisation X1 with units A and B, gathering X1), network Y
+(organisation Y1 with unit C, gathering Y1) and organisation Z1 in no network (unit D); a
+survey for units A, B, C, D and for gathering X1; a membership of X1 in X and of Y1 in Y. The
+roles: an administrator, the lead of network X, the administrator of organisation X1 (who
+must see nothing of Y1, Z1 or the networks), the lead of unit A, and an anonymous visitor.
 
 A forbidden pair must answer 403 or 404 and change nothing; an allowed pair must not answer
 401, 403, 404 or 5xx; an anonymous visitor is sent to the login page. A staff route that
@@ -27,7 +29,11 @@ from tests.conftest import PASSWORD, csrf_of, log_in
 # endpoint (`admin.<area>.<view>`, area by area) -> who may use it: "public" (no login),
 # "any" (any account), "admin", "structure" (admin, or lead of the object's network),
 # "survey" (whoever sees the survey),
-# "unit" (admin, the lead of the unit's network, the unit's own lead); "own" (the object's
+# "unit" (admin, the lead of the unit's network, the unit's own lead); the administrator of
+# organisation X1 may use "structure", "survey" and "unit" routes on X1, its units and their
+# surveys only (`ORG_ADMIN_SCOPE`); "org_accounts" (admin, and the administrator of X1 for
+# X1 and the lead of unit A, never another account nor another organisation); "org_delete"
+# (admin, and the administrator of X1 for X1: not a network's lead); "own" (the object's
 # own account, or an administrator: the matrix's API token belongs to the account "other")
 POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
@@ -41,10 +47,18 @@ POLICY = {
     "admin.organisation.gathering_edit": "structure",
     "admin.organisation.gathering_delete": "structure",
     "admin.organisation.organisation_create": "structure",
+    "admin.organisation.organisation_create_alone": "admin",
+    "admin.memberships.network_members": "structure",
+    "admin.memberships.membership_edit": "structure",
+    "admin.memberships.organisation_networks": "structure",
+    "admin.org_accounts.organisation_accounts": "org_accounts",
+    "admin.org_accounts.lead_password_link": "org_accounts",
+    "admin.org_accounts.lead_deactivate": "org_accounts",
+    "admin.org_accounts.lead_reactivate": "org_accounts",
     "admin.organisation.organisation_edit": "structure",
     "admin.organisation.organisation_archive": "structure",
     "admin.organisation.organisation_unarchive": "structure",
-    "admin.organisation.organisation_delete": "structure",
+    "admin.organisation.organisation_delete": "org_delete",
     "admin.organisation.unit_create": "structure", "admin.organisation.unit_edit": "structure",
     "admin.organisation.unit_archive": "structure",
     "admin.organisation.unit_unarchive": "structure", "admin.organisation.unit_delete": "structure",
@@ -105,7 +119,8 @@ POLICY = {
     "admin.notifications.notification_settings": "any",
     "admin.notifications.unsubscribe": "public",
 }
-ROLES = ["admin", "network_lead", "unit_lead", "anonymous"]
+ROLES = ["admin", "network_lead", "org_admin", "unit_lead", "anonymous"]
+ORG_ADMIN_SCOPE = {"X1", "A", "B", "sA", "sB", "uA", "uB", "cA", "cB"}
 # Routes that only exist for surveys handed out as single-use links.
 SINGLE_USE_ONLY = {"admin.links.survey_links_csv", "admin.links.survey_slips",
                    "admin.links.issued_links", "admin.surveys.add_links"}
@@ -134,12 +149,14 @@ def build_world(app) -> World:
         x, y = Network(name="Nettverk X"), Network(name="Nettverk Y")
         x1 = Organisation(name="Kommune X1", kind="kommune", network=x)
         y1 = Organisation(name="Kommune Y1", kind="kommune", network=y)
+        z1 = Organisation(name="Kommune Z1", kind="kommune")  # in no network
         a, b, c = Unit(name="A", organisation=x1), Unit(name="B", organisation=x1), Unit(
             name="C", organisation=y1)
+        d = Unit(name="D", organisation=z1)
         gx, gy = Gathering(network=x, number=1), Gathering(network=y, number=1)
         psfs, checklist = latest_version(db, "psfs"), latest_version(db, "sjekkliste")
         targets = {"A": {"unit": a}, "B": {"unit": b}, "C": {"unit": c},
-                   "GX": {"gathering": gx}, "GY": {"gathering": gy}}
+                   "D": {"unit": d}, "GX": {"gathering": gx}, "GY": {"gathering": gy}}
         surveys = {f"{prefix}{key}": Survey(title=key, questionnaire=psfs, link_mode=mode, **target)
                    for key, target in targets.items()
                    for prefix, mode in (("s", LinkMode.OPEN), ("u", LinkMode.SINGLE_USE))}
@@ -148,6 +165,7 @@ def build_world(app) -> World:
         accounts = {
             "admin": Account(email="admin@x.no", name="Admin", is_admin=True),
             "network_lead": Account(email="nett@x.no", name="Nett", networks=[x]),
+            "org_admin": Account(email="org@x.no", name="Org", organisations=[x1]),
             "unit_lead": Account(email="enhet@x.no", name="Enhet", units=[a]),
             "other": Account(email="annen@y.no", name="Annen", networks=[y]),
         }
@@ -155,26 +173,32 @@ def build_world(app) -> World:
             account.password_hash = hash_password(PASSWORD)
         token = ApiToken(account=accounts["other"], name="Power BI", token_hash="0" * 64,
                          created_on=dt.date(2026, 1, 5))
-        db.add_all([x, y, x1, y1, a, b, c, gx, gy, *surveys.values(), *accounts.values(), token])
+        db.add_all([x, y, x1, y1, z1, a, b, c, d, gx, gy, *surveys.values(),
+                    *accounts.values(), token])
         db.commit()
-        ids = {"X": x.id, "Y": y.id, "X1": x1.id, "Y1": y1.id, "A": a.id, "B": b.id, "C": c.id,
+        ids = {"X": x.id, "Y": y.id, "X1": x1.id, "Y1": y1.id, "Z1": z1.id, "A": a.id,
+               "B": b.id, "C": c.id, "D": d.id, "MX": x1.memberships[0].id,
+               "MY": y1.memberships[0].id,
                "GX": gx.id, "GY": gy.id, **{k: s.id for k, s in surveys.items()},
-               "account": accounts["other"].id, "token": token.id}
+               "account": accounts["other"].id, "lead_a": accounts["unit_lead"].id,
+               "token": token.id}
         return World(ids, {k: v.email for k, v in accounts.items()})
 
 
 # Which object each path parameter takes in each case: (case name, object key, network)
 CASES = {
     "network_id": [("X", "X"), ("Y", "Y")],
-    "organisation_id": [("X1", "X"), ("Y1", "Y")],
-    "unit_id": [("A", "X"), ("B", "X"), ("C", "Y")],
+    "organisation_id": [("X1", "X"), ("Y1", "Y"), ("Z1", None)],
+    "unit_id": [("A", "X"), ("B", "X"), ("C", "Y"), ("D", None)],
+    "membership_id": [("MX", "X"), ("MY", "Y")],
     "gathering_id": [("GX", "X"), ("GY", "Y")],
-    "survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y"), ("sGX", "X"), ("sGY", "Y")],
+    "survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y"), ("sD", None), ("sGX", "X"),
+                  ("sGY", "Y")],
     "single_use_survey_id": [("uA", "X"), ("uB", "X"), ("uC", "Y"), ("uGX", "X"),
                              ("uGY", "Y")],
     "checklist_survey_id": [("cA", "X"), ("cB", "X"), ("cC", "Y")],
     "unit_survey_id": [("sA", "X"), ("sB", "X"), ("sC", "Y")],
-    "account_id": [("account", "Y")],
+    "account_id": [("account", "Y"), ("lead_a", "X")],
     "token_id": [("token", "Y")],
 }
 
@@ -190,6 +214,12 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return False
     if policy == "own":
         return False
+    if policy == "org_delete":
+        return role == "org_admin" and obj == "X1"
+    if policy == "org_accounts":
+        return role == "org_admin" and obj in ("X1", "lead_a")
+    if role == "org_admin":
+        return obj in ORG_ADMIN_SCOPE
     if policy == "structure":
         return role == "network_lead" and network == "X"
     if role == "network_lead":  # survey or unit

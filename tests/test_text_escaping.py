@@ -129,8 +129,8 @@ def ids_of(app: Flask, surveys) -> tuple[set[int], set[int]]:
         db = database.session()
         rows = [db.get(Survey, survey.id) for survey in surveys]
         units = {row.unit_id for row in rows if row.unit_id is not None}
-        networks = {row.unit.organisation.network_id if row.unit else row.gathering.network_id
-                    for row in rows}
+        networks = {row.unit.organisation.memberships[0].network_id if row.unit
+                    else row.gathering.network_id for row in rows}
     return units, networks
 
 
@@ -143,7 +143,7 @@ def object_ids(app: Flask, surveys) -> dict[str, list[int]]:
             "survey_id": [row.id for row in rows],
             "unit_id": [row.unit_id for row in rows if row.unit_id],
             "organisation_id": [row.unit.organisation_id for row in rows if row.unit],
-            "network_id": sorted({row.unit.organisation.network_id if row.unit
+            "network_id": sorted({row.unit.organisation.memberships[0].network_id if row.unit
                                   else row.gathering.network_id for row in rows}),
             "gathering_id": [row.gathering_id for row in rows if row.gathering_id],
         }
