@@ -74,9 +74,8 @@ def missing_strings(code: str) -> list[str | tuple[str, ...]]:
     return [msgid for msgid in respondent_msgids() if not done(msgid)]
 
 
-def bokmal_texts() -> list[str]:
-    """Every bokmål text of the built-in questionnaires, once each, in file order."""
-    from questionnaires.loader import builtin_definitions
+def texts_of(node: object) -> list[str]:
+    """Every bokmål text in a definition (or any part of one), once each, in order."""
     from questionnaires.texts import Text
 
     found: dict[str, None] = {}
@@ -94,9 +93,16 @@ def bokmal_texts() -> list[str]:
             for name in type(node).model_fields:
                 walk(getattr(node, name))
 
-    for definition in builtin_definitions().values():
-        walk(definition)
+    walk(node)
     return list(found)
+
+
+def bokmal_texts() -> list[str]:
+    """Every bokmål text of the built-in questionnaires, once each, in file order."""
+    from questionnaires.loader import builtin_definitions
+
+    return list(dict.fromkeys(text for definition in builtin_definitions().values()
+                              for text in texts_of(definition)))
 
 
 def missing_texts(code: str) -> list[str]:
