@@ -52,14 +52,19 @@ def item_counts_by_survey(db: Session, survey_ids: Collection[int], items: Colle
                   AnswerTally.value, AnswerTally.count)
         .where(AnswerTally.survey_id.in_(list(survey_ids)), AnswerTally.item.in_(list(items))))
     for survey_id, item, kind, value, count in rows:
-        counts = result[survey_id][item]
-        if kind == TEXT:
-            counts.texts[value] = count
-        elif kind == NUMBER:
-            counts.numbers[float(value)] = count
-        else:
-            counts.responses = count
+        add_count(result[survey_id][item], kind, value, count)
     return result
+
+
+def add_count(counts: ItemCounts, kind: str, value: str, n: int) -> None:
+    """One tally row (`surveys.tallies`: a text value, a number, or the responses answering
+    the item) into an item's counts; also for counts made from answers (`by_language`)."""
+    if kind == TEXT:
+        counts.texts[value] = n
+    elif kind == NUMBER:
+        counts.numbers[float(value)] = n
+    else:
+        counts.responses = n
 
 
 def item_counts(db: Session, survey_id: int, items: Collection[str]) -> dict[str, ItemCounts]:
@@ -84,10 +89,15 @@ def scores_by_survey(db: Session, survey_ids: Collection[int], categories: Colle
         .where(ScoreTally.survey_id.in_(list(survey_ids)),
                ScoreTally.category.in_(list(categories))))
     for survey_id, category, total, answered, count in rows:
-        scores = result[survey_id][category]
-        score = float(total) / answered
-        scores[score] = scores.get(score, 0) + count
+        add_score(result[survey_id][category], float(total), answered, count)
     return result
+
+
+def add_score(scores: Scores, total: float, answered: int, n: int) -> None:
+    """`n` responses whose numbers in a category summed to `total` over `answered` items:
+    each scores total ÷ answered (a score tally row, or counts made from answers)."""
+    score = total / answered
+    scores[score] = scores.get(score, 0) + n
 
 
 def score_means(db: Session, survey_ids: Collection[int], categories: Collection[str]

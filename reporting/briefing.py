@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from analytics.small_groups import SmallGroups
+from analytics.stats import share
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
 from reporting import checklist
@@ -142,7 +143,7 @@ def _team(db: Session, unit: Unit, since: dt.date | None, today: dt.date,
 
 def _rate(survey: Survey, responses: int, rule: SmallGroups) -> SurveyRate:
     shown = rule.count(responses)
-    rate = shown / survey.invited if shown is not None and survey.invited else None
+    rate = share(shown, survey.invited or 0) if shown is not None else None
     return SurveyRate(survey, shown if responses else 0, rate)
 
 

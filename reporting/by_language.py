@@ -24,12 +24,12 @@ from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue
 from reporting import aggregation, item_results
-from reporting.aggregation import ItemCounts, Scores
+from reporting.aggregation import ItemCounts, Scores, add_count, add_score
 from reporting.item_results import SurveyResults
 from reporting.rule import current_rule
 from surveys.models import Answer, Response, Survey
 from surveys.queries import language_counts, released
-from surveys.tallies import NUMBER, RESPONSES, SURVEY, TEXT, answer_keys, score_keys
+from surveys.tallies import answer_keys, score_keys
 
 
 def languages_of(survey: Survey) -> dict[str, int] | None:
@@ -79,22 +79,15 @@ def _counted(db: Session, survey_id: int, definition: s.Definition, language: st
 def _item_counts(keys: Counter, items: list[str]) -> dict[str, ItemCounts]:
     found = {item: ItemCounts() for item in items}
     for (item, kind, value), n in keys.items():
-        if item == SURVEY or item not in found:
-            continue
-        if kind == TEXT:
-            found[item].texts[value] = n
-        elif kind == NUMBER:
-            found[item].numbers[float(value)] = n
-        elif kind == RESPONSES:
-            found[item].responses = n
+        if item in found:  # not the survey's own row (`SURVEY`), nor an item not shown
+            add_count(found[item], kind, value, n)
     return found
 
 
 def _scores(keys: Counter) -> dict[str, Scores]:
     found: dict[str, Scores] = defaultdict(dict)
     for (category, total, answered), n in keys.items():
-        score = total / answered
-        found[category][score] = found[category].get(score, 0) + n
+        add_score(found[category], total, answered, n)
     return found
 
 
