@@ -40,9 +40,7 @@ def select_locale() -> str:
     """The language asked for in the cookie, else the browser's best match, else nb; on a
     staff page only a staff language (the pages, audit words and exports are written for
     those), else nb."""
-    offered = current_app.config["LANGUAGES"]
-    if request.path.startswith("/admin"):
-        offered = tuple(code for code in offered if code in languages.STAFF)
+    offered = offered_codes()
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen is not None and chosen in offered:
         return chosen
@@ -58,13 +56,18 @@ def respondent_languages() -> list[languages.Language]:
     return [languages.KNOWN[code] for code in current_app.config["LANGUAGES"]]
 
 
-def offered_languages() -> list[languages.Language]:
-    """The languages a page offers in its language switch: the respondents' languages, and
-    on staff pages only the staff languages among them."""
-    offered = respondent_languages()
+def offered_codes() -> tuple[str, ...]:
+    """The languages this page may be in: the respondents' languages, and on staff pages
+    only the staff languages among them."""
+    offered = current_app.config["LANGUAGES"]
     if request.path.startswith("/admin"):
-        return [language for language in offered if language.code in languages.STAFF]
+        return tuple(code for code in offered if code in languages.STAFF)
     return offered
+
+
+def offered_languages() -> list[languages.Language]:
+    """The languages a page offers in its language switch (`offered_codes`)."""
+    return [languages.KNOWN[code] for code in offered_codes()]
 
 
 def remember_language(response, lang: str):
