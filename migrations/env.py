@@ -5,11 +5,13 @@ from pathlib import Path
 
 from alembic import context
 
-import questionnaires.models  # noqa: F401  (registers the tables)
+import questionnaires.drafts  # noqa: F401  (registers the tables)
+import questionnaires.models  # noqa: F401
 import surveys.account_models  # noqa: F401
 import surveys.answer_drafts  # noqa: F401
 import surveys.membership_models  # noqa: F401
 import surveys.models  # noqa: F401
+import surveys.questionnaire_owners  # noqa: F401
 from database import Base, make_engine
 
 config = context.config

@@ -69,7 +69,7 @@ def _format_errors(exc: ValidationError) -> list[str]:
         if error["type"] == "category_mix":  # a line per category
             lines += [found.english() for found in error["ctx"]["mixed"]]
             continue
-        path = _format_location(error["loc"])
+        path = format_location(error["loc"])
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"
@@ -82,7 +82,7 @@ def _format_errors(exc: ValidationError) -> list[str]:
     return lines
 
 
-def _format_location(loc: tuple) -> str:
+def format_location(loc: tuple) -> str:
     """('sections', 0, 'items', 2, 'scale', 'scale') -> 'sections[0].items[2].scale'.
 
     Discriminated unions add the item type as a path step; it is dropped because the
@@ -103,7 +103,7 @@ def _format_location(loc: tuple) -> str:
 
 _ITEM_TYPES = {
     "scale", "single_choice", "multiple_choice", "text", "long_text", "integer",
-    "checklist", "group",
+    "checklist", "date", "group",
 }
 
 

@@ -10,7 +10,9 @@ comparison, for A4 and the board), `change`, `checklist`, `gatherings`, `network
 `exports`, `fhir`, `questionnaires`, `tokens`, `notifications` (the weekly digest: asking
 for it, and stopping it from its link), `memberships` (a network's members and their
 periods, an organisation's networks), `org_accounts` (an organisation administrator's unit
-leads). Each module makes `bp = StaffBlueprint("<area>",
+leads), `builder` (a new questionnaire, its draft, publishing), `builder_items` (its
+questions), `builder_parts` (title, sections, scales, categories), `builder_library` (the
+item library and the preview). Each module makes `bp = StaffBlueprint("<area>",
 __name__)` and puts its routes on it; `blueprint()` nests every area's blueprint in the
 `admin` parent under `/admin` (endpoints `admin.<area>.<view>`, such as
 `admin.surveys.survey`), which checks who may see each route and gives the staff templates
@@ -26,6 +28,10 @@ from types import ModuleType
 
 from staff import (
     accounts,
+    builder,
+    builder_items,
+    builder_library,
+    builder_parts,
     change,
     checklist,
     comparison,
@@ -54,7 +60,8 @@ from staff.blueprint import StaffBlueprint, admin_blueprint
 AREAS: tuple[ModuleType, ...] = (
     signin, oidc, organisation, accounts, surveys, survey_changes, links, follow_up, units, results,
     comparison, reports, change, checklist, gatherings, network, exports, fhir, questionnaires,
-    tokens, notifications, memberships, org_accounts)
+    tokens, notifications, memberships, org_accounts, builder, builder_items, builder_parts,
+    builder_library)
 
 
 def blueprint() -> StaffBlueprint:

@@ -9,8 +9,10 @@ from typing import TypeVar
 from flask import abort
 
 import database
+from questionnaires import drafts
+from questionnaires.drafts import QuestionnaireDraft
 from reporting import checklist
-from surveys import access, auth
+from surveys import access, auth, questionnaire_owners
 from surveys.models import LinkMode, Survey
 
 T = TypeVar("T")
@@ -47,3 +49,25 @@ def single_use_survey(survey_id: int) -> Survey:
     if survey.link_mode != LinkMode.SINGLE_USE:
         abort(404)
     return survey
+
+
+def readable_questionnaire(slug: str) -> str:
+    """The id of a questionnaire the account sees (`surveys.questionnaire_owners`); 404
+    otherwise, as if it did not exist."""
+    if not questionnaire_owners.may_see(database.session(), auth.signed_in_account(), slug):
+        abort(404)
+    return slug
+
+
+def questionnaire_draft(slug: str, *, for_update: bool = False) -> QuestionnaireDraft:
+    """The draft of a questionnaire the account may change: 404 when it sees no such
+    questionnaire or there is no draft, 403 when it sees it but may not change it. With
+    `for_update` the draft is locked until the request's transaction ends."""
+    db, account = database.session(), auth.signed_in_account()
+    readable_questionnaire(slug)
+    if not questionnaire_owners.may_edit(db, account, slug):
+        abort(403)
+    draft = drafts.draft_of(db, slug, for_update=for_update)
+    if draft is None:
+        abort(404)
+    return draft

@@ -36,7 +36,7 @@ MAY_IMPORT = {
 STAFF_SHARED = {"blueprint", "downloads", "lookups", "choices", "baseline_codes", "forms",
                 "org_forms", "survey_forms", "survey_change_forms", "survey_filters",
                 "token_forms", "questionnaire_forms", "notification_forms",
-                "membership_forms", "org_account_forms"}
+                "membership_forms", "org_account_forms", "builder_forms"}
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 

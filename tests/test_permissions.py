@@ -24,6 +24,7 @@ import database
 from questionnaires.loader import builtin_definitions
 from surveys.account_models import Account, ApiToken
 from surveys.auth import hash_password
+from tests.builder_content import SAMPLE_IDS, sample_content
 from tests.conftest import PASSWORD, csrf_of, log_in
 
 # endpoint (`admin.<area>.<view>`, area by area) -> who may use it: "public" (no login),
@@ -34,7 +35,9 @@ from tests.conftest import PASSWORD, csrf_of, log_in
 # surveys only (`ORG_ADMIN_SCOPE`); "org_accounts" (admin, and the administrator of X1 for
 # X1 and the lead of unit A, never another account nor another organisation); "org_delete"
 # (admin, and the administrator of X1 for X1: not a network's lead); "own" (the object's
-# own account, or an administrator: the matrix's API token belongs to the account "other")
+# own account, or an administrator: the matrix's API token belongs to the account "other");
+# "maker" (whoever may make a questionnaire: not a unit lead); "draft" (who may change the
+# questionnaire: admin, the leads of its network, the administrators of its organisation)
 POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
     "admin.signin.set_password": "public", "admin.signin.overview": "any",
@@ -115,6 +118,18 @@ POLICY = {
     "admin.questionnaires.questionnaire_import_fhir": "admin",
     "admin.questionnaires.questionnaire_upload": "admin",
     "admin.questionnaires.questionnaire_copy": "admin",
+    "admin.builder.new_questionnaire": "maker", "admin.builder.draft": "draft",
+    "admin.builder.start_draft": "draft", "admin.builder.publish": "draft",
+    "admin.builder.discard": "draft",
+    **{f"admin.builder_items.{view}": "draft" for view in (
+        "add_item", "edit_item", "move_item", "remove_item", "add_child", "edit_child",
+        "move_child", "remove_child")},
+    **{f"admin.builder_parts.{view}": "draft" for view in (
+        "edit_details", "add_section", "edit_section", "move_section", "remove_section",
+        "scales", "add_scale", "edit_scale", "remove_scale", "categories", "edit_category",
+        "remove_category")},
+    **{f"admin.builder_library.{view}": "draft" for view in (
+        "item_library", "preview", "preview_page", "preview_paper")},
     "admin.tokens.api_tokens_page": "any", "admin.tokens.api_token_revoke": "own",
     "admin.notifications.notification_settings": "any",
     "admin.notifications.unsubscribe": "public",
@@ -176,6 +191,9 @@ def build_world(app) -> World:
         db.add_all([x, y, x1, y1, z1, a, b, c, d, gx, gy, *surveys.values(),
                     *accounts.values(), token])
         db.commit()
+        _draft_questionnaires(db, {"qX": ("network", x), "qY": ("network", y),
+                                   "qX1": ("organisation", x1), "qY1": ("organisation", y1),
+                                   "qZ1": ("organisation", z1)})
         ids = {"X": x.id, "Y": y.id, "X1": x1.id, "Y1": y1.id, "Z1": z1.id, "A": a.id,
                "B": b.id, "C": c.id, "D": d.id, "MX": x1.memberships[0].id,
                "MY": y1.memberships[0].id,
@@ -184,6 +202,23 @@ def build_world(app) -> World:
                "token": token.id}
         return World(ids, {k: v.email for k, v in accounts.items()})
 
+
+def _draft_questionnaires(db, owners) -> None:
+    """A draft per owner, its id the lower-cased case name (`sample_content`)."""
+    from questionnaires import drafts
+    from surveys.questionnaire_owners import QuestionnaireOwner
+
+    for case, (kind, owner) in owners.items():
+        drafts.start(db, sample_content(case.lower()))
+        db.add(QuestionnaireOwner(slug=case.lower(), kind=kind, **{f"{kind}_id": owner.id}))
+    db.commit()
+
+
+# The builder's questionnaires: (case name, owning network or the organisation's network)
+QUESTIONNAIRE_CASES = [("qX", "X"), ("qY", "Y"), ("qX1", "X"), ("qY1", "Y"), ("qZ1", None)]
+# Builder routes still being built: only the forbidden pairs are checked.
+NOT_BUILT_YET = {endpoint for endpoint in POLICY if endpoint.startswith(
+    ("admin.builder_items.", "admin.builder_parts.", "admin.builder_library."))}
 
 # Which object each path parameter takes in each case: (case name, object key, network)
 CASES = {
@@ -214,6 +249,10 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return False
     if policy == "own":
         return False
+    if policy == "maker":
+        return role in ("network_lead", "org_admin")
+    if policy == "draft":
+        return (role, obj) in {("network_lead", "qX"), ("org_admin", "qX1")}
     if policy == "org_delete":
         return role == "org_admin" and obj == "X1"
     if policy == "org_accounts":
@@ -286,6 +325,9 @@ def urls_for(rule, world: World):
         version = str(builtin_definitions()["psfs"].version)
         return [(rule.rule.replace("<slug>", "psfs").replace("<int:version>", version),
                  None, None)]
+    if "slug" in params and rule.endpoint.startswith("admin.builder"):
+        return [(_builder_url(rule.rule, case.lower()), case, network)
+                for case, network in QUESTIONNAIRE_CASES]
     if params == ["token"]:
         return [(rule.rule.replace("<token>", "x" * 43), None, None)]
     if params == ["provider"]:  # the matrix's work-account login (`matrix_provider`)
@@ -300,6 +342,13 @@ def urls_for(rule, world: World):
     assert param in CASES, f"{rule.rule}: add '{param}' to CASES"
     return [(re.sub(r"<[^>]+>", str(world.ids[key]), rule.rule), key, network)
             for key, network in CASES[param]]
+
+
+def _builder_url(rule: str, slug: str) -> str:
+    url = rule.replace("<slug>", slug)
+    for name, value in SAMPLE_IDS.items():
+        url = url.replace(f"<{name}>", value)
+    return url
 
 
 def matrix_provider(app, monkeypatch) -> None:
@@ -331,7 +380,10 @@ def test_permission_matrix(app, client, role, monkeypatch):
             for method in sorted(rule.methods & {"GET", "POST"}):
                 checks.append((allowed(role, policy, obj, network), method, url, rule.endpoint))
     # Forbidden first (they must change nothing), then allowed GETs, then allowed POSTs.
-    checks.sort(key=lambda c: (c[0], c[1] == "POST", "delete" in c[2], c[2]))
+    # Removing comes late and throwing a draft away last, so the other routes find the
+    # objects (publishing refuses the matrix's drafts: their nynorsk title is missing).
+    checks.sort(key=lambda c: (c[0], c[1] == "POST", "delete" in c[2] or "discard" in c[2],
+                               "remove" in c[2], c[2]))
     failures = []
     writes = Writes(app)
     try:
@@ -344,6 +396,8 @@ def test_permission_matrix(app, client, role, monkeypatch):
             status = response.status_code
             if role == "anonymous" and not is_allowed:
                 ok = status == 302 and "/admin/login" in response.headers["Location"]
+            elif is_allowed and endpoint in NOT_BUILT_YET:
+                ok = True
             elif is_allowed:
                 ok = status not in (401, 403, 404) and status < 500
             else:
