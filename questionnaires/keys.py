@@ -16,11 +16,17 @@ _SPELT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss"})
 
 
 def slugged(text: str, *, fallback: str = "q", length: int = 30) -> str:
-    """`text` as a key's letters: lower case, ascii, words joined by '_', at most `length`."""
+    """`text` as a key's letters: lower case, ascii, whole words joined by '_', at most
+    `length` characters."""
     plain = unicodedata.normalize("NFKD", text.casefold().translate(_SPELT))
     plain = plain.encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", plain)
-    key = "_".join(words)[:length].strip("_")
+    key = ""
+    for word in re.findall(r"[a-z0-9]+", plain):  # whole words while they fit
+        joined = f"{key}_{word}" if key else word
+        if len(joined) > length:
+            key = key or word[:length]
+            break
+        key = joined
     if not key or not key[0].isalpha():
         key = f"{fallback}_{key}".strip("_")[:length]
     return key

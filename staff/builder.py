@@ -11,6 +11,7 @@ which never changes afterwards.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,12 +89,13 @@ def new_questionnaire():
     return render_template("admin/builder/new.html", form=form), status
 
 
-def _in_each(message: str, **values: Any) -> dict[str, str]:
-    """A text in nb, nn and en from one interface string, for what the builder writes."""
+def _in_each(words: Callable[[], str]) -> dict[str, str]:
+    """A text in nb, nn and en from one interface string (`words` says it in the current
+    language), for what the builder writes into a questionnaire."""
     text = {}
     for code in LANGUAGES:
         with force_locale(code):
-            text[code] = _(message, **values)
+            text[code] = words()
     return text
 
 
@@ -101,8 +103,8 @@ def _first_content(slug: str, title: dict[str, str], kind: str,
                    owner: OwnerChoice) -> dict[str, Any]:
     """What a new questionnaire starts as: one section to fill; a checklist starts with the
     day the pathway started, the unit's reference and one step, as the schema asks."""
-    source = (_in_each("Made by %(owner)s.", owner=owner.name) if owner.name
-              else _in_each("Made for this installation."))
+    source = (_in_each(lambda: _("Made by %(owner)s.", owner=owner.name)) if owner.name
+              else _in_each(lambda: _("Made for this installation.")))
     content: dict[str, Any] = {
         "id": slug, "version": 1, "title": title, "source": source,
         "sections": [{"id": "del_1", "items": []}]}
@@ -110,10 +112,11 @@ def _first_content(slug: str, title: dict[str, str], kind: str,
         content["purpose"] = "gathering_evaluation"
     if kind == "checklist":
         content["sections"][0]["items"] = [
-            {"id": "start", "type": "date", "text": _in_each("The day the pathway started")},
+            {"id": "start", "type": "date",
+             "text": _in_each(lambda: _("The day the pathway started"))},
             {"id": "referanse", "type": "text", "required": False, "max_length": 40,
-             "text": _in_each("The unit's own reference (never a name)")},
-            {"id": "steg_1", "type": "checklist", "text": _in_each("Step 1")}]
+             "text": _in_each(lambda: _("The unit's own reference (never a name)"))},
+            {"id": "steg_1", "type": "checklist", "text": _in_each(lambda: _("Step 1"))}]
         content["pathway"] = {"start": "start", "label": "referanse"}
     return content
 
