@@ -16,7 +16,7 @@ from questionnaires.keys import new_key, slugged
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.schema import Definition
 from surveys import questionnaire_owners
-from surveys.models import Network, Organisation, Unit
+from surveys.models import Network, Organisation, Survey, Unit
 from surveys.questionnaire_owners import QuestionnaireOwner
 from tests.builder_content import sample_content
 from tests.conftest import csrf_of, log_in
@@ -263,3 +263,51 @@ def test_who_sees_and_changes_what(app, make_account, world):
     assert seen == {"lead": {"n", "o", "psfs"}, "org": {"n", "o", "psfs"},
                     "unit": {"n", "o", "psfs"}, "other": {"p", "psfs"}}
     assert edits == {"lead": {"n"}, "org": {"o"}, "unit": set(), "other": {"p"}}
+
+
+@pytest.mark.parametrize("data", [
+    {"title-nb": "x" * 201},
+    {"title-nb": "Mitt", "kind": "survey"},
+    {"title-nb": "Mitt", "kind": ""},
+    {"title-nb": "   "},
+    {"title-nb": "Mitt", "title-xx": "ukjent språk", "title-nn": "y" * 5000},
+])
+def test_a_new_questionnaire_refuses_what_it_cannot_use(app, lead, world, data):
+    page = lead.get("/admin/questionnaires/new").get_data(as_text=True)
+    response = lead.post("/admin/questionnaires/new", data={
+        "csrf_token": csrf_of(page), "owner": f"network:{world['N']}", "kind": "general",
+        **data})
+    assert response.status_code == 422
+    assert "Check this" in response.get_data(as_text=True)
+    with app.app_context():
+        assert database.session().scalar(sa.select(sa.func.count(QuestionnaireDraft.slug))) == 0
+
+
+def test_posts_without_the_form_token_change_nothing(app, lead, world):
+    _draft(app, "mitt", ("network", world["N"]), title={"nb": "A", "nn": "A", "en": "A"})
+    for url in ("/admin/questionnaires/new", "/admin/questionnaires/mitt/draft/publish",
+                "/admin/questionnaires/mitt/draft/discard"):
+        assert lead.post(url, data={"title-nb": "Mitt", "kind": "general"}).status_code == 400
+    with app.app_context():
+        assert database.session().get(QuestionnaireDraft, "mitt") is not None
+
+
+def test_publishing_a_new_version_leaves_the_surveys_on_theirs(app, lead, world, make_survey):
+    _draft(app, "mitt", ("network", world["N"]), title={"nb": "A", "nn": "A", "en": "A"})
+    page = lead.get("/admin/questionnaires/mitt/draft").get_data(as_text=True)
+    lead.post("/admin/questionnaires/mitt/draft/publish", data={"csrf_token": csrf_of(page)})
+    survey = make_survey("mitt")
+    with app.app_context():
+        db = database.session()
+        first = db.scalar(sa.select(QuestionnaireVersion).filter_by(slug="mitt"))
+        before = copy.deepcopy(first.content)
+        second = drafts.open_version(db, first)
+        content = drafts.edited(second)
+        content["sections"][0]["items"][0]["text"]["nb"] = "Et annet spørsmål"
+        drafts.save(db, second, content)
+        newer = drafts.publish(db, second)
+        db.commit()
+        db.expire_all()
+        assert newer.version == 2
+        assert db.get(QuestionnaireVersion, first.id).content == before
+        assert db.get(Survey, survey.id).questionnaire_version_id == first.id
