@@ -123,7 +123,8 @@ class TopLevel(ItemForm):
     """A question directly in a section may be shown only after an earlier answer."""
 
     show_if = SelectField(
-        _l("Shown"), default="", validate_choice=False, validators=[WellFormedCondition()],
+        _l("When it is shown"), default="", validate_choice=False,
+        validators=[WellFormedCondition()],
         description=_l("Show this question only when an earlier question has this answer."))
 
 
@@ -212,7 +213,8 @@ def set_choices(form: ItemForm, content: dict[str, Any], earlier: list[dict[str,
         form.first_type.choices = type_choices(
             tuple(t for t in FIRST_CHILD_TYPES if t != "scale" or scales))
     if "show_if" in form:
-        choices = [SelectChoice("", _("Always"))] + condition_choices(content, earlier, lang)
+        choices = [SelectChoice("", _("Always shown")),
+                   *condition_choices(content, earlier, lang)]
         if form.show_if.data and form.show_if.data not in {c.value for c in choices}:
             choices.append(SelectChoice(form.show_if.data, form.show_if.data))
         form.show_if.choices = choices
