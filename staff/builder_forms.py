@@ -21,14 +21,15 @@ from wtforms import Form, FormField, RadioField, SelectChoice, StringField, Text
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from questionnaires.drafts import Problem
-from questionnaires.item_types import AllowedValues
+from questionnaires.item_types import AllowedValues, clean_text
 from util.languages import FALLBACK
 
 MAX_TEXT = 2000
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """Surrounding spaces and control characters go (PostgreSQL refuses NUL in a text)."""
+    return clean_text(value)
 
 
 @cache
