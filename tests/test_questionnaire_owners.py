@@ -376,3 +376,21 @@ def test_fhir_download_and_import_round_trip_what_the_builder_makes(app, client,
                          json.dumps(document).encode(), "qn.fhir.json")
     assert response.status_code == 303, text_of(response)
     assert stored_content(app, "qn_fhir") == {**stored_content(app, "qn"), "id": "qn_fhir"}
+
+
+# --- The demo ---------------------------------------------------------------------------------
+
+def test_the_demo_shows_a_networks_and_a_municipalitys_own_questionnaire(app, client, runner):
+    from surveys.demo import DEMO_PASSWORD
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    client.set_cookie("lang", "en")
+    assert log_in(client, "enhet@demo.no", DEMO_PASSWORD).status_code == 303
+    groups = listed(client)
+    (network_own,) = groups["Læringsnettverk Sør (demo)"]
+    (municipality_own,) = groups["Nordby kommune"]
+    page = text_of(client.get(f"/admin/questionnaires/{network_own}/1"))
+    assert "– Læringsnettverk Sør (demo), version 1</h1>" in page
+    page = text_of(client.get(f"/admin/questionnaires/{municipality_own}/1"))
+    assert "Survey for relatives – Nordby kommune, version 1</h1>" in page
+    assert "dialogue café" in page
