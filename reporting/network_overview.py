@@ -91,9 +91,11 @@ def network_units(db: Session, network_id: int) -> list[UnitRow]:
     return [UnitRow(*row) for row in rows]
 
 
-def category_questionnaires(db: Session) -> dict[str, s.Definition]:
-    """slug → newest stored definition, for questionnaires that have categories."""
-    newest = {version.slug: version for version in all_versions(db)}
+def category_questionnaires(db: Session, hidden: Collection[str] = ()
+                            ) -> dict[str, s.Definition]:
+    """slug → newest stored definition, for questionnaires that have categories, but those
+    whose ids are `hidden` (those the reader may not see: `questionnaire_owners`)."""
+    newest = {version.slug: version for version in all_versions(db) if version.slug not in hidden}
     return {slug: version.definition for slug, version in sorted(newest.items())
             if version.definition.categories}
 

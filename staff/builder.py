@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -24,12 +23,12 @@ import database
 from questionnaires import drafts, queries
 from questionnaires.drafts import DraftRefused, QuestionnaireDraft
 from questionnaires.keys import new_key
-from questionnaires.models import QuestionnaireVersion
 from questionnaires.texts import LANGUAGES
 from staff import lookups
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.builder_forms import ITEM_TYPE_NAMES, KINDS, NewQuestionnaireForm, text_value
 from surveys import access, auth, questionnaire_owners
+from surveys.questionnaire_names import taken_ids, taken_titles
 from surveys.questionnaire_owners import INSTALLATION, OwnerChoice
 from web.i18n import current_language
 
@@ -47,21 +46,6 @@ def _owner_label(choice: OwnerChoice) -> str:
     if choice.kind == INSTALLATION:
         return _("Everyone (the whole installation)")
     return choice.name
-
-
-def taken_titles(db: sa.orm.Session) -> set[str]:
-    """Every title in use, in any language, casefolded: of stored versions and of drafts."""
-    contents = [row.content for row in db.scalars(sa.select(QuestionnaireVersion))]
-    contents += [row.content for row in db.scalars(sa.select(QuestionnaireDraft))]
-    return {str(text).casefold() for content in contents
-            for text in (content.get("title") or {}).values()}
-
-
-def taken_ids(db: sa.orm.Session) -> set[str]:
-    """Every questionnaire id in use: stored, drafted or owned."""
-    return (set(db.scalars(sa.select(QuestionnaireVersion.slug)))
-            | set(db.scalars(sa.select(QuestionnaireDraft.slug)))
-            | set(db.scalars(sa.select(questionnaire_owners.QuestionnaireOwner.slug))))
 
 
 @bp.route("/questionnaires/new", methods=["GET", "POST"], allow=SIGNED_IN)

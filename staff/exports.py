@@ -38,6 +38,7 @@ from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import chosen_periods, network_questionnaire, other_survey
 from staff.downloads import Download, table_downloads
 from staff.lookups import visible, visible_survey
+from surveys import auth, questionnaire_owners
 from surveys.models import Network, Organisation
 from web.errors import FriendlyError
 from web.i18n import current_language
@@ -113,7 +114,8 @@ def network_tables(network: Network) -> dict[str, Table]:
     """The overview page's three tables for `?questionnaire=` (400 for an unknown one)."""
     db, lang, words = database.session(), current_language(), _words()
     units = no.network_units(db, network.id)
-    choices = no.category_questionnaires(db)
+    choices = no.category_questionnaires(
+        db, questionnaire_owners.hidden_slugs(db, auth.signed_in_account()))
     slug, error = network_questionnaire(choices)
     if error is not None:
         raise FriendlyError(400, error)

@@ -114,7 +114,8 @@ def network_setup_page(network_id: int):
     if not org_queries.may_manage(account, network):
         abort(403)
     lang = current_language()
-    evaluations = [v for v in questionnaire_versions(db) if read_as_evaluation(v.definition)]
+    evaluations = [v for v in questionnaire_versions(db, account)
+                   if read_as_evaluation(v.definition)]
     versions = [(v.id, _("%(title)s, version %(version)d", title=version_title(v, lang),
                          version=v.version)) for v in evaluations]
     existing = {g.number: g for g in network.gatherings}

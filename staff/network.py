@@ -23,7 +23,7 @@ from reporting.network import heat_map, improvement
 from reporting.rule import current_rule
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.choices import network_questionnaire
-from surveys import access, auth
+from surveys import access, auth, questionnaire_owners
 from surveys.models import Network, Survey
 from web.i18n import current_language
 
@@ -36,7 +36,8 @@ def network_overview(network_id: int):
     account, db = auth.signed_in_account(), database.session()
     network = access.get_visible(db, account, Network, network_id)
     units = no.network_units(db, network.id)
-    choices = no.category_questionnaires(db)
+    choices = no.category_questionnaires(
+        db, questionnaire_owners.hidden_slugs(db, account))
     slug, error = network_questionnaire(choices)
     heat = heat_map(slug, choices[slug], units) if slug is not None else None
     phases = (no.phase_rows(units, no.phase_counts(db, [u.id for u in units], slug),

@@ -1,4 +1,5 @@
-"""Forms for the staff pages on questionnaire definitions: upload a file, copy a version.
+"""Forms for the staff pages on questionnaire definitions: upload a file, copy a version for
+an owner.
 
 An uploaded file goes through the same schema as the built-in files (`parse_definition`);
 this module only checks what comes before that: that there is a file, that it is a YAML
@@ -12,24 +13,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
-from wtforms import StringField
-from wtforms.validators import DataRequired, Regexp, StopValidation
+from wtforms import SelectField
+from wtforms.validators import StopValidation
 
 from hl7fhir.questionnaire_import import parse_questionnaire
 from questionnaires.category_scales import MixedCategory, ScaleUse
 from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError, parse_definition
 from questionnaires.schema import Definition
-from staff.forms import short_text
 
 EXTENSIONS = (".yaml", ".yml")
 MAX_FILENAME_LENGTH = 100
 SLUG_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 NOT_VALID = _l("The file is not a valid questionnaire definition. "
                "Correct the problems listed below and upload it again.")
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def shown_filename(storage: FileStorage) -> str:
@@ -144,19 +140,17 @@ def _read_text(storage: FileStorage) -> str:
 
 
 class CopyForm(FlaskForm):
-    """The id of the new questionnaire a copy starts."""
+    """Whom a copy is for: the account's owners (`questionnaire_owners.owner_choices`). The
+    id and the title are made from the original and the owner's name, never typed."""
 
-    slug = StringField(
-        _l("Id of the new questionnaire"),
-        description=_l("Lower-case letters a–z, digits and _, starting with a letter; "
-                       "at most 40 characters. For example: psfs_frogner."),
-        filters=[_strip],
-        validators=[
-            # DataRequired, not InputRequired: the value is judged after stripping blanks.
-            DataRequired(message=_l("Fill this in.")),
-            short_text(40),
-            Regexp(SLUG_PATTERN, message=_l("Use only lower-case letters a–z, digits and _, "
-                                            "and start with a letter.")),
-        ],
-    )
+    owner = SelectField(_l("Whose copy is it?"),
+                        description=_l("The copy is named after its owner, and only those "
+                                       "who see the owner's questionnaires see it."),
+                        validate_choice=False)
 
+    def set_owners(self, owners: list[tuple[str, str]]) -> None:
+        self.owner.choices = owners
+
+    def validate_owner(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise StopValidation(_l("Choose one of the options shown."))

@@ -1,9 +1,12 @@
 """Staff pages for questionnaire definitions: list, download (YAML or FHIR), upload (YAML,
 or a FHIR Questionnaire to import), copy.
 
-Every logged-in member of staff may read the definitions (to choose one for a survey, or to
-print it); only administrators add to them. A definition is never edited in place: a change
-is a new version, so answers already given keep the meaning they had.
+A member of staff reads the questionnaires the account sees (`surveys.questionnaire_owners`:
+the built-ins, and those of its networks and organisations), to choose one for a survey or to
+print it; any other answers 404, as if it did not exist. Whoever may make questionnaires
+copies one for an owner of theirs, as a draft for the builder; only administrators upload
+files. A definition is never edited in place: a change is a new version, so answers already
+given keep the meaning they had.
 """
 
 from __future__ import annotations
@@ -13,22 +16,38 @@ import re
 from itertools import groupby
 from typing import Any
 
+import sqlalchemy as sa
 import yaml
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 import database
 from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import questionnaire_resource
-from questionnaires import operations, queries
-from questionnaires.loader import MAX_DEFINITION_BYTES, DefinitionError
+from questionnaires import drafts, operations, queries
+from questionnaires.copies import copy_content, copy_title
+from questionnaires.drafts import DraftRefused, QuestionnaireDraft
+from questionnaires.keys import new_key
+from questionnaires.loader import MAX_DEFINITION_BYTES
 from questionnaires.models import QuestionnaireVersion
+from questionnaires.texts import LANGUAGES
 from reporting.gathering_figures import read_as_evaluation
+from staff import lookups
 from staff.blueprint import ADMINS, SIGNED_IN, StaffBlueprint
-from staff.questionnaire_forms import CopyForm, FhirImportForm, UploadForm, problems_of
-from surveys import access, auth
+from staff.questionnaire_forms import (
+    CopyForm,
+    FhirImportForm,
+    UploadForm,
+    mixed_category_message,
+)
+from surveys import access, auth, questionnaire_owners
+from surveys.account_models import Account
+from surveys.questionnaire_names import taken_ids, taken_titles
+from surveys.questionnaire_owners import INSTALLATION, OwnerChoice, QuestionnaireOwner
 from web import errors
 from web.i18n import current_language
 
@@ -44,7 +63,7 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 UPLOAD_BODY_LIMIT = MAX_DEFINITION_BYTES + 64 * 1024
 
 ORIGINS = {"builtin": _l("Built in"), "upload": _l("Uploaded"), "copy": _l("Copy"),
-           "fhir": _l("Imported from FHIR")}
+           "fhir": _l("Imported from FHIR"), "builder": _l("Made in the builder")}
 
 
 @bp.url_value_preprocessor
@@ -72,6 +91,8 @@ def _too_large(_exc: RequestEntityTooLarge):
 
 
 def _get_version(slug: str, version: int) -> QuestionnaireVersion:
+    """A stored version of a questionnaire the account sees; 404 otherwise."""
+    lookups.readable_questionnaire(slug)
     row = queries.find_version(database.session(), slug, version)
     if row is None:
         abort(404)
@@ -93,21 +114,59 @@ def _summaries(rows: list[QuestionnaireVersion], lang: str) -> list[dict[str, An
 
 @bp.get("/questionnaires", allow=SIGNED_IN)
 def questionnaires():
-    rows = queries.all_versions(database.session())
-    return render_template("admin/questionnaires/list.html",
-                           questionnaires=_summaries(rows, current_language()),
-                           origins=ORIGINS, account=auth.signed_in_account())
+    """The questionnaires the account sees, by owner, and the drafts it may go on with."""
+    db, account, lang = database.session(), auth.signed_in_account(), current_language()
+    hidden = questionnaire_owners.hidden_slugs(db, account)
+    rows = [row for row in queries.all_versions(db) if row.slug not in hidden]
+    return render_template(
+        "admin/questionnaires/list.html", groups=_by_owner(db, _summaries(rows, lang)),
+        drafts=_open_drafts(db, account, lang), origins=ORIGINS, account=account,
+        may_make=bool(questionnaire_owners.owner_choices(db, account)))
+
+
+def _owner_heading(row: QuestionnaireOwner | None) -> tuple[int, str]:
+    """Where an owner's group comes in the list, and its heading: everyone's first, then
+    networks, organisations, and those whose owner is gone (administrators see them)."""
+    if row is None:
+        return 0, _("Everyone")
+    if row.name is None:
+        return 3, _("Owner deleted (only administrators see these)")
+    return (1 if row.kind == "network" else 2), row.name
+
+
+def _by_owner(db: Session, summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summaries grouped under their owner's heading, in `_owner_heading`'s order."""
+    owners = questionnaire_owners.owners_by_slug(db)
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for summary in summaries:
+        groups.setdefault(_owner_heading(owners.get(summary["slug"])), []).append(summary)
+    return [{"name": name, "questionnaires": listed}
+            for (_order, name), listed in sorted(groups.items(),
+                                                 key=lambda g: (g[0][0], g[0][1].casefold()))]
+
+
+def _open_drafts(db: Session, account: Account, lang: str) -> list[dict[str, Any]]:
+    """The drafts the account may go on with: of the questionnaires it may change."""
+    rows = db.scalars(sa.select(QuestionnaireDraft).order_by(QuestionnaireDraft.slug))
+    return [{"slug": row.slug, "changed_on": row.changed_on,
+             "title": row.content.get("title", {}).get(lang) or row.content["title"]["nb"]}
+            for row in rows if questionnaire_owners.may_edit(db, account, row.slug)]
 
 
 @bp.get("/questionnaires/<slug>/<int:version>", allow=SIGNED_IN)
 def questionnaire_version(slug: str, version: int):
     row = _get_version(slug, version)
+    db, account = database.session(), auth.signed_in_account()
     definition = row.definition
+    owner = questionnaire_owners.owner_of(db, slug)
     return render_template(
         "admin/questionnaires/version.html", row=row, definition=definition,
-        lang=current_language(), origins=ORIGINS, account=auth.signed_in_account(),
+        lang=current_language(), origins=ORIGINS, account=account,
         item_count=sum(1 for _item in definition.items()),
-        gathering_evaluation=read_as_evaluation(definition))
+        gathering_evaluation=read_as_evaluation(definition),
+        owner_name=_owner_heading(owner)[1],
+        may_edit=questionnaire_owners.may_edit(db, account, slug),
+        may_copy=bool(questionnaire_owners.owner_choices(db, account)))
 
 
 @bp.get("/questionnaires/<slug>/<int:version>.yaml", allow=SIGNED_IN)
@@ -174,27 +233,71 @@ def _file_page(endpoint: str):
     return render_template(template, form=form), status
 
 
-@bp.route("/questionnaires/<slug>/<int:version>/copy", methods=["GET", "POST"], allow=ADMINS)
+@bp.route("/questionnaires/<slug>/<int:version>/copy", methods=["GET", "POST"],
+          allow=SIGNED_IN)
 def questionnaire_copy(slug: str, version: int):
+    """Copy a version the account sees for one of its owners: a new questionnaire, named
+    after the owner, opened as a draft in the builder (`questionnaires.copies`)."""
     original = _get_version(slug, version)
+    db, account = database.session(), auth.signed_in_account()
+    choices = questionnaire_owners.owner_choices(db, account)
+    if not choices:
+        abort(403)  # unit leads choose questionnaires; they do not make them
     form = CopyForm()
+    form.set_owners([(c.key, _owner_label(c)) for c in choices])
     if form.validate_on_submit():
-        db = database.session()
+        choice = next(c for c in choices if c.key == form.owner.data)
         try:
-            row = operations.copy_version(db, original, form.slug.data)
-        except operations.SlugTaken:
-            form.slug.errors.append(_("The id '%(id)s' is already used. Choose another.",
-                                      id=form.slug.data))
-        except DefinitionError as exc:
-            form.slug.errors += problems_of(exc)
+            draft = _start_copy(db, account, original, choice)
+        except DraftRefused as exc:
+            db.rollback()
+            form.form_errors.extend(_refusal(original, exc))
         else:
-            access.audit(db, auth.signed_in_account(), "questionnaire.copy",
-                         f"{slug} version {version} as {row.slug} version {row.version}")
-            db.commit()
-            flash(_("The copy %(id)s is stored as version 1. Download it, edit it, and upload "
-                    "it again with version 2.", id=row.slug))
-            return redirect(url_for(".questionnaire_version", slug=row.slug,
-                                    version=row.version), code=303)
+            flash(_("The copy «%(title)s» is open as a draft. Change what you need, then "
+                    "publish it.", title=_title_in(draft.content, current_language())))
+            return redirect(url_for("admin.builder.draft", slug=draft.slug), code=303)
     status = 422 if form.errors else 200
     return render_template("admin/questionnaires/copy.html", form=form, original=original,
                            title_text=original.definition.title.get(current_language())), status
+
+
+def _owner_label(choice: OwnerChoice) -> str:
+    if choice.kind == INSTALLATION:
+        return _("Everyone")
+    return choice.name
+
+
+def _title_in(content: dict[str, Any], lang: str) -> str:
+    return content["title"].get(lang) or content["title"]["nb"]
+
+
+def _start_copy(db: Session, account: Account, original: QuestionnaireVersion,
+                choice: OwnerChoice) -> QuestionnaireDraft:
+    """The copy as a draft owned by `choice`, committed; DraftRefused when the original
+    breaks a rule added after it was stored (a copy is new and must follow today's)."""
+    suffix = {code: choice.name for code in LANGUAGES} if choice.name else _in_each("copy")
+    title = copy_title(original.content["title"], suffix, taken_titles(db))
+    slug = new_key(title["nb"], taken_ids(db), fallback="skjema")
+    draft = drafts.start(db, copy_content(original.content, slug, title))
+    questionnaire_owners.set_owner(db, slug, choice)
+    access.audit(db, account, "questionnaire.copy",
+                 f"{original.slug} version {original.version} as {slug}")
+    db.commit()
+    return draft
+
+
+def _in_each(message: str) -> dict[str, str]:
+    """One interface word in nb, nn and en, for a text the copy's content carries."""
+    text = {}
+    for code in LANGUAGES:
+        with force_locale(code):
+            text[code] = _(message)
+    return text
+
+
+def _refusal(original: QuestionnaireVersion, exc: DraftRefused) -> list[str]:
+    """What the schema says of the original today, in the reader's language where it can."""
+    source = f"{original.slug} version {original.version}"
+    return [mixed_category_message(source, p.mixed) if p.mixed is not None
+            else f"{source}: {p.path}: {p.message}" if p.path else f"{source}: {p.message}"
+            for p in exc.problems]

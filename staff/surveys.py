@@ -79,7 +79,7 @@ def _choices(account: Account) -> tuple[list, list, list]:
     """The questionnaire versions, units and gatherings this account may create surveys for."""
     db, lang = database.session(), current_language()
     versions = [(v.id, _("%(title)s, version %(version)d", title=version_title(v, lang),
-                         version=v.version)) for v in questionnaire_versions(db)]
+                         version=v.version)) for v in questionnaire_versions(db, account)]
     units = [(u.id, f"{u.name} ({u.organisation.name})")
              for u in access.visible_units(db, account)
              if not u.archived and not u.organisation.archived]

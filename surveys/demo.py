@@ -1,5 +1,6 @@
-"""Demo data: a network with two municipalities, a hospital, units, four gatherings, and one
-survey of every built-in questionnaire with generated answers. Most PSFS baselines have a
+"""Demo data: a network with two municipalities, a hospital, units, four gatherings, one
+survey of every built-in questionnaire with generated answers, and a questionnaire owned by
+the network and one by a municipality (`demo_questionnaires`). Most PSFS baselines have a
 follow-up four to five weeks later, mostly with better scores, so the change page has pairs.
 
 Answers are generated as form posts and go through the same form builder and validation as
@@ -22,6 +23,7 @@ from questionnaires.item_types import AnswerValue
 from questionnaires.queries import latest_version
 from surveys.account_models import Account
 from surveys.auth import hash_password
+from surveys.demo_questionnaires import add_owned_questionnaires
 from surveys.follow_up_queries import baseline_activities, baseline_code
 from surveys.models import (
     Gathering,
@@ -101,6 +103,7 @@ def _create_demo(db: Session) -> Network:
             units[unit_name] = Unit(organisation=organisation, name=unit_name)
     db.add_all(gatherings + list(units.values()))
     db.commit()  # each response below is stored in a transaction of its own
+    add_owned_questionnaires(db, network, units["Hjemmesykepleien Nordby"].organisation)
     for slug, target, layout in DEMO_SURVEYS:
         version = latest_version(db, slug)
         if version is None:

@@ -19,7 +19,8 @@ import database
 from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
-from surveys import follow_up_codes
+from surveys import follow_up_codes, questionnaire_owners
+from surveys.account_models import Account
 from surveys.models import (
     Answer,
     Response,
@@ -82,10 +83,13 @@ def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
 
 # --- Reads for the staff survey pages -------------------------------------------------------
 
-def questionnaire_versions(db: Session) -> list[QuestionnaireVersion]:
-    """Every stored questionnaire version, each questionnaire's newest version first."""
-    return list(db.scalars(sa.select(QuestionnaireVersion).order_by(
-        QuestionnaireVersion.slug, QuestionnaireVersion.version.desc())))
+def questionnaire_versions(db: Session, account: Account) -> list[QuestionnaireVersion]:
+    """The stored questionnaire versions the account sees (`questionnaire_owners`: a survey
+    may use no other), each questionnaire's newest version first."""
+    hidden = questionnaire_owners.hidden_slugs(db, account)
+    return [row for row in db.scalars(sa.select(QuestionnaireVersion).order_by(
+        QuestionnaireVersion.slug, QuestionnaireVersion.version.desc()))
+        if row.slug not in hidden]
 
 
 def next_surveys(db: Session, survey_id: int) -> list[Survey]:

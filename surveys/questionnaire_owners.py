@@ -82,6 +82,12 @@ def owner_of(db: Session, slug: str) -> QuestionnaireOwner | None:
     return db.get(QuestionnaireOwner, slug)
 
 
+def owners_by_slug(db: Session) -> dict[str, QuestionnaireOwner]:
+    """Every owner row by questionnaire id, so a list can group its questionnaires by owner
+    with one read; an id not in it belongs to the installation."""
+    return {row.slug: row for row in db.scalars(sa.select(QuestionnaireOwner))}
+
+
 def _organisations_seen(db: Session, account: Account) -> set[int]:
     """The organisations whose questionnaires the account sees: those it administers, those
     of its units, and those that are or were members of the networks it leads."""

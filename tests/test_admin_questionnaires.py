@@ -70,10 +70,27 @@ def upload(client, content: bytes | None, filename: str = "mine.yaml"):
                        content_type="multipart/form-data")
 
 
-def copy(client, slug: str, version: int, new_slug: str):
+def copy(client, slug: str, version: int, owner: str = "installation"):
     url = f"/admin/questionnaires/{slug}/{version}/copy"
     token = csrf_of(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, "slug": new_slug})
+    return client.post(url, data={"csrf_token": token, "owner": owner})
+
+
+def draft_content(app, slug: str) -> dict | None:
+    from questionnaires import drafts
+
+    with app.app_context():
+        row = drafts.draft_of(database.session(), slug)
+        return row.content if row is not None else None
+
+
+def publish(app, slug: str) -> None:
+    from questionnaires import drafts
+
+    with app.app_context():
+        db = database.session()
+        drafts.publish(db, drafts.draft_of(db, slug))
+        db.commit()
 
 
 def stored(app) -> list[tuple[str, int, str]]:
@@ -255,68 +272,64 @@ def test_builtin_ids_are_reserved_for_the_builtin_files(app, admin):
     assert stored(app) == before
 
 
-def test_copy_builtin_then_edit_and_upload_it_again(app, admin):
-    response = copy(admin, "psfs", 2, "psfs_frogner")
+def test_copy_builtin_opens_a_draft_then_edit_and_upload_it_again(app, admin):
+    """A copy is a draft of a new questionnaire, titled after its owner; published, it can
+    still be downloaded, edited by hand and uploaded as the next version."""
+    response = copy(admin, "psfs", 2)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/admin/questionnaires/psfs_frogner/1")
+    new = "hva_er_viktig_for_deg_kopi"
+    assert response.headers["Location"].endswith(f"/admin/questionnaires/{new}/draft")
     page = text_of(admin.get(response.headers["Location"]))
-    assert "The copy psfs_frogner is stored as version 1." in page
-    assert "/admin/questionnaires/psfs_frogner/1.yaml" in page
-    assert ("psfs_frogner", 1, "copy") in stored(app)
-    assert audit_actions(app) == [("questionnaire.copy",
-                                   "psfs version 2 as psfs_frogner version 1")]
+    assert "The copy ««What matters to you?» – copy» is open as a draft." in page
+    assert audit_actions(app) == [("questionnaire.copy", f"psfs version 2 as {new}")]
+    assert not [r for r in stored(app) if r[0] == new]  # a draft, not yet a version
     with app.app_context():
-        rows = {r.slug: r.content for r in database.session().scalars(
-            sa.select(QuestionnaireVersion).where(
-                QuestionnaireVersion.slug.in_(["psfs", "psfs_frogner"])))}
-    assert rows["psfs_frogner"] == {**rows["psfs"], "id": "psfs_frogner", "version": 1}
+        psfs = database.session().scalars(sa.select(QuestionnaireVersion).filter_by(
+            slug="psfs")).one().content
+    content = draft_content(app, new)
+    assert content == {**psfs, "id": new, "version": 1, "title": {
+        code: f"{text} – {'copy' if code == 'en' else 'kopi'}"
+        for code, text in psfs["title"].items()}}
 
-    text = admin.get("/admin/questionnaires/psfs_frogner/1.yaml").get_data(as_text=True)
-    assert parse_definition(text).id == "psfs_frogner"
+    publish(app, new)
+    text = admin.get(f"/admin/questionnaires/{new}/1.yaml").get_data(as_text=True)
+    assert parse_definition(text).id == new
     edited = text.replace("version: 1", "version: 2", 1)
-    assert upload(admin, edited.encode(), "psfs_frogner.yaml").status_code == 303
-    assert [r for r in stored(app) if r[0] == "psfs_frogner"] == [
-        ("psfs_frogner", 1, "copy"), ("psfs_frogner", 2, "upload")]
+    assert upload(admin, edited.encode(), "kopi.yaml").status_code == 303
+    assert [r for r in stored(app) if r[0] == new] == [
+        (new, 1, "builder"), (new, 2, "upload")]
 
 
-@pytest.mark.parametrize(("new_slug", "message"), [
-    ("", "Fill this in."),
-    ("   ", "Fill this in."),
-    ("Psfs_Frogner", "Use only lower-case letters a–z, digits and _, and start with a letter."),
-    ("1psfs", "Use only lower-case letters a–z, digits and _, and start with a letter."),
-    ("psfs-frogner", "Use only lower-case letters a–z, digits and _, and start with a letter."),
-    ("a" * 41, "Write at most 40 characters."),
-    ("psfs", "The id 'psfs' is already used. Choose another."),
-    ("samling", "The id 'samling' is already used. Choose another."),
-])
-def test_copy_with_bad_new_id_is_refused(app, admin, new_slug, message):
+@pytest.mark.parametrize("owner", ["", "network:999", "organisation:x", "psfs",
+                                   "installation" * 200])
+def test_copy_for_an_owner_not_offered_is_refused(app, admin, owner):
     before = stored(app)
-    response = copy(admin, "psfs", 2, new_slug)
+    response = copy(admin, "psfs", 2, owner)
     assert response.status_code == 422
-    assert message in text_of(response)
-    assert stored(app) == before
+    assert "Choose one of the options shown." in text_of(response)
+    assert stored(app) == before and draft_content(app, "hva_er_viktig_for_deg_kopi") is None
     assert audit_actions(app) == []
 
 
 def test_a_copy_of_the_gathering_evaluation_is_one_too(app, admin):
     """A copy keeps `purpose`, so the network's gathering table reads its surveys as well."""
-    response = copy(admin, "samling", 2, "samling_nord")
+    response = copy(admin, "samling", 2)
     assert response.status_code == 303
-    page = text_of(admin.get(response.headers["Location"]))
+    slug = response.headers["Location"].split("/")[-2]
+    assert draft_content(app, slug)["purpose"] == "gathering_evaluation"
+    publish(app, slug)
+    page = text_of(admin.get(f"/admin/questionnaires/{slug}/1"))
     assert 'data-purpose="gathering_evaluation"' in page
     assert "gathering table." in page
-    with app.app_context():
-        row = database.session().scalars(sa.select(QuestionnaireVersion).filter_by(
-            slug="samling_nord")).one()
-        assert row.definition.purpose == "gathering_evaluation"
     assert 'data-purpose' not in text_of(admin.get("/admin/questionnaires/psfs/2"))
 
 
-def test_copy_onto_an_uploaded_id_is_refused(app, admin):
-    assert upload(admin, MINE.encode()).status_code == 303
-    response = copy(admin, "psfs", 2, "min_undersokelse")
-    assert response.status_code == 422
-    assert "The id 'min_undersokelse' is already used." in text_of(response)
+def test_a_second_copy_gets_a_title_and_id_of_its_own(app, admin):
+    first, second = copy(admin, "psfs", 2), copy(admin, "psfs", 2)
+    assert first.status_code == second.status_code == 303
+    slugs = [r.headers["Location"].split("/")[-2] for r in (first, second)]
+    assert slugs == ["hva_er_viktig_for_deg_kopi", "hva_er_viktig_for_deg_kopi_2"]
+    assert draft_content(app, slugs[1])["title"]["nb"] == "«Hva er viktig for deg?» – kopi (2)"
 
 
 def test_copy_of_unknown_version_is_404(admin):
@@ -329,10 +342,10 @@ ANY_STAFF = ["/admin/questionnaires", "/admin/questionnaires/psfs/2",
 
 
 @pytest.mark.parametrize("url", ADMIN_ONLY)
-def test_non_admins_may_not_upload_or_copy(app, lead, url):
+def test_accounts_that_make_no_questionnaires_may_not_upload_or_copy(app, lead, url):
     assert lead.get(url).status_code == 403
     token = csrf_of(lead.get("/admin/questionnaires").get_data(as_text=True))
-    data = {"csrf_token": token, "slug": "psfs_mine",
+    data = {"csrf_token": token, "owner": "installation",
             "file": (io.BytesIO(MINE.encode()), "mine.yaml")}
     assert lead.post(url, data=data, content_type="multipart/form-data").status_code == 403
     assert not any(row[2] != "builtin" for row in stored(app))
@@ -409,7 +422,8 @@ def test_a_stored_version_that_mixes_scales_loads_but_is_not_copied(app, admin):
         db.commit()
     assert admin.get("/admin/questionnaires/gammel/1").status_code == 200
     before = stored(app)
-    response = copy(admin, "gammel", 1, "ny_kopi")
+    response = copy(admin, "gammel", 1)
     assert response.status_code == 422
     assert "gammel version 1: The category «resultat» mixes scales" in text_of(response)
-    assert stored(app) == before
+    assert stored(app) == before and audit_actions(app) == []
+    assert draft_content(app, "min_undersokelse_kopi") is None

@@ -36,8 +36,11 @@ from tests.conftest import PASSWORD, csrf_of, log_in
 # X1 and the lead of unit A, never another account nor another organisation); "org_delete"
 # (admin, and the administrator of X1 for X1: not a network's lead); "own" (the object's
 # own account, or an administrator: the matrix's API token belongs to the account "other");
-# "maker" (whoever may make a questionnaire: not a unit lead); "draft" (who may change the
-# questionnaire: admin, the leads of its network, the administrators of its organisation)
+# "maker" (whoever may make a questionnaire: not a unit lead; of a stored version, one they
+# see); "draft" (who may change the questionnaire: admin, the leads of its network, the
+# administrators of its organisation); "questionnaire_visible" (who sees the questionnaire:
+# everyone the built-ins; admin all; the lead of X, the administrator of X1 and the lead of
+# unit A those of X and X1, never Y's, Y1's or Z1's)
 POLICY = {
     "admin.signin.login": "public", "admin.signin.logout": "public",
     "admin.signin.set_password": "public", "admin.signin.overview": "any",
@@ -112,12 +115,12 @@ POLICY = {
     "admin.exports.network_overview_xlsx": "structure",
     "admin.fhir.export_responses_fhir": "survey",
     "admin.questionnaires.questionnaires": "any",
-    "admin.questionnaires.questionnaire_version": "any",
-    "admin.questionnaires.questionnaire_download": "any",
-    "admin.questionnaires.questionnaire_fhir": "any",
+    "admin.questionnaires.questionnaire_version": "questionnaire_visible",
+    "admin.questionnaires.questionnaire_download": "questionnaire_visible",
+    "admin.questionnaires.questionnaire_fhir": "questionnaire_visible",
     "admin.questionnaires.questionnaire_import_fhir": "admin",
     "admin.questionnaires.questionnaire_upload": "admin",
-    "admin.questionnaires.questionnaire_copy": "admin",
+    "admin.questionnaires.questionnaire_copy": "maker",
     "admin.builder.new_questionnaire": "maker", "admin.builder.draft": "draft",
     "admin.builder.start_draft": "draft", "admin.builder.publish": "draft",
     "admin.builder.discard": "draft",
@@ -204,18 +207,24 @@ def build_world(app) -> World:
 
 
 def _draft_questionnaires(db, owners) -> None:
-    """A draft per owner, its id the lower-cased case name (`sample_content`)."""
+    """Per owner a questionnaire, its id the lower-cased case name (`sample_content`): its
+    version 1 published (its nynorsk title written), and a draft of the next."""
     from questionnaires import drafts
     from surveys.questionnaire_owners import QuestionnaireOwner
 
     for case, (kind, owner) in owners.items():
-        drafts.start(db, sample_content(case.lower()))
+        published = sample_content(case.lower())
+        published["title"]["nn"] = published["title"]["nb"]
+        drafts.publish(db, drafts.start(db, published))
+        drafts.start(db, sample_content(case.lower()), base_version=1)
         db.add(QuestionnaireOwner(slug=case.lower(), kind=kind, **{f"{kind}_id": owner.id}))
     db.commit()
 
 
 # The builder's questionnaires: (case name, owning network or the organisation's network)
 QUESTIONNAIRE_CASES = [("qX", "X"), ("qY", "Y"), ("qX1", "X"), ("qY1", "Y"), ("qZ1", None)]
+# The questionnaires every role but the administrator sees (X's, and X1's: a member of X).
+SEEN_IN_X = {"qX", "qX1"}
 # Builder routes still being built: only the forbidden pairs are checked.
 NOT_BUILT_YET = {endpoint for endpoint in POLICY if endpoint.startswith(
     ("admin.builder_parts.", "admin.builder_library."))}
@@ -249,8 +258,10 @@ def allowed(role: str, policy: str, obj: str | None, network: str | None) -> boo
         return False
     if policy == "own":
         return False
+    if policy == "questionnaire_visible":
+        return obj is None or obj in SEEN_IN_X
     if policy == "maker":
-        return role in ("network_lead", "org_admin")
+        return role in ("network_lead", "org_admin") and (obj is None or obj in SEEN_IN_X)
     if policy == "draft":
         return (role, obj) in {("network_lead", "qX"), ("org_admin", "qX1")}
     if policy == "org_delete":
@@ -321,10 +332,12 @@ def urls_for(rule, world: World):
     params = [p for p in rule.arguments if p not in (rule.defaults or {})]
     if not params:
         return [(rule.rule, None, None)]
-    if set(params) == {"slug", "version"}:
+    if set(params) == {"slug", "version"}:  # a built-in, and version 1 of each owner's
         version = str(builtin_definitions()["psfs"].version)
         return [(rule.rule.replace("<slug>", "psfs").replace("<int:version>", version),
-                 None, None)]
+                 None, None)] + [
+            (rule.rule.replace("<slug>", case.lower()).replace("<int:version>", "1"), case,
+             network) for case, network in QUESTIONNAIRE_CASES]
     if "slug" in params and rule.endpoint.startswith("admin.builder"):
         return [(_builder_url(rule.rule, case.lower()), case, network)
                 for case, network in QUESTIONNAIRE_CASES]
