@@ -48,14 +48,6 @@ def _owner_label(choice: OwnerChoice) -> str:
     return choice.name
 
 
-def taken_titles(db: sa.orm.Session) -> set[str]:
-    """Every title in use, in any language, casefolded: of stored versions and of drafts."""
-    contents = [row.content for row in db.scalars(sa.select(QuestionnaireVersion))]
-    contents += [row.content for row in db.scalars(sa.select(QuestionnaireDraft))]
-    return {str(text).casefold() for content in contents
-            for text in (content.get("title") or {}).values()}
-
-
 def taken_ids(db: sa.orm.Session) -> set[str]:
     """Every questionnaire id in use: stored, drafted or owned."""
     return (set(db.scalars(sa.select(QuestionnaireVersion.slug)))
@@ -72,7 +64,7 @@ def new_questionnaire():
     if form.validate_on_submit():
         db = database.session()
         title = text_value(form.title) or {}
-        if {t.casefold() for t in title.values()} & taken_titles(db):
+        if {t.casefold() for t in title.values()} & drafts.taken_titles(db):
             form.title.form["nb"].errors = [_(
                 "Another questionnaire has this title. Add what tells them apart, such as "
                 "your unit or municipality.")]
