@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, IntegerField, RadioField, SelectField
+from wtforms import Field, HiddenField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 
 from questionnaires import part_edits
@@ -41,7 +41,7 @@ class DetailsForm(FlaskForm):
     source = texts_field(_l("Source"), long=True, description=_l(
         "Who made it and what it builds on, for those who read the results."))
     kind = RadioField(_l("Kind"), validate_choice=False,
-                      choices=[(key, label) for key, label in KINDS.items()],
+                      choices=[SelectChoice(key, label) for key, label in KINDS.items()],
                       validators=[InputRequired(message=_l("Choose the kind.")),
                                   AllowedValues(set(KINDS))])
     pathway_start = SelectField(_l("The day the pathway started (for a checklist)"),
@@ -61,17 +61,17 @@ class DetailsForm(FlaskForm):
     def set_choices(self, content: dict[str, Any], shown: Any) -> None:
         """What may be chosen: the draft's top-level date and text items, and its groups'
         text and scale questions (as 'group.question'); `shown` words a text."""
-        none = [("", str(_l("None")))]
-        self.pathway_start.choices = [(i["id"], shown(i.get("text"))) for i in
-                                      part_edits.top_items(content, ("date",))]
-        self.pathway_label.choices = none + [(i["id"], shown(i.get("text"))) for i in
-                                             part_edits.top_items(content, ("text",))]
-        self.follow_up_group.choices = none + [(i["id"], shown(i.get("text"))) for i in
-                                               part_edits.top_items(content, ("group",))]
+        def listed(items: list[dict[str, Any]]) -> list[SelectChoice]:
+            return [SelectChoice(item["id"], shown(item.get("text"))) for item in items]
+
+        none = [SelectChoice("", _("None"))]
+        self.pathway_start.choices = listed(part_edits.top_items(content, ("date",)))
+        self.pathway_label.choices = none + listed(part_edits.top_items(content, ("text",)))
+        self.follow_up_group.choices = none + listed(part_edits.top_items(content, ("group",)))
         for field, kind in ((self.follow_up_label, "text"), (self.follow_up_score, "scale")):
             field.choices = none + [
-                (f"{group['id']}.{child['id']}",
-                 f"{shown(group.get('text'))} › {shown(child.get('text'))}")
+                SelectChoice(f"{group['id']}.{child['id']}",
+                             f"{shown(group.get('text'))} › {shown(child.get('text'))}")
                 for group, child in part_edits.group_children(content, kind)]
 
     def validate_pathway_start(self, field: SelectField) -> None:
@@ -137,7 +137,7 @@ def _chosen(field: SelectField, *, required: bool = False) -> None:
     """The value must be one of the choices shown (or empty, unless `required`)."""
     if not field.data and not required:
         return
-    if field.data not in {value for value, _label in field.choices or []} or not field.data:
+    if field.data not in {choice.value for choice in field.choices or []} or not field.data:
         raise ValidationError(_l("Choose one of the options shown."))
 
 
@@ -182,8 +182,8 @@ class ScaleForm(FlaskForm):
                                     NumberRange(min=-SCALE_LIMIT, max=SCALE_LIMIT, message=_l(
                                         "Write a whole number from %(min)s to %(max)s."))])
     good = RadioField(_l("Which end is good"), validate_choice=False, default="high",
-                      choices=[("high", _l("The highest value is best")),
-                               ("low", _l("The lowest value is best"))],
+                      choices=[SelectChoice("high", _l("The highest value is best")),
+                               SelectChoice("low", _l("The lowest value is best"))],
                       validators=[InputRequired(message=_l("Choose which end is good.")),
                                   AllowedValues({"high", "low"})])
     steps: tuple[int, ...] = ()

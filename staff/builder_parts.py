@@ -193,7 +193,8 @@ def move_section(slug: str, section_id: str):
     row = lookups.questionnaire_draft(slug, for_update=True)
     _section(row, section_id)
     form = MoveForm()
-    if not form.validate_on_submit() or not form.direction.data:
+    if (not form.validate_on_submit() or not form.direction.data
+            or len(request.form.getlist("direction")) != 1):
         abort(400)
     content = drafts.edited(row)
     part_edits.move_section(content, section_id, form.direction.data)
@@ -281,7 +282,8 @@ def _scale_page(row: QuestionnaireDraft, scale_id: str | None):
     if not form.is_submitted():
         form.fill(existing)
     elif request.form.get("action") == ScaleForm.RANGE:
-        form.low.validate(form)
+        for field in (form.low, form.good):
+            field.validate(form)
         form.high.validate(form, [type(form).validate_high])
     elif form.validate():
         saved = _save_scale(row, form, scale_id)
