@@ -356,3 +356,17 @@ def test_someone_elses_draft_is_out_of_reach(app, client, make_account):
             assert client.post(f"{base}/{page}", data={"csrf_token": token}).status_code in (
                 403, 404), page
     assert content_of(app, "deres") == before
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_every_page_speaks_norwegian(admin, lang):
+    admin.set_cookie("lang", lang)
+    pages = {"details": "Tittel, innle", "sections/new": "Legg til delen",
+             "sections/del_1": "Lagre delen", "sections/del_1/remove": "3 spørsmål i delen",
+             "scales": "Skalabiblioteket", "scales/new": "Vis radene for dette spennet",
+             "scales/skala": "Lagre skalaen", "scales/skala/remove": "Skalaen b",
+             "categories": "Legg til kategorien", "categories/kat": "Lagre kategorien",
+             "categories/kat/remove": "1 spørsmål i"}
+    for page, words in pages.items():
+        response = admin.get(f"{BASE}/{page}")
+        assert response.status_code == 200 and words in text_of(response), page
