@@ -115,9 +115,10 @@ def _provisional(content: Content) -> Content:
         for code in LANGUAGES:
             if not text.get(code) and source:
                 text[code] = source
-    for section in lent.get("sections") or []:
-        if isinstance(section, dict) and section.get("items") == []:
-            section["items"] = [{"id": PLACEHOLDER, "type": "text", "required": False,
+    for index, section in enumerate(lent.get("sections") or []):
+        if isinstance(section, dict) and section.get("items") == []:  # one id per section
+            section["items"] = [{"id": f"{PLACEHOLDER}_{index}", "type": "text",
+                                 "required": False,
                                  "text": {code: "-" for code in LANGUAGES}}]
     return lent
 
@@ -165,6 +166,19 @@ def draft_of(db: Session, slug: str, *, for_update: bool = False) -> Questionnai
     if for_update:
         query = query.with_for_update()
     return db.scalars(query).first()
+
+
+def taken_titles(db: Session, except_slug: str | None = None) -> set[str]:
+    """Every title in use, in any language, casefolded: of stored versions and of drafts,
+    but those of `except_slug` (a questionnaire may keep its own title). Two questionnaires
+    with one title could not be told apart in any list (issue 19)."""
+    versions = sa.select(QuestionnaireVersion.content).where(
+        QuestionnaireVersion.slug != (except_slug or ""))
+    drafted = sa.select(QuestionnaireDraft.content).where(
+        QuestionnaireDraft.slug != (except_slug or ""))
+    contents = [*db.scalars(versions), *db.scalars(drafted)]
+    return {str(text).casefold() for content in contents
+            for text in (content.get("title") or {}).values()}
 
 
 def start(db: Session, content: Content, base_version: int | None = None) -> QuestionnaireDraft:

@@ -28,7 +28,7 @@ from staff import lookups
 from staff.blueprint import SIGNED_IN, StaffBlueprint
 from staff.builder_forms import ITEM_TYPE_NAMES, KINDS, NewQuestionnaireForm, text_value
 from surveys import access, auth, questionnaire_owners
-from surveys.questionnaire_names import taken_ids, taken_titles
+from surveys.questionnaire_names import taken_ids
 from surveys.questionnaire_owners import INSTALLATION, OwnerChoice
 from web.i18n import current_language
 
@@ -57,7 +57,7 @@ def new_questionnaire():
     if form.validate_on_submit():
         db = database.session()
         title = text_value(form.title) or {}
-        if {t.casefold() for t in title.values()} & taken_titles(db):
+        if {t.casefold() for t in title.values()} & drafts.taken_titles(db):
             form.title.form["nb"].errors = [_(
                 "Another questionnaire has this title. Add what tells them apart, such as "
                 "your unit or municipality.")]

@@ -30,7 +30,7 @@ from hl7fhir import terms as fhir_terms
 from hl7fhir.questionnaire_export import questionnaire_resource
 from questionnaires import drafts, operations, queries
 from questionnaires.copies import copy_content, copy_title
-from questionnaires.drafts import DraftRefused, QuestionnaireDraft
+from questionnaires.drafts import DraftRefused, QuestionnaireDraft, taken_titles
 from questionnaires.keys import new_key
 from questionnaires.loader import MAX_DEFINITION_BYTES
 from questionnaires.models import QuestionnaireVersion
@@ -46,7 +46,7 @@ from staff.questionnaire_forms import (
 )
 from surveys import access, auth, questionnaire_owners
 from surveys.account_models import Account
-from surveys.questionnaire_names import taken_ids, taken_titles
+from surveys.questionnaire_names import taken_ids
 from surveys.questionnaire_owners import INSTALLATION, OwnerChoice, QuestionnaireOwner
 from web import errors
 from web.i18n import current_language

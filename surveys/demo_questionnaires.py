@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from questionnaires import drafts
 from questionnaires.copies import copy_content, copy_title
+from questionnaires.drafts import taken_titles
 from questionnaires.keys import new_key
 from questionnaires.models import QuestionnaireVersion
 from questionnaires.queries import latest_version
 from surveys.models import Network, Organisation
-from surveys.questionnaire_names import taken_ids, taken_titles
+from surveys.questionnaire_names import taken_ids
 from surveys.questionnaire_owners import OwnerKind, QuestionnaireOwner
 
 # A relatives' survey handed out after a dialogue café: the built-in one, introduced anew.

@@ -1,7 +1,7 @@
-"""The questionnaire ids and titles already in use (issue 19), so that what the builder makes
-and what a copy becomes never repeats one: an id is the questionnaire's key for ever, and two
-questionnaires with the same title cannot be told apart in a list. Stored versions, open
-drafts and owner rows all count: a draft's id is held until it is published or thrown away.
+"""The questionnaire ids already in use (issue 19), so that what the builder makes and what a
+copy becomes never repeats one: an id is the questionnaire's key for ever. Stored versions,
+open drafts and owner rows all count: a draft's id is held until it is published or thrown
+away. (Titles in use: `questionnaires.drafts.taken_titles`.)
 """
 
 from __future__ import annotations
@@ -12,14 +12,6 @@ from sqlalchemy.orm import Session
 from questionnaires.drafts import QuestionnaireDraft
 from questionnaires.models import QuestionnaireVersion
 from surveys.questionnaire_owners import QuestionnaireOwner
-
-
-def taken_titles(db: Session) -> set[str]:
-    """Every title in use, in any language, casefolded: of stored versions and of drafts."""
-    contents = [row.content for row in db.scalars(sa.select(QuestionnaireVersion))]
-    contents += [row.content for row in db.scalars(sa.select(QuestionnaireDraft))]
-    return {str(text).casefold() for content in contents
-            for text in (content.get("title") or {}).values()}
 
 
 def taken_ids(db: Session) -> set[str]:

@@ -37,7 +37,7 @@ STAFF_SHARED = {"blueprint", "downloads", "lookups", "choices", "baseline_codes"
                 "org_forms", "survey_forms", "survey_change_forms", "survey_filters",
                 "token_forms", "questionnaire_forms", "notification_forms",
                 "membership_forms", "org_account_forms", "builder_forms",
-                "builder_item_forms"}
+                "builder_item_forms", "builder_part_forms"}
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
