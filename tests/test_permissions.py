@@ -218,7 +218,7 @@ def _draft_questionnaires(db, owners) -> None:
 QUESTIONNAIRE_CASES = [("qX", "X"), ("qY", "Y"), ("qX1", "X"), ("qY1", "Y"), ("qZ1", None)]
 # Builder routes still being built: only the forbidden pairs are checked.
 NOT_BUILT_YET = {endpoint for endpoint in POLICY if endpoint.startswith(
-    ("admin.builder_items.", "admin.builder_parts.", "admin.builder_library."))}
+    ("admin.builder_items.", "admin.builder_parts."))}
 
 # Which object each path parameter takes in each case: (case name, object key, network)
 CASES = {
