@@ -21,7 +21,9 @@ imports another: `blueprint`, `downloads`, `lookups`, `choices`, `baseline_codes
 forms.
 
 May import: `reporting` (every figure a page shows), `surveys`, `questionnaires`, `hl7fhir`,
-`analytics` (charts), `web`, `database`, `util`. Nothing imports `staff` but the app factory.
+`analytics` (charts), `web`, `database`, `util`, and of `respond` only `respond.rendering`
+(the builder's preview draws a draft as respondents get it). Nothing imports `staff` but
+the app factory.
 """
 
 from types import ModuleType

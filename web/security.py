@@ -1,5 +1,6 @@
-"""Security headers: nothing from another host, no framing, no leaking link tokens; and
-no form whose parts cannot be named reaches a view."""
+"""Security headers: nothing from another host, no framing (but the one kind of page our
+own pages frame: the builder's preview of a draft, `framable_by_own_pages`), no leaking link
+tokens; and no form whose parts cannot be named reaches a view."""
 
 from __future__ import annotations
 
@@ -28,11 +29,26 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # On every response, static files included (web/static_files.py).
 HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "X-Frame-Options": "DENY"}
+OWN_FRAMES_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'",
+                                                    "frame-ancestors 'self'")
+_FRAMED = "framable_by_own_pages"  # the marker a view sets on its response
+
+
+def framable_by_own_pages(response: Response) -> Response:
+    """Let this one response be shown in a frame of the app's own pages, and no one else's:
+    the builder shows a draft as a respondent sees it in a phone-wide frame. Every other
+    response stays unframable (clickjacking); the marker is read by `add_headers`."""
+    setattr(response, _FRAMED, True)
+    return response
 
 
 def add_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    framed = getattr(response, _FRAMED, False) is True
+    response.headers.setdefault("Content-Security-Policy",
+                                OWN_FRAMES_POLICY if framed else CONTENT_SECURITY_POLICY)
     response.headers.update(HEADERS)
+    if framed:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
