@@ -225,9 +225,11 @@ def test_posting_the_preview_validates_moves_and_never_stores(app, lead):
     back = lead.post(PAGE, data={**tokens, "page": "1", "nav": "back", "s1": "4", "valg": "ja",
                                  "g1-0-c1": "Gå tur", "g1-0-c2": "3", "t2": "Hei"})
     assert back.status_code == 200 and 'name="s1" value="4" checked' in text(back)
-    sent = lead.post(PAGE, data={**tokens, "page": "1", "nav": "submit", "s1": "4",
-                                 "valg": "ja", "g1-0-c1": "Gå tur", "g1-0-c2": "3",
-                                 "t2": "Hei"})
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+                              second.get_data(as_text=True)))
+    assert carried["s1"] == "4" and carried["g1-0-c1"] == "Gå tur"  # page 1 in the page
+    sent = lead.post(PAGE, data={**carried, "csrf_token": tokens["csrf_token"],
+                                 "nav": "submit", "t2": "Hei"})
     assert sent.status_code == 200
     assert "Preview: this would have been sent; nothing was stored." in text(sent)
     assert rows(app) == before
@@ -262,7 +264,9 @@ def test_a_draft_with_an_empty_section_shows_a_message(app, lead):
     page = lead.get(PAGE)
     assert page.status_code == 200
     assert "Section 3 has no questions yet." in text(page)
-    assert "Section 3 has no questions yet." in text(lead.get(f"{BASE}/preview/paper"))
+    # the paper form is in its own language throughout, as a survey's paper form is
+    assert "Del 3 har ingen spørsmål ennå." in text(lead.get(f"{BASE}/preview/paper"))
+    assert "Section 3 has no questions yet." in text(lead.get(f"{BASE}/preview/paper?lang=en"))
 
 
 def test_the_paper_preview_prints_the_drafts_questions(app, lead):
