@@ -75,7 +75,7 @@ def keys_in_use(content: Content) -> set[str]:
     return {item["id"] for item in every_item(content) if "id" in item}
 
 
-def earlier_items(content: Content, before: tuple[int, int] | None,
+def earlier_items(content: Content, before: tuple[int, ...] | None,
                   section: int | None = None) -> list[Item]:
     """The top-level items before a position; `before` None: every item up to the end of
     `section` (where a new item is added)."""
@@ -97,7 +97,7 @@ def add_item(content: Content, section: int, item: Item) -> tuple[int, int]:
     return section, len(items) - 1
 
 
-def add_child(content: Content, group: tuple[int, int], child: Item) -> tuple[int, int, int]:
+def add_child(content: Content, group: tuple[int, ...], child: Item) -> tuple[int, ...]:
     """Put a new question last in a repeating group; its position."""
     children = item_at(content, group).setdefault("items", [])
     children.append(child)

@@ -178,7 +178,7 @@ def scale_uses(content: Content) -> dict[str, list[Content]]:
     uses: dict[str, list[Content]] = {key: [] for key in content.get("scales") or {}}
     for item in all_items(content):
         if item.get("type") == "scale":
-            uses.setdefault(item.get("scale"), []).append(item)
+            uses.setdefault(str(item.get("scale")), []).append(item)
     return uses
 
 

@@ -11,7 +11,7 @@ which never changes afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -112,7 +112,8 @@ def draft(slug: str):
     return _overview(row)
 
 
-def _overview(row: QuestionnaireDraft, problems: list[drafts.Problem] = (), status: int = 200):
+def _overview(row: QuestionnaireDraft, problems: Sequence[drafts.Problem] = (),
+              status: int = 200):
     content = row.content
     return render_template(
         "admin/builder/draft.html", draft=row, content=content, problems=problems,
@@ -201,9 +202,9 @@ def edit_url(content: dict[str, Any], path: str) -> str:
             return url_for("admin.builder_items.edit_child", slug=slug, group_id=parent,
                            child_id=child_id)
         return url_for("admin.builder_items.edit_item", slug=slug, item_id=parent)
-    section = re.match(r"^sections\[(\d+)\]", path)
-    if section:
-        section_id = content["sections"][int(section.group(1))]["id"]
+    in_section = re.match(r"^sections\[(\d+)\]", path)
+    if in_section:
+        section_id = content["sections"][int(in_section.group(1))]["id"]
         return url_for("admin.builder_parts.edit_section", slug=slug, section_id=section_id)
     scale = re.match(r"^scales\.(\w+)", path)
     if scale:

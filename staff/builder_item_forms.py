@@ -326,8 +326,8 @@ def item_of(form: ItemForm, item_type: str, content: dict[str, Any],
 def _condition(value: str, content: dict[str, Any]) -> dict[str, Any]:
     """«item=value» as a condition; a scale's step as the number it is."""
     item_id, _sep, equals = value.partition("=")
-    target = next((i for s in content.get("sections") or [] for i in s.get("items") or []
-                   if i.get("id") == item_id), {})
+    items = (i for s in content.get("sections") or [] for i in s.get("items") or [])
+    target: dict[str, Any] = next((i for i in items if i.get("id") == item_id), {})
     if target.get("type") == "scale" and re.fullmatch(r"-?\d{1,3}", equals):
         return {"item": item_id, "equals": int(equals)}
     return {"item": item_id, "equals": equals}
@@ -337,7 +337,8 @@ def _options(form: ItemForm, old: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The written rows as options: a row that held an option keeps its value (answers are
     stored by it), a new one (the rows after them) gets a value made from its bokmål text."""
     kept = [option.get("value") for option in old]
-    options, rows = [], []
+    options: list[dict[str, Any]] = []
+    rows: list[Any] = []
     for index, entry in enumerate(form.options):
         text = text_value(entry.form.text)
         if not text:

@@ -164,6 +164,7 @@ def _save_item(row: QuestionnaireDraft, form: Any, kind: str, old: dict[str, Any
     elif group is not None:
         place, message = edits.add_child(content, group, item), _("The question is added.")
     else:
+        assert section is not None  # a new top-level question is added to a section
         place, message = edits.add_item(content, section, item), _("The question is added.")
     try:
         _keep(row, content)
@@ -196,9 +197,10 @@ def _move(row: QuestionnaireDraft, place: Place):
     condition placed above the question it tests) is explained, and nothing moves."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    direction = request.form.get("direction")
-    if direction not in ("up", "down"):
+    posted = request.form.get("direction")
+    if posted not in ("up", "down"):
         abort(400)
+    direction: edits.Direction = "up" if posted == "up" else "down"
     content = drafts.edited(row)
     if edits.move(content, place, direction):
         try:
