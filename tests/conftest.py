@@ -7,12 +7,15 @@ Every test that takes `app` runs on one backend: PostgreSQL when TEST_DATABASE_U
 behaviour depends on the dialect (storing answers, counting and aggregating them in SQL,
 exports, privacy, hostile input), run on SQLite and again on PostgreSQL. Each database is
 migrated once per session with the real Alembic migrations; tests then start from a copy
-(SQLite) or from emptied tables (PostgreSQL). Under pytest-xdist each worker has its own
-PostgreSQL database, named after TEST_DATABASE_URL's with the worker's id (test_gw0).
+(SQLite) or from emptied tables (PostgreSQL). Each worker of each run has a PostgreSQL
+database of its own beside TEST_DATABASE_URL's (test_p4711_gw0: the run's process id and the
+worker), dropped when the run ends, so other checkouts testing against the same server at
+the same time never empty its tables.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import os
 import re
@@ -73,22 +76,50 @@ def _sqlite_without_disk_waits(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
-def worker_database(url: str) -> str:
-    """TEST_DATABASE_URL's database, or under pytest-xdist the worker's own beside it
-    (test → test_gw0), created when missing; never another's, so workers and other
-    checkouts' runs do not empty each other's tables."""
+def run_database_name(base: str) -> str:
+    """The name of this run's own database beside `base`: `test_p4711_gw0` for worker gw0 of
+    the pytest whose process id is 4711 (`main` without pytest-xdist). Other checkouts'
+    runs on the same server (and this checkout's next run) never share it."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
+    run = os.getppid() if worker else os.getpid()  # xdist's workers are the run's children
+    return f"{base}_p{run}_{worker or 'main'}"
+
+
+RUN_DATABASE = re.compile(r"_p(\d+)_(?:gw\d+|main)$")
+_CREATED: list[tuple[str, str]] = []  # (server URL, database) made by this process
+
+
+def worker_database(url: str) -> str:
+    """A database of this run's own beside TEST_DATABASE_URL's (test → test_p4711_gw0), made
+    empty, and dropped when the run ends (`pytest_sessionfinish`); never TEST_DATABASE_URL's
+    own, which another checkout's tests may be using. Databases of runs that ended without
+    dropping theirs (killed) are dropped here: their process is gone."""
     parsed = sa.make_url(database.normalise_url(url))
-    name = f"{parsed.database}_{worker}"
-    server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = run_database_name(parsed.database)
+    server_url = parsed.set(database="postgres").render_as_string(hide_password=False)
+    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
+        for (found,) in connection.execute(sa.text("SELECT datname FROM pg_database")):
+            match = RUN_DATABASE.search(found)
+            if (match and found.startswith(f"{parsed.database}_p")
+                    and not Path(f"/proc/{match.group(1)}").exists()):
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{found}" WITH (FORCE)'))
         if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
                                  {"n": name}):
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            _CREATED.append((server_url, name))
     server.dispose()
     return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the databases this process made (`worker_database`)."""
+    for server_url, name in _CREATED:
+        server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+    _CREATED.clear()
 
 
 @pytest.fixture(scope="session")
@@ -110,19 +141,21 @@ def postgres_url() -> Iterator[str | None]:
     with app.app_context():
         upgrade_database()
     app.extensions["db_engine"].dispose()
-    _EMPTYING[url] = (database.make_engine(url), emptying_statements(url))
+    _EMPTYING[url] = (database.make_engine(url), *emptying_statements(url))
     yield url
     _EMPTYING.pop(url)[0].dispose()
 
 
-_EMPTYING: dict[str, tuple[sa.Engine, list[str]]] = {}
+# By URL: an engine, the statements that empty the database, and the tables they empty.
+_EMPTYING: dict[str, tuple[sa.Engine, list[str], list[str]]] = {}
 
 
-def emptying_statements(url: str) -> list[str]:
+def emptying_statements(url: str) -> tuple[list[str], list[str]]:
     """What empties the migrated database but for the built-in questionnaires: a DELETE
     per table, children first, and the ids counted from 1 again. Measured here: 10–50 ms,
     against some 300 ms for TRUNCATE … RESTART IDENTITY CASCADE and for CREATE DATABASE
-    … TEMPLATE of a migrated database (and DROP DATABASE after)."""
+    … TEMPLATE of a migrated database (and DROP DATABASE after); sent as one query they take
+    half the time of one round trip each."""
     engine = database.make_engine(url)
     metadata = sa.MetaData()
     metadata.reflect(bind=engine)
@@ -130,8 +163,9 @@ def emptying_statements(url: str) -> list[str]:
     tables = [t for t in reversed(metadata.sorted_tables) if t.name not in KEPT_TABLES]
     restart = ", ".join(f"setval(pg_get_serial_sequence('{t.name}', 'id'), 1, false)"
                         for t in tables if "id" in t.c)  # NULL where no sequence
-    return [*(f"DELETE FROM {t.name}" for t in tables),
-            "DELETE FROM questionnaire_versions WHERE origin <> 'builtin'", f"SELECT {restart}"]
+    return ([*(f"DELETE FROM {t.name}" for t in tables),
+             "DELETE FROM questionnaire_versions WHERE origin <> 'builtin'", f"SELECT {restart}"],
+            [*(t.name for t in tables), "questionnaire_versions"])
 
 
 def make_app(url: str, **extra) -> Flask:
@@ -151,10 +185,9 @@ def fresh_database(backend: str, folder: Path, sqlite_template: Path,
         shutil.copy(sqlite_template, folder / "next.sqlite")
         os.replace(folder / "next.sqlite", path)
         return f"sqlite:///{path}"
-    engine, statements = _EMPTYING[postgres_url]
-    with engine.begin() as connection:
-        for statement in statements:
-            connection.execute(sa.text(statement))
+    engine, statements, _tables = _EMPTYING[postgres_url]
+    with engine.begin() as connection:  # one round trip: psycopg runs them as one query
+        connection.connection.driver_connection.execute(";\n".join(statements))
     return postgres_url
 
 
@@ -206,6 +239,112 @@ def app(request, tmp_path_factory, sqlite_template, postgres_url, worker_apps) -
     worker_apps[backend].reset()
 
 
+@pytest.fixture(scope="session")
+def kept_worlds(tmp_path_factory) -> dict:
+    """The worlds `keep_world` has built in this worker, by backend and name."""
+    return {"folder": tmp_path_factory.mktemp("worlds")}
+
+
+@pytest.fixture
+def keep_world(app, kept_worlds):
+    """`keep_world(name, build)`: what `build()` returns, and the rows it stored, as if it
+    had just run on the test's fresh database. The first test of the worker (per backend)
+    that asks for `name` runs `build`, and the rows it stored are kept (a copy of the SQLite
+    file; each PostgreSQL table COPYed out, and its id sequences); the others get those rows
+    put back instead and a deep copy of what `build` returned. A world of a few hundred
+    answers took 0.3–1 s to build through the app's own writes, on each of the tests
+    that read it; putting it back takes milliseconds.
+
+    A world asked for after the test has written (a second world, say) is built as before,
+    on top. `build`'s result must be plain data (ids, e-mails, secrets: no ORM objects) and
+    everything it does must be in the database (no `app.config`, nothing in a client's
+    cookies); `name` says which world, with any parameter that changes it."""
+    backend = app.extensions["db_engine"].dialect.name
+    backend = "postgresql" if backend == "postgresql" else "sqlite"
+
+    def keep(name: str, build):
+        key = (backend, name)
+        if not _untouched(app):  # on top of what the test (or another world) wrote
+            return build()
+        if key not in kept_worlds:
+            result = build()
+            kept_worlds[key] = (_snapshot(app, kept_worlds["folder"], len(kept_worlds)),
+                                copy.deepcopy(result))
+            return result
+        snapshot, result = kept_worlds[key]
+        _restore(app, snapshot)
+        return copy.deepcopy(result)
+
+    return keep
+
+
+def _untouched(app: Flask) -> bool:
+    """Whether the database holds none of what a world is made of."""
+    tables = ("networks", "organisations", "units", "accounts", "surveys", "responses")
+    with app.extensions["db_engine"].connect() as connection:
+        return not connection.scalar(sa.text("SELECT " + " OR ".join(
+            f"EXISTS (SELECT 1 FROM {table})" for table in tables)))
+
+
+def _sequences(connection) -> list[str]:
+    return list(connection.scalars(sa.text(
+        "SELECT schemaname || '.' || sequencename FROM pg_sequences")))
+
+
+def _snapshot(app: Flask, folder: Path, number: int):
+    """The database's rows now: a copy of the SQLite file, or per PostgreSQL table its
+    rows as COPY writes them (the built-in questionnaires left out), and the sequences."""
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        path = folder / f"world{number}.sqlite"
+        # SQLite's backup reads what is committed, the WAL included, whoever holds it open.
+        with sqlite3.connect(engine.url.database) as source, sqlite3.connect(path) as copied:
+            source.backup(copied)
+        source.close()
+        copied.close()
+        return path
+    tables = next(tables for made, _, tables in _EMPTYING.values()
+                  if made.url.database == engine.url.database)
+    with engine.begin() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        rows = {}
+        for table in tables:
+            where = " WHERE origin <> 'builtin'" if table == "questionnaire_versions" else ""
+            with cursor.copy(f"COPY (SELECT * FROM {table}{where}) TO STDOUT") as out:
+                rows[table] = b"".join(bytes(block) for block in out)
+        sequences = {name: connection.execute(sa.text(
+            f"SELECT last_value, is_called FROM {name}")).one() for name in _sequences(
+                connection)}
+    return rows, sequences
+
+
+def _restore(app: Flask, snapshot) -> None:
+    """Put a `_snapshot` back into the test's fresh database."""
+    engine = app.extensions["db_engine"]
+    engine.dispose()
+    if engine.dialect.name != "postgresql":
+        path = Path(engine.url.database)
+        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copy(snapshot, path.with_name("next.sqlite"))
+        os.replace(path.with_name("next.sqlite"), path)
+        return
+    rows, sequences = snapshot
+    with engine.begin() as connection:
+        raw = connection.connection.driver_connection
+        # The rows are what the app's writes left, triggers and all: put back as they were,
+        # in any order (no foreign-key trigger fires for this transaction's writes).
+        raw.execute("SET LOCAL session_replication_role = replica")
+        cursor = raw.cursor()
+        for table, data in rows.items():
+            if data:
+                with cursor.copy(f"COPY {table} FROM STDIN") as into:
+                    into.write(data)
+        for name, (last, called) in sequences.items():
+            cursor.execute("SELECT setval(%s::regclass, %s, %s)", (name, last or 1, called))
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
@@ -225,12 +364,15 @@ def db(app: Flask):
 @pytest.fixture
 def make_survey(app: Flask):
     """Create a survey of a built-in questionnaire for a fresh unit; returns it detached."""
-    made = []
 
     def make(slug: str = "psfs", **overrides) -> Survey:
         with app.app_context():
             db = database.session()
-            network = Network(name=f"Testnettverk {len(made) + 1}")
+            # Numbered by what the database holds: a world put back by `keep_world` holds
+            # the networks its own `make_survey` made.
+            number = 1 + db.scalar(sa.select(sa.func.count(Network.id)).where(
+                Network.name.like("Testnettverk %")))
+            network = Network(name=f"Testnettverk {number}")
             unit = Unit(name="Testenhet", organisation=Organisation(
                 name="Testkommune", kind="kommune", network=network))
             # A follow-up may come the same day as its baseline, unless a test of the
@@ -242,7 +384,6 @@ def make_survey(app: Flask):
             survey = Survey(**values)
             db.add(survey)
             db.commit()
-            made.append(survey)
             return survey
 
     return make

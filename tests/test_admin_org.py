@@ -35,7 +35,11 @@ ADMIN, LEAD, UNIT_LEAD = "admin@kommune.no", "nettverk@ks.no", "enhet@kommune.no
 
 
 @pytest.fixture
-def world(app, make_account):
+def world(app, make_account, keep_world):
+    return keep_world("test_admin_org.world", lambda: build_world(app, make_account))
+
+
+def build_world(app, make_account):
     """Two networks. North: gathering 1, Bodø with two units. South: Kristiansand with one.
     An administrator, a lead of North, and a unit lead of North's first unit."""
     with app.app_context():

@@ -144,7 +144,11 @@ def _structure(db) -> dict:
 
 
 @pytest.fixture
-def world(app, make_account) -> dict:
+def world(app, make_account, keep_world) -> dict:
+    return keep_world("test_anonymity_batches.world", lambda: build_world(app, make_account))
+
+
+def build_world(app, make_account) -> dict:
     with app.app_context():
         ids = _structure(database.session())
     for n in range(K):

@@ -121,8 +121,8 @@ def seed(app) -> dict:
 
 
 @pytest.fixture
-def world(app) -> dict:
-    return seed(app)
+def world(app, keep_world) -> dict:
+    return keep_world("test_api", lambda: seed(app))
 
 
 def account_by(db, email: str) -> Account:

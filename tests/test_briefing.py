@@ -46,7 +46,11 @@ def survey(db, unit: Unit | None, slug: str, **values) -> Survey:
 
 
 @pytest.fixture
-def sor(app, make_account):
+def sor(app, make_account, keep_world):
+    return keep_world("test_briefing.sor", lambda: build_sor(app, make_account))
+
+
+def build_sor(app, make_account):
     """Network Sør: gathering 1 (held) and 2 (coming); unit Hjemme measures everything,
     KAD nothing."""
     with app.app_context():

@@ -63,18 +63,21 @@ def store_user(app, survey_id: int, activities, follow_up, day=dt.date(2026, 2, 
 
 
 @pytest.fixture
-def dataset(app, make_survey, make_account):
+def dataset(app, make_survey, make_account, keep_world):
     """The six users above in a survey of unit A; returns (survey, unit lead, network lead).
 
     Five baselines and then five follow-ups are released in batches as they come; the sixth
     baseline is released as well (the figures are computed by hand over all six)."""
-    survey = make_survey("psfs")
-    for activities, follow_up in USERS:
-        store_user(app, survey.id, activities, follow_up)
-    release_waiting(app, survey.id)
-    unit_lead, network_lead = leads(app, make_account, survey.id)
+    def build():
+        survey = make_survey("psfs")
+        for activities, follow_up in USERS:
+            store_user(app, survey.id, activities, follow_up)
+        release_waiting(app, survey.id)
+        return survey.id, *leads(app, make_account, survey.id)
+
+    survey_id, unit_lead, network_lead = keep_world("test_change_results.dataset", build)
     with app.app_context():
-        survey = database.session().get(Survey, survey.id)
+        survey = database.session().get(Survey, survey_id)
     return survey, unit_lead, network_lead
 
 

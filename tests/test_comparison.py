@@ -98,7 +98,11 @@ def store(app, survey_id: int, answers: dict) -> None:
 
 
 @pytest.fixture
-def world(app, make_account):
+def world(app, make_account, keep_world):
+    return keep_world("test_comparison.world", lambda: build_world(app, make_account))
+
+
+def build_world(app, make_account):
     """Network N (organisation O: units A and B) and network M (unit C); surveys by key.
     The 2025 surveys are marked baseline, the 2026 ones follow-up."""
     with app.app_context():

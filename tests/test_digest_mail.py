@@ -114,7 +114,11 @@ def user_responses(app, survey_id: int, day: dt.date, count: int) -> None:
 
 
 @pytest.fixture
-def world(app, make_survey, make_account) -> dict:
+def world(app, make_survey, make_account, keep_world) -> dict:
+    return keep_world("test_digest_mail.world", lambda: build_world(app, make_survey, make_account))
+
+
+def build_world(app, make_survey, make_account) -> dict:
     with app.app_context():
         now = today()
     monday = now - dt.timedelta(days=now.weekday())

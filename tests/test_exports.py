@@ -206,7 +206,12 @@ def test_table_response_checks_format_and_tables(app):
 # --- The raw export -----------------------------------------------------------------------
 
 @pytest.fixture
-def relatives(app, make_survey, make_account):
+def relatives(app, make_survey, make_account, keep_world):
+    return keep_world("test_exports.relatives",
+                      lambda: build_relatives(app, make_survey, make_account))
+
+
+def build_relatives(app, make_survey, make_account):
     """A «parorende» survey: six responses on six days, each with a formula-like comment;
     returns (survey id, unit lead, network lead)."""
     survey = make_survey("parorende")
@@ -405,7 +410,11 @@ def test_results_export_is_held_back_at_four_and_shown_at_five(
 
 
 @pytest.fixture
-def world(app, make_account):
+def world(app, make_account, keep_world):
+    return keep_world("test_exports.world", lambda: build_world(app, make_account))
+
+
+def build_world(app, make_account):
     """Network N, organisation O with units A and B (surveys of 2025 and 2026), and network M
     with unit C; accounts: A's lead, N's lead, M's lead."""
     with app.app_context():
@@ -513,7 +522,11 @@ RESULTAT = (7, 6, 5, 4, 3)
 
 
 @pytest.fixture
-def vest(app, make_account):
+def vest(app, make_account, keep_world):
+    return keep_world("test_exports.vest", lambda: build_vest(app, make_account))
+
+
+def build_vest(app, make_account):
     """Network Vest: «Hjemme» (5 responses, follow-up; 3 improvement teams) and «KAD»
     (4 responses, baseline; 1 team) in Kommune A; an empty network Nord."""
     with app.app_context():

@@ -100,7 +100,11 @@ def asked_by(slug: str) -> set[str]:
 
 
 @pytest.fixture
-def helgeland(app, make_account):
+def helgeland(app, make_account, keep_world):
+    return keep_world("test_gathering_proof.helgeland", lambda: build_helgeland(app, make_account))
+
+
+def build_helgeland(app, make_account):
     with app.app_context():
         db = database.session()
         network = make_network(db, "Helgeland")

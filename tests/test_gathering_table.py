@@ -75,7 +75,11 @@ def gathering_survey(db, network: Network, number: int, invited: int | None) -> 
 
 
 @pytest.fixture
-def sor(app, make_account):
+def sor(app, make_account, keep_world):
+    return keep_world("test_gathering_table.sor", lambda: build_sor(app, make_account))
+
+
+def build_sor(app, make_account):
     """Network Sør with gatherings 1–4 as in the report, and the erfaringssamling (5) with only
     4 responses; returns the network id. In gathering 1, six participants answered «vet ikke»
     to «info_forkant» and 23 answered 3, so its mean is 3.00 over 23 answers."""

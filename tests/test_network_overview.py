@@ -93,7 +93,11 @@ def fill_hjemme(db, unit: Unit) -> None:
 
 
 @pytest.fixture
-def vest(app, make_account):
+def vest(app, make_account, keep_world):
+    return keep_world("test_network_overview.vest", lambda: build_vest(app, make_account))
+
+
+def build_vest(app, make_account):
     with app.app_context():
         db = database.session()
         network = Network(name="Vest")

@@ -43,14 +43,18 @@ def block(html: str, start: str, end: str) -> str:
 # --- A survey's report ----------------------------------------------------------------------
 
 @pytest.fixture
-def evaluation(app, make_survey, make_account):
+def evaluation(app, make_survey, make_account, keep_world):
     """The gathering evaluation of tests/test_results.py: six responses, eight invited."""
-    survey = make_survey("samling", invited=8)
-    for answers in SAMLING:
-        store(app, survey.id, answers)
-    release_waiting(app, survey.id)
-    unit_lead, _network_lead = leads(app, make_account, survey.id)
-    return survey, unit_lead
+    def build():
+        survey = make_survey("samling", invited=8)
+        for answers in SAMLING:
+            store(app, survey.id, answers)
+        release_waiting(app, survey.id)
+        return survey.id, leads(app, make_account, survey.id)[0]
+
+    survey_id, unit_lead = keep_world("test_reports.evaluation", build)
+    with app.app_context():
+        return database.session().get(Survey, survey_id), unit_lead
 
 
 def test_the_report_shows_n_the_results_figures_the_method_and_the_day(app, client,
@@ -177,7 +181,11 @@ def test_a_psfs_survey_without_means_still_has_a_report(client, make_survey, mak
 # --- A comparison's report ------------------------------------------------------------------
 
 @pytest.fixture
-def pair(app, make_account):
+def pair(app, make_account, keep_world):
+    return keep_world("test_reports.pair", lambda: build_pair(app, make_account))
+
+
+def build_pair(app, make_account):
     """Unit A's user survey, spring 2025 (baseline) and spring 2026 (follow-up)."""
     with app.app_context():
         db = database.session()

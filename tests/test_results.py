@@ -57,13 +57,17 @@ def store(app, survey_id: int, answers: dict) -> None:
 
 
 @pytest.fixture
-def samling(app, make_survey, make_account):
-    survey = make_survey("samling", invited=8)
-    for answers in SAMLING:
-        store(app, survey.id, answers)
-    release_waiting(app, survey.id)  # six, computed by hand: the one past the batch too
-    unit_lead, network_lead = leads(app, make_account, survey.id)
-    return survey, unit_lead, network_lead
+def samling(app, make_survey, make_account, keep_world):
+    def build():
+        survey = make_survey("samling", invited=8)
+        for answers in SAMLING:
+            store(app, survey.id, answers)
+        release_waiting(app, survey.id)  # six, computed by hand: the one past the batch too
+        return survey.id, *leads(app, make_account, survey.id)
+
+    survey_id, unit_lead, network_lead = keep_world("test_results.samling", build)
+    with app.app_context():
+        return database.session().get(Survey, survey_id), unit_lead, network_lead
 
 
 def item_block(html: str, item_id: str) -> str:

@@ -92,7 +92,11 @@ def test_the_csv_keeps_trailing_zeros_and_the_xlsx_the_decimals():
 # --- The gathering table and a results page, end to end ------------------------------------
 
 @pytest.fixture
-def figures(app, make_account):
+def figures(app, make_account, keep_world):
+    return keep_world("test_rounding.figures", lambda: build_figures(app, make_account))
+
+
+def build_figures(app, make_account):
     """Gathering 1: 40 responses, «nytte_totalt» summing to 43 (1.075), 80 invited (50 %);
     gathering 2: 23 responses of 40 invited (57.5 %), «nytte_totalt» all 2."""
     import datetime as dt

@@ -36,8 +36,13 @@ GATHERING = {4: re.compile(r"1[.,]75"), 5: re.compile(r"1[.,]80?\b")}
 
 
 @pytest.fixture(params=[4, 5])
-def scenario(request, app, make_account):
+def scenario(request, app, make_account, keep_world):
     n = request.param
+    return keep_world(f"test_small_groups.scenario[{n}]",
+                      lambda: build_scenario(n, app, make_account))
+
+
+def build_scenario(n, app, make_account):
     with app.app_context():
         db = database.session()
         network = Network(name="Liten")
