@@ -39,12 +39,18 @@ from questionnaires.display import TEMPLATE_HELPERS
 from questionnaires.item_types import AnswerValue
 from respond import rendering
 from surveys import answer_drafts, code_handover
-from surveys.follow_up_queries import stored_baseline_code, survey_for_token
-from surveys.labels import who_asks
+from surveys.follow_up_queries import stored_baseline_code
+from surveys.labels import WhoAsks, who_asks
 from surveys.models import Survey, new_token
 from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import answering_for
-from surveys.queries import LinkTarget, find_link, submission_exists
+from surveys.queries import (
+    LinkedSurvey,
+    LinkTarget,
+    find_link,
+    linked_survey,
+    submission_exists,
+)
 from util.dates import today
 from util.secret import app_secret
 from web.errors import FriendlyError, render_error
@@ -84,11 +90,11 @@ _TOKEN_LENGTH = len(new_token())
 _TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
 
 
-def _not_open(survey: Survey | None = None) -> FriendlyError:
+def _not_open(survey: LinkedSurvey | None = None) -> FriendlyError:
     """A link that is not open: used, unknown or closed look alike, so the page reveals
     nothing, and says whom to ask. A survey's own open link, closed, also says who the
     survey comes from and whom to ask (`survey`): that link is public anyway."""
-    context = {} if survey is None else {"who_asks": who_asks(database.session(), survey)}
+    context = {} if survey is None else {"who_asks": survey.who_asks}
     return FriendlyError(410, str(_l(
         "The link may have been used already, or the survey has closed. If you think you "
         "should be able to answer, ask the person or service that gave you the link.")),
@@ -125,7 +131,7 @@ def start(token: str):
             follow_up_url=_follow_up_url(survey, answering),
             version=(survey.questionnaire_version_id, survey.layout),
             csrf_token=generate_csrf(), submission_key=new_submission_key(),
-            who_asks=who_asks_html(survey))
+            who_asks=_who_asks_markup(survey.who_asks))
     form = answering.restored(draft.fields, draft.submission_key, index)
     shows_errors = draft.errors_on == index and not answering.page_valid(form, index)
     return _render(target, answering, form, index, 422 if shows_errors else 200)
@@ -207,7 +213,7 @@ def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue]
     return _thank(survey, answering, key)
 
 
-def _thank(survey: Survey, answering: Answering, key: str):
+def _thank(survey: LinkedSurvey, answering: Answering, key: str):
     """Where a stored response leads: the code page after a baseline, else the thanks."""
     if answering.definition.follow_up is not None:
         return _to_code_page(survey, key)
@@ -215,7 +221,7 @@ def _thank(survey: Survey, answering: Answering, key: str):
     return redirect(url_for(".thanks", token=survey.public_token), code=303)
 
 
-def _to_code_page(survey: Survey, submission_key: str):
+def _to_code_page(survey: LinkedSurvey, submission_key: str):
     """After a baseline (or the same baseline sent again): the page with its code."""
     code, _row = stored_baseline_code(database.session(), app_secret(), survey.id,
                                       submission_key)
@@ -225,9 +231,12 @@ def _to_code_page(survey: Survey, submission_key: str):
 
 def _render(target: LinkTarget, answering: Answering, form, index: int, status: int = 200):
     survey = target.survey
-    html = render_page(survey, answering, form, index,
-                       url_for(".submit", token=_token()),
-                       version=(survey.questionnaire_version_id, survey.layout))
+    html = rendering.render_page(
+        answering, form, index, lang=current_language(),
+        action=url_for(".submit", token=_token()),
+        follow_up_url=_follow_up_url(survey, answering),
+        version=(survey.questionnaire_version_id, survey.layout),
+        who_asks=_who_asks_markup(survey.who_asks))
     return html, status
 
 
@@ -242,11 +251,14 @@ def render_page(survey: Survey, answering: Answering, form, index: int, action: 
 
 def who_asks_html(survey: Survey) -> Markup:
     """The paragraph that says who the survey comes from, and whom to ask."""
-    return Markup(render_template("_who_asks.html",
-                                  who_asks=who_asks(database.session(), survey)))
+    return _who_asks_markup(who_asks(database.session(), survey))
 
 
-def _follow_up_url(survey: Survey, answering: Answering) -> str | None:
+def _who_asks_markup(asking: WhoAsks) -> Markup:
+    return Markup(render_template("_who_asks.html", who_asks=asking))
+
+
+def _follow_up_url(survey: Survey | LinkedSurvey, answering: Answering) -> str | None:
     """Where a survey with follow-ups lets a person type their code; None without."""
     if answering.definition.follow_up is None:
         return None
@@ -263,10 +275,10 @@ def thanks(token: str):
     the survey comes from (`labels.who_asks`), read for every showing so that a new contact
     or a renamed unit shows at once."""
     lang = current_language()
-    survey = survey_for_token(database.session(), token)
+    survey = linked_survey(database.session(), token)
     if survey is None:
         abort(404)
-    asking = who_asks(database.session(), survey)
+    asking = survey.who_asks
     key = None if request.query_string else (request.path, lang, asking)
     return rendering.kept(key, lambda: render_template(
         "respond/thanks.html", definition=answering_for(survey).definition, lang=lang,
