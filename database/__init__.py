@@ -85,10 +85,14 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> sa.Engine:
         sa.event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
     timeouts = timeouts or Timeouts()
+    # No server-side prepared statements: psycopg prepares a statement once it has run five
+    # times on a connection (the seven answers of one response do) and deallocates them all
+    # at every rollback, which ends every request that only reads. So each completion paid a
+    # PREPARE and a DEALLOCATE ALL for nothing (`bench/README.md`).
     return sa.create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
         pool_timeout=timeouts.pool,
-        connect_args={"connect_timeout": timeouts.connect,
+        connect_args={"connect_timeout": timeouts.connect, "prepare_threshold": None,
                       "options": f"-c statement_timeout={timeouts.statement * 1000}"})
 
 
