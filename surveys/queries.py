@@ -138,11 +138,17 @@ def released(response: Any = Response) -> sa.ColumnElement[bool]:
     return response.released.is_(True)
 
 
+_RESPONSES = cast(sa.Table, Response.__table__)
+_SUBMISSION_EXISTS = sa.select(sa.exists().where(
+    _RESPONSES.c.survey_id == sa.bindparam("survey_id"),
+    _RESPONSES.c.submission_key == sa.bindparam("key")))
+
+
 def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
-    return (db.scalar(
-        sa.select(sa.func.count()).select_from(Response).filter_by(
-            survey_id=survey_id, submission_key=submission_key)
-    ) or 0) > 0
+    """Whether this submission of the survey is stored (a post sent again). Core, on the
+    session's connection: every post of the answering flow asks."""
+    return bool(db.connection().execute(
+        _SUBMISSION_EXISTS, {"survey_id": survey_id, "key": submission_key}).scalar())
 
 
 # --- Reads for the staff survey pages -------------------------------------------------------
