@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 
 import database
 from questionnaires.answering import Answering, new_submission_key
@@ -101,11 +102,11 @@ def _not_open(survey: LinkedSurvey | None = None) -> FriendlyError:
         context)
 
 
-def _open_target(token: str) -> LinkTarget:
+def _open_target(token: str, db: Session) -> LinkTarget:
     """The survey a token opens. A token shaped like ours that is not found is a used
     single-use link (a used link leaves no row) or an unknown one: both are 410, alike.
     Anything else is a link written wrong: 404, «check the link»."""
-    target = find_link(database.session(), token)
+    target = find_link(db, token)
     if target is None:
         if len(token) == _TOKEN_LENGTH and set(token) <= _TOKEN_CHARACTERS:
             raise _not_open()
@@ -119,9 +120,10 @@ def _open_target(token: str) -> LinkTarget:
 def start(token: str):
     """A page of the survey: the first, blank, for a new visitor; with `?side=N` (where a
     post leads) page N, drawn from what this browser has answered so far."""
-    target = _open_target(token)
+    db = database.reading()  # a page only reads
+    target = _open_target(token, db)
     survey, answering = target.survey, answering_for(target.survey)
-    draft = answer_drafts.held(database.session(), survey.id, token)
+    draft = answer_drafts.held(db, survey.id, token)
     index = _page_asked(answering)
     if draft is None:
         if index:  # sent, or left too long: the first page, blank
@@ -149,9 +151,10 @@ def submit(token: str):
     """Keep the page's answers and go to the page asked for (Next, Back, another
     language; the page itself when it has errors), or store the answers when they are
     sent and complete."""
-    target = _open_target(token)
+    db = database.session()
+    target = _open_target(token, db)
     csrf.protect()  # after the link check, so a closed link says so rather than "expired"
-    survey, answering, db = target.survey, answering_for(target.survey), database.session()
+    survey, answering = target.survey, answering_for(target.survey)
     draft = answer_drafts.held(db, survey.id, token)
     form = answering.posted(current_language(), held=draft.fields if draft else ())
     key = form.submission_key.data
@@ -275,7 +278,7 @@ def thanks(token: str):
     the survey comes from (`labels.who_asks`), read for every showing so that a new contact
     or a renamed unit shows at once."""
     lang = current_language()
-    survey = linked_survey(database.session(), token)
+    survey = linked_survey(database.reading(), token)
     if survey is None:
         abort(404)
     asking = survey.who_asks
