@@ -258,7 +258,9 @@ def who_asks_html(survey: Survey) -> Markup:
 
 
 def _who_asks_markup(asking: WhoAsks) -> Markup:
-    return Markup(render_template("_who_asks.html", who_asks=asking))
+    """The paragraph, kept per language and what it says (it holds nothing else)."""
+    return Markup(rendering.kept(("who_asks", asking, current_language()), lambda: Markup(
+        render_template("_who_asks.html", who_asks=asking))))
 
 
 def _follow_up_url(survey: Survey | LinkedSurvey, answering: Answering) -> str | None:
