@@ -85,10 +85,14 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> sa.Engine:
         sa.event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
     timeouts = timeouts or Timeouts()
+    # No server-side prepared statements: psycopg prepares a statement once it has run five
+    # times on a connection (the seven answers of one response do) and deallocates them all
+    # at every rollback, which ends every request that only reads. So each completion paid a
+    # PREPARE and a DEALLOCATE ALL for nothing (`bench/README.md`).
     return sa.create_engine(
         url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
         pool_timeout=timeouts.pool,
-        connect_args={"connect_timeout": timeouts.connect,
+        connect_args={"connect_timeout": timeouts.connect, "prepare_threshold": None,
                       "options": f"-c statement_timeout={timeouts.statement * 1000}"})
 
 
@@ -97,6 +101,8 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], Timeouts.from_config(app.config))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["db_reading_sessionmaker"] = sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
@@ -105,6 +111,18 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def reading() -> Session:
+    """A session of the current app context for reads alone, opened on first use: each
+    statement on its own, with no transaction around them (autocommit).
+
+    Why: a page that reads a row or two (a respondent's page, the thank-you) spent two of its
+    four round trips to PostgreSQL on BEGIN and ROLLBACK (`bench/README.md`). Its reads need
+    no snapshot in common; nothing may be written through it."""
+    if "db_reading" not in g:
+        g.db_reading = current_app.extensions["db_reading_sessionmaker"]()
+    return g.db_reading
 
 
 def engine() -> sa.Engine:
@@ -122,9 +140,10 @@ def engine_of(db: Session) -> sa.Engine:
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()
+    for name in ("db_session", "db_reading"):
+        db_session = g.pop(name, None)
+        if db_session is not None:
+            db_session.close()
 
 
 def rowcount(result: sa.Result[Any]) -> int:

@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 
 import database
 from questionnaires.answering import Answering, new_submission_key
@@ -39,12 +40,18 @@ from questionnaires.display import TEMPLATE_HELPERS
 from questionnaires.item_types import AnswerValue
 from respond import rendering
 from surveys import answer_drafts, code_handover
-from surveys.follow_up_queries import stored_baseline_code, survey_for_token
-from surveys.labels import who_asks
+from surveys.follow_up_queries import stored_baseline_code
+from surveys.labels import WhoAsks, who_asks
 from surveys.models import Survey, new_token
 from surveys.operations import Outcome, follow_up_plan, submit_response
 from surveys.pages import answering_for
-from surveys.queries import LinkTarget, find_link, submission_exists
+from surveys.queries import (
+    LinkedSurvey,
+    LinkTarget,
+    find_link,
+    linked_survey,
+    submission_exists,
+)
 from util.dates import today
 from util.secret import app_secret
 from web.errors import FriendlyError, render_error
@@ -84,22 +91,22 @@ _TOKEN_LENGTH = len(new_token())
 _TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
 
 
-def _not_open(survey: Survey | None = None) -> FriendlyError:
+def _not_open(survey: LinkedSurvey | None = None) -> FriendlyError:
     """A link that is not open: used, unknown or closed look alike, so the page reveals
     nothing, and says whom to ask. A survey's own open link, closed, also says who the
     survey comes from and whom to ask (`survey`): that link is public anyway."""
-    context = {} if survey is None else {"who_asks": who_asks(database.session(), survey)}
+    context = {} if survey is None else {"who_asks": survey.who_asks}
     return FriendlyError(410, str(_l(
         "The link may have been used already, or the survey has closed. If you think you "
         "should be able to answer, ask the person or service that gave you the link.")),
         context)
 
 
-def _open_target(token: str) -> LinkTarget:
+def _open_target(token: str, db: Session) -> LinkTarget:
     """The survey a token opens. A token shaped like ours that is not found is a used
     single-use link (a used link leaves no row) or an unknown one: both are 410, alike.
     Anything else is a link written wrong: 404, «check the link»."""
-    target = find_link(database.session(), token)
+    target = find_link(db, token)
     if target is None:
         if len(token) == _TOKEN_LENGTH and set(token) <= _TOKEN_CHARACTERS:
             raise _not_open()
@@ -113,9 +120,10 @@ def _open_target(token: str) -> LinkTarget:
 def start(token: str):
     """A page of the survey: the first, blank, for a new visitor; with `?side=N` (where a
     post leads) page N, drawn from what this browser has answered so far."""
-    target = _open_target(token)
+    db = database.reading()  # a page only reads
+    target = _open_target(token, db)
     survey, answering = target.survey, answering_for(target.survey)
-    draft = answer_drafts.held(database.session(), survey.id, token)
+    draft = answer_drafts.held(db, survey.id, token)
     index = _page_asked(answering)
     if draft is None:
         if index:  # sent, or left too long: the first page, blank
@@ -125,7 +133,7 @@ def start(token: str):
             follow_up_url=_follow_up_url(survey, answering),
             version=(survey.questionnaire_version_id, survey.layout),
             csrf_token=generate_csrf(), submission_key=new_submission_key(),
-            who_asks=who_asks_html(survey))
+            who_asks=_who_asks_markup(survey.who_asks))
     form = answering.restored(draft.fields, draft.submission_key, index)
     shows_errors = draft.errors_on == index and not answering.page_valid(form, index)
     return _render(target, answering, form, index, 422 if shows_errors else 200)
@@ -143,9 +151,10 @@ def submit(token: str):
     """Keep the page's answers and go to the page asked for (Next, Back, another
     language; the page itself when it has errors), or store the answers when they are
     sent and complete."""
-    target = _open_target(token)
+    db = database.session()
+    target = _open_target(token, db)
     csrf.protect()  # after the link check, so a closed link says so rather than "expired"
-    survey, answering, db = target.survey, answering_for(target.survey), database.session()
+    survey, answering = target.survey, answering_for(target.survey)
     draft = answer_drafts.held(db, survey.id, token)
     form = answering.posted(current_language(), held=draft.fields if draft else ())
     key = form.submission_key.data
@@ -207,7 +216,7 @@ def _finish(target: LinkTarget, answering: Answering, answers: list[AnswerValue]
     return _thank(survey, answering, key)
 
 
-def _thank(survey: Survey, answering: Answering, key: str):
+def _thank(survey: LinkedSurvey, answering: Answering, key: str):
     """Where a stored response leads: the code page after a baseline, else the thanks."""
     if answering.definition.follow_up is not None:
         return _to_code_page(survey, key)
@@ -215,7 +224,7 @@ def _thank(survey: Survey, answering: Answering, key: str):
     return redirect(url_for(".thanks", token=survey.public_token), code=303)
 
 
-def _to_code_page(survey: Survey, submission_key: str):
+def _to_code_page(survey: LinkedSurvey, submission_key: str):
     """After a baseline (or the same baseline sent again): the page with its code."""
     code, _row = stored_baseline_code(database.session(), app_secret(), survey.id,
                                       submission_key)
@@ -225,9 +234,12 @@ def _to_code_page(survey: Survey, submission_key: str):
 
 def _render(target: LinkTarget, answering: Answering, form, index: int, status: int = 200):
     survey = target.survey
-    html = render_page(survey, answering, form, index,
-                       url_for(".submit", token=_token()),
-                       version=(survey.questionnaire_version_id, survey.layout))
+    html = rendering.render_page(
+        answering, form, index, lang=current_language(),
+        action=url_for(".submit", token=_token()),
+        follow_up_url=_follow_up_url(survey, answering),
+        version=(survey.questionnaire_version_id, survey.layout),
+        who_asks=_who_asks_markup(survey.who_asks))
     return html, status
 
 
@@ -242,11 +254,16 @@ def render_page(survey: Survey, answering: Answering, form, index: int, action: 
 
 def who_asks_html(survey: Survey) -> Markup:
     """The paragraph that says who the survey comes from, and whom to ask."""
-    return Markup(render_template("_who_asks.html",
-                                  who_asks=who_asks(database.session(), survey)))
+    return _who_asks_markup(who_asks(database.session(), survey))
 
 
-def _follow_up_url(survey: Survey, answering: Answering) -> str | None:
+def _who_asks_markup(asking: WhoAsks) -> Markup:
+    """The paragraph, kept per language and what it says (it holds nothing else)."""
+    return Markup(rendering.kept(("who_asks", asking, current_language()), lambda: Markup(
+        render_template("_who_asks.html", who_asks=asking))))
+
+
+def _follow_up_url(survey: Survey | LinkedSurvey, answering: Answering) -> str | None:
     """Where a survey with follow-ups lets a person type their code; None without."""
     if answering.definition.follow_up is None:
         return None
@@ -263,10 +280,10 @@ def thanks(token: str):
     the survey comes from (`labels.who_asks`), read for every showing so that a new contact
     or a renamed unit shows at once."""
     lang = current_language()
-    survey = survey_for_token(database.session(), token)
+    survey = linked_survey(database.reading(), token)
     if survey is None:
         abort(404)
-    asking = who_asks(database.session(), survey)
+    asking = survey.who_asks
     key = None if request.query_string else (request.path, lang, asking)
     return rendering.kept(key, lambda: render_template(
         "respond/thanks.html", definition=answering_for(survey).definition, lang=lang,

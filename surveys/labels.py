@@ -3,7 +3,9 @@ the staff pages, the reporting layer and the API so that they name things alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -58,20 +60,33 @@ class WhoAsks:
         return f"{self.name}, {self.organisation}"
 
 
-_WHO_ASKS = (
-    sa.select(Unit.name, Organisation.name, Network.name, Gathering.number, Survey.contact)
-    .select_from(Survey)
-    .outerjoin(Unit, Unit.id == Survey.unit_id)
-    .outerjoin(Organisation, Organisation.id == Unit.organisation_id)
-    .outerjoin(Gathering, Gathering.id == Survey.gathering_id)
-    .outerjoin(Network, Network.id == Gathering.network_id)
-    .where(Survey.id == sa.bindparam("survey_id")))
+# Who asks, joined to a query of surveys (`with_who_asks`): the respondent's pages read it
+# with the survey itself, in one statement (`surveys.queries.linked_survey`).
+_Select = TypeVar("_Select", bound=sa.Select)
+WHO_ASKS_COLUMNS = (Unit.name, Organisation.name, Network.name, Gathering.number,
+                    Survey.contact)
+
+
+def with_who_asks(query: _Select) -> _Select:
+    """`query` (of surveys) joined to what `WHO_ASKS_COLUMNS` reads."""
+    return (query.outerjoin(Unit, Unit.id == Survey.unit_id)
+            .outerjoin(Organisation, Organisation.id == Unit.organisation_id)
+            .outerjoin(Gathering, Gathering.id == Survey.gathering_id)
+            .outerjoin(Network, Network.id == Gathering.network_id))
+
+
+def who_asks_of(values: Sequence[Any]) -> WhoAsks:
+    """`WhoAsks` from the values of `WHO_ASKS_COLUMNS`, in their order."""
+    unit, organisation, network, number, contact = values
+    if unit is not None:
+        return WhoAsks(unit, organisation, None, contact)
+    return WhoAsks(network or "", None, number, contact)
+
+
+_WHO_ASKS = with_who_asks(sa.select(*WHO_ASKS_COLUMNS).select_from(Survey)).where(
+    Survey.id == sa.bindparam("survey_id"))
 
 
 def who_asks(db: Session, survey: Survey) -> WhoAsks:
     """Who the survey comes from (`WhoAsks`), in one query."""
-    unit, organisation, network, number, contact = db.execute(
-        _WHO_ASKS, {"survey_id": survey.id}).one()
-    if unit is not None:
-        return WhoAsks(unit, organisation, None, contact)
-    return WhoAsks(network or "", None, number, contact)
+    return who_asks_of(db.execute(_WHO_ASKS, {"survey_id": survey.id}).one())

@@ -26,6 +26,8 @@ from database import Base
 from questionnaires.models import QuestionnaireVersion
 from surveys.guess_models import GuessFailure as GuessFailure  # kept importable from here
 from surveys.membership_models import NetworkMembership
+from surveys.status import SurveyStatus as SurveyStatus  # kept importable from here
+from surveys.status import status_on
 
 TOKEN_BYTES = 24  # 192 random bits; the issue asks for at least 128
 Phase = Literal["baseline", "follow_up"]  # what a survey may be marked as (or nothing)
@@ -124,12 +126,6 @@ class LinkMode(enum.StrEnum):
     SINGLE_USE = "single_use"
 
 
-class SurveyStatus(enum.StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
 class Survey(Base):
     """One round of answers to one questionnaire version for one unit or gathering."""
 
@@ -213,11 +209,7 @@ class Survey(Base):
 
     def status(self, today: dt.date) -> SurveyStatus:
         """Draft before its opening date, closed after its closing date or when closed."""
-        if self.is_closed or (self.closes_on is not None and today > self.closes_on):
-            return SurveyStatus.CLOSED
-        if self.opens_on is not None and today < self.opens_on:
-            return SurveyStatus.DRAFT
-        return SurveyStatus.OPEN
+        return status_on(today, self.is_closed, self.opens_on, self.closes_on)
 
     def accepts_answers(self, today: dt.date) -> bool:
         """Whether the survey is open on `today` (dates inclusive)."""

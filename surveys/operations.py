@@ -30,7 +30,7 @@ from surveys.models import (
     link_digest,
     single_use_token,
 )
-from surveys.queries import submission_exists
+from surveys.queries import LinkedSurvey, submission_exists
 from util.secret import app_secret
 
 
@@ -49,7 +49,7 @@ class FollowUpPlan:
     due_on: dt.date
 
 
-def follow_up_plan(survey: Survey, secret: str, today: dt.date,
+def follow_up_plan(survey: Survey | LinkedSurvey, secret: str, today: dt.date,
                    definition: s.Definition | None = None) -> FollowUpPlan | None:
     """The follow-up plan of a new baseline, on paper as online: a code derived with
     `secret`, suggested `survey.follow_up_weeks` weeks on. None when the survey's
@@ -61,7 +61,7 @@ def follow_up_plan(survey: Survey, secret: str, today: dt.date,
 
 def submit_response(
     db: Session,
-    survey: Survey,
+    survey: Survey | LinkedSurvey,
     single_use: SingleUseLink | None,
     submission_key: str,
     language: str,

@@ -22,6 +22,7 @@ from questionnaires.answering import Answering, Page
 from questionnaires.follow_up import Translate
 from surveys.follow_up_queries import FollowUpCode, baseline_activities
 from surveys.models import Layout, Response, Survey
+from surveys.queries import LinkedSurvey
 from util import app_cache
 
 __all__ = ["USED_CODE", "Answering", "Page", "answering_for", "follow_up_form", "pages_of",
@@ -38,7 +39,7 @@ def pages_of(definition: s.Definition, layout: Layout) -> list[Page]:
     return [Page(tuple(definition.sections))]
 
 
-def answering_for(survey: Survey) -> Answering:
+def answering_for(survey: Survey | LinkedSurvey) -> Answering:
     """The survey's questionnaire version, answered in its layout: built once per version
     and layout in this app, since a stored version never changes (its definition is
     validated and its form class built once instead of at every request).

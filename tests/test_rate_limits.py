@@ -136,3 +136,13 @@ def test_answers_are_taken_while_redis_is_down(app, make_survey, limited_app):
     assert respond(client, survey.public_token, SAMLING_OK).status_code == 303
     assert respond(client, survey.public_token, SAMLING_OK).status_code == 429
     assert response_count(app, survey.id) == 2
+
+
+def test_an_app_wide_limit_an_operator_sets_still_counts(app, limited_app):
+    """Only the views are limited here, so the limiter's check before every request is
+    taken out (`rate_limits._no_check_before_every_request`); a default limit set in the
+    settings brings it back."""
+    client = limited_app(RATELIMIT_DEFAULT="2 per minute").test_client()
+    client.set_cookie("lang", "en")
+    assert [client.get("/").status_code for _ in range(2)] == [200, 200]
+    assert_friendly_429(client.get("/"))

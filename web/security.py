@@ -8,6 +8,7 @@ from flask import Flask, Response, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
+from web import session_cookie
 from web.errors import FriendlyError
 
 csrf = CSRFProtect()
@@ -65,6 +66,7 @@ def refuse_unreadable_forms() -> None:
 
 
 def init_app(app: Flask) -> None:
+    session_cookie.init_app(app)
     app.before_request(refuse_unreadable_forms)
     csrf.init_app(app)
     app.after_request(add_headers)
