@@ -41,3 +41,24 @@ def sample_content(slug: str) -> dict[str, Any]:
 # The ids the builder's addresses take in `sample_content`, by parameter name.
 SAMPLE_IDS = {"section_id": "del_1", "item_id": "s1", "group_id": "g1", "child_id": "c1",
               "scale_id": "skala", "category_id": "kat"}
+
+
+def two_leads_one_draft(app, make_account, slug: str, lead: str, other: str) -> None:
+    """Networks X and Y with a lead each (`lead`, `other`), and X's draft `slug`
+    (`sample_content`): the world of a builder page's tests."""
+    import database
+    from questionnaires import drafts
+    from surveys.models import Network
+    from surveys.questionnaire_owners import QuestionnaireOwner
+
+    with app.app_context():
+        db = database.session()
+        mine, theirs = Network(name="Nettverk X"), Network(name="Nettverk Y")
+        db.add_all([mine, theirs])
+        db.flush()
+        drafts.start(db, sample_content(slug))
+        db.add(QuestionnaireOwner(slug=slug, kind="network", network_id=mine.id))
+        db.commit()
+        networks = mine.id, theirs.id
+    make_account(lead, networks=(networks[0],))
+    make_account(other, networks=(networks[1],))

@@ -11,7 +11,7 @@ import pytest
 
 import database
 from questionnaires import drafts
-from tests.builder_content import sample_content
+from tests.builder_content import two_leads_one_draft
 from tests.conftest import csrf_of, log_in
 
 SLUG = "prove"
@@ -23,20 +23,7 @@ LEAD, OTHER = "nett@x.no", "annen@y.no"
 @pytest.fixture
 def lead(app, client, make_account):
     """A network lead whose network owns the draft `sample_content('prove')`."""
-    from surveys.models import Network
-    from surveys.questionnaire_owners import QuestionnaireOwner
-
-    with app.app_context():
-        db = database.session()
-        mine, theirs = Network(name="Nettverk X"), Network(name="Nettverk Y")
-        db.add_all([mine, theirs])
-        db.flush()
-        drafts.start(db, sample_content(SLUG))
-        db.add(QuestionnaireOwner(slug=SLUG, kind="network", network_id=mine.id))
-        db.commit()
-        networks = mine.id, theirs.id
-    make_account(LEAD, networks=(networks[0],))
-    make_account(OTHER, networks=(networks[1],))
+    two_leads_one_draft(app, make_account, SLUG, LEAD, OTHER)
     client.set_cookie("lang", "en")
     assert log_in(client, LEAD).status_code == 303
     return client

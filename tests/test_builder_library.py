@@ -13,9 +13,8 @@ import sqlalchemy as sa
 import database
 from questionnaires import drafts
 from surveys.answer_drafts import AnswerDraft
-from surveys.models import Network, Response
-from surveys.questionnaire_owners import QuestionnaireOwner
-from tests.builder_content import sample_content
+from surveys.models import Response
+from tests.builder_content import two_leads_one_draft
 from tests.conftest import csrf_of, log_in
 
 LEAD = "nett@x.no"
@@ -30,17 +29,7 @@ PAGE = f"{BASE}/preview/page"
 def lead(app, client, make_account):
     """The lead of network X, whose draft «mitt» (`sample_content`) is open, signed in in
     English; network Y's lead exists too."""
-    with app.app_context():
-        db = database.session()
-        x, y = Network(name="X"), Network(name="Y")
-        db.add_all([x, y])
-        db.flush()
-        drafts.start(db, sample_content(SLUG))
-        db.add(QuestionnaireOwner(slug=SLUG, kind="network", network_id=x.id))
-        db.commit()
-        ids = x.id, y.id
-    make_account(LEAD, networks=(ids[0],))
-    make_account(OTHER, networks=(ids[1],))
+    two_leads_one_draft(app, make_account, SLUG, LEAD, OTHER)
     client.set_cookie("lang", "en")
     assert log_in(client, LEAD).status_code == 303
     return client
