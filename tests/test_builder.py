@@ -21,6 +21,7 @@ from surveys.questionnaire_owners import QuestionnaireOwner
 from tests.builder_content import sample_content
 from tests.conftest import csrf_of, log_in
 
+pytestmark = pytest.mark.both_backends  # drafts are JSON, locked FOR UPDATE, in two tables
 LEAD = "nett@kommune.no"
 
 
