@@ -24,6 +24,8 @@ from tests.browser.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 SKIP = (".csv", ".svg", ".png", ".yaml", ".xlsx", ".json", "/logout", "/chart")  # not pages
+# The questionnaire builder's pages: tests/browser/test_builder_pages.py walks every one.
+BUILDER = re.compile(r"^/admin/questionnaires/(new$|[^/]+/draft)")
 MAX_PAGES = 80
 PER_KIND = 2  # pages loaded of each kind of address
 WIDTHS = [320, 1280]  # 320 px: a phone at 400 % zoom (WCAG 1.4.10), and any wider phone
@@ -95,7 +97,8 @@ def staff_pages(page: Page, base: str) -> Iterator[tuple[str, Response]]:
             target = urljoin(url, href).split("#")[0]
             parsed = urlparse(target)
             if (parsed.netloc == urlparse(base).netloc and parsed.path.startswith("/admin")
-                    and not parsed.path.endswith(SKIP) and target not in seen):
+                    and not parsed.path.endswith(SKIP) and not BUILDER.match(parsed.path)
+                    and target not in seen):
                 queue.append(target)
 
 
