@@ -123,10 +123,15 @@ def _provisional(content: Content) -> Content:
     return lent
 
 
+def _is_text(node: dict[str, Any]) -> bool:
+    """Whether a mapping of the content is a text (languages to strings, bokmål among them)."""
+    return "nb" in node and all(isinstance(v, str) for v in node.values())
+
+
 def _texts(node: Any) -> Iterator[dict[str, Any]]:
     """Every text (a mapping with an 'nb' key) in the content, in document order."""
     if isinstance(node, dict):
-        if "nb" in node and all(isinstance(v, str) for v in node.values()):
+        if _is_text(node):
             yield node
             return
         for value in node.values():
@@ -149,7 +154,7 @@ def missing_texts(content: Content, languages: tuple[str, ...] = LANGUAGES
 def _walk_missing(node: Any, path: str, languages: tuple[str, ...],
                   found: list[tuple[str, str]]) -> None:
     if isinstance(node, dict):
-        if "nb" in node and all(isinstance(v, str) for v in node.values()):
+        if _is_text(node):
             found += [(path, code) for code in languages if not node.get(code)]
             return
         for key, value in node.items():

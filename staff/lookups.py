@@ -59,15 +59,21 @@ def readable_questionnaire(slug: str) -> str:
     return slug
 
 
-def questionnaire_draft(slug: str, *, for_update: bool = False) -> QuestionnaireDraft:
-    """The draft of a questionnaire the account may change: 404 when it sees no such
-    questionnaire or there is no draft, 403 when it sees it but may not change it. With
-    `for_update` the draft is locked until the request's transaction ends."""
-    db, account = database.session(), auth.signed_in_account()
+def changeable_questionnaire(slug: str) -> str:
+    """The id of a questionnaire the account may make new versions of: 404 when it sees no
+    such questionnaire, 403 when it sees it but may not change it."""
     readable_questionnaire(slug)
-    if not questionnaire_owners.may_edit(db, account, slug):
+    if not questionnaire_owners.may_edit(database.session(), auth.signed_in_account(), slug):
         abort(403)
-    draft = drafts.draft_of(db, slug, for_update=for_update)
+    return slug
+
+
+def questionnaire_draft(slug: str, *, for_update: bool = False) -> QuestionnaireDraft:
+    """The draft of a questionnaire the account may change (`changeable_questionnaire`);
+    404 when there is none. With `for_update` the draft is locked until the request's
+    transaction ends."""
+    changeable_questionnaire(slug)
+    draft = drafts.draft_of(database.session(), slug, for_update=for_update)
     if draft is None:
         abort(404)
     return draft

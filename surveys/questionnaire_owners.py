@@ -88,20 +88,23 @@ def owners_by_slug(db: Session) -> dict[str, QuestionnaireOwner]:
     return {row.slug: row for row in db.scalars(sa.select(QuestionnaireOwner))}
 
 
+def _own_organisations(account: Account) -> set[int]:
+    """The organisations the account administers, and those of its units."""
+    return access.organisation_ids(account) | {u.organisation_id for u in account.units}
+
+
 def _organisations_seen(db: Session, account: Account) -> set[int]:
-    """The organisations whose questionnaires the account sees: those it administers, those
-    of its units, and those that are or were members of the networks it leads."""
-    ids = access.organisation_ids(account) | {u.organisation_id for u in account.units}
-    ids |= set(db.scalars(access.member_ids(access.network_ids(account))))
-    return ids
+    """The organisations whose questionnaires the account sees: its own, and those that are
+    or were members of the networks it leads."""
+    return _own_organisations(account) | set(
+        db.scalars(access.member_ids(access.network_ids(account))))
 
 
 def _networks_seen(db: Session, account: Account) -> set[int]:
     """The networks whose questionnaires the account sees: those it leads, and those its
     organisations (administered, or of its units) are or were members of."""
-    organisations = access.organisation_ids(account) | {u.organisation_id for u in account.units}
     members = set(db.scalars(sa.select(NetworkMembership.network_id).where(
-        NetworkMembership.organisation_id.in_(organisations))))
+        NetworkMembership.organisation_id.in_(_own_organisations(account)))))
     return access.network_ids(account) | members
 
 
