@@ -35,23 +35,24 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 import database
-from questionnaires.answering import Answering, new_submission_key
+from questionnaires.answering import MAX_KEY_LENGTH, Answering, new_submission_key
 from questionnaires.display import TEMPLATE_HELPERS
 from questionnaires.item_types import AnswerValue
 from respond import rendering
 from surveys import answer_drafts, code_handover
 from surveys.follow_up_queries import stored_baseline_code
 from surveys.labels import WhoAsks, who_asks
-from surveys.models import Survey, new_token
-from surveys.operations import Outcome, follow_up_plan, submit_response
-from surveys.pages import answering_for
-from surveys.queries import (
+from surveys.link_lookups import (
     LinkedSurvey,
     LinkTarget,
     find_link,
+    find_posted_link,
     linked_survey,
-    submission_exists,
 )
+from surveys.models import Survey, new_token
+from surveys.operations import Outcome, follow_up_plan, submit_response
+from surveys.pages import answering_for
+from util import app_cache
 from util.dates import today
 from util.secret import app_secret
 from web.errors import FriendlyError, render_error
@@ -102,11 +103,35 @@ def _not_open(survey: LinkedSurvey | None = None) -> FriendlyError:
         context)
 
 
-def _open_target(token: str, db: Session) -> LinkTarget:
-    """The survey a token opens. A token shaped like ours that is not found is a used
-    single-use link (a used link leaves no row) or an unknown one: both are 410, alike.
-    Anything else is a link written wrong: 404, «check the link»."""
-    target = find_link(db, token)
+# How old the read of an open survey by its own token may be when it only draws a page (a
+# page of the survey, the thank-you). A page drawn from a read this old is the page the
+# visitor would have had by coming that much earlier; every post reads afresh, so a survey
+# closed meanwhile still refuses the answers, with its closed page. A survey that is not
+# open is never kept: reopened, it opens at once. Measured: the read was about a third of
+# the thank-you page's CPU and a quarter of a first page's (`bench/README.md`).
+PAGE_LOOKUP_SECONDS = 2.0
+_PAGE_LOOKUPS_KEPT = 4096
+
+
+def recent_linked(db: Session, token: str) -> LinkedSurvey | None:
+    """The survey whose own token this is, as read at most PAGE_LOOKUP_SECONDS ago in this
+    process if it was open then (`util.app_cache.recent`); a token that finds nothing, and
+    a survey not open, are never kept."""
+    return app_cache.recent("page_lookups", token, lambda: linked_survey(db, token),
+                            _PAGE_LOOKUPS_KEPT, PAGE_LOOKUP_SECONDS, keep=_is_open)
+
+
+def _is_open(survey: LinkedSurvey | None) -> bool:
+    return survey is not None and survey.accepts_answers(today())
+
+
+def _open_target(token: str, db: Session, *, page: bool = False) -> LinkTarget:
+    """The survey a token opens: for a `page` from a recent read, for a post afresh and
+    with whether its submission is stored. A token shaped like ours that is not found is a
+    used single-use link (a used link leaves no row) or an unknown one: both are 410,
+    alike. Anything else is a link written wrong: 404, «check the link»."""
+    target = (find_link(db, token, recent_linked) if page
+              else find_posted_link(db, token, _posted_key()))
     if target is None:
         if len(token) == _TOKEN_LENGTH and set(token) <= _TOKEN_CHARACTERS:
             raise _not_open()
@@ -121,7 +146,7 @@ def start(token: str):
     """A page of the survey: the first, blank, for a new visitor; with `?side=N` (where a
     post leads) page N, drawn from what this browser has answered so far."""
     db = database.reading()  # a page only reads
-    target = _open_target(token, db)
+    target = _open_target(token, db, page=True)
     survey, answering = target.survey, answering_for(target.survey)
     draft = answer_drafts.held(db, survey.id, token)
     index = _page_asked(answering)
@@ -137,6 +162,13 @@ def start(token: str):
     form = answering.restored(draft.fields, draft.submission_key, index)
     shows_errors = draft.errors_on == index and not answering.page_valid(form, index)
     return _render(target, answering, form, index, 422 if shows_errors else 200)
+
+
+def _posted_key() -> str:
+    """The post's submission key as sent, to ask whether it is stored ('' when it cannot
+    be one: the form then refuses the post with a 400, `answering.posted_form`)."""
+    key = request.form.get("submission_key", "")
+    return key if len(key) <= MAX_KEY_LENGTH else ""
 
 
 def _page_asked(answering: Answering) -> int:
@@ -158,7 +190,7 @@ def submit(token: str):
     draft = answer_drafts.held(db, survey.id, token)
     form = answering.posted(current_language(), held=draft.fields if draft else ())
     key = form.submission_key.data
-    if draft is None and submission_exists(db, survey.id, key):
+    if draft is None and target.stored:
         return _thank(survey, answering, key)  # sent again after it was stored
     refused = answering.refused(form)
     if refused is not None and refused.page is not None:  # from no page: kept nowhere
@@ -277,10 +309,10 @@ def thanks(token: str):
 
     Kept whole per address, language and who is asking: the page holds only the
     questionnaire's title and thanks, which never change for a survey's version, and who
-    the survey comes from (`labels.who_asks`), read for every showing so that a new contact
-    or a renamed unit shows at once."""
+    the survey comes from (`labels.who_asks`), read at most PAGE_LOOKUP_SECONDS before, so
+    that a new contact or a renamed unit shows within seconds."""
     lang = current_language()
-    survey = linked_survey(database.reading(), token)
+    survey = recent_linked(database.reading(), token)
     if survey is None:
         abort(404)
     asking = survey.who_asks

@@ -61,7 +61,7 @@ class WhoAsks:
 
 
 # Who asks, joined to a query of surveys (`with_who_asks`): the respondent's pages read it
-# with the survey itself, in one statement (`surveys.queries.linked_survey`).
+# with the survey itself, in one statement (`surveys.link_lookups.linked_survey`).
 _Select = TypeVar("_Select", bound=sa.Select)
 WHO_ASKS_COLUMNS = (Unit.name, Organisation.name, Network.name, Gathering.number,
                     Survey.contact)

@@ -21,6 +21,7 @@ from questionnaires import schema as s
 from questionnaires.item_types import AnswerValue
 from surveys import batches, follow_up_codes, tallies
 from surveys.follow_up_queries import MAX_CODE_ATTEMPTS, FollowUpCode, code_taken
+from surveys.link_lookups import LinkedSurvey
 from surveys.models import (
     Answer,
     Response,
@@ -30,7 +31,7 @@ from surveys.models import (
     link_digest,
     single_use_token,
 )
-from surveys.queries import LinkedSurvey, submission_exists
+from surveys.queries import submission_exists
 from util.secret import app_secret
 
 

@@ -21,8 +21,8 @@ from questionnaires import schema as s
 from questionnaires.answering import Answering, Page
 from questionnaires.follow_up import Translate
 from surveys.follow_up_queries import FollowUpCode, baseline_activities
+from surveys.link_lookups import LinkedSurvey
 from surveys.models import Layout, Response, Survey
-from surveys.queries import LinkedSurvey
 from util import app_cache
 
 __all__ = ["USED_CODE", "Answering", "Page", "answering_for", "follow_up_form", "pages_of",

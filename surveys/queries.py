@@ -8,7 +8,6 @@ fails when a read layer module queries `Response` or `Answer` without it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,105 +19,15 @@ import database
 from analytics.small_groups import SmallGroups
 from questionnaires import schema as s
 from questionnaires.models import QuestionnaireVersion
-from surveys import follow_up_codes, labels, questionnaire_owners
+from surveys import follow_up_codes, questionnaire_owners
 from surveys.account_models import Account
-from surveys.labels import WhoAsks
 from surveys.models import (
     Answer,
-    Layout,
-    LinkMode,
     Response,
     ResponseSource,
     SingleUseLink,
     Survey,
-    link_digest,
 )
-from surveys.status import SurveyStatus, status_on
-from util.secret import app_secret
-
-
-@dataclass(frozen=True)
-class LinkedSurvey:
-    """A survey as the respondent's pages need it, with who is asking (`labels.who_asks`).
-
-    Read with Core in one statement (`linked_survey`): every respondent request looks its
-    survey up, and loading a `Survey` through the ORM, then who is asking in a statement of
-    its own, cost about twice as much CPU as this one statement (`bench/README.md`).
-    Nothing is written through it: writes go by id (`surveys.operations`)."""
-
-    id: int
-    questionnaire_version_id: int
-    layout: Layout
-    link_mode: LinkMode
-    public_token: str
-    is_closed: bool
-    opens_on: dt.date | None
-    closes_on: dt.date | None
-    follow_up_weeks: int
-    who_asks: WhoAsks
-
-    def accepts_answers(self, today: dt.date) -> bool:
-        """Whether the survey is open on `today` (the rule of `Survey.status`)."""
-        return status_on(today, self.is_closed, self.opens_on,
-                         self.closes_on) is SurveyStatus.OPEN
-
-    @property
-    def questionnaire(self) -> QuestionnaireVersion:
-        """The survey's questionnaire version, from the request's session (a stored version
-        never changes; the pages take its definition from `surveys.pages.answering_for`)."""
-        return database.session().get_one(QuestionnaireVersion, self.questionnaire_version_id)
-
-
-@dataclass(frozen=True)
-class LinkTarget:
-    """What a token in `/s/<token>` opens: a survey, through its open or a single-use link."""
-
-    survey: LinkedSurvey
-    single_use: SingleUseLink | None
-
-
-def find_link(db: Session, token: str) -> LinkTarget | None:
-    """Resolve a public or single-use token; None when it is unknown or used (a used
-    single-use link leaves no row: see `SingleUseLink`)."""
-    survey = linked_survey(db, token)
-    if survey is not None:
-        return LinkTarget(survey, None) if survey.link_mode == "open" else None
-    if not 20 <= len(token) <= 64:
-        return None
-    link = db.scalars(sa.select(SingleUseLink).filter_by(
-        token_digest=link_digest(app_secret(), token))).first()
-    if link is None:
-        return None
-    survey = _linked(db, _LINKED_BY_ID, {"survey_id": link.survey_id})
-    assert survey is not None  # the link's foreign key keeps its survey
-    return LinkTarget(survey, link)
-
-
-_S = cast(sa.Table, Survey.__table__)
-_LINKED = labels.with_who_asks(sa.select(
-    _S.c.id, _S.c.questionnaire_version_id, _S.c.layout, _S.c.link_mode, _S.c.public_token,
-    _S.c.is_closed, _S.c.opens_on, _S.c.closes_on, _S.c.follow_up_weeks,
-    *labels.WHO_ASKS_COLUMNS).select_from(_S))
-_LINKED_BY_TOKEN = _LINKED.where(_S.c.public_token == sa.bindparam("token"))
-_LINKED_BY_ID = _LINKED.where(_S.c.id == sa.bindparam("survey_id"))
-
-
-def linked_survey(db: Session, token: str) -> LinkedSurvey | None:
-    """The survey whose own (public) token this is, whatever its link mode (`LinkedSurvey`)."""
-    if not 20 <= len(token) <= 64:
-        return None
-    return _linked(db, _LINKED_BY_TOKEN, {"token": token})
-
-
-def _linked(db: Session, query: sa.Select[Any], values: dict[str, Any]) -> LinkedSurvey | None:
-    row: Sequence[Any] | None = db.connection().execute(query, values).first()
-    if row is None:
-        return None
-    (survey_id, version_id, layout, link_mode, public_token, is_closed, opens_on, closes_on,
-     weeks, *asking) = row
-    return LinkedSurvey(survey_id, version_id, layout, link_mode, public_token, is_closed,
-                        opens_on, closes_on, weeks, labels.who_asks_of(asking))
-
 
 # Built once: every respondent request looks its survey up by token. The questionnaire
 # version is not joined in: its definition comes from the app's cache of `Answering`s
@@ -147,7 +56,8 @@ _SUBMISSION_EXISTS = sa.select(sa.exists().where(
 
 def submission_exists(db: Session, survey_id: int, submission_key: str) -> bool:
     """Whether this submission of the survey is stored (a post sent again). Core, on the
-    session's connection: every post of the answering flow asks."""
+    session's connection (the answering flow's post asks in its link's statement instead,
+    `surveys.link_lookups.find_posted_link`)."""
     return bool(db.connection().execute(
         _SUBMISSION_EXISTS, {"survey_id": survey_id, "key": submission_key}).scalar())
 

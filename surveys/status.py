@@ -1,6 +1,6 @@
 """A survey's status on a day: draft, open or closed, from the columns that decide it.
 
-Apart from the model so that a survey read without the ORM (`surveys.queries.LinkedSurvey`,
+Apart from the model so that a survey read without the ORM (`surveys.link_lookups.LinkedSurvey`,
 on the respondent's pages) is judged by the same rule as `Survey.status`.
 """
 

@@ -120,9 +120,14 @@ def test_each_survey_of_one_version_names_its_own_unit(app, make_survey):
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-def test_a_changed_contact_shows_at_once(app, client, make_survey, lang):
+def test_a_changed_contact_shows_once_the_pages_read_is_seconds_old(app, client, make_survey,
+                                                                   monkeypatch, lang):
+    """A page reads its survey at most `PAGE_LOOKUP_SECONDS` before (`respond.views`): the
+    kept thank-you page is not kept past a change of who is asking."""
     import database
+    from respond.views import PAGE_LOOKUP_SECONDS
     from surveys.models import Survey
+    from util import app_cache
 
     survey = unit_survey(make_survey, "samling", "Enhet", "Kommune", contact=CONTACT)
     client.set_cookie("lang", lang)
@@ -131,5 +136,7 @@ def test_a_changed_contact_shows_at_once(app, client, make_survey, lang):
         db = database.session()
         db.get(Survey, survey.id).contact = "Ring Kari, tlf. 99 99 99 99"
         db.commit()
+    later = app_cache.time.monotonic() + PAGE_LOOKUP_SECONDS + 0.1
+    monkeypatch.setattr(app_cache.time, "monotonic", lambda: later)
     thanks = text_of(client.get(f"/s/{survey.public_token}/takk"))
     assert "Ring Kari" in thanks and CONTACT not in thanks
