@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Imported only inside the functions that draw charts, compute statistics, write XLSX or
 # migrate the database; the last four only ever by the tests.
 NOT_AT_START_UP = ("altair", "pandas", "scipy", "vl_convert", "numpy", "xlsxwriter", "alembic",
-                   "hypothesis", "schemathesis", "openpyxl", "playwright")
+                   "hypothesis", "schemathesis", "openpyxl", "playwright", "authlib", "requests",
+                   "joserfc")
 
 
 def test_import_and_create_app_load_no_chart_statistics_or_test_library():

@@ -28,19 +28,20 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
-from authlib.oidc.core import CodeIDToken
 from flask import current_app
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet, KeySetSerialization
 
 from surveys.oidc_accounts import WorkIdentity
 from web.oidc_settings import Provider, acceptable_url
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc.jwk import KeySet, KeySetSerialization
+
+# requests, authlib and joserfc are imported where the conversation needs them: together
+# they cost about 0.2 s of CPU at start-up, in every process, for a login few make and no
+# respondent needs (`tests/test_startup.py`).
 
 TIMEOUT = (3.05, 5)  # seconds to connect, and to wait for an answer
 KEEP_SECONDS = 3600
@@ -144,6 +145,8 @@ def discover(provider: Provider) -> dict[str, Any]:
 
 def _client(provider: Provider, redirect_uri: str,
             metadata: Mapping[str, Any] | None = None) -> OAuth2Session:
+    from authlib.integrations.requests_client import OAuth2Session
+
     methods = (metadata or {}).get("token_endpoint_auth_methods_supported") or []
     method = ("client_secret_post" if "client_secret_basic" not in methods
               and "client_secret_post" in methods else "client_secret_basic")
@@ -155,6 +158,9 @@ def _client(provider: Provider, redirect_uri: str,
 def _exchange(provider: Provider, metadata: Mapping[str, Any], redirect_uri: str, code: str,
               pending: Pending) -> dict[str, Any]:
     """The token endpoint's answer for `code`, sent with the PKCE verifier."""
+    import requests
+    from authlib.integrations.base_client import OAuthError
+
     try:
         with _client(provider, redirect_uri, metadata) as client:
             return dict(client.fetch_token(metadata["token_endpoint"], code=code,
@@ -169,6 +175,10 @@ def _exchange(provider: Provider, metadata: Mapping[str, Any], redirect_uri: str
 def verified_claims(provider: Provider, metadata: Mapping[str, Any], token: Mapping[str, Any],
                     nonce: str) -> dict[str, Any]:
     """The ID token's claims, its signature and every claim the rules name checked."""
+    from authlib.oidc.core import CodeIDToken
+    from joserfc import jwt
+    from joserfc.errors import InvalidKeyIdError, JoseError
+
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise Refused(Problem.INVALID, "no ID token in the token endpoint's answer")
@@ -194,6 +204,9 @@ def verified_claims(provider: Provider, metadata: Mapping[str, Any], token: Mapp
 
 
 def _keys(metadata: Mapping[str, Any], fresh: bool = False) -> KeySet:
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     try:
         document = _document(metadata["jwks_uri"], fresh)
         return KeySet.import_key_set(cast("KeySetSerialization", document))
@@ -226,6 +239,8 @@ def _document(url: str, fresh: bool = False) -> dict[str, Any]:
 
 
 def _get_json(url: str, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    import requests
+
     try:
         response = requests.get(url, headers={"Accept": "application/json", **(headers or {})},
                                 timeout=TIMEOUT)
