@@ -27,7 +27,7 @@ from questionnaires import schema as s
 from questionnaires.forms import row_field
 from questionnaires.loader import builtin_definitions
 from surveys.models import new_token
-from tests.browser.accessibility import WCAG, with_axe
+from tests.browser.accessibility import violations, with_axe
 from tests.browser.test_answering import choose_language
 from util.languages import KNOWN
 
@@ -102,10 +102,8 @@ class Walk:
         self.widths = self.widths[::-1]  # the next page starts at the width this one ends at
 
     def axe(self, where: str) -> None:
-        violations = self.page.evaluate("o => axe.run(document, o).then(r => r.violations)",
-                                        WCAG)
         self.problems.extend(f"{where}: axe {v['id']} {[n['target'] for n in v['nodes']][:3]}"
-                             for v in violations)
+                             for v in violations(self.page))
 
 
 def answer(item, name: str, definition: s.Definition) -> tuple[str, str | bool]:
