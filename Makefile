@@ -85,13 +85,11 @@ $(MANIFEST): $(addprefix static/,$(HASHED)) tools/hash_assets.py $(VENV)/.instal
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile -f -d translations -l $* --use-fuzzy >/dev/null
 
-# Debian's Chromium for the browser tests (a test tool may not download a browser): its
-# headless shell, which the tests drive (tests/browser/conftest.py says why), and the full
-# browser, which bench/pageweight.py uses.
+# Debian's Chromium for the browser tests (a test tool may not download a browser).
 browser:
-	@command -v chromium-headless-shell >/dev/null && command -v chromium >/dev/null || { \
+	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-headless-shell; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -w 100 -o translations/messages.pot .
