@@ -417,6 +417,16 @@ def response_count(app: Flask, survey_id: int) -> int:
                                          .where(Response.survey_id == survey_id)) or 0
 
 
+def past_page_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Move this process's clock past the window in which a respondent's page may use a
+    recent read of its survey (`respond.views.PAGE_LOOKUP_SECONDS`)."""
+    from respond.views import PAGE_LOOKUP_SECONDS
+    from util import app_cache
+
+    moved = app_cache.time.monotonic() + PAGE_LOOKUP_SECONDS + 0.1
+    monkeypatch.setattr(app_cache.time, "monotonic", lambda: moved)
+
+
 PASSWORD = "en lang og god setning"
 
 

@@ -35,11 +35,9 @@ from werkzeug.datastructures import MultiDict
 
 import database
 from questionnaires.queries import latest_version
-from respond.views import PAGE_LOOKUP_SECONDS
 from surveys.cli import upgrade_database
 from surveys.models import Layout, LinkMode, Network, Organisation, Survey, Unit
-from tests.conftest import form_tokens, make_app, response_count
-from util import app_cache
+from tests.conftest import form_tokens, make_app, past_page_reads, response_count
 
 pytestmark = [pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                  reason="needs PostgreSQL (TEST_DATABASE_URL)"),
@@ -353,8 +351,7 @@ def test_database_outage_keeps_answers_and_recovers_without_restart(private_post
 
         # a page may be drawn from a read of the last PAGE_LOOKUP_SECONDS (`respond.views`);
         # past that, it needs the database too
-        moved = app_cache.time.monotonic() + PAGE_LOOKUP_SECONDS + 0.1
-        monkeypatch.setattr(app_cache.time, "monotonic", lambda: moved)
+        past_page_reads(monkeypatch)
         opened = client.get(f"/s/{token}")
         assert opened.status_code == 503
         assert "Try again in a moment." in opened.get_data(as_text=True)

@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import event
 
 import database
-from respond.views import PAGE_LOOKUP_SECONDS
 from surveys.models import Survey
-from tests.conftest import form_tokens, response_count
+from tests.conftest import form_tokens, past_page_reads, response_count
 from util import app_cache
 
 ANSWERS = {"page": "0", "nav": "submit", "balanse": "2", "nytte_totalt": "1"}
@@ -42,12 +41,6 @@ def set_closed(app, survey_id: int, closed: bool) -> None:
         db.commit()
 
 
-def later(monkeypatch) -> None:
-    """Move this process's clock past the window."""
-    moved = app_cache.time.monotonic() + PAGE_LOOKUP_SECONDS + 0.1
-    monkeypatch.setattr(app_cache.time, "monotonic", lambda: moved)
-
-
 def test_within_the_window_the_pages_ask_the_database_nothing(app, client, make_survey):
     survey = make_survey("samling")
     url = f"/s/{survey.public_token}"
@@ -71,7 +64,7 @@ def test_a_survey_closed_within_the_window_refuses_the_answers(app, client, make
     assert posted.status_code == 410
     assert "ikke lenger åpen" in posted.get_data(as_text=True)
     assert response_count(app, survey.id) == 0
-    later(monkeypatch)
+    past_page_reads(monkeypatch)
     assert client.get(url).status_code == 410
 
 
