@@ -103,18 +103,19 @@ def find_posted_link(db: Session, token: str, submission_key: str) -> LinkTarget
     asked in the same statement."""
     values = {"key": submission_key}
     return _resolve(db, token, lambda db, token: _linked(
-        db, _POSTED_BY_TOKEN, {"token": token, **values}) if _shaped(token) else None,
-        _POSTED_BY_ID, values)
+        db, _POSTED_BY_TOKEN, {"token": token, **values}), _POSTED_BY_ID, values)
 
 
 def _resolve(db: Session, token: str, by_token: _Lookup, by_id: sa.Select[Any],
              values: dict[str, Any]) -> LinkTarget | None:
+    """The target of a token shaped like ours: its survey's own (`by_token`), else a
+    single-use link's, read with `by_id`."""
+    if not _shaped(token):
+        return None
     found = by_token(db, token)
     if found is not None:
         survey, stored = found
         return LinkTarget(survey, None, stored) if survey.link_mode == "open" else None
-    if not _shaped(token):
-        return None
     link = db.scalars(sa.select(SingleUseLink).filter_by(
         token_digest=link_digest(app_secret(), token))).first()
     if link is None:
