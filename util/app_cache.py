@@ -29,10 +29,7 @@ def kept(name: str, key: Hashable | None, build: Callable[[], Any], limit: int) 
     found = memo.get(key)
     if found is None:
         found = build()
-        with _lock:
-            memo[key] = found
-            while len(memo) > limit:
-                memo.popitem(last=False)
+        _store(memo, key, found, limit)
     return found
 
 
@@ -53,9 +50,14 @@ def recent(name: str, key: Hashable, read: Callable[[], Any], limit: int, second
         return found[1]
     value = read()
     if keep(value):
-        with _lock:
-            memo[key] = (now + seconds, value)
-            memo.move_to_end(key)
-            while len(memo) > limit:
-                memo.popitem(last=False)
+        _store(memo, key, (now + seconds, value), limit)
     return value
+
+
+def _store(memo: OrderedDict, key: Hashable, value: Any, limit: int) -> None:
+    """Put `value` under `key` as the newest entry, dropping the oldest beyond `limit`."""
+    with _lock:
+        memo[key] = value
+        memo.move_to_end(key)
+        while len(memo) > limit:
+            memo.popitem(last=False)
