@@ -2,10 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# uv installs exactly what uv.lock names; it lives in a venv of its own so that syncing .venv
-# (which removes whatever the lock does not list) never removes it. `make lock` updates the lock.
+# Kept between checkouts on this machine, as pip's and uv's own caches are: uv itself, by its
+# version, and mypy's cache, which mypy checks against the sources it reads. A fresh clone
+# then spends no 10 s installing uv nor 30 s type-checking the libraries again.
+CACHE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/hva-er-viktig
+# uv installs exactly what uv.lock names; it lives outside .venv so that syncing .venv (which
+# removes whatever the lock does not list) never removes it. `make lock` updates the lock.
 UV_VERSION := 0.13.9
-UV := .uv/bin/uv
+UV := $(CACHE)/uv-$(UV_VERSION)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 DS := node_modules/@digdir/designsystemet-css/dist
 # Designsystemet components the pages use; one CSS file each, bundled with ours.
@@ -37,7 +41,7 @@ JOBS ?= 2
 test: export PYTHONDONTWRITEBYTECODE :=
 test: $(VENV)/.dev-installed node_modules/.installed assets browser
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(BIN)/mypy --cache-dir $(CACHE)/mypy
 	$(MAKE) --no-print-directory alembic-check
 	$(BIN)/pytest -q -p no:cacheprovider -n $(JOBS) --dist loadgroup
 
@@ -52,9 +56,13 @@ alembic-check: $(VENV)/.installed
 
 assets: $(MANIFEST) $(MO)
 
+# Into a folder of its own, then renamed into place: two checkouts may do this at once.
 $(UV):
-	$(PYTHON) -m venv .uv
-	.uv/bin/pip install -q uv==$(UV_VERSION)
+	mkdir -p $(CACHE)
+	d=$$(mktemp -d $(CACHE)/uv-new.XXXXXX) && \
+	$(PYTHON) -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+	  --target $$d uv==$(UV_VERSION) && \
+	{ mv -T $$d $(CACHE)/uv-$(UV_VERSION) 2>/dev/null || rm -rf $$d; }
 
 lock: $(UV)
 	$(UV) lock --python $(PYTHON)
@@ -96,4 +104,4 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -w 100 --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .uv node_modules static/build
+	rm -rf $(VENV) node_modules static/build
