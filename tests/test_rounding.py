@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import secrets
 from fractions import Fraction
 
@@ -42,6 +43,15 @@ def exact(s: int, n: int, places: int) -> str:
     return ("\u2212" + text) if s < 0 and magnitude else text
 
 
+def first_time(s: int, n: int, smallest_n: int) -> bool:
+    """Whether s/n is met here for the first time, counting n up from `smallest_n`: a
+    fraction that reduces to one with a denominator of at least `smallest_n` (10/8 is 5/4)
+    is the very same number (the same Fraction; the same float, as division rounds the exact
+    quotient), checked already."""
+    common = math.gcd(s, n)
+    return common == 1 or n // common < smallest_n
+
+
 def test_the_hand_computed_cases():
     assert exact(43, 40, 2) == "1,08" and exact(23 * 100, 40, 0) == "58"
     assert exact(-43, 40, 2) == "\u22121,08" and exact(-1, 40, 1) == "0,0"
@@ -54,6 +64,8 @@ def test_half_up_of_exact_fractions_and_negative_means():
     from analytics import numbers
     for n in range(1, LARGEST_N + 1):
         for s in range(-n, n + 1):
+            if not first_time(s, n, 1):
+                continue
             assert numbers.fixed(Fraction(s, n), 2, "nb") == exact(s, n, 2), (s, n)
             assert numbers.fixed(s / n, 1, "nb") == exact(s, n, 1), (s, n)
 
@@ -61,13 +73,16 @@ def test_half_up_of_exact_fractions_and_negative_means():
 def test_page_csv_and_api_agree_for_every_mean_and_share_up_to_400(app):
     """Means with two decimals (the gathering table's, on a 1–5 scale) and shares in whole
     percent, for every s/n with n ≤ 400: the page's filter, the CSV's cell and the API's JSON
-    number read the same, and that is the exact fraction rounded half up."""
+    number read the same, and that is the exact fraction rounded half up. Each value once
+    (`first_time`): 199,000 means of the 321,000 pairs."""
     from analytics import numbers
     from web.i18n import percent, two_decimals
 
     with app.test_request_context(), force_locale("nb"):
         for n in range(5, LARGEST_N + 1):
             for s in range(n, 5 * n + 1):
+                if not first_time(s, n, 5):
+                    continue
                 mean = s / n
                 page = two_decimals(mean)
                 csv_cell = exports.cell(numbers.half_up(mean, 2), ";")
@@ -77,6 +92,8 @@ def test_page_csv_and_api_agree_for_every_mean_and_share_up_to_400(app):
                 assert page == csv_cell == numbers.fixed(sent, 2, "nb") == exact(s, n, 2), (
                     s, n)
             for s in range(0, n + 1):
+                if not first_time(s, n, 5):
+                    continue
                 share = s / n
                 assert percent(share) == exact(100 * s, n, 0) + "\u00a0%", (s, n)
                 assert exports.cell(numbers.percent(share), ";") == exact(100 * s, n, 0)
