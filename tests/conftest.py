@@ -207,7 +207,9 @@ class WorkerApp:
         self.extensions = dict(self.app.extensions)
 
     def reset(self) -> None:
-        self.app.extensions["db_engine"].dispose()
+        engine = self.app.extensions["db_engine"]
+        if engine.dialect.name != "postgresql":  # the next test's SQLite is another file
+            engine.dispose()
         for limiter in self.app.extensions.get("limiter", ()):
             limiter.reset()
         self.app.config.clear()
@@ -322,8 +324,8 @@ def _snapshot(app: Flask, folder: Path, number: int):
 def _restore(app: Flask, snapshot) -> None:
     """Put a `_snapshot` back into the test's fresh database."""
     engine = app.extensions["db_engine"]
-    engine.dispose()
     if engine.dialect.name != "postgresql":
+        engine.dispose()
         path = Path(engine.url.database)
         for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             leftover.unlink(missing_ok=True)
