@@ -138,9 +138,12 @@ def test_another_units_token_never_gets_this_networks_data(api_schema, api_world
         headers = bearer(world["tokens"]["unit_c"])
         response = case.call(headers=headers)
         case.validate_response(response, headers=headers)
-        if response.status_code != 200:
-            assert response.status_code in (400, 401, 403, 404), response.status_code
+        if response.status_code in (400, 401, 403, 404):
             return
+        # 422: two surveys that cannot be compared (the same one twice, say). It comes only
+        # after both were found within the token's scope, so it is held to the same rules
+        # as an answer: every id asked for is one unit C may see, and nothing of N shows.
+        assert response.status_code in (200, 422), response.status_code
         for key, value in {**case.path_parameters, **(case.query or {})}.items():
             if key in allowed:
                 assert int(value) in allowed[key], (case.path, key, value)
