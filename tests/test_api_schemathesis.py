@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from api.schema import OPERATIONS as DOCUMENTED
-from tests.conftest import BACKENDS, fresh_database, make_app
+from tests.conftest import BACKENDS, fresh_database, fuzz_settings, make_app
 from tests.test_api import seed
 
 ID_PARAMETERS = ("survey_id", "unit_id", "network_id", "with")
@@ -32,17 +32,6 @@ CONFIG = schemathesis.config.SchemathesisConfig.from_dict({"checks": {
     "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "422"]}}})
 SETTINGS = settings(max_examples=30, deadline=None, database=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))
-
-
-def examples_for(app) -> settings:
-    """30 examples an operation on PostgreSQL (and on SQLite when it is the run's only
-    backend); 10 on SQLite beside PostgreSQL (derandomised: the same ones each run). The
-    dialects differ in what they refuse (integers past 2^31, NUL), which PostgreSQL, the
-    production database, refuses and SQLite stores; every operation and every caller is
-    still explored on both."""
-    if app.extensions["db_engine"].dialect.name == "postgresql" or len(BACKENDS) == 1:
-        return SETTINGS
-    return settings(SETTINGS, max_examples=10)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -79,7 +68,7 @@ def explore(schema, operation_id: str, check, mode=GenerationMode.POSITIVE) -> N
     pytest plugin does not run under pytest 9, so the strategy is used directly)."""
 
     @given(case=schema.find_operation_by_id(operation_id).as_strategy(mode))
-    @examples_for(schema.app)
+    @fuzz_settings(schema.app, SETTINGS)
     def run(case) -> None:
         check(case)
 

@@ -33,7 +33,7 @@ from questionnaires import schema as s
 from questionnaires.loader import builtin_definitions
 from surveys.models import Layout, LinkMode, Survey
 from surveys.operations import issue_single_use_links
-from tests.conftest import BACKENDS, PASSWORD, form_tokens, make_app, respond
+from tests.conftest import PASSWORD, form_tokens, fuzz_settings, make_app, respond
 from tests.test_follow_up import follow_up_link
 from tests.test_permissions import build_world, urls_for
 from util.dates import today
@@ -51,17 +51,6 @@ BOUNDED = settings(
 # Some 80 staff routes share one test: fewer examples each keeps it to seconds.
 STAFF_BOUNDED = settings(BOUNDED, max_examples=max(EXAMPLES * 3 // 5, 5))
 
-
-def bounded(app: Flask, chosen: settings = BOUNDED) -> settings:
-    """`chosen` on PostgreSQL, and on SQLite when it is the only backend of the run; a third
-    of its examples (at least 5) on SQLite when the run tests PostgreSQL as well. What a
-    dialect refuses that the app does not (NUL in text, integers past 2^31, out-of-range
-    dates) PostgreSQL refuses and SQLite stores as given, so the long hunt is on the
-    production dialect; on SQLite every endpoint is still fuzzed (derandomised: the same
-    examples each run), reaching the app's own validation as on PostgreSQL."""
-    if app.extensions["db_engine"].dialect.name == "postgresql" or len(BACKENDS) == 1:
-        return chosen
-    return settings(chosen, max_examples=max(chosen.max_examples // 3, 5))
 
 # --- What a hostile client sends --------------------------------------------------------------
 
@@ -252,7 +241,7 @@ def test_hostile_answers_to_a_survey(app, client, make_survey, slug, layout):
     with app.app_context():
         complete = complete_answer(builtin_definitions()[slug])
 
-    @bounded(app)
+    @fuzz_settings(app, BOUNDED)
     @given(pairs=st.one_of(hostile_pairs(known, values), mutated(complete, values)),
            controls=control_values,
            dropped=st.sets(st.sampled_from(["csrf_token", "submission_key", "page", "nav"])),
@@ -270,7 +259,7 @@ def test_hostile_answers_to_a_single_use_link(app, client, make_survey):
         token = issue_single_use_links(database.session(), survey, 1).tokens()[0]
     csrf, values = open_page(client, f"/s/{token}")
 
-    @bounded(app)
+    @fuzz_settings(app, BOUNDED)
     @given(pairs=hostile_pairs(known, values), controls=control_values,
            encoding=st.sampled_from(ENCODINGS))
     def check(pairs, controls, encoding):
@@ -297,7 +286,7 @@ def test_hostile_follow_ups(app, client, make_survey):
     known = sorted(set(NAME.findall(client.get(current["door"],
                                                follow_redirects=True).get_data(as_text=True))))
 
-    @bounded(app)
+    @fuzz_settings(app, BOUNDED)
     @given(pairs=hostile_pairs(known, values), controls=control_values,
            dropped=st.sets(st.sampled_from(["csrf_token", "submission_key"])),
            encoding=st.sampled_from(ENCODINGS))
@@ -321,7 +310,7 @@ def test_hostile_follow_up_codes(app, client, make_survey):
                      page.get_data(as_text=True)).group(1)
     code_paths = ["/s/{t}/kode/{c}", "/s/{t}/kode/{c}/lapp", "/s/{t}/oppfolging/{c}"]
 
-    @bounded(app)
+    @fuzz_settings(app, BOUNDED)
     @given(pairs=hostile_pairs(["code"]), typed=hostile_text, signature=hostile_text,
            path=st.sampled_from(code_paths), encoding=st.sampled_from(ENCODINGS))
     def check(pairs, typed, signature, path, encoding):
@@ -344,7 +333,7 @@ ODD_TOKENS = st.one_of(st.text(any_char, min_size=1, max_size=80), st.sampled_fr
 def test_hostile_links_and_query_strings(app, client, make_survey):
     survey = make_survey("psfs")
 
-    @bounded(app)
+    @fuzz_settings(app, BOUNDED)
     @given(token=ODD_TOKENS, query=hostile_pairs(["s", "next", "lang", "page"]),
            suffix=st.sampled_from(["", "/takk", "/oppfolging", "/kode/K7QM3XTD",
                                    "/oppfolging/skjema"]))
@@ -506,7 +495,7 @@ def test_hostile_staff_posts(app):
             url = rule_url(staff, world, endpoint)
             known = sorted(set(shared) | set(names_on(client, url)))
             try:
-                fuzz_staff_post(client, url, known, bounded(app, STAFF_BOUNDED))
+                fuzz_staff_post(client, url, known, fuzz_settings(app, STAFF_BOUNDED))
             except AssertionError as failure:
                 failures.append(f"{endpoint}: {failure}")
         assert not failures, "\n".join(failures)
@@ -525,7 +514,7 @@ def test_hostile_staff_query_strings(app):
         client = admin_client(staff)
         urls = [rule_url(staff, world, endpoint) for endpoint in staff_endpoints(staff, "GET")]
 
-        @bounded(app, settings(BOUNDED, max_examples=EXAMPLES * 2))
+        @fuzz_settings(app, settings(BOUNDED, max_examples=EXAMPLES * 2))
         @given(url=st.sampled_from(urls), query=hostile_pairs(QUERY_NAMES))
         def check(url, query):
             full = url + "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in query)
