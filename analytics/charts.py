@@ -17,8 +17,10 @@ in Python by `analytics.numbers`, the pages' rule, and handed to the chart as te
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
+import json
 import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +45,7 @@ BLUE = "#1e5bb0"
 GREY = "#767676"
 TEXT = "#333333"
 
+SVG_KEPT = 64  # drawn charts kept per process (`_svg`): some 3 MB at 50 kB each
 BAR_HEIGHT = 70
 # ColorBrewer RdBu (11 classes), which stays distinguishable in the common forms of colour
 # blindness: red is the worst end, blue the best. Its light middle colours have little
@@ -69,6 +72,16 @@ NUMBER_LOCALES: dict[str, dict[str, Any]] = {
 }
 
 
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, not checked against Vega-Lite's JSON schema.
+
+    Altair's check cost 5–30 ms a chart, a fifth to a third of drawing it, on every request:
+    it asks whether this code builds its charts right, which does not change from one
+    request to the next. tests/test_chart_drawing.py asks it once for every kind of chart
+    this package draws."""
+    return chart.to_dict(validate=False)
+
+
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as an SVG string; data must be inline, nothing is fetched.
 
@@ -76,17 +89,27 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     announces the title once instead of Vega's English mark descriptions; the page gives the
     numbers as text next to the chart.
     """
+    drawn = spec(chart)
+    return _svg(json.dumps(drawn, sort_keys=True), drawn.get("description", ""))
+
+
+@functools.lru_cache(maxsize=SVG_KEPT)
+def _svg(spec_json: str, description: str) -> str:
+    """The SVG of a spec, kept for the next request that draws the very same spec: vl-convert
+    takes 20–90 ms a chart, and a results page's chart is drawn again each time the page is
+    shown, though it changes only when its numbers do (the spec holds every number, word and
+    colour, so an equal spec is an equal picture). Per process, as a pure function's
+    memo."""
     import vl_convert
-    spec = chart.to_dict()
-    svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
-    label = html.escape(spec.get("description", ""), quote=True)
+    svg = vl_convert.vegalite_to_svg(spec_json, allowed_base_urls=[])
+    label = html.escape(description, quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 4.0) -> bytes:
     """The chart as PNG bytes; scale 4 on a 600 px chart gives 2,400 px, enough for A3."""
     import vl_convert
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale, allowed_base_urls=[])
+    return vl_convert.vegalite_to_png(spec(chart), scale=scale, allowed_base_urls=[])
 
 
 def slope_chart(pairs: Sequence[Pair], *, title: str, baseline_label: str,
