@@ -23,11 +23,12 @@ BUNDLE = (BUILD / "app.css").read_bytes()
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}
 
 
-@pytest.fixture
-def static_client(tmp_path) -> FlaskClient:
-    """A client of an app whose database is never touched."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}"})
+@pytest.fixture(scope="module")
+def static_client(tmp_path_factory) -> FlaskClient:
+    """A client of an app whose database is never touched, one for the module: the tests
+    only read static files, and building an app costs some 0.2 s."""
+    unused = tmp_path_factory.mktemp("static") / "unused.sqlite"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{unused}"})
     return app.test_client()
 
 
