@@ -114,13 +114,12 @@ def test_every_kind_of_page_answers_within_seconds(server):
             ready, took = future.result()
             assert ready.status == 503 and took < PROMPT, (ready.status, took)
         # Then a page of each kind, the three waiting on the database side by side.
-        page = pool.submit(timed, server, "GET", "/s/abcdefghijklmnopqrstuvwxyz123456")
-        staff = pool.submit(timed, server, "POST", "/admin/login", body={
-            "csrf_token": token, "email": "leder@kommune.no", "password": "x" * 12},
-            cookie=session_cookie(login))
-        api = pool.submit(timed_api, server)  # a token must be looked up in the database
-        (page, took), (staff, staff_took), (api, api_took) = (
-            page.result(), staff.result(), api.result())
+        sent = [pool.submit(timed, server, "GET", "/s/abcdefghijklmnopqrstuvwxyz123456"),
+                pool.submit(timed, server, "POST", "/admin/login", body={
+                    "csrf_token": token, "email": "leder@kommune.no", "password": "x" * 12},
+                    cookie=session_cookie(login)),
+                pool.submit(timed_api, server)]  # a token must be looked up in the database
+        (page, took), (staff, staff_took), (api, api_took) = (s.result() for s in sent)
 
     assert page.status == 503 and took < PROMPT, (page.status, took)
     assert "The service is busy right now" in page.text  # the friendly page, in English
