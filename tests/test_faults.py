@@ -75,8 +75,8 @@ class Reply:
 
 
 def http_request(port: int, method: str, path: str, body: dict | None = None,
-                 cookie: str | None = None) -> Reply:
-    headers = {"Accept-Language": "en"}
+                 cookie: str | None = None, headers: dict[str, str] | None = None) -> Reply:
+    headers = {"Accept-Language": "en", **(headers or {})}
     if cookie:
         headers["Cookie"] = cookie
     data = None
