@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -50,14 +50,20 @@ SIDEWAYS = """() => [[...document.querySelectorAll('.table-wrap:not([data-wide])
   document.documentElement.scrollWidth - window.innerWidth]"""
 
 
+def at_each_width(page: Page, widths: Sequence[int]) -> Iterator[int]:
+    """Each of `widths`, the page resized to it: first the width the page has (where the last
+    page ended), so a page is laid out once per width and resized once, not twice."""
+    now = (page.viewport_size or {}).get("width")
+    for width in sorted(widths, key=lambda width: width != now):
+        if width != now:
+            page.set_viewport_size({"width": width, "height": 800})
+        yield width
+
+
 def assert_accessible_at_every_width(page: Page) -> None:
     """axe at each width; at desk width no table scrolls sideways (staff pages use the
-    screen), and at no width does the page itself. The page is checked first at the width
-    the last one ended at, then resized once (laid out twice, not three times)."""
-    for width in sorted(WIDTHS, key=lambda width: width != (page.viewport_size or {}).get(
-            "width")):
-        if (page.viewport_size or {}).get("width") != width:
-            page.set_viewport_size({"width": width, "height": 800})
+    screen), and at no width does the page itself."""
+    for width in at_each_width(page, WIDTHS):
         assert_accessible(page)
         scrolling_tables, page_overflow = page.evaluate(SIDEWAYS)
         assert page_overflow <= 0, (page.url, width, page_overflow)

@@ -21,7 +21,7 @@ from surveys.auth import hash_password
 from surveys.models import Network
 from surveys.questionnaire_owners import QuestionnaireOwner
 from tests.browser.accessibility import assert_accessible
-from tests.browser.test_admin_pages import kind_of
+from tests.browser.test_admin_pages import at_each_width, kind_of
 from tests.builder_content import SAMPLE_IDS, sample_content
 from tests.conftest import PASSWORD
 
@@ -79,10 +79,8 @@ def check(page: Page, url: str, kinds: set) -> None:
     page has the least room) on each page of a shape not checked before (`kind_of`): the
     nine question forms share most of their parts, and axe judges elements, not words.
     The page is measured at the width the last one ended at, then resized once to the other
-    (a page is laid out twice, not three times)."""
-    for width in (320, 1280) if (page.viewport_size or {}).get("width") == 320 else (1280, 320):
-        if (page.viewport_size or {}).get("width") != width:
-            page.set_viewport_size({"width": width, "height": 800})
+    (`at_each_width`)."""
+    for width in at_each_width(page, (320, 1280)):
         overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0, (url, width, overflow)
         if width == 320:
