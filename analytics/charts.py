@@ -90,20 +90,20 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     numbers as text next to the chart.
     """
     drawn = spec(chart)
-    return _svg(json.dumps(drawn, sort_keys=True), drawn.get("description", ""))
+    label = html.escape(drawn.get("description", ""), quote=True)
+    svg = _svg(json.dumps(drawn, sort_keys=True))
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 @functools.lru_cache(maxsize=SVG_KEPT)
-def _svg(spec_json: str, description: str) -> str:
-    """The SVG of a spec, kept for the next request that draws the very same spec: vl-convert
-    takes 20–90 ms a chart, and a results page's chart is drawn again each time the page is
-    shown, though it changes only when its numbers do (the spec holds every number, word and
-    colour, so an equal spec is an equal picture). Per process, as a pure function's
-    memo."""
+def _svg(spec_json: str) -> str:
+    """vl-convert's SVG of a spec, kept for the next request that draws the very same spec:
+    vl-convert takes 20–90 ms a chart, and a results page's chart is drawn again each time
+    the page is shown, though it changes only when its numbers do (the spec holds every
+    number, word and colour, so an equal spec is an equal picture). Per process, as a pure
+    function's memo."""
     import vl_convert
-    svg = vl_convert.vegalite_to_svg(spec_json, allowed_base_urls=[])
-    label = html.escape(description, quote=True)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return vl_convert.vegalite_to_svg(spec_json, allowed_base_urls=[])
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 4.0) -> bytes:
