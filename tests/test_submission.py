@@ -84,3 +84,33 @@ def test_answers_are_rows_that_sql_can_aggregate(app, make_survey):
             sa.select(sa.func.avg(Answer.value_num)).where(
                 Answer.survey_id == survey.id, Answer.item == "activities.score"))
     assert mean == 4.0
+
+
+def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_survey):
+    """On PostgreSQL the answers go in multi-row INSERTs of at most 1,000 rows
+    (`surveys.operations._insert_answers`): 2,345 answers are three statements, and each row
+    keeps its own position, number and text (an integer number comes back a float; a text
+    that looks like a placeholder or SQL is only text)."""
+    import sqlalchemy as sa
+
+    from surveys.models import Answer, Response
+
+    texts = ["50 %s og 'sitat'", "%(name)s", "); DROP TABLE answers; --", None]
+    answers = [AnswerValue("activities.activity", position, position % 7 or None,
+                           texts[position % 4]) for position in range(2345)]
+    survey = make_survey("psfs")
+    with app.app_context():
+        db = database.session()
+        outcome = submit_response(db, db.get(Survey, survey.id), None, "many", "nb", answers,
+                                  TODAY)
+        stored = db.execute(sa.select(Answer.position, Answer.value_num, Answer.value_text,
+                                      Answer.response_id, Answer.item)
+                            .where(Answer.survey_id == survey.id)
+                            .order_by(Answer.position)).all()
+        response_id = db.scalar(sa.select(Response.id).where(Response.survey_id == survey.id))
+    assert outcome is Outcome.STORED
+    assert [(row.position, row.value_num, row.value_text) for row in stored] == [
+        (a.position, None if a.value_num is None else float(a.value_num), a.value_text)
+        for a in answers]
+    assert {(row.response_id, row.item) for row in stored} == {
+        (response_id, "activities.activity")}
