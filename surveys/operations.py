@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import secrets
 import time
 import uuid
@@ -173,45 +172,14 @@ def _end_reads(db: Session) -> None:
 # bulk machinery, which cost as much CPU again as the statements themselves.
 _INSERT_RESPONSE = sa.insert(cast(sa.Table, Response.__table__))
 _INSERT_ANSWERS = sa.insert(cast(sa.Table, Answer.__table__))
-_ANSWER_COLUMNS = ("id", "response_id", "survey_id", "item", "position", "value_num",
-                   "value_text")
-_ANSWER_ROWS_PER_INSERT = 1000  # 7,000 parameters; PostgreSQL takes at most 65,535
-
-
-@functools.lru_cache(maxsize=64)
-def _answers_sql(rows: int) -> str:
-    """PostgreSQL's INSERT of `rows` answers in one statement, in psycopg's placeholders."""
-    row = "(" + ", ".join(["%s"] * len(_ANSWER_COLUMNS)) + ")"
-    return (f"INSERT INTO {Answer.__tablename__} ({', '.join(_ANSWER_COLUMNS)}) VALUES "
-            + ", ".join([row] * rows))
-
-
-def _insert_answers(connection: sa.Connection, response_id: uuid.UUID, survey_id: int,
-                    answers: Sequence[AnswerValue]) -> None:
-    """A response's answers. On PostgreSQL in one multi-row INSERT handed to the driver:
-    psycopg runs an executemany in pipeline mode, whose extra waits on the socket cost the
-    app 0.4-0.9 ms of CPU per completion under load, and SQLAlchemy's own multi-row insert
-    spends more on its 49 parameters than that (`bench/README.md`, 2026-12-04, late). On
-    SQLite, which has no socket to wait on, the executemany stays."""
-    if connection.dialect.name != "postgresql":
-        connection.execute(_INSERT_ANSWERS, [
-            {"id": uuid.uuid4(), "response_id": response_id, "survey_id": survey_id,
-             "item": a.item, "position": a.position, "value_num": a.value_num,
-             "value_text": a.value_text} for a in answers])
-        return
-    for start in range(0, len(answers), _ANSWER_ROWS_PER_INSERT):
-        chunk = answers[start:start + _ANSWER_ROWS_PER_INSERT]
-        connection.exec_driver_sql(_answers_sql(len(chunk)), tuple(
-            value for a in chunk for value in (uuid.uuid4(), response_id, survey_id, a.item,
-                                               a.position, a.value_num, a.value_text)))
 
 
 def _insert_response(db: Session, survey_id: int, version_id: int, submission_key: str,
                      language: str, answers: Sequence[AnswerValue], today: dt.date,
                      source: ResponseSource, is_follow_up: bool,
                      pair_id: uuid.UUID | None = None, early: bool = False) -> uuid.UUID:
-    """Store a response and its answers with two Core statements (`_insert_answers`): the
-    ORM's unit of work took about half the CPU of storing a response
+    """Store a response and its answers with two Core statements, the answers in one
+    executemany: the ORM's unit of work took about half the CPU of storing a response
     (`bench/load.py`), and nothing here needs the objects afterwards. Only what the domain
     allows is stored: the answers, the language, the version and the date."""
     response_id, connection = uuid.uuid4(), db.connection()
@@ -221,7 +189,10 @@ def _insert_response(db: Session, survey_id: int, version_id: int, submission_ke
         "submission_key": submission_key, "is_follow_up": is_follow_up,
         "pair_id": pair_id, "early": early})
     if answers:
-        _insert_answers(connection, response_id, survey_id, answers)
+        connection.execute(_INSERT_ANSWERS, [
+            {"id": uuid.uuid4(), "response_id": response_id, "survey_id": survey_id, "item": a.item,
+             "position": a.position, "value_num": a.value_num, "value_text": a.value_text}
+            for a in answers])
     return response_id
 
 

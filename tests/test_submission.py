@@ -87,10 +87,10 @@ def test_answers_are_rows_that_sql_can_aggregate(app, make_survey):
 
 
 def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_survey):
-    """On PostgreSQL the answers go in multi-row INSERTs of at most 1,000 rows
-    (`surveys.operations._insert_answers`): 2,345 answers are three statements, and each row
-    keeps its own position, number and text (an integer number comes back a float; a text
-    that looks like a placeholder or SQL is only text)."""
+    """On PostgreSQL the answers go in INSERTs of at most 1,000 rows each
+    (`database.make_engine`): 2,345 answers are three statements, and each row keeps its
+    own position, number and text (an integer number comes back a float; a text that
+    looks like a placeholder or SQL is only text)."""
     import sqlalchemy as sa
 
     from surveys.models import Answer, Response
@@ -99,10 +99,23 @@ def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_s
     answers = [AnswerValue("activities.activity", position, position % 7 or None,
                            texts[position % 4]) for position in range(2345)]
     survey = make_survey("psfs")
+    sent = []  # each statement for the answers, with the rows it carried
+    engine = app.extensions["db_engine"]
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO answers"):
+            sent.append(len(parameters) if isinstance(parameters, list | tuple) else 1)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        with app.app_context():
+            db = database.session()
+            outcome = submit_response(db, db.get(Survey, survey.id), None, "many", "nb",
+                                      answers, TODAY)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
     with app.app_context():
         db = database.session()
-        outcome = submit_response(db, db.get(Survey, survey.id), None, "many", "nb", answers,
-                                  TODAY)
         stored = db.execute(sa.select(Answer.position, Answer.value_num, Answer.value_text,
                                       Answer.response_id, Answer.item)
                             .where(Answer.survey_id == survey.id)
@@ -114,3 +127,5 @@ def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_s
         for a in answers]
     assert {(row.response_id, row.item) for row in stored} == {
         (response_id, "activities.activity")}
+    if engine.dialect.name == "postgresql":  # not a parameter set per row
+        assert sent == [1, 1, 1]
