@@ -72,4 +72,6 @@ def test_pages_link_the_hashed_files_and_are_compressed_once(client, make_survey
     assert response.headers["Content-Encoding"] == "br"
     html = brotli.decompress(response.get_data()).decode()
     assert html.lstrip().lower().startswith("<!doctype html>")
+    # at brotli's fastest level: a page is compressed anew on every request (app.py)
+    assert response.get_data() == brotli.compress(html.encode(), quality=1, lgwin=22)
     assert f'href="{HASHED_CSS}"' in html and f'src="{HASHED_JS}"' in html
