@@ -94,10 +94,11 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> sa.Engine:
         pool_timeout=timeouts.pool,
         connect_args={"connect_timeout": timeouts.connect, "prepare_threshold": None,
                       "options": f"-c statement_timeout={timeouts.statement * 1000}"})
-    # An INSERT of many rows (a response's answers, a batch's tallies) as one statement with
-    # a VALUES list, up to 1,000 rows a statement, instead of psycopg's executemany, which
-    # sends one statement per row in pipeline mode: its waits on the socket cost the app
-    # about 0.4 ms of CPU per completion under load (`bench/README.md`, 2026-12-04, late).
+    # An INSERT of many rows (a response's answers) as one statement with a VALUES list, up
+    # to 1,000 rows a statement, instead of psycopg's executemany, which sends one statement
+    # per row in pipeline mode: its waits on the socket cost the app about 0.4 ms of CPU per
+    # completion under load (`bench/README.md`, 2026-12-04, late). SQLAlchemy leaves an
+    # upsert (the tallies' ON CONFLICT) to the executemany.
     engine.dialect.use_insertmanyvalues_wo_returning = True
     return engine
 
