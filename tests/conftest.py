@@ -420,6 +420,23 @@ def response_count(app: Flask, survey_id: int) -> int:
                                          .where(Response.survey_id == survey_id)) or 0
 
 
+def statements_during(app: Flask, call):
+    """What `call()` returns, and each statement it sent to the database, as (SQL, number
+    of parameter sets: more than 1 for an executemany)."""
+    sent: list[tuple[str, int]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        many = executemany and isinstance(parameters, list | tuple)
+        sent.append((statement, len(parameters) if many else 1))
+
+    engine = app.extensions["db_engine"]
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        return call(), sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
 def fuzz_settings(app: Flask, chosen: settings) -> settings:
     """`chosen` (Hypothesis settings) on PostgreSQL, and on SQLite when it is the run's only
     backend; a third of its examples (at least 5) on SQLite when the run tests PostgreSQL as

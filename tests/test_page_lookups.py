@@ -9,29 +9,13 @@ never kept; once the read is older than the window, the page says what the datab
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 import database
 from surveys.models import Survey
-from tests.conftest import form_tokens, past_page_reads, response_count
+from tests.conftest import form_tokens, past_page_reads, response_count, statements_during
 from util import app_cache
 
 ANSWERS = {"page": "0", "nav": "submit", "balanse": "2", "nytte_totalt": "1"}
-
-
-def statements_during(app, call) -> tuple[object, int]:
-    """What `call()` returns, and how many statements it sent to the database."""
-    sent = []
-
-    def count(*_args):
-        sent.append(1)
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        return call(), len(sent)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def set_closed(app, survey_id: int, closed: bool) -> None:
@@ -45,11 +29,11 @@ def test_within_the_window_the_pages_ask_the_database_nothing(app, client, make_
     survey = make_survey("samling")
     url = f"/s/{survey.public_token}"
     first, sent = statements_during(app, lambda: client.get(url))
-    assert first.status_code == 200 and sent >= 1
+    assert first.status_code == 200 and len(sent) >= 1
     again, sent = statements_during(app, lambda: client.get(url))
-    assert again.status_code == 200 and sent == 0
+    assert again.status_code == 200 and len(sent) == 0
     thanks, sent = statements_during(app, lambda: client.get(f"{url}/takk"))
-    assert thanks.status_code == 200 and sent == 0
+    assert thanks.status_code == 200 and len(sent) == 0
 
 
 def test_a_survey_closed_within_the_window_refuses_the_answers(app, client, make_survey,
@@ -80,7 +64,7 @@ def test_a_survey_not_open_is_never_kept(app, client, make_survey):
 def test_a_token_that_finds_nothing_is_never_kept(app, client, token):
     for _ in range(2):
         response, sent = statements_during(app, lambda: client.get(f"/s/{token}"))
-        assert response.status_code == 410 and sent >= 1
+        assert response.status_code == 410 and len(sent) >= 1
     assert not app.extensions.get("page_lookups")
 
 

@@ -11,7 +11,7 @@ import database
 from questionnaires.item_types import AnswerValue
 from surveys.models import LinkMode, SingleUseLink, Survey, link_digest
 from surveys.operations import Outcome, submit_response
-from tests.conftest import response_count
+from tests.conftest import response_count, statements_during
 
 pytestmark = pytest.mark.both_backends  # stored once: unique keys, concurrent transactions
 
@@ -99,21 +99,14 @@ def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_s
     answers = [AnswerValue("activities.activity", position, position % 7 or None,
                            texts[position % 4]) for position in range(2345)]
     survey = make_survey("psfs")
-    sent = []  # each statement for the answers, with the rows it carried
-    engine = app.extensions["db_engine"]
 
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        if statement.startswith("INSERT INTO answers"):
-            sent.append(len(parameters) if isinstance(parameters, list | tuple) else 1)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    def submit() -> Outcome:
         with app.app_context():
             db = database.session()
-            outcome = submit_response(db, db.get(Survey, survey.id), None, "many", "nb",
-                                      answers, TODAY)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+            return submit_response(db, db.get(Survey, survey.id), None, "many", "nb",
+                                   answers, TODAY)
+
+    outcome, sent = statements_during(app, submit)
     with app.app_context():
         db = database.session()
         stored = db.execute(sa.select(Answer.position, Answer.value_num, Answer.value_text,
@@ -127,5 +120,5 @@ def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_s
         for a in answers]
     assert {(row.response_id, row.item) for row in stored} == {
         (response_id, "activities.activity")}
-    if engine.dialect.name == "postgresql":  # not a parameter set per row
-        assert sent == [1, 1, 1]
+    if app.extensions["db_engine"].dialect.name == "postgresql":  # not a parameter set per row
+        assert [sets for sql, sets in sent if sql.startswith("INSERT INTO answers")] == [1, 1, 1]
