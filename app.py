@@ -29,6 +29,7 @@ from web import (
     accessibility_settings,
     errors,
     i18n,
+    log_masking,
     oidc_settings,
     rate_limits,
     security,
@@ -61,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     static_files.init_app(app)
     errors.init_app(app)
     api_errors.init_app(app)
+    log_masking.init_app(app)  # the development server's log, masked as gunicorn's
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(respond.blueprint())

@@ -1,0 +1,67 @@
+"""What a server log may say about a request: the path with its secrets masked, and nothing
+about who asked. Shared by gunicorn's access log (`web.access_log`, production) and the
+development server's log (`make run`, `flask run`), which is masked here the same way.
+
+A link token is a key to a survey (an open link) or to one person's answer (a single-use
+link), a follow-up code pairs two answers of one person, a set-password token logs someone
+in, and a weekly digest's unsubscribe token stops that account's digest: all of them travel
+in the path. A unit lead who watches the terminal of a small pilot run with `make run` would
+otherwise read, for each link they handed out, when it was answered and from which address.
+No gunicorn import here: the app imports this module at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask
+
+# The literal words of the respondent paths (`respond.views` and
+# `respond.follow_up`); every other part of a path under /s/ is a token or a code.
+RESPONDENT_WORDS = frozenset({"takk", "kode", "lapp", "oppfolging", "skjema"})
+# A set-password token logs someone in; a digest's unsubscribe token stops its digest.
+SECRET_PREFIXES = ("/admin/set-password/", "/admin/unsubscribe/")
+MASK = "*"
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_PATH = 200
+# The development server's lines begin with the client's address (werkzeug's `log`).
+ADDRESS = re.compile(r"^\S+ - - \[")
+# A path in a line, with its query: after a space, quote or bracket, never inside a word
+# ("HTTP/1.1", the date's "04/Dec/2026"), so also the raw request line of a refused request.
+PATH_IN_LINE = re.compile(r"(?<![\w/.:])(/[^\s\"'?)]*)(\?[^\s\"')]*)?")
+
+
+def masked_path(path: str) -> str:
+    """The path with link tokens, codes and password tokens replaced by `*`, control
+    characters (a forged line break) by `?`, and cut at MAX_PATH characters."""
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] == "s":
+        path = "/".join(parts[:2] + [p if p in RESPONDENT_WORDS else MASK for p in parts[2:]])
+    for prefix in SECRET_PREFIXES:
+        if path.startswith(prefix):
+            path = prefix + MASK
+    return CONTROL.sub("?", path)[:MAX_PATH]
+
+
+def masked_line(line: str) -> str:
+    """A development server's log line without the client's address (`-` in its place),
+    with every path in it masked and its query string left out."""
+    line = ADDRESS.sub("- - - [", line, count=1)
+    return PATH_IN_LINE.sub(lambda found: masked_path(found.group(1)), line)
+
+
+class DevelopmentServerLog(logging.Filter):
+    """Masks each record of werkzeug's logger, which the development server writes its
+    request lines and refusals to, before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = masked_line(record.getMessage()), None
+        return True
+
+
+def init_app(app: Flask) -> None:
+    """Mask the development server's log (once per process: the logger is shared)."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(each, DevelopmentServerLog) for each in logger.filters):
+        logger.addFilter(DevelopmentServerLog())
