@@ -78,10 +78,13 @@ class Timeouts:
 
 
 def make_engine(url: str, timeouts: Timeouts | None = None) -> sa.Engine:
-    """Create an engine with settings that suit many short web requests."""
+    """Create an engine with settings that suit many short web requests. Its errors never
+    quote the values a statement was given (`hide_parameters`): the error log would
+    otherwise keep a respondent's answers, with the minute they were sent."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False},
+                                  hide_parameters=True)
         sa.event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
     timeouts = timeouts or Timeouts()
@@ -90,7 +93,8 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> sa.Engine:
     # at every rollback, which ends every request that only reads. So each completion paid a
     # PREPARE and a DEALLOCATE ALL for nothing (`bench/README.md`).
     engine = sa.create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
+        url, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=10,
+        pool_recycle=1800,
         pool_timeout=timeouts.pool,
         connect_args={"connect_timeout": timeouts.connect, "prepare_threshold": None,
                       "options": f"-c statement_timeout={timeouts.statement * 1000}"})

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from web.log_masking import exception_text
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -94,7 +96,7 @@ def _database_down(exc: Exception):
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http_error(exc)
-    log.exception("unexpected error")
+    log.error("unexpected error\n%s", exception_text(exc))
     return render_error(500)
 
 

@@ -1,6 +1,8 @@
-"""What a server log may say about a request: the path with its secrets masked, and nothing
-about who asked. Shared by gunicorn's access log (`web.access_log`, production) and the
-development server's log (`make run`, `flask run`), which is masked here the same way.
+"""What a server log may say about a request: the path with its secrets masked, nothing
+about who asked, and no value a respondent gave. Shared by gunicorn's access log
+(`web.access_log`, production) and the development server's log (`make run`, `flask run`),
+which is masked here the same way; the error log writes an exception through
+`exception_text`.
 
 A link token is a key to a survey (an open link) or to one person's answer (a single-use
 link), a follow-up code pairs two answers of one person, a set-password token logs someone
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 from flask import Flask
 
@@ -30,6 +33,10 @@ ADDRESS = re.compile(r"^\S+ - - \[")
 # A path in a line, with its query: after a space, quote or bracket, never inside a word
 # ("HTTP/1.1", the date's "04/Dec/2026"), so also the raw request line of a refused request.
 PATH_IN_LINE = re.compile(r"(?<![\w/.:])(/[^\s\"'?)]*)(\?[^\s\"')]*)?")
+# PostgreSQL's DETAIL quotes the values of the row or key a statement was refused for
+# ("Failing row contains (…, the free text, …)"), up to the next part of the message.
+DETAIL = re.compile(r"^DETAIL: .*?(?=\n\[SQL|\n(?:HINT|CONTEXT):|\n\n|\Z)", re.M | re.S)
+VALUES_LEFT_OUT = "DETAIL:  (left out: it quotes the values of a row)"
 
 
 def masked_path(path: str) -> str:
@@ -49,6 +56,13 @@ def masked_line(line: str) -> str:
     with every path in it masked and its query string left out."""
     line = ADDRESS.sub("- - - [", line, count=1)
     return PATH_IN_LINE.sub(lambda found: masked_path(found.group(1)), line)
+
+
+def exception_text(exc: BaseException) -> str:
+    """The exception's traceback, its causes included, with PostgreSQL's DETAIL left out:
+    the error's kind, message and statement stay for whoever has to mend it (the statement's
+    parameters are never in it: `database.make_engine` hides them)."""
+    return DETAIL.sub(VALUES_LEFT_OUT, "".join(traceback.format_exception(exc)))
 
 
 class DevelopmentServerLog(logging.Filter):

@@ -1,7 +1,9 @@
-"""The development server's log (`make run`, `flask run`): masked as gunicorn's access log is
-(tests/test_production_server.py), and without the client's address. A unit lead who runs a
-small pilot with `make run` must not read in the terminal when each link was answered, or
-from where."""
+"""What the app's logs may hold. The development server's log (`make run`, `flask run`):
+masked as gunicorn's access log is (tests/test_production_server.py), and without the
+client's address; a unit lead who runs a small pilot with `make run` must not read in the
+terminal when each link was answered, or from where. The error log: an unexpected database
+error names its kind and statement, never the values it was given (a respondent's answers),
+on either backend."""
 
 from __future__ import annotations
 
@@ -14,7 +16,10 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from web.log_masking import masked_line
+from questionnaires.item_types import AnswerValue
+from surveys import operations
+from tests.conftest import respond
+from web.log_masking import exception_text, masked_line
 
 
 def get(base: str, path: str) -> int:
@@ -69,3 +74,39 @@ def test_the_development_server_logs_no_address_token_or_query(app, make_survey,
 ])
 def test_a_log_line_keeps_its_shape_without_its_secrets(line, masked):
     assert masked_line(line) == masked
+
+
+@pytest.mark.both_backends
+def test_an_unexpected_database_error_is_logged_without_the_answers(
+        app, client, make_survey, monkeypatch, caplog):
+    """A submission whose INSERT fails (here a NOT NULL violation, forced): PostgreSQL quotes
+    the failing row in its DETAIL and SQLAlchemy the statement's parameters, the free text
+    among them; the log names the error and the statement, and keeps neither."""
+    survey = make_survey("psfs")
+    secret = "Kari Nordmann vil hjem til katten sin"
+    storing = operations._insert_response
+
+    def failing(db, *args, **kwargs):
+        args = list(args)
+        args[4] = [AnswerValue(None, a.position, a.value_num, a.value_text)  # type: ignore
+                   for a in args[4]]  # the answers, each without its item: refused
+        return storing(db, *args, **kwargs)
+
+    monkeypatch.setattr(operations, "_insert_response", failing)
+    with caplog.at_level(logging.INFO):
+        posted = respond(client, survey.public_token, {
+            "activities-0-activity": secret, "activities-0-score": "3"})
+    assert posted.status_code == 500
+    assert "IntegrityError" in caplog.text and "INSERT INTO answers" in caplog.text
+    assert secret not in caplog.text
+
+
+def test_only_the_detail_of_a_database_message_is_left_out():
+    """PostgreSQL's DETAIL may run over lines; the HINT after it and the statement stay."""
+    message = ('duplicate key value violates unique constraint "uq"\n'
+               "DETAIL:  Key (survey_id, submission_key)=(3, abc) already exists.\n"
+               "Second line of (Kari).\nHINT:  Check the key.\n[SQL: INSERT INTO responses]")
+    text = exception_text(ValueError(message))
+    assert "abc" not in text and "Kari" not in text
+    assert 'violates unique constraint "uq"' in text and "HINT:  Check the key." in text
+    assert "[SQL: INSERT INTO responses]" in text and "ValueError" in text
