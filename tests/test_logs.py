@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from questionnaires.item_types import AnswerValue
 from surveys import operations
 from tests.conftest import respond
-from web.log_masking import exception_text, masked_line
+from web.log_masking import exception_text, mask, masked_line
 
 
 def get(base: str, path: str) -> int:
@@ -70,6 +70,8 @@ def test_the_development_server_logs_no_address_token_or_query(app, make_survey,
      "('POST /admin/unsubscribe/MQ.hDW HTTP/1.1 x')",
      "- - - [04/Dec/2026 23:15:26] code 400, message Bad request syntax "
      "('POST /admin/unsubscribe/* HTTP/1.1 x')"),
+    ("Invalid request from ip=2001:db8::1: Invalid HTTP request line: 'GET /s/Abc?x=1'",
+     "Invalid request from ip=-: Invalid HTTP request line: 'GET /s/*'"),
     (" * Running on http://127.0.0.1:5000", " * Running on http://127.0.0.1:5000"),
 ])
 def test_a_log_line_keeps_its_shape_without_its_secrets(line, masked):
@@ -110,3 +112,20 @@ def test_only_the_detail_of_a_database_message_is_left_out():
     assert "abc" not in text and "Kari" not in text
     assert 'violates unique constraint "uq"' in text and "HINT:  Check the key." in text
     assert "[SQL: INSERT INTO responses]" in text and "ValueError" in text
+
+
+def test_a_masked_logger_masks_the_exceptions_it_is_given(caplog):
+    """As gunicorn's error log writes an exception that escaped the app."""
+    logger = logging.getLogger("tests.masked")
+    mask(logger)
+    mask(logger)  # once is enough, twice changes nothing
+    assert len(logger.filters) == 1
+    message = "refused\nDETAIL:  Failing row contains (" + "Kari" + ", 42)."
+    try:
+        raise RuntimeError(message)  # the traceback quotes this line, not the message
+    except RuntimeError:
+        with caplog.at_level(logging.ERROR, logger="tests.masked"):
+            logger.exception("Error handling request GET /s/Abc123/takk?x=1")
+    assert "Error handling request GET /s/*/takk\n" in caplog.text
+    assert "RuntimeError: refused" in caplog.text
+    assert "Kari" not in caplog.text and "Abc123" not in caplog.text

@@ -119,25 +119,39 @@ def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> 
     raise AssertionError("gunicorn did not answer within 30 s")
 
 
-def test_gunicorn_serves_with_this_configuration_and_masks_the_log(app, make_survey, tmp_path):
+def _send_raw(port: int, request_line: str) -> None:
+    """A request line gunicorn refuses itself (no version), before the app sees it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(request_line.encode() + b"\r\n\r\n")
+        raw.recv(4096)
+
+
+def test_gunicorn_serves_with_this_configuration_and_masks_the_logs(app, make_survey, tmp_path):
+    """The access log, and the error log, where gunicorn writes each request it refuses
+    with the client's address and the request line as sent."""
     token = make_survey("samling").public_token
     port = _free_port()
-    log = tmp_path / "access.log"
+    log, errors = tmp_path / "access.log", tmp_path / "error.log"
     env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test",
            "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2",
            "ACCESS_LOG": str(log)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONF)], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_until_up(port, server)
-        assert _get(port, f"/s/{token}?from=poster-in-room-12") == 200
-        assert _get(port, f"/s/{token}/takk") == 200
-        assert _get(port, "/healthz") == 200
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    with errors.open("w") as error_log:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONF)],
+                                  cwd=ROOT, env=env, stdout=error_log, stderr=error_log)
+        try:
+            _wait_until_up(port, server)
+            assert _get(port, f"/s/{token}?from=poster-in-room-12") == 200
+            assert _get(port, f"/s/{token}/takk") == 200
+            assert _get(port, "/healthz") == 200
+            _send_raw(port, f"GET /s/{token}?from=poster-in-room-12")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
     written = log.read_text()
     assert '"GET /s/*" 200' in written and '"GET /s/*/takk" 200' in written
     assert '"GET /healthz" 200' in written
-    assert token not in written and "poster-in-room-12" not in written
+    refused = errors.read_text()
+    assert "Invalid request from ip=-" in refused and "'GET /s/*'" in refused
+    for secret in (token, "poster-in-room-12", "ip=127.0.0.1"):
+        assert secret not in written + refused, secret
     assert "127.0.0.1" not in written

@@ -15,7 +15,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from web.log_masking import masked_path
+from web.log_masking import mask, masked_path
 
 # Atoms that never reach the log: who asked, from where, and what was in the query (and
 # no header or environment variable: `MaskingLogger.atoms` offers only what it names).
@@ -23,7 +23,14 @@ HIDDEN = ("h", "u", "q", "f", "a")
 
 
 class MaskingLogger(Logger):
-    """Gunicorn's logger whose access-log atoms hold only what `masked_path` leaves."""
+    """Gunicorn's logger whose access-log atoms hold only what `masked_path` leaves, and
+    whose error log is masked (`web.log_masking.MaskedRecords`)."""
+
+    def setup(self, cfg: Any) -> None:
+        """Gunicorn's handlers, then the mask on the error log (gunicorn calls this again on
+        a reload)."""
+        super().setup(cfg)
+        mask(self.error_log)
 
     def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict[str, Any]:
         """Gunicorn's atoms but those in HIDDEN and the headers and environment, with the

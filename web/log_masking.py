@@ -1,8 +1,9 @@
 """What a server log may say about a request: the path with its secrets masked, nothing
-about who asked, and no value a respondent gave. Shared by gunicorn's access log
-(`web.access_log`, production) and the development server's log (`make run`, `flask run`),
-which is masked here the same way; the error log writes an exception through
-`exception_text`.
+about who asked, and no value a respondent gave. Shared by gunicorn's logs
+(`web.access_log`: the access log, and its error log, where gunicorn writes each request it
+refuses with the client's address and the line as sent) and the development server's log
+(`make run`, `flask run`), masked here the same way; the app's error log writes an exception
+through `exception_text`.
 
 A link token is a key to a survey (an open link) or to one person's answer (a single-use
 link), a follow-up code pairs two answers of one person, a set-password token logs someone
@@ -28,8 +29,10 @@ SECRET_PREFIXES = ("/admin/set-password/", "/admin/unsubscribe/")
 MASK = "*"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_PATH = 200
-# The development server's lines begin with the client's address (werkzeug's `log`).
+# The development server's lines begin with the client's address (werkzeug's `log`);
+# gunicorn names it as `ip=` in the line of a request it refused.
 ADDRESS = re.compile(r"^\S+ - - \[")
+IP_FIELD = re.compile(r"\bip=\S+?(?=: |\s|$)")
 # A path in a line, with its query: after a space, quote or bracket, never inside a word
 # ("HTTP/1.1", the date's "04/Dec/2026"), so also the raw request line of a refused request.
 PATH_IN_LINE = re.compile(r"(?<![\w/.:])(/[^\s\"'?)]*)(\?[^\s\"')]*)?")
@@ -52,9 +55,9 @@ def masked_path(path: str) -> str:
 
 
 def masked_line(line: str) -> str:
-    """A development server's log line without the client's address (`-` in its place),
-    with every path in it masked and its query string left out."""
-    line = ADDRESS.sub("- - - [", line, count=1)
+    """A log line without the client's address (`-` in its place), with every path in it
+    masked and its query string left out."""
+    line = IP_FIELD.sub("ip=-", ADDRESS.sub("- - - [", line, count=1))
     return PATH_IN_LINE.sub(lambda found: masked_path(found.group(1)), line)
 
 
@@ -65,17 +68,24 @@ def exception_text(exc: BaseException) -> str:
     return DETAIL.sub(VALUES_LEFT_OUT, "".join(traceback.format_exception(exc)))
 
 
-class DevelopmentServerLog(logging.Filter):
-    """Masks each record of werkzeug's logger, which the development server writes its
-    request lines and refusals to, before any handler sees it."""
+class MaskedRecords(logging.Filter):
+    """Masks each record of a server's logger before any handler sees it: its message as
+    `masked_line`, its exception as `exception_text`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = masked_line(record.getMessage()), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = exception_text(record.exc_info[1]).rstrip("\n")
         return True
 
 
+def mask(logger: logging.Logger) -> None:
+    """Give `logger` the filter, once (a logger is shared by the whole process)."""
+    if not any(isinstance(each, MaskedRecords) for each in logger.filters):
+        logger.addFilter(MaskedRecords())
+
+
 def init_app(app: Flask) -> None:
-    """Mask the development server's log (once per process: the logger is shared)."""
-    logger = logging.getLogger("werkzeug")
-    if not any(isinstance(each, DevelopmentServerLog) for each in logger.filters):
-        logger.addFilter(DevelopmentServerLog())
+    """Mask the development server's log: werkzeug's logger, which it writes its request
+    lines and refusals to."""
+    mask(logging.getLogger("werkzeug"))
