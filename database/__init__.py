@@ -158,7 +158,8 @@ def _close_session(_exc: BaseException | None) -> None:
 
 
 def rowcount(result: sa.Result[Any]) -> int:
-    """How many rows an UPDATE or DELETE matched. SQLAlchemy 2.1 types `execute` as a plain
-    Result; for these statements it is a CursorResult, which has the count."""
+    """How many rows an UPDATE or DELETE matched, or an INSERT … ON CONFLICT DO NOTHING
+    stored. SQLAlchemy 2.1 types `execute` as a plain Result; for these statements it is a
+    CursorResult, which has the count."""
     assert isinstance(result, sa.CursorResult)
     return result.rowcount

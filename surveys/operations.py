@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,7 +89,8 @@ def submit_response(
     app's), so the results never count a response that was not stored, nor one alone.
 
     A double tap, a back-button resubmit or a retry after a lost connection carries the
-    same submission key, so the unique constraint turns the repeat into ALREADY_STORED.
+    same submission key: its INSERT is skipped, without an error the database would log,
+    and the repeat is ALREADY_STORED.
     On SQLite the request's reads are ended first (`_end_reads`).
     """
     survey_id, version_id = survey.id, survey.questionnaire_version_id
@@ -101,12 +103,15 @@ def submit_response(
         # the response first: a write starts the transaction (see `_end_reads`)
         response_id = _insert_response(db, survey_id, version_id, submission_key, language,
                                        answers, today, source, is_follow_up=False)
+        if response_id is None:
+            return _repeat(db, survey_id, submission_key,
+                           RuntimeError("a response clashed, but with no stored submission"))
         if follow_up is not None:
             _give_code(db, survey_id, response_id, submission_key, follow_up)
         batches.release_ready(db, survey_id, definition, today, rule)
         db.commit()
     except IntegrityError as error:
-        return _after_conflict(db, survey_id, submission_key, error)
+        return _repeat(db, survey_id, submission_key, error)
     except Exception:
         if digest is not None:
             _put_link_back(db, survey_id, digest)
@@ -169,25 +174,38 @@ def _end_reads(db: Session) -> None:
 
 
 # On the tables, not the mapped classes: an insert of a mapped class goes through the ORM's
-# bulk machinery, which cost as much CPU again as the statements themselves.
-_INSERT_RESPONSE = sa.insert(cast(sa.Table, Response.__table__))
+# bulk machinery, which cost as much CPU again as the statements themselves. A response that
+# clashes with a stored one (the same submission key; a follow-up code's pair taken) is
+# skipped, not refused with an error: PostgreSQL writes every error to its server log with
+# the time to the millisecond and the clashing key, which the stored response holds, so the
+# log would tell when it was sent where the tables keep only the day.
+# (SQLAlchemy counts the rows an INSERT stored only when asked: `preserve_rowcount`.)
+_RESPONSES = cast(sa.Table, Response.__table__)
+_INSERT_RESPONSE = {dialect: insert(_RESPONSES).on_conflict_do_nothing()
+                    .execution_options(preserve_rowcount=True)
+                    for dialect, insert in (("postgresql", postgresql.insert),
+                                            ("sqlite", sqlite.insert))}
 _INSERT_ANSWERS = sa.insert(cast(sa.Table, Answer.__table__))
 
 
 def _insert_response(db: Session, survey_id: int, version_id: int, submission_key: str,
                      language: str, answers: Sequence[AnswerValue], today: dt.date,
                      source: ResponseSource, is_follow_up: bool,
-                     pair_id: uuid.UUID | None = None, early: bool = False) -> uuid.UUID:
+                     pair_id: uuid.UUID | None = None,
+                     early: bool = False) -> uuid.UUID | None:
     """Store a response and its answers with two Core statements, the answers in one
     executemany: the ORM's unit of work took about half the CPU of storing a response
     (`bench/load.py`), and nothing here needs the objects afterwards. Only what the domain
-    allows is stored: the answers, the language, the version and the date."""
+    allows is stored: the answers, the language, the version and the date. None, and
+    nothing stored, when the response clashes with a stored one (see `_INSERT_RESPONSE`)."""
     response_id, connection = uuid.uuid4(), db.connection()
-    connection.execute(_INSERT_RESPONSE, {
+    inserted = rowcount(connection.execute(_INSERT_RESPONSE[db.get_bind().dialect.name], {
         "id": response_id, "survey_id": survey_id, "questionnaire_version_id": version_id,
         "language": language, "submitted_on": today, "source": source,
         "submission_key": submission_key, "is_follow_up": is_follow_up,
-        "pair_id": pair_id, "early": early})
+        "pair_id": pair_id, "early": early}))
+    if not inserted:
+        return None
     if answers:
         connection.execute(_INSERT_ANSWERS, [
             {"id": uuid.uuid4(), "response_id": response_id, "survey_id": survey_id, "item": a.item,
@@ -196,14 +214,17 @@ def _insert_response(db: Session, survey_id: int, version_id: int, submission_ke
     return response_id
 
 
-def _after_conflict(db: Session, survey_id: int, submission_key: str,
-                    error: IntegrityError) -> Outcome:
-    """A unique constraint refused the commit: the same submission came again, or a real
-    error that must not be hidden."""
+def _repeat(db: Session, survey_id: int, submission_key: str,
+            otherwise: Outcome | Exception) -> Outcome:
+    """A response that clashed with a stored one (skipped by its INSERT, or refused by a
+    unique key later in the transaction): the same submission come again, else `otherwise`,
+    an outcome to return or an error that must not be hidden."""
     db.rollback()
     if submission_exists(db, survey_id, submission_key):
         return Outcome.ALREADY_STORED
-    raise error
+    if isinstance(otherwise, Exception):
+        raise otherwise
+    return otherwise
 
 
 def _give_code(db: Session, survey_id: int, baseline_id: uuid.UUID, submission_key: str,
@@ -245,15 +266,14 @@ def submit_follow_up(
     definition = survey.questionnaire.definition
     _end_reads(db)
     try:
-        _insert_response(db, survey_id, version_id, submission_key, language, list(answers),
-                         today, source, is_follow_up=True, pair_id=code.pair_id, early=early)
+        if _insert_response(db, survey_id, version_id, submission_key, language,
+                            list(answers), today, source, is_follow_up=True,
+                            pair_id=code.pair_id, early=early) is None:
+            return _repeat(db, survey_id, submission_key, Outcome.CODE_USED)
         batches.release_ready(db, survey_id, definition, today, rule)
         db.commit()
     except IntegrityError:
-        db.rollback()
-        if submission_exists(db, survey_id, submission_key):
-            return Outcome.ALREADY_STORED
-        return Outcome.CODE_USED
+        return _repeat(db, survey_id, submission_key, Outcome.CODE_USED)
     return Outcome.STORED
 
 

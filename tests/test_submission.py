@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+import sqlalchemy as sa
 
 import database
 from questionnaires.item_types import AnswerValue
+from surveys.follow_up_queries import baseline_code
 from surveys.models import LinkMode, SingleUseLink, Survey, link_digest
-from surveys.operations import Outcome, submit_response
+from surveys.operations import FollowUpPlan, Outcome, submit_follow_up, submit_response
 from tests.conftest import response_count, statements_during
 
 pytestmark = pytest.mark.both_backends  # stored once: unique keys, concurrent transactions
@@ -20,13 +24,34 @@ ANSWERS = [AnswerValue("activities.activity", 0, None, "Gå"),
 TODAY = dt.date(2026, 11, 23)
 
 
-def _submit(app, survey_id: int, key: str, link_id: str | None = None) -> Outcome:
+def _submit(app, survey_id: int, key: str, link_id: str | None = None,
+            plan: FollowUpPlan | None = None) -> Outcome:
     with app.app_context():
         db = database.session()
         survey = db.get(Survey, survey_id)
         # as `find_link` found it when the page was opened, before any racer used it
         link = SingleUseLink(token_digest=link_id, survey_id=survey_id) if link_id else None
-        return submit_response(db, survey, link, key, "nb", ANSWERS, TODAY)
+        return submit_response(db, survey, link, key, "nb", ANSWERS, TODAY, follow_up=plan)
+
+
+@contextmanager
+def database_errors(app) -> Iterator[list[str]]:
+    """The errors the database raises meanwhile. PostgreSQL writes each one to its server
+    log with the time to the millisecond and a DETAIL quoting the key that clashed (a
+    submission key or a pair id, which the stored response holds): by default
+    (`log_min_error_statement = error`), so whoever reads that log would learn when a
+    response was sent, to the second, where the tables hold only its day."""
+    raised: list[str] = []
+    engine = app.extensions["db_engine"]
+
+    def seen(context) -> None:
+        raised.append(repr(context.original_exception)[:200])
+
+    sa.event.listen(engine, "handle_error", seen)
+    try:
+        yield raised
+    finally:
+        sa.event.remove(engine, "handle_error", seen)
 
 
 def _race(app, survey_id: int, keys: list[str], link_id: str | None = None) -> list[Outcome]:
@@ -57,6 +82,31 @@ def test_simultaneous_double_tap_is_stored_once(app, make_survey):
     outcomes = _race(app, survey.id, ["same-key"] * 4)
     assert sorted(o.value for o in outcomes) == ["already_stored"] * 3 + ["stored"]
     assert response_count(app, survey.id) == 1
+
+
+def test_a_repeated_submission_raises_no_database_error(app, make_survey):
+    """Nothing for the server's log: the repeat is refused without an error."""
+    survey = make_survey("psfs")
+    with database_errors(app) as raised:
+        assert _submit(app, survey.id, "key-1") is Outcome.STORED
+        assert _submit(app, survey.id, "key-1") is Outcome.ALREADY_STORED
+        outcomes = _race(app, survey.id, ["same-key"] * 4)
+    assert sorted(o.value for o in outcomes) == ["already_stored"] * 3 + ["stored"]
+    assert raised == []
+
+
+def test_a_follow_up_code_used_again_raises_no_database_error(app, make_survey):
+    survey = make_survey("psfs")
+    assert _submit(app, survey.id, "baseline", plan=FollowUpPlan(app.secret_key, TODAY)) \
+        is Outcome.STORED
+    scores = [AnswerValue("activities.score", 0, 8.0, None)]
+    with app.app_context(), database_errors(app) as raised:
+        db = database.session()
+        _code, row = baseline_code(db, app.secret_key, survey.id, "baseline")
+        outcomes = [submit_follow_up(db, db.get(Survey, survey.id), row, key, "nb", scores,
+                                     TODAY) for key in ("first", "second", "first")]
+    assert outcomes == [Outcome.STORED, Outcome.CODE_USED, Outcome.ALREADY_STORED]
+    assert raised == []
 
 
 def test_single_use_link_cannot_be_used_by_two_racing_posts(app, make_survey):
