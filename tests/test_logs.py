@@ -129,3 +129,11 @@ def test_a_masked_logger_masks_the_exceptions_it_is_given(caplog):
     assert "Error handling request GET /s/*/takk\n" in caplog.text
     assert "RuntimeError: refused" in caplog.text
     assert "Kari" not in caplog.text and "Abc123" not in caplog.text
+
+
+def test_flasks_own_log_of_a_failing_request_is_masked(app, caplog):
+    """Flask logs `Exception on <path> [<method>]` when even the error handler fails."""
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        app.logger.error("Exception on /s/Abc123/oppfolging/K7QM [POST]")
+    assert "Exception on /s/*/oppfolging/* [POST]" in caplog.text
+    assert "Abc123" not in caplog.text

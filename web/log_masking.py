@@ -86,6 +86,8 @@ def mask(logger: logging.Logger) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Mask the development server's log: werkzeug's logger, which it writes its request
-    lines and refusals to."""
+    """Mask the development server's log (werkzeug's logger, which it writes its request
+    lines and refusals to) and the app's own, where Flask writes `Exception on <path>` when
+    even the error page fails."""
     mask(logging.getLogger("werkzeug"))
+    mask(app.logger)
