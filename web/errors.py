@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from web.log_masking import exception_text
+from web import log_masking
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +96,12 @@ def _database_down(exc: Exception):
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http_error(exc)
-    log.error("unexpected error\n%s", exception_text(exc))
+    log.exception("unexpected error")
     return render_error(500)
 
 
 def init_app(app: Flask) -> None:
+    log_masking.mask(log)  # an unexpected error's traceback, without the values it quotes
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_down)

@@ -2,8 +2,8 @@
 about who asked, and no value a respondent gave. Shared by gunicorn's logs
 (`web.access_log`: the access log, and its error log, where gunicorn writes each request it
 refuses with the client's address and the line as sent) and the development server's log
-(`make run`, `flask run`), masked here the same way; the app's error log writes an exception
-through `exception_text`.
+(`make run`, `flask run`), masked here the same way, and the app's own loggers that write
+an exception (`web.errors`, Flask's), whose traceback goes through `exception_text`.
 
 A link token is a key to a survey (an open link) or to one person's answer (a single-use
 link), a follow-up code pairs two answers of one person, a set-password token logs someone
