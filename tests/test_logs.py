@@ -8,10 +8,7 @@ on either backend."""
 from __future__ import annotations
 
 import logging
-import socket
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 from werkzeug.serving import make_server
@@ -19,36 +16,22 @@ from werkzeug.serving import make_server
 from questionnaires.item_types import AnswerValue
 from surveys import operations
 from tests.conftest import respond
+from tests.test_production_server import get_status, send_raw
 from web.log_masking import exception_text, mask, masked_line
-
-
-def get(base: str, path: str) -> int:
-    try:
-        with urllib.request.urlopen(base + path, timeout=10) as answer:
-            return answer.status
-    except urllib.error.HTTPError as refused:
-        return refused.code
-
-
-def send_raw(port: int, request_line: bytes) -> None:
-    """A request line the server refuses (four words): its refusal quotes the line."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
-        raw.sendall(request_line + b"\r\n\r\n")
-        raw.recv(4096)
 
 
 def test_the_development_server_logs_no_address_token_or_query(app, make_survey, caplog):
     token = make_survey(title="Logget").public_token
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
+    port = server.server_port
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"):
-            assert get(base, f"/s/{token}?lang=en") == 200
-            assert get(base, f"/s/{token}/takk") == 200
-            assert get(base, "/admin/set-password/secret-password-token") == 410  # unknown
-            send_raw(server.server_port, f"GET /s/{token} HTTP/1.1 extra".encode())
+            assert get_status(port, f"/s/{token}?lang=en") == 200
+            assert get_status(port, f"/s/{token}/takk") == 200
+            assert get_status(port, "/admin/set-password/secret-password-token") == 410
+            send_raw(port, f"GET /s/{token} HTTP/1.1 extra")
     finally:
         server.shutdown()
         thread.join(10)

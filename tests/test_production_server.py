@@ -98,7 +98,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _get(port: int, path: str) -> int:
+def get_status(port: int, path: str) -> int:
+    """The status a server on 127.0.0.1:`port` answers a GET of `path` with."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request("GET", path)
@@ -112,15 +113,16 @@ def _wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> 
     while time.monotonic() < deadline:
         assert server.poll() is None, "gunicorn stopped"
         try:
-            if _get(port, "/healthz/live") == 200:
+            if get_status(port, "/healthz/live") == 200:
                 return
         except OSError:
             time.sleep(0.2)
     raise AssertionError("gunicorn did not answer within 30 s")
 
 
-def _send_raw(port: int, request_line: str) -> None:
-    """A request line gunicorn refuses itself (no version), before the app sees it."""
+def send_raw(port: int, request_line: str) -> None:
+    """Send `request_line` as it is, for a line the server refuses itself before the app
+    sees it (gunicorn: no version; werkzeug: four words); its refusal quotes the line."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
         raw.sendall(request_line.encode() + b"\r\n\r\n")
         raw.recv(4096)
@@ -140,10 +142,10 @@ def test_gunicorn_serves_with_this_configuration_and_masks_the_logs(app, make_su
                                   cwd=ROOT, env=env, stdout=error_log, stderr=error_log)
         try:
             _wait_until_up(port, server)
-            assert _get(port, f"/s/{token}?from=poster-in-room-12") == 200
-            assert _get(port, f"/s/{token}/takk") == 200
-            assert _get(port, "/healthz") == 200
-            _send_raw(port, f"GET /s/{token}?from=poster-in-room-12")
+            assert get_status(port, f"/s/{token}?from=poster-in-room-12") == 200
+            assert get_status(port, f"/s/{token}/takk") == 200
+            assert get_status(port, "/healthz") == 200
+            send_raw(port, f"GET /s/{token}?from=poster-in-room-12")
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)

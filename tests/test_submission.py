@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import database
 from questionnaires.item_types import AnswerValue
 from surveys.follow_up_queries import baseline_code
-from surveys.models import LinkMode, SingleUseLink, Survey, link_digest
+from surveys.models import Answer, LinkMode, Response, SingleUseLink, Survey, link_digest
 from surveys.operations import FollowUpPlan, Outcome, submit_follow_up, submit_response
 from tests.conftest import response_count, statements_during
 
@@ -85,7 +85,7 @@ def test_simultaneous_double_tap_is_stored_once(app, make_survey):
 
 
 def test_a_repeated_submission_raises_no_database_error(app, make_survey):
-    """Nothing for the server's log: the repeat is refused without an error."""
+    """Nothing for the server's log: the repeat is skipped, without an error."""
     survey = make_survey("psfs")
     with database_errors(app) as raised:
         assert _submit(app, survey.id, "key-1") is Outcome.STORED
@@ -122,10 +122,6 @@ def test_single_use_link_cannot_be_used_by_two_racing_posts(app, make_survey):
 
 
 def test_answers_are_rows_that_sql_can_aggregate(app, make_survey):
-    import sqlalchemy as sa
-
-    from surveys.models import Answer
-
     survey = make_survey("psfs")
     for key in ("a", "b"):
         _submit(app, survey.id, key)
@@ -141,10 +137,6 @@ def test_every_answer_is_stored_whole_also_past_one_statements_worth(app, make_s
     (`database.make_engine`): 2,345 answers are three statements, and each row keeps its
     own position, number and text (an integer number comes back a float; a text that
     looks like a placeholder or SQL is only text)."""
-    import sqlalchemy as sa
-
-    from surveys.models import Answer, Response
-
     texts = ["50 %s og 'sitat'", "%(name)s", "); DROP TABLE answers; --", None]
     answers = [AnswerValue("activities.activity", position, position % 7 or None,
                            texts[position % 4]) for position in range(2345)]
